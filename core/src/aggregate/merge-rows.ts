@@ -1,0 +1,30 @@
+import { CELL_IDENTITY, combineCell } from '../measures/cell'
+import type { ViewDef } from '../view/define-view'
+import { groupId, type PartialRow } from './partial-row'
+
+/** Identity cell values of a view (count 0, sum 0, min +Inf, max -Inf). */
+export function emptyCells(view: ViewDef): number[] {
+  return view.cells.map((c) => CELL_IDENTITY[c.spec.op])
+}
+
+/** target.cells ⊕= source.cells, by each cell's monoid. */
+export function mergeCells(view: ViewDef, target: number[], source: readonly number[]): void {
+  const cells = view.cells
+  for (let i = 0; i < cells.length; i++) target[i] = combineCell(cells[i]!.spec.op, target[i]!, source[i]!)
+}
+
+/**
+ * Merges partial rows into groups of `granularityMs` (a multiple of the view's window): rows of
+ * the same re-bucketed window and keys are combined by the measures' monoids. Input is not mutated.
+ */
+export function mergeRows(view: ViewDef, rows: Iterable<PartialRow>, granularityMs: number = view.windowMs): PartialRow[] {
+  const groups = new Map<string, PartialRow>()
+  for (const row of rows) {
+    const windowStart = row.windowStart - (row.windowStart % granularityMs)
+    const id = groupId(windowStart, row.keys)
+    const existing = groups.get(id)
+    if (existing) mergeCells(view, existing.cells, row.cells)
+    else groups.set(id, { windowStart, keys: row.keys, cells: row.cells.slice() })
+  }
+  return [...groups.values()]
+}

@@ -1,0 +1,17 @@
+import type { Scalar } from '../schema/value-kind'
+
+/**
+ * A partial aggregate of one group of a view: its window start, its key values (in the view's key
+ * order) and its cell states (in the view's cell order). Partial rows from batch, speed, sub-windows,
+ * partitions and retries all merge by `mergeInto`.
+ */
+export interface PartialRow {
+  windowStart: number
+  keys: Scalar[]
+  cells: number[]
+}
+
+/** A stable identity of (window, keys), for maps. */
+export function groupId(windowStart: number, keys: readonly Scalar[]): string {
+  return keys.length === 0 ? String(windowStart) : `${windowStart}\u0000${JSON.stringify(keys)}`
+}

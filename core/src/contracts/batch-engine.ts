@@ -1,0 +1,66 @@
+import type { PartialRow } from '../aggregate/partial-row'
+import type { Pipeline } from '../view/define-pipeline'
+
+/** A validated event with its position in the log, as the archiver stores it. */
+export interface ArchivedEvent {
+  partition: number
+  offset: number
+  event: Record<string, unknown>
+}
+
+/** A published batch version of a view: windows strictly before `cutoff` come from it. */
+export interface Publication {
+  view: string
+  version: number
+  cutoff: number
+  publishedAt: number
+}
+
+export type BatchRunStatus = 'running' | 'succeeded' | 'failed'
+
+/** One attempt of a batch run of a view. */
+export interface BatchRun {
+  runId: string
+  view: string
+  attempt: number
+  status: BatchRunStatus
+  startedAt: number
+  finishedAt: number | null
+  cutoff: number
+  version: number
+  rows: number
+  error: string | null
+}
+
+/**
+ * The batch layer's storage and compute: an append-only master table per stream (all history),
+ * versioned batch views, publications and run history.
+ *
+ * Lifecycle: `start(pipeline)` creates what is missing (idempotent DDL); then any calls; `stop()`.
+ * Errors: `unavailable` (retriable) when the engine cannot be reached; `conflict` when a version
+ * is already published; `internal` when the engine rejects a statement.
+ */
+export interface BatchEngine {
+  start(pipeline: Pipeline): Promise<void>
+  stop(): Promise<void>
+  /** Appends archived events of one log batch in ONE atomic insert. */
+  ingest(stream: string, events: readonly ArchivedEvent[]): Promise<void>
+  /** Highest archived offset per partition of a stream (the archiver resumes after it). */
+  archivedOffsets(stream: string): Promise<Map<number, number>>
+  /** Recomputes a view from the master table for event time < cutoff into the NEW version table. Returns its row count. */
+  buildVersion(view: string, version: number, cutoff: number): Promise<number>
+  /** Makes (version, cutoff) the view's served version, atomically. Readers never see a half-built version. */
+  publish(view: string, version: number, cutoff: number): Promise<Publication>
+  /** The served publication, if any. */
+  currentPublication(view: string): Promise<Publication | null>
+  /** Every publication of a view, newest first. */
+  publications(view: string): Promise<Publication[]>
+  /** Rows of a published version with from <= windowStart < to. */
+  readWindows(view: string, version: number, from: number, to: number): Promise<PartialRow[]>
+  /** Drops version tables older than `keepVersion` that are no longer served. Returns the versions dropped. */
+  dropVersionsBefore(view: string, keepVersion: number): Promise<number[]>
+  /** Appends a run record (the newest record of a run id wins). */
+  recordRun(run: BatchRun): Promise<void>
+  /** Latest state of the newest runs of a view (or of all views), newest first. */
+  runs(view: string | null, limit: number): Promise<BatchRun[]>
+}

@@ -1,0 +1,78 @@
+/** A message to append to a topic. Messages with the same key go to the same partition. */
+export interface LogMessage {
+  key?: string
+  value: Buffer
+  headers?: Record<string, string>
+  /** Producer timestamp, epoch ms. @default now */
+  timestamp?: number
+}
+
+/** A consumed message with its position. */
+export interface LogRecord {
+  offset: number
+  key: string | null
+  value: Buffer
+  timestamp: number
+  headers: Record<string, string>
+}
+
+/** A batch of consecutive records of one partition. */
+export interface LogBatch {
+  topic: string
+  partition: number
+  records: LogRecord[]
+  /** Offset of the first and last record of the batch. */
+  firstOffset: number
+  lastOffset: number
+  /** The partition's end offset (next offset to be written) when the batch was fetched. */
+  highWatermark: number
+}
+
+export interface ConsumeOptions {
+  groupId: string
+  topics: string[]
+  /**
+   * Called when partitions are assigned to this member; returns the offset to resume from for each
+   * partition (the sink's own record of progress, which wins over the group's committed offset).
+   * Partitions missing from the answer resume from the committed offset, or the beginning.
+   */
+  resumeFrom?: (topic: string, partitions: number[]) => Promise<Map<number, number>>
+  /**
+   * Processes one batch. When it resolves, the batch's offsets are committed. When it rejects, the
+   * consumer stops fetching that partition, and the error is reported through `onError`; the
+   * batch will be redelivered (at-least-once), so handlers must be idempotent.
+   */
+  eachBatch: (batch: LogBatch) => Promise<void>
+  /** A consumer crash: `retriable` errors are retried by the log with backoff, others stop it. */
+  onError?: (error: unknown) => void
+  /** Upper bound of records per batch. @default 1000 */
+  maxBatchSize?: number
+}
+
+/** A running consumer-group member. */
+export interface LogConsumer {
+  /** Stops fetching, waits for the batch in flight, commits, leaves the group. Idempotent. */
+  stop(): Promise<void>
+}
+
+/**
+ * The event log (Kafka in production, in-process when embedded): partitioned, ordered per
+ * partition, offsets dense and increasing from 0.
+ *
+ * Lifecycle: `connect()` once, then any number of `createTopic` / `produce` / `consume` /
+ * `endOffsets`, then `close()`, which stops every consumer it started.
+ * Errors: `TwinflowError('unavailable')` when the log cannot be reached (retriable);
+ * `TwinflowError('config')` for an unknown topic or bad options.
+ */
+export interface EventLog {
+  connect(): Promise<void>
+  close(): Promise<void>
+  /** Creates the topic if missing (idempotent). */
+  createTopic(topic: string, partitions: number): Promise<void>
+  /** Appends messages; resolves when they are durable in the log (acks=all for Kafka). */
+  produce(topic: string, messages: LogMessage[]): Promise<void>
+  /** Next offset to be written, per partition. */
+  endOffsets(topic: string): Promise<Map<number, number>>
+  /** Joins a consumer group; resolves once the member is running. */
+  consume(options: ConsumeOptions): Promise<LogConsumer>
+}

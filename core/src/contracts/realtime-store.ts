@@ -1,0 +1,56 @@
+import type { PartialRow } from '../aggregate/partial-row'
+import type { Pipeline } from '../view/define-pipeline'
+
+/** A pre-aggregated change to one group of one view, from one log batch. */
+export interface Delta {
+  view: string
+  windowStart: number
+  keys: PartialRow['keys']
+  cells: number[]
+}
+
+/** The deltas of one log batch of one partition: offsets firstOffset..lastOffset produced them. */
+export interface FencedBatch {
+  topic: string
+  partition: number
+  firstOffset: number
+  lastOffset: number
+  deltas: Delta[]
+}
+
+/**
+ * What happened to one delta. Each group key records, per (topic, partition), the last offset
+ * whose events it contains (its fence F):
+ * - `applied`: firstOffset > F; the delta was merged and F set to lastOffset.
+ * - `duplicate`: lastOffset <= F; everything was applied before (redelivery); nothing changed.
+ * - `overlap`: firstOffset <= F < lastOffset; nothing changed. The caller must recompute the delta
+ *   from the events with offset > `fence` only, and apply that with firstOffset = fence + 1.
+ *   (Happens when a batch is redelivered with other boundaries after a crash or rebalance.)
+ */
+export type DeltaOutcome = { status: 'applied' } | { status: 'duplicate' } | { status: 'overlap'; fence: number }
+
+/**
+ * The speed layer's store of realtime windows (Redis in production, in-memory when embedded).
+ * Applying a delta and recording its fence happen atomically per group key, so at-least-once
+ * delivery gives exactly-once effects. Each call touches one key (one hash slot) per delta.
+ *
+ * Lifecycle: `start(pipeline)`, then calls, then `stop()`.
+ * Errors: `unavailable` (retriable) when the store cannot be reached; a failed `apply` may have
+ * applied some deltas and not others: retrying the whole batch is safe (fences).
+ */
+export interface RealtimeStore {
+  start(pipeline: Pipeline): Promise<void>
+  stop(): Promise<void>
+  /** Applies each delta under its fence; outcomes are in the order of `batch.deltas`. */
+  apply(batch: FencedBatch): Promise<DeltaOutcome[]>
+  /** Groups of a view with from <= windowStart < to. */
+  readWindows(view: string, from: number, to: number): Promise<PartialRow[]>
+  /** Deletes a view's windows with windowStart < cutoff; returns how many groups were deleted. */
+  dropBefore(view: string, cutoff: number): Promise<number>
+  /** The consumer's recorded progress: last fully applied offset per partition. */
+  progress(consumer: string, topic: string): Promise<Map<number, number>>
+  /** Records that every delta up to `offset` of the partition is applied (after `apply`). */
+  recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void>
+  /** Newest event time applied per view (epoch ms), for freshness. */
+  newestEventTime(view: string): Promise<number | null>
+}

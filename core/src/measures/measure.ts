@@ -1,0 +1,21 @@
+import type { ExprNode } from '../expr/expr-node'
+import type { CellSpec } from './cell'
+
+export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg'
+
+/**
+ * A measure of a view: a commutative monoid over cells, and how to present the merged state.
+ * `R` is the TypeScript type of the finalized value.
+ */
+export interface Measure<R = number> {
+  readonly kind: MeasureKind
+  /** The per-event argument (absent for count). */
+  readonly arg: ExprNode | null
+  readonly cells: readonly CellSpec[]
+  /** Turns merged cell values into the answer (e.g. avg = sum / count). */
+  finalize(cells: readonly number[]): R
+  /** The result's kind, for ClickHouse and GraphQL types. */
+  readonly resultType: 'int' | 'float'
+  /** Phantom, for type inference only. */
+  readonly __result?: R
+}

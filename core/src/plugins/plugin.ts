@@ -1,0 +1,50 @@
+import type { ClickHouseDriver } from '../contracts/clickhouse-driver'
+import type { DeadLetterQueue } from '../contracts/dead-letter-queue'
+import type { EventLog } from '../contracts/event-log'
+import type { RealtimeStore } from '../contracts/realtime-store'
+import type { Scheduler } from '../contracts/scheduler'
+import type { Sink } from '../contracts/sink'
+import type { Source } from '../contracts/source'
+import type { Logger } from '../logging/logger'
+import type { Clock } from '../time/clock'
+import type { Pipeline } from '../view/define-pipeline'
+
+/** What each kind of plugin creates. One contract per plugin point. */
+export interface PluginProducts {
+  'event-log': EventLog
+  'clickhouse-driver': ClickHouseDriver
+  'realtime-store': RealtimeStore
+  'dead-letter-queue': DeadLetterQueue
+  scheduler: Scheduler
+  source: Source
+  sink: Sink
+}
+export type PluginKind = keyof PluginProducts
+
+/** What a plugin's factory receives besides its options. */
+export interface PluginContext {
+  clock: Clock
+  logger: Logger
+  pipeline: Pipeline
+  /** The name this instance has in the config (sources and sinks may appear several times). */
+  instanceName: string
+}
+
+/**
+ * A Twinflow plugin: a named factory of one contract. Built-ins are plugins too, registered the
+ * same way. Lifecycle of the product is the contract's (connect/start ... close/stop).
+ */
+export interface TwinflowPlugin<K extends PluginKind = PluginKind, O = unknown> {
+  readonly kind: K
+  /** Unique per kind; what the config names (`{ plugin: 'memory' }`). */
+  readonly name: string
+  readonly description: string
+  /** Validates the options from the config; throws a `config` TwinflowError that says what to fix. */
+  parseOptions(raw: unknown): O
+  create(options: O, context: PluginContext): PluginProducts[K]
+}
+
+/** Declares a plugin with its types checked. */
+export function definePlugin<K extends PluginKind, O>(plugin: TwinflowPlugin<K, O>): TwinflowPlugin<K, O> {
+  return plugin
+}

@@ -1,0 +1,20 @@
+import type { ValueKind } from './value-kind'
+
+/**
+ * One field of a stream schema. `T` is the TypeScript type of the validated value.
+ * `parse` turns a decoded JSON value into `T` or returns an error reason (a string).
+ */
+export interface FieldType<T = unknown, K extends ValueKind = ValueKind> {
+  readonly kind: K
+  /** For enums: the allowed values. */
+  readonly values?: readonly string[]
+  /** ClickHouse column type of the master table. */
+  readonly clickhouseType: string
+  /** GraphQL scalar type name. */
+  readonly graphqlType: 'String' | 'Float' | 'Boolean' | 'DateTime'
+  parse(value: unknown): { ok: true; value: T } | { ok: false; reason: string }
+  /** Phantom, for type inference only. */
+  readonly __type?: T
+}
+
+export type FieldValue<F> = F extends FieldType<infer T, ValueKind> ? T : never

@@ -1,0 +1,77 @@
+import type { FieldType } from './field-type'
+
+const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
+
+const ok = <T>(value: T) => ({ ok: true as const, value })
+const fail = (reason: string) => ({ ok: false as const, reason })
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
+
+/** Field type builders for stream schemas. */
+export const t = {
+  /** UTF-8 text. */
+  string(): FieldType<string, 'string'> {
+    return {
+      kind: 'string',
+      clickhouseType: 'String',
+      graphqlType: 'String',
+      parse: (v) => (typeof v === 'string' ? ok(v) : fail(`expected a string, got ${describe(v)}`)),
+    }
+  },
+  /** One of a fixed set of strings. */
+  enum<const V extends readonly [string, ...string[]]>(values: V): FieldType<V[number], 'string'> {
+    const allowed = new Set<string>(values)
+    return {
+      kind: 'string',
+      values,
+      clickhouseType: 'String',
+      graphqlType: 'String',
+      parse: (v) =>
+        typeof v === 'string' && allowed.has(v) ? ok(v as V[number]) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`),
+    }
+  },
+  /** An integer within JavaScript's safe range (ClickHouse Int64). */
+  int64(): FieldType<number, 'int'> {
+    return {
+      kind: 'int',
+      clickhouseType: 'Int64',
+      graphqlType: 'Float',
+      parse: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
+    }
+  },
+  /** A finite double (ClickHouse Float64). NaN and infinities are rejected. */
+  float64(): FieldType<number, 'float'> {
+    return {
+      kind: 'float',
+      clickhouseType: 'Float64',
+      graphqlType: 'Float',
+      parse: (v) => (typeof v === 'number' && Number.isFinite(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
+    }
+  },
+  boolean(): FieldType<boolean, 'bool'> {
+    return {
+      kind: 'bool',
+      clickhouseType: 'UInt8',
+      graphqlType: 'Boolean',
+      parse: (v) => (typeof v === 'boolean' ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
+    }
+  },
+  /**
+   * The event time: epoch milliseconds or an ISO-8601 string with a zone, normalized to
+   * epoch milliseconds (ClickHouse Int64, so that every server version computes windows alike).
+   */
+  eventTime(): FieldType<number, 'time'> {
+    return {
+      kind: 'time',
+      clickhouseType: 'Int64',
+      graphqlType: 'DateTime',
+      parse: (v) => {
+        let ms: number
+        if (typeof v === 'number') ms = v
+        else if (typeof v === 'string' && /(Z|[+-]\d\d:?\d\d)$/.test(v)) ms = Date.parse(v)
+        else return fail(`expected epoch milliseconds or an ISO-8601 time with a zone, got ${JSON.stringify(v) ?? describe(v)}`)
+        if (!Number.isSafeInteger(ms) || ms < 0 || ms >= MAX_EVENT_TIME) return fail(`event time out of range: ${JSON.stringify(v)}`)
+        return ok(ms)
+      },
+    }
+  },
+}

@@ -1,0 +1,44 @@
+import { TwinflowError } from '../errors/twinflow-error'
+import type { StreamDef } from '../schema/define-stream'
+import type { ViewDef } from './define-view'
+
+/** The streams and views one Twinflow deployment runs. */
+export interface Pipeline {
+  readonly streams: readonly StreamDef[]
+  readonly views: readonly ViewDef[]
+  stream(name: string): StreamDef
+  view(name: string): ViewDef
+  viewsOf(stream: string): readonly ViewDef[]
+}
+
+/** Checks that names are unique and that every view's stream is declared. */
+export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[] }): Pipeline {
+  const streams = new Map<string, StreamDef>()
+  for (const s of input.streams) {
+    if (streams.has(s.name)) throw new TwinflowError('config', `stream "${s.name}" is declared twice`)
+    streams.set(s.name, s)
+  }
+  const views = new Map<string, ViewDef>()
+  for (const v of input.views as readonly ViewDef[]) {
+    if (views.has(v.name)) throw new TwinflowError('config', `view "${v.name}" is declared twice`)
+    if (streams.get(v.stream.name) !== v.stream) {
+      throw new TwinflowError('config', `view "${v.name}" reads stream "${v.stream.name}", which is not in the pipeline's streams`)
+    }
+    views.set(v.name, v)
+  }
+  return {
+    streams: [...streams.values()],
+    views: [...views.values()],
+    stream(name) {
+      const s = streams.get(name)
+      if (!s) throw new TwinflowError('config', `unknown stream "${name}"; known: ${[...streams.keys()].join(', ')}`)
+      return s
+    },
+    view(name) {
+      const v = views.get(name)
+      if (!v) throw new TwinflowError('validation', `unknown view "${name}"; known: ${[...views.keys()].join(', ')}`)
+      return v
+    },
+    viewsOf: (stream) => [...views.values()].filter((v) => v.stream.name === stream),
+  }
+}

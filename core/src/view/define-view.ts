@@ -1,0 +1,150 @@
+import { TwinflowError } from '../errors/twinflow-error'
+import { BoolExpr, Expr, wrap } from '../expr/expr'
+import type { ExprNode } from '../expr/expr-node'
+import type { CellSpec } from '../measures/cell'
+import type { Measure } from '../measures/measure'
+import type { StreamDef, StreamFields } from '../schema/define-stream'
+import type { Scalar, ValueKind } from '../schema/value-kind'
+import { parseWindowSize, windowMs, type WindowSize } from '../window/window-size'
+import { exprRow, type ExprRow } from './expr-row'
+
+type Exprs = Record<string, Expr>
+type Measures = Record<string, Measure<number>>
+
+export interface ViewSpec<F extends StreamFields, D extends Exprs, K extends Exprs, M extends Measures> {
+  /** Derived fields, computed from the event before filtering and grouping. */
+  derive?: (e: ExprRow<F>) => D
+  /** Keeps the events for which this is true. */
+  where?: (e: ExprRow<F> & D) => BoolExpr
+  /** Group-by keys, by output name. May be empty (one group per window). */
+  groupBy: (e: ExprRow<F> & D) => K
+  /** Tumbling window on the stream's event time, UTC. */
+  window: WindowSize
+  measures: (e: ExprRow<F> & D) => M
+  /**
+   * How late an event may arrive and still be counted by the batch run of its window. The batch
+   * cutoff is the window start at or before `now - allowedLatenessMs`. @default 5 minutes
+   */
+  allowedLatenessMs?: number
+}
+
+export interface ViewKey {
+  readonly name: string
+  readonly node: ExprNode
+  readonly type: ValueKind
+  /** Column name in ClickHouse (prefixed so it can never collide with a source field). */
+  readonly column: string
+}
+
+export interface ViewMeasure {
+  readonly name: string
+  readonly measure: Measure<number>
+  /** Index of this measure's first cell in the view's cell list. */
+  readonly firstCell: number
+}
+
+export interface ViewCell {
+  readonly measure: string
+  readonly spec: CellSpec
+  /** Column name in ClickHouse, hash field in Redis. */
+  readonly column: string
+}
+
+/** A resolved, analyzable view declaration. `K` and `M` carry the key and measure types. */
+export interface ViewDef<K extends Exprs = Exprs, M extends Measures = Measures> {
+  readonly name: string
+  readonly stream: StreamDef
+  readonly derived: readonly { readonly name: string; readonly node: ExprNode }[]
+  readonly where: ExprNode | null
+  readonly keys: readonly ViewKey[]
+  readonly measures: readonly ViewMeasure[]
+  readonly cells: readonly ViewCell[]
+  readonly window: WindowSize
+  readonly windowMs: number
+  readonly allowedLatenessMs: number
+  /** Phantoms, for type inference only. */
+  readonly __keys?: K
+  readonly __measures?: M
+}
+
+type ValueOf<E> = E extends Expr<infer T> ? T : never
+
+/** The type of one answer row of a view. */
+export type ViewRow<V> =
+  V extends ViewDef<infer K, infer M>
+    ? { windowStart: number } & { [k in keyof K]: ValueOf<K[k]> } & { [m in keyof M]: M[m] extends Measure<infer R> ? R : never }
+    : never
+
+/** Key values of a view row, in the view's key order. */
+export type KeyTuple = readonly Scalar[]
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/
+const RESERVED = new Set(['windowStart', 'cutoff', 'version'])
+
+/** Declares a view over a stream. Throws a `config` error that says what to fix. */
+export function defineView<F extends StreamFields, D extends Exprs = {}, K extends Exprs = Exprs, M extends Measures = Measures>(
+  name: string,
+  stream: StreamDef<F>,
+  spec: ViewSpec<F, D, K, M>,
+): ViewDef<K, M> {
+  const fail = (message: string): never => {
+    throw new TwinflowError('config', `view "${name}": ${message}`)
+  }
+  if (!IDENT.test(name)) fail(`name must match ${IDENT}`)
+  const window = parseWindowSize(spec.window)
+  const base = exprRow(stream.fields)
+  const derivedExprs = spec.derive ? spec.derive(base) : ({} as D)
+  const derived = Object.entries(derivedExprs).map(([n, e]) => {
+    if (!IDENT.test(n)) fail(`derived field "${n}" must match ${IDENT}`)
+    if (n in stream.fields) fail(`derived field "${n}" shadows a field of stream "${stream.name}"`)
+    if (!(e instanceof Expr)) fail(`derived field "${n}" must be an expression`)
+    return { name: n, node: e.node }
+  })
+  // Derived fields are referenced by name, so that SQL and JS both compute them once.
+  const row = { ...base } as Record<string, Expr>
+  for (const d of derived) row[d.name] = wrap({ op: 'field', type: d.node.type, name: d.name })
+  const full = row as ExprRow<F> & D
+
+  let where: ExprNode | null = null
+  if (spec.where) {
+    const w = spec.where(full)
+    if (!(w instanceof BoolExpr)) fail('where must return a boolean expression (e.g. e.status.eq("paid"))')
+    where = w.node
+  }
+  const names = new Set<string>()
+  const claim = (n: string, what: string) => {
+    if (!IDENT.test(n)) fail(`${what} "${n}" must match ${IDENT}`)
+    if (RESERVED.has(n)) fail(`${what} "${n}" is a reserved name`)
+    if (names.has(n)) fail(`"${n}" is used twice among keys and measures`)
+    names.add(n)
+  }
+  const keys = Object.entries(spec.groupBy(full)).map(([n, e]): ViewKey => {
+    claim(n, 'key')
+    if (!(e instanceof Expr)) fail(`key "${n}" must be an expression`)
+    if (e.node.type === 'float') fail(`key "${n}" is a float; group by strings, integers, booleans or times`)
+    return { name: n, node: e.node, type: e.node.type, column: `k_${n}` }
+  })
+  const measures: ViewMeasure[] = []
+  const cells: ViewCell[] = []
+  for (const [n, m] of Object.entries(spec.measures(full))) {
+    claim(n, 'measure')
+    if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max() or avg()`)
+    measures.push({ name: n, measure: m, firstCell: cells.length })
+    for (const c of m.cells) cells.push({ measure: n, spec: c, column: `m_${n}_${c.name}` })
+  }
+  if (measures.length === 0) fail('needs at least one measure')
+  const allowedLatenessMs = spec.allowedLatenessMs ?? 5 * 60_000
+  if (!Number.isSafeInteger(allowedLatenessMs) || allowedLatenessMs < 0) fail('allowedLatenessMs must be a non-negative integer')
+  return {
+    name,
+    stream: stream as unknown as StreamDef,
+    derived,
+    where,
+    keys,
+    measures,
+    cells,
+    window,
+    windowMs: windowMs(window),
+    allowedLatenessMs,
+  }
+}

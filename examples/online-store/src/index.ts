@@ -1,0 +1,5 @@
+export * from './streams'
+export * from './views'
+export * from './pipeline'
+export * from './random'
+export * from './generate-events'

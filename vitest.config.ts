@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config'
+
+// Three levels: unit (*.spec.ts, pure logic), integration (*.int.spec.ts, embedded runtimes:
+// chdb, in-memory log and store), end-to-end (e2e/**/*.e2e.spec.ts, real services in containers).
+// Forks, not threads: chdb binds one data directory per process. Two workers: the machine has 2 cores.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['**/src/**/*.spec.ts'], exclude: ['**/node_modules/**', '**/*.int.spec.ts', '**/*.e2e.spec.ts'], testTimeout: 20_000 } },
+      { extends: true, test: { name: 'integration', include: ['**/*.int.spec.ts'], exclude: ['**/node_modules/**'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.e2e.spec.ts'], exclude: ['**/node_modules/**'], testTimeout: 600_000, hookTimeout: 600_000, sequence: { concurrent: false } } },
+    ],
+  },
+})
