@@ -12,8 +12,8 @@ describe('defineView', () => {
       window: '5m',
       measures: (e) => ({ c: count(), total: sum(e.f) }),
     })
-    expect(v.keys.map((k) => k.column)).toEqual(['k_key', 'k_big'])
-    expect(v.cells.map((c) => c.column)).toEqual(['m_c_count', 'm_total_sum'])
+    expect(v.keys.map((k) => k.column)).toEqual(['_k_key', '_k_big'])
+    expect(v.cells.map((c) => c.column)).toEqual(['_m_c_count', '_m_total_sum'])
     expect(v.windowMs).toBe(300_000)
     expectTypeOf<ViewRow<typeof v>>().toEqualTypeOf<{ windowStart: number } & { key: string; big: boolean } & { c: number; total: number }>()
   })

@@ -32,7 +32,7 @@ export interface ViewKey {
   readonly name: string
   readonly node: ExprNode
   readonly type: ValueKind
-  /** Column name in ClickHouse (prefixed so it can never collide with a source field). */
+  /** Column name in ClickHouse (`_k_<name>`: stream fields cannot start with `_`, so it never collides). */
   readonly column: string
 }
 
@@ -46,7 +46,7 @@ export interface ViewMeasure {
 export interface ViewCell {
   readonly measure: string
   readonly spec: CellSpec
-  /** Column name in ClickHouse, hash field in Redis. */
+  /** Column name in ClickHouse and hash field in Redis: `_m_<measure>_<cell>`. */
   readonly column: string
 }
 
@@ -122,7 +122,7 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     claim(n, 'key')
     if (!(e instanceof Expr)) fail(`key "${n}" must be an expression`)
     if (e.node.type === 'float') fail(`key "${n}" is a float; group by strings, integers, booleans or times`)
-    return { name: n, node: e.node, type: e.node.type, column: `k_${n}` }
+    return { name: n, node: e.node, type: e.node.type, column: `_k_${n}` }
   })
   const measures: ViewMeasure[] = []
   const cells: ViewCell[] = []
@@ -130,7 +130,7 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     claim(n, 'measure')
     if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max() or avg()`)
     measures.push({ name: n, measure: m, firstCell: cells.length })
-    for (const c of m.cells) cells.push({ measure: n, spec: c, column: `m_${n}_${c.name}` })
+    for (const c of m.cells) cells.push({ measure: n, spec: c, column: `_m_${n}_${c.name}` })
   }
   if (measures.length === 0) fail('needs at least one measure')
   const allowedLatenessMs = spec.allowedLatenessMs ?? 5 * 60_000

@@ -1,0 +1,550 @@
+#!/usr/bin/env bash
+# Offline builder for the e2e container images (Redis, ClickHouse, Kafka).
+#
+# This workplace reaches no container registry, only package registries, so the
+# images are made from Debian bookworm packages (debootstrap --variant=minbase)
+# plus, for Kafka, the broker jars from Maven Central, and loaded with
+# `tar -C ROOTFS -c . | docker import`. Image names come from images.env.
+#
+# Usage:
+#   e2e/images/build-images.sh [--force] [TARGET...]
+# TARGET:
+#   redis        $TWINFLOW_REDIS_IMAGE       (Debian redis-server 7.0)
+#   clickhouse   $TWINFLOW_CLICKHOUSE_IMAGE  (Debian clickhouse-server 18.16)
+#   kafka        $TWINFLOW_KAFKA_IMAGE       (Kafka 3.9.x, KRaft)
+#   kafka4       $TWINFLOW_KAFKA4_IMAGE      (Kafka 4.x, KRaft; only when asked)
+#   kafka:VER    twinflow/kafka:VER          (any Kafka version on Maven Central)
+#   all          redis clickhouse kafka kafka4
+#   (none)       redis clickhouse kafka
+# An image is built only when `docker image inspect` does not find it;
+# --force (or TWINFLOW_IMAGES_REBUILD=1) rebuilds it.
+#
+# Environment:
+#   TWINFLOW_IMAGES_CACHE  cache dir for rootfs dirs, .deb files and the Maven
+#                          repository (default /var/cache/twinflow-images)
+#   DEBIAN_MIRROR          default http://deb.debian.org/debian
+#   TWINFLOW_KAFKA_VERSION / TWINFLOW_KAFKA4_VERSION
+#                          Kafka version for `kafka` / `kafka4` when the image tag
+#                          is not a version
+#
+# Needs root (debootstrap), Docker (runs setup-docker.sh), Java 17 + Maven (mvn)
+# for Kafka. Idempotent: rootfs dirs and jars are cached and reused.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=images.env
+source "$HERE/images.env"
+
+CACHE_DIR="${TWINFLOW_IMAGES_CACHE:-/var/cache/twinflow-images}"
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+SUITE=bookworm
+FORCE="${TWINFLOW_IMAGES_REBUILD:-0}"
+# Bump when the contents of a rootfs recipe change, so cached rootfs dirs are redone.
+RECIPE_REV=1
+
+log() { printf '[build-images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[build-images] ERROR: %s\n' "$*" >&2; exit 1; }
+
+case "$CACHE_DIR" in
+  /*) ;;
+  *) die "TWINFLOW_IMAGES_CACHE must be an absolute path (got '$CACHE_DIR')" ;;
+esac
+case "$CACHE_DIR/" in
+  /work/*) die "keep the image cache out of the work tree (TWINFLOW_IMAGES_CACHE=$CACHE_DIR)" ;;
+esac
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+declare -a SUMMARY=()
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+need_root() { [ "$(id -u)" -eq 0 ] || die "building images needs root (debootstrap)"; }
+
+ensure_debootstrap() {
+  command -v debootstrap >/dev/null 2>&1 && return 0
+  need_root
+  log "installing debootstrap (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || die "apt-get update failed"
+  apt-get install -y -qq debootstrap >/dev/null || die "apt-get install debootstrap failed"
+}
+
+# Refuse to delete a directory that still has something mounted below it.
+safe_rm_rootfs() {
+  local dir="$1"
+  [ -e "$dir" ] || return 0
+  local m
+  for m in $(findmnt -rn -o TARGET | grep -F "$dir/" | sort -r || true); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  if findmnt -rn -o TARGET | grep -qF "$dir/"; then
+    die "something is still mounted under $dir; unmount it and retry"
+  fi
+  rm -rf "$dir"
+}
+
+# make_rootfs NAME PKGS  -> prints the rootfs path. Cached: a finished rootfs has
+# a marker file that records the package list and recipe revision.
+make_rootfs() {
+  local name="$1" pkgs="$2"
+  local dir="$CACHE_DIR/rootfs/$name"
+  local marker="$dir/.twinflow-rootfs"
+  local want="suite=$SUITE rev=$RECIPE_REV include=$pkgs"
+  if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+    log "rootfs $name: cached ($dir)"
+    echo "$dir"; return 0
+  fi
+  need_root
+  ensure_debootstrap
+  safe_rm_rootfs "$dir"
+  mkdir -p "$CACHE_DIR/rootfs" "$CACHE_DIR/debs"
+  log "rootfs $name: debootstrap --variant=minbase --include=$pkgs $SUITE (log: $CACHE_DIR/rootfs/$name.debootstrap.log)"
+  local t0=$SECONDS
+  if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$CACHE_DIR/debs" \
+        "$SUITE" "$dir" "$DEBIAN_MIRROR" >"$CACHE_DIR/rootfs/$name.debootstrap.log" 2>&1; then
+    tail -n 30 "$CACHE_DIR/rootfs/$name.debootstrap.log" >&2 || true
+    safe_rm_rootfs "$dir"
+    die "debootstrap of $name failed (full log: $CACHE_DIR/rootfs/$name.debootstrap.log)"
+  fi
+  # slim it down: package caches, docs, man pages
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/cache/apt/*.bin "$dir"/var/lib/apt/lists/* \
+         "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/var/log/*.log
+  echo "$want" >"$marker"
+  log "rootfs $name: done in $((SECONDS - t0))s ($(du -sh "$dir" | cut -f1))"
+  echo "$dir"
+}
+
+# import_rootfs DIR NAME CHANGE... : tar the rootfs into `docker import`.
+import_rootfs() {
+  local dir="$1" name="$2"; shift 2
+  local -a changes=()
+  local c
+  for c in "$@"; do changes+=(-c "$c"); done
+  log "docker import $name"
+  # --numeric-owner: the rootfs's own /etc/passwd decides names inside the image.
+  tar --numeric-owner --exclude=./.twinflow-rootfs -C "$dir" -c . \
+    | docker import "${changes[@]}" -m "twinflow offline build ($SUITE rootfs)" - "$name" >/dev/null \
+    || die "docker import of $name failed"
+}
+
+write_file() { # write_file PATH MODE  (content on stdin)
+  mkdir -p "$(dirname "$1")"
+  cat >"$1"
+  chmod "$2" "$1"
+}
+
+# ---------------------------------------------------------------------------
+# Redis
+# ---------------------------------------------------------------------------
+build_redis() {
+  local name="$TWINFLOW_REDIS_IMAGE"
+  local dir
+  dir="$(make_rootfs redis redis-server,redis-tools)"
+  mkdir -p "$dir/data"
+  # Same interface as the official redis image: CMD ["redis-server"], and a
+  # command that starts with "-" gets redis-server prepended. The offline image
+  # adds "--protected-mode no --save ''" (listen for the host, no RDB snapshots)
+  # in front of whatever arguments are given, so e.g. `--appendonly yes` or
+  # `redis-server --appendonly yes` turn AOF on (into /data).
+  write_file "$dir/usr/local/bin/docker-entrypoint.sh" 0755 <<'EOS'
+#!/bin/sh
+set -e
+if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
+  set -- redis-server "$@"
+fi
+if [ "$1" = redis-server ]; then
+  shift
+  exec redis-server --port 6379 --protected-mode no --save '' --dir /data "$@"
+fi
+exec "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    'CMD ["redis-server"]' \
+    'WORKDIR /data' \
+    'EXPOSE 6379'
+}
+
+# ---------------------------------------------------------------------------
+# ClickHouse 18.16
+# ---------------------------------------------------------------------------
+build_clickhouse() {
+  local name="$TWINFLOW_CLICKHOUSE_IMAGE"
+  local dir
+  dir="$(make_rootfs clickhouse clickhouse-server,clickhouse-client)"
+  [ -x "$dir/usr/bin/clickhouse-server" ] || die "clickhouse-server missing in $dir"
+  # Listen on all interfaces (IPv4; IPv6 may be off in the container), log to
+  # the console (docker logs) as well as the usual files.
+  write_file "$dir/etc/clickhouse-server/config.d/twinflow-docker.xml" 0644 <<'EOS'
+<yandex>
+    <listen_host>0.0.0.0</listen_host>
+    <listen_try>1</listen_try>
+    <logger>
+        <console>1</console>
+    </logger>
+</yandex>
+EOS
+  # The `default` user: no password, from any address (tests connect through
+  # the Docker port mapping, i.e. from a non-localhost address).
+  write_file "$dir/etc/clickhouse-server/users.d/twinflow-default-user.xml" 0644 <<'EOS'
+<yandex>
+    <users>
+        <default>
+            <networks replace="replace">
+                <ip>::/0</ip>
+            </networks>
+        </default>
+    </users>
+</yandex>
+EOS
+  # Entrypoint: honours the official image's CLICKHOUSE_USER / CLICKHOUSE_PASSWORD
+  # / CLICKHOUSE_DB; arguments starting with "--" are passed as server config
+  # overrides (after `--`); any other command is executed as is.
+  write_file "$dir/usr/local/bin/entrypoint.sh" 0755 <<'EOS'
+#!/bin/bash
+set -euo pipefail
+if [ "$#" -gt 0 ] && [ "${1#--}" = "$1" ]; then
+  exec "$@"
+fi
+for d in /var/lib/clickhouse /var/lib/clickhouse/tmp /var/lib/clickhouse/user_files \
+         /var/lib/clickhouse/format_schemas /var/log/clickhouse-server; do
+  mkdir -p "$d"
+done
+user="${CLICKHOUSE_USER:-default}"
+if [ "$user" != default ] || [ -n "${CLICKHOUSE_PASSWORD:-}" ]; then
+  pw="$(printf '%s' "${CLICKHOUSE_PASSWORD:-}" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g')"
+  cat >/etc/clickhouse-server/users.d/twinflow-env-user.xml <<EOF
+<yandex>
+    <users>
+        <${user}>
+            <password>${pw}</password>
+            <networks replace="replace"><ip>::/0</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </${user}>
+    </users>
+</yandex>
+EOF
+fi
+db="${CLICKHOUSE_DB:-}"
+if [ -n "$db" ] && [ "$db" != default ] && [ ! -e "/var/lib/clickhouse/metadata/$db.sql" ]; then
+  # An Ordinary database is a metadata file plus two dirs; the server attaches it at start.
+  mkdir -p "/var/lib/clickhouse/metadata/$db" "/var/lib/clickhouse/data/$db"
+  printf 'ATTACH DATABASE %s\nENGINE = Ordinary\n' "\`$db\`" >"/var/lib/clickhouse/metadata/$db.sql"
+fi
+exec /usr/bin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml -- --listen_host=0.0.0.0 "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]' \
+    'EXPOSE 8123 9000 9009'
+}
+
+# ---------------------------------------------------------------------------
+# Kafka (KRaft single node)
+# ---------------------------------------------------------------------------
+# list_jar_classes JAR... -> entry names
+list_jar_entries() {
+  local j
+  for j in "$@"; do
+    if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$j"
+    else jar tf "$j"; fi
+  done
+}
+
+# first_class LIBDIR CLASS... -> the first class that exists in the jars
+first_class() {
+  local libdir="$1"; shift
+  local c
+  for c in "$@"; do
+    if grep -qx "${c//.//}.class" "$libdir/.classes"; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+fetch_kafka_jars() { # fetch_kafka_jars VERSION -> prints lib dir
+  local ver="$1"
+  local work="$CACHE_DIR/kafka/$ver"
+  local libdir="$work/libs"
+  if [ -f "$libdir/.complete" ]; then
+    log "kafka $ver: jars cached ($libdir)"
+    echo "$libdir"; return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn (Maven) is needed to fetch the Kafka jars"
+  command -v java >/dev/null 2>&1 || die "java is needed to run Maven"
+  rm -rf "$libdir"; mkdir -p "$work"
+  local major="${ver%%.*}"
+  # Logging binding so the broker logs to stdout: Kafka 3.x uses reload4j,
+  # Kafka 4.x log4j2 (log4j-core is already a runtime dependency of 4.x).
+  local extra
+  if [ "$major" -ge 4 ]; then
+    extra='
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${log4j2.version}</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>${log4j2.version}</version></dependency>'
+  else
+    extra='
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>'
+  fi
+  cat >"$work/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- generated by twinflow e2e/images/build-images.sh -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>twinflow.e2e</groupId>
+  <artifactId>kafka-broker-jars</artifactId>
+  <version>$ver</version>
+  <packaging>pom</packaging>
+  <properties><log4j2.version>\${log4j2.resolved}</log4j2.version></properties>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$ver</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$ver</version></dependency>$extra
+  </dependencies>
+</project>
+EOF
+  local mvn=(mvn -B -q -Dmaven.repo.local="$CACHE_DIR/m2")
+  if [ "$major" -ge 4 ]; then
+    # Use the log4j2 version Kafka itself depends on (log4j-core's version in its tree).
+    local l4j
+    "${mvn[@]}" -f "$work/pom.xml" -Dlog4j2.resolved=2.24.3 dependency:tree -Dincludes=org.apache.logging.log4j:log4j-core \
+      -DoutputFile="$work/log4j-tree.txt" >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; die "mvn dependency:tree failed for Kafka $ver"; }
+    l4j="$(grep -o 'log4j-core:jar:[^:]*' "$work/log4j-tree.txt" | head -n1 | cut -d: -f3)"
+    sed -i "s|\${log4j2.resolved}|${l4j:-2.24.3}|" "$work/pom.xml"
+  fi
+  log "kafka $ver: mvn dependency:copy-dependencies (Maven repo: $CACHE_DIR/m2)"
+  local t0=$SECONDS
+  if ! "${mvn[@]}" -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$libdir" >"$work/mvn.log" 2>&1; then
+    tail -n 40 "$work/mvn.log" >&2
+    die "mvn could not fetch Kafka $ver from Maven Central (is it a released version? log: $work/mvn.log)"
+  fi
+  [ -n "$(ls "$libdir"/kafka_2.13-"$ver".jar 2>/dev/null)" ] || die "kafka_2.13-$ver.jar missing in $libdir"
+  list_jar_entries "$libdir"/*.jar | grep '\.class$' >"$libdir/.classes"
+  touch "$libdir/.complete"
+  log "kafka $ver: $(ls "$libdir"/*.jar | wc -l) jars in $((SECONDS - t0))s"
+  echo "$libdir"
+}
+
+build_kafka() { # build_kafka IMAGE VERSION
+  local name="$1" ver="$2"
+  [[ "$ver" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "Kafka version '$ver' (for $name) is not X.Y.Z; set TWINFLOW_KAFKA_VERSION/TWINFLOW_KAFKA4_VERSION"
+  local libdir base dir
+  libdir="$(fetch_kafka_jars "$ver")"
+  base="$(make_rootfs jre17 openjdk-17-jre-headless)"
+  dir="$CACHE_DIR/rootfs/kafka-$ver"
+  log "kafka $ver: assembling rootfs $dir"
+  safe_rm_rootfs "$dir"
+  cp -a "$base" "$dir"
+  # openjdk's postinst leaves a Java class-data archive and cacerts; nothing else needed.
+  mkdir -p "$dir/opt/kafka/libs" "$dir/opt/kafka/bin" "$dir/opt/kafka/config" "$dir/etc/kafka/docker" \
+           "$dir/var/lib/kafka/data"
+  cp "$libdir"/*.jar "$dir/opt/kafka/libs/"
+  echo "$ver" >"$dir/opt/kafka/VERSION"
+
+  local c_topics c_producer c_consumer c_storage c_groups c_apiversions c_quorum c_configs
+  c_topics="$(first_class "$libdir" org.apache.kafka.tools.TopicCommand kafka.admin.TopicCommand)" || die "no TopicCommand in Kafka $ver jars"
+  c_producer="$(first_class "$libdir" org.apache.kafka.tools.ConsoleProducer kafka.tools.ConsoleProducer)" || die "no ConsoleProducer in Kafka $ver jars"
+  c_consumer="$(first_class "$libdir" org.apache.kafka.tools.consumer.ConsoleConsumer kafka.tools.ConsoleConsumer)" || die "no ConsoleConsumer in Kafka $ver jars"
+  c_storage="$(first_class "$libdir" kafka.tools.StorageTool org.apache.kafka.tools.StorageTool)" || die "no StorageTool in Kafka $ver jars"
+  c_groups="$(first_class "$libdir" org.apache.kafka.tools.consumer.group.ConsumerGroupCommand kafka.admin.ConsumerGroupCommand)" || c_groups=""
+  c_apiversions="$(first_class "$libdir" org.apache.kafka.tools.BrokerApiVersionsCommand kafka.admin.BrokerApiVersionsCommand)" || c_apiversions=""
+  c_quorum="$(first_class "$libdir" org.apache.kafka.tools.MetadataQuorumCommand)" || c_quorum=""
+  c_configs="$(first_class "$libdir" org.apache.kafka.tools.ConfigCommand kafka.admin.ConfigCommand)" || c_configs=""
+
+  # Logging: broker -> stdout (log4j 1 / reload4j for 3.x, log4j2 for 4.x); tools -> stderr, WARN.
+  write_file "$dir/opt/kafka/config/log4j.properties" 0644 <<'EOS'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.authorizer.logger=WARN
+EOS
+  write_file "$dir/opt/kafka/config/tools-log4j.properties" 0644 <<'EOS'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.appender.stderr.Target=System.err
+EOS
+  write_file "$dir/opt/kafka/config/log4j2.properties" 0644 <<'EOS'
+status = warn
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = warn
+EOS
+  write_file "$dir/opt/kafka/config/tools-log4j2.properties" 0644 <<'EOS'
+status = warn
+appender.stderr.type = Console
+appender.stderr.name = STDERR
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.stderr.ref = STDERR
+EOS
+
+  write_file "$dir/opt/kafka/bin/kafka-run-class.sh" 0755 <<'EOS'
+#!/bin/bash
+# kafka-run-class.sh CLASS [ARGS...]: run a class from /opt/kafka/libs (tools logging to stderr).
+set -euo pipefail
+: "${KAFKA_HEAP_OPTS:=-Xmx256M}"
+: "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:/opt/kafka/config/tools-log4j.properties -Dlog4j2.configurationFile=/opt/kafka/config/tools-log4j2.properties}"
+: "${KAFKA_JVM_PERFORMANCE_OPTS:=-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true}"
+# shellcheck disable=SC2086
+exec java $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $KAFKA_LOG4J_OPTS ${KAFKA_OPTS:-} -cp '/opt/kafka/libs/*' "$@"
+EOS
+  local tool cls
+  for tool in "kafka-topics.sh:$c_topics" "kafka-console-producer.sh:$c_producer" \
+              "kafka-console-consumer.sh:$c_consumer" "kafka-storage.sh:$c_storage" \
+              "kafka-consumer-groups.sh:$c_groups" "kafka-broker-api-versions.sh:$c_apiversions" \
+              "kafka-metadata-quorum.sh:$c_quorum" "kafka-configs.sh:$c_configs"; do
+    cls="${tool#*:}"; [ -n "$cls" ] || continue
+    printf '#!/bin/sh\nexec /opt/kafka/bin/kafka-run-class.sh %s "$@"\n' "$cls" \
+      | write_file "$dir/opt/kafka/bin/${tool%%:*}" 0755
+  done
+
+  # /etc/kafka/docker/run: same path and KAFKA_* environment convention as the
+  # official apache/kafka image (KAFKA_FOO_BAR -> foo.bar, __ -> _, ___ -> -),
+  # but env values are MERGED over single-node defaults (the official image
+  # drops its defaults as soon as any KAFKA_* config is given).
+  write_file "$dir/etc/kafka/docker/run" 0755 <<EOS
+#!/bin/bash
+# Start a single-node KRaft Kafka ($ver) configured from the environment.
+set -euo pipefail
+STORAGE_TOOL_CLASS=$c_storage
+EOS
+  cat >>"$dir/etc/kafka/docker/run" <<'EOS'
+CONF=/opt/kafka/config/server.properties
+declare -A props=()
+declare -a order=()
+setp() { [ -n "${props[$1]+x}" ] || order+=("$1"); props[$1]="$2"; }
+# Defaults: one node that is broker and controller; PLAINTEXT on 9092 for clients.
+setp node.id 1
+setp process.roles broker,controller
+setp listeners PLAINTEXT://:9092,CONTROLLER://:9093
+setp advertised.listeners PLAINTEXT://localhost:9092
+setp controller.listener.names CONTROLLER
+setp inter.broker.listener.name PLAINTEXT
+setp listener.security.protocol.map CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
+setp log.dirs /var/lib/kafka/data
+setp num.partitions 1
+setp offsets.topic.replication.factor 1
+setp offsets.topic.num.partitions 1
+setp transaction.state.log.replication.factor 1
+setp transaction.state.log.min.isr 1
+setp group.initial.rebalance.delay.ms 0
+setp auto.create.topics.enable true
+[ "${KAFKA_VERSION%%.*}" -ge 4 ] && { setp share.coordinator.state.topic.replication.factor 1; setp share.coordinator.state.topic.min.isr 1; }
+# Environment: KAFKA_<PROPERTY> (not the JVM/launcher variables).
+while IFS='=' read -r -d '' k v; do
+  case "$k" in
+    KAFKA_VERSION|KAFKA_HOME|KAFKA_HEAP_OPTS|KAFKA_OPTS|KAFKA_JMX_OPTS|KAFKA_JVM_PERFORMANCE_OPTS|KAFKA_GC_LOG_OPTS|KAFKA_LOG4J_OPTS|KAFKA_LOG4J_ROOT_LOGLEVEL|KAFKA_LOG4J_LOGGERS|KAFKA_TOOLS_LOG4J_LOGLEVEL|KAFKA_JMX_HOSTNAME|KAFKA_JMX_PORT|KAFKA_DEBUG) continue ;;
+    KAFKA_*) ;;
+    *) continue ;;
+  esac
+  p="${k#KAFKA_}"; p="${p,,}"; p="${p//___/-}"; p="${p//__/@}"; p="${p//_/.}"; p="${p//@/_}"
+  setp "$p" "$v"
+done < <(env -0)
+# Quorum: if none is given, the node votes for itself on its CONTROLLER listener.
+if [ -z "${props[controller.quorum.voters]:-}" ] && [ -z "${props[controller.quorum.bootstrap.servers]:-}" ]; then
+  cname="${props[controller.listener.names]%%,*}"
+  cport="$(tr ',' '\n' <<<"${props[listeners]}" | sed -n "s#^${cname}://[^,]*:\([0-9][0-9]*\)\$#\1#p" | head -n1)"
+  [ -n "$cport" ] || { echo "[kafka-run] no ${cname} listener in listeners=${props[listeners]}" >&2; exit 1; }
+  setp controller.quorum.voters "${props[node.id]}@localhost:${cport}"
+fi
+: >"$CONF"
+for k in "${order[@]}"; do printf '%s=%s\n' "$k" "${props[$k]}" >>"$CONF"; done
+echo "[kafka-run] Kafka ${KAFKA_VERSION}: advertised.listeners=${props[advertised.listeners]} listeners=${props[listeners]}"
+# Format the log dir once (KRaft). CLUSTER_ID as in the official image.
+cluster_id="${CLUSTER_ID:-4L6g3nShT-eMCtK--X86sw}"
+first_dir="${props[log.dirs]%%,*}"
+if [ ! -f "$first_dir/meta.properties" ]; then
+  KAFKA_HEAP_OPTS=-Xmx128M /opt/kafka/bin/kafka-run-class.sh "$STORAGE_TOOL_CLASS" format \
+    -t "$cluster_id" -c "$CONF" --ignore-formatted
+fi
+: "${KAFKA_HEAP_OPTS:=-Xmx512M -Xms128M}"
+: "${KAFKA_JVM_PERFORMANCE_OPTS:=-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true}"
+: "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:/opt/kafka/config/log4j.properties -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties}"
+# shellcheck disable=SC2086
+exec java $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $KAFKA_LOG4J_OPTS ${KAFKA_OPTS:-} \
+  -cp '/opt/kafka/libs/*' kafka.Kafka "$CONF"
+EOS
+
+  import_rootfs "$dir" "$name" \
+    'CMD ["/etc/kafka/docker/run"]' \
+    "ENV KAFKA_VERSION=$ver" \
+    'ENV KAFKA_HOME=/opt/kafka' \
+    'ENV PATH=/opt/kafka/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'WORKDIR /opt/kafka' \
+    'EXPOSE 9092'
+  # the assembled copy is cheap to redo; keep only the shared JRE rootfs
+  safe_rm_rootfs "$dir"
+}
+
+kafka_version_of() { # kafka_version_of IMAGE OVERRIDE
+  if [ -n "$2" ]; then echo "$2"; else echo "${1##*:}"; fi
+}
+
+# ---------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------
+targets=()
+for a in "$@"; do
+  case "$a" in
+    --force|-f) FORCE=1 ;;
+    -h|--help) sed -n '2,32p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    all) targets+=(redis clickhouse kafka kafka4) ;;
+    redis|clickhouse|kafka|kafka4|kafka:*) targets+=("$a") ;;
+    *) die "unknown target '$a' (try --help)" ;;
+  esac
+done
+[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka)
+
+"$HERE/setup-docker.sh"
+mkdir -p "$CACHE_DIR"
+
+T_ALL=$SECONDS
+for t in "${targets[@]}"; do
+  case "$t" in
+    redis)      img="$TWINFLOW_REDIS_IMAGE" ;;
+    clickhouse) img="$TWINFLOW_CLICKHOUSE_IMAGE" ;;
+    kafka)      img="$TWINFLOW_KAFKA_IMAGE" ;;
+    kafka4)     img="$TWINFLOW_KAFKA4_IMAGE" ;;
+    kafka:*)    img="twinflow/kafka:${t#kafka:}" ;;
+  esac
+  if [ "$FORCE" != 1 ] && image_exists "$img"; then
+    log "$img: present, not rebuilt (use --force to rebuild)"
+    SUMMARY+=("$(printf '%-38s %-8s %6s  %s' "$img" present - "$(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')")")
+    continue
+  fi
+  case "$img" in
+    twinflow/*) ;;
+    *) die "$img is missing and is not a twinflow/* image; this script only builds the offline images (pull '$img' where a registry is reachable)" ;;
+  esac
+  t0=$SECONDS
+  log "=== building $img ==="
+  case "$t" in
+    redis)      build_redis ;;
+    clickhouse) build_clickhouse ;;
+    kafka)      build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA_VERSION:-}")" ;;
+    kafka4)     build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA4_VERSION:-}")" ;;
+    kafka:*)    build_kafka "$img" "${t#kafka:}" ;;
+  esac
+  image_exists "$img" || die "$img was not created"
+  dt=$((SECONDS - t0))
+  size="$(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
+  log "=== built $img in ${dt}s ($size) ==="
+  SUMMARY+=("$(printf '%-38s %-8s %5ss  %s' "$img" built "$dt" "$size")")
+done
+
+echo
+echo "image                                  status     time  size"
+printf '%s\n' "${SUMMARY[@]}"
+echo "total: $((SECONDS - T_ALL))s (cache: $CACHE_DIR)"
