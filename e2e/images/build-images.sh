@@ -174,7 +174,7 @@ build_clickhouse() {
   local name="$TWINFLOW_CLICKHOUSE_IMAGE"
   local dir
   dir="$(make_rootfs clickhouse clickhouse-server,clickhouse-client)"
-  [ -x "$dir/usr/bin/clickhouse-server" ] || die "clickhouse-server missing in $dir"
+  [ -x "$dir/usr/sbin/clickhouse-server" ] || die "clickhouse-server missing in $dir (expected /usr/sbin/clickhouse-server)"
   # Listen on all interfaces (IPv4; IPv6 may be off in the container), log to
   # the console (docker logs) as well as the usual files.
   write_file "$dir/etc/clickhouse-server/config.d/twinflow-docker.xml" 0644 <<'EOS'
@@ -234,7 +234,7 @@ if [ -n "$db" ] && [ "$db" != default ] && [ ! -e "/var/lib/clickhouse/metadata/
   mkdir -p "/var/lib/clickhouse/metadata/$db" "/var/lib/clickhouse/data/$db"
   printf 'ATTACH DATABASE %s\nENGINE = Ordinary\n' "\`$db\`" >"/var/lib/clickhouse/metadata/$db.sql"
 fi
-exec /usr/bin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml -- --listen_host=0.0.0.0 "$@"
+exec /usr/sbin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml -- --listen_host=0.0.0.0 "$@"
 EOS
   import_rootfs "$dir" "$name" \
     'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]' \
@@ -275,14 +275,11 @@ fetch_kafka_jars() { # fetch_kafka_jars VERSION -> prints lib dir
   command -v java >/dev/null 2>&1 || die "java is needed to run Maven"
   rm -rf "$libdir"; mkdir -p "$work"
   local major="${ver%%.*}"
-  # Logging binding so the broker logs to stdout: Kafka 3.x uses reload4j,
-  # Kafka 4.x log4j2 (log4j-core is already a runtime dependency of 4.x).
-  local extra
-  if [ "$major" -ge 4 ]; then
-    extra='
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${log4j2.version}</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>${log4j2.version}</version></dependency>'
-  else
+  # Logging binding so the broker logs to stdout: Kafka 3.x uses reload4j
+  # (added to the pom); Kafka 4.x uses log4j2, whose log4j-core is already a
+  # runtime dependency: log4j-slf4j-impl of that same version is added after.
+  local extra=""
+  if [ "$major" -lt 4 ]; then
     extra='
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
     <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>'
@@ -296,7 +293,6 @@ fetch_kafka_jars() { # fetch_kafka_jars VERSION -> prints lib dir
   <artifactId>kafka-broker-jars</artifactId>
   <version>$ver</version>
   <packaging>pom</packaging>
-  <properties><log4j2.version>\${log4j2.resolved}</log4j2.version></properties>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$ver</version></dependency>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$ver</version></dependency>$extra
@@ -304,20 +300,23 @@ fetch_kafka_jars() { # fetch_kafka_jars VERSION -> prints lib dir
 </project>
 EOF
   local mvn=(mvn -B -q -Dmaven.repo.local="$CACHE_DIR/m2")
-  if [ "$major" -ge 4 ]; then
-    # Use the log4j2 version Kafka itself depends on (log4j-core's version in its tree).
-    local l4j
-    "${mvn[@]}" -f "$work/pom.xml" -Dlog4j2.resolved=2.24.3 dependency:tree -Dincludes=org.apache.logging.log4j:log4j-core \
-      -DoutputFile="$work/log4j-tree.txt" >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; die "mvn dependency:tree failed for Kafka $ver"; }
-    l4j="$(grep -o 'log4j-core:jar:[^:]*' "$work/log4j-tree.txt" | head -n1 | cut -d: -f3)"
-    sed -i "s|\${log4j2.resolved}|${l4j:-2.24.3}|" "$work/pom.xml"
-  fi
   log "kafka $ver: mvn dependency:copy-dependencies (Maven repo: $CACHE_DIR/m2)"
   local t0=$SECONDS
   if ! "${mvn[@]}" -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
         -DoutputDirectory="$libdir" >"$work/mvn.log" 2>&1; then
     tail -n 40 "$work/mvn.log" >&2
     die "mvn could not fetch Kafka $ver from Maven Central (is it a released version? log: $work/mvn.log)"
+  fi
+  if [ "$major" -ge 4 ]; then
+    local core l4j
+    core="$(cd "$libdir" && ls log4j-core-*.jar 2>/dev/null | head -n1)"
+    [ -n "$core" ] || die "Kafka $ver: no log4j-core jar among its dependencies; cannot pick a log4j2 binding"
+    l4j="${core#log4j-core-}"; l4j="${l4j%.jar}"
+    if ! "${mvn[@]}" -f "$work/pom.xml" dependency:copy -Dartifact="org.apache.logging.log4j:log4j-slf4j-impl:$l4j" \
+          -DoutputDirectory="$libdir" >>"$work/mvn.log" 2>&1; then
+      tail -n 40 "$work/mvn.log" >&2
+      die "mvn could not fetch log4j-slf4j-impl $l4j (log: $work/mvn.log)"
+    fi
   fi
   [ -n "$(ls "$libdir"/kafka_2.13-"$ver".jar 2>/dev/null)" ] || die "kafka_2.13-$ver.jar missing in $libdir"
   list_jar_entries "$libdir"/*.jar | grep '\.class$' >"$libdir/.classes"

@@ -1,0 +1,60 @@
+import { Container, ContainerModule } from 'inversify'
+import {
+  createJsonLogger,
+  pluginModule,
+  PluginRegistry,
+  systemClock,
+  TOKENS,
+  type Clock,
+  type Logger,
+  type Pipeline,
+  type TwinflowPlugin,
+} from '@twinflow/core'
+import { batchLayerModule } from '@twinflow/batch-layer'
+import { speedLayerModule } from '@twinflow/speed-layer'
+import { servingLayerModule } from '@twinflow/serving-layer'
+import type { TwinflowConfig } from '../config/twinflow-config'
+import { builtinPlugins } from './builtin-plugins'
+import { Twinflow } from './twinflow'
+
+export interface CreateTwinflowOptions {
+  pipeline: Pipeline
+  config: TwinflowConfig
+  /** Third-party plugins, registered after the built-ins through the same registry. */
+  plugins?: readonly TwinflowPlugin<any, any>[]
+  clock?: Clock
+  logger?: Logger
+}
+
+/**
+ * Builds a Twinflow process: registers the plugins, resolves every plugin the config names (an
+ * unknown name or bad options fail here, before anything starts), and loads one ContainerModule
+ * per runtime, source, sink and layer.
+ */
+export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
+  const { pipeline, config } = options
+  const logger = options.logger ?? createJsonLogger({ level: config.log.level })
+  const registry = new PluginRegistry().register(...builtinPlugins, ...(options.plugins ?? []))
+  const container = new Container()
+  container.load(
+    new ContainerModule(({ bind }) => {
+      bind(TOKENS.Pipeline).toConstantValue(pipeline)
+      bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock)
+      bind(TOKENS.Logger).toConstantValue(logger)
+    }),
+  )
+  const { runtimes } = config
+  container.load(
+    pluginModule(registry.get('event-log', runtimes.eventLog.plugin), runtimes.eventLog.options, 'runtimes.eventLog'),
+    pluginModule(registry.get('clickhouse-driver', runtimes.clickhouse.plugin), runtimes.clickhouse.options, 'runtimes.clickhouse'),
+    pluginModule(registry.get('realtime-store', runtimes.realtimeStore.plugin), runtimes.realtimeStore.options, 'runtimes.realtimeStore'),
+    pluginModule(registry.get('dead-letter-queue', runtimes.deadLetterQueue.plugin), runtimes.deadLetterQueue.options, 'runtimes.deadLetterQueue'),
+    pluginModule(registry.get('scheduler', runtimes.scheduler.plugin), runtimes.scheduler.options, 'runtimes.scheduler'),
+    ...config.sources.map((s, i) => pluginModule(registry.get('source', s.plugin), s.options, `sources[${i}]`, s.name ?? `${s.plugin}-${i}`)),
+    ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
+    batchLayerModule(config.batch as never),
+    speedLayerModule(config.speed as never),
+    servingLayerModule({ port: config.serving.port, host: config.serving.host, graphiql: config.serving.graphiql }),
+  )
+  return new Twinflow(container, pipeline, config, logger)
+}

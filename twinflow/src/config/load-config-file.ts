@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { TwinflowError, type Pipeline, type TwinflowPlugin } from '@twinflow/core'
+import { parseConfig } from './parse-config'
+import type { TwinflowConfig } from './twinflow-config'
+
+export interface LoadedConfig {
+  config: TwinflowConfig
+  pipeline: Pipeline
+  plugins: TwinflowPlugin<any, any>[]
+}
+
+/** Reads a JSON config file, then imports the pipeline module and plugin modules it names. */
+export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+  const file = resolve(path)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new TwinflowError('config', `cannot read config file ${file}: ${(error as Error).message}`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw new TwinflowError('config', `config file ${file} is not valid JSON: ${(error as Error).message}`)
+  }
+  const config = parseConfig(raw, `config file ${file}`)
+  if (!config.pipeline) throw new TwinflowError('config', `config file ${file}: "pipeline" must name the module that exports your pipeline`)
+  const base = dirname(file)
+  const pipelineModule = await importModule(resolve(base, config.pipeline), 'pipeline')
+  const pipeline = (pipelineModule.pipeline ?? pipelineModule.default) as Pipeline | undefined
+  if (!pipeline || !Array.isArray(pipeline.views)) {
+    throw new TwinflowError('config', `${config.pipeline} must export the pipeline (export const pipeline = definePipeline(...), or a default export)`)
+  }
+  const plugins: TwinflowPlugin<any, any>[] = []
+  for (const p of config.plugins) {
+    const mod = await importModule(resolve(base, p), 'plugins')
+    const exported = mod.default ?? mod.plugins
+    if (!exported) throw new TwinflowError('config', `plugin module ${p} must have a default export: a plugin or an array of plugins`)
+    plugins.push(...(Array.isArray(exported) ? exported : [exported]))
+  }
+  return { config, pipeline, plugins }
+}
+
+async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  } catch (error) {
+    throw new TwinflowError('config', `cannot load ${what} module ${path}: ${(error as Error).message}`, { cause: error })
+  }
+}

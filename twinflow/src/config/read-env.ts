@@ -1,0 +1,24 @@
+/** Settings taken from the environment. This is the only place that reads `process.env`. */
+export interface TwinflowEnv {
+  /** TWINFLOW_CONFIG: path of the config file. */
+  configPath?: string
+  /** TWINFLOW_PORT: overrides serving.port. */
+  port?: number
+  /** TWINFLOW_LOG_LEVEL: overrides log.level. */
+  logLevel?: string
+  /** TWINFLOW_DATA_DIR: where embedded runtimes keep data. @default .twinflow */
+  dataDir: string
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
+  const port = env.TWINFLOW_PORT === undefined || env.TWINFLOW_PORT === '' ? undefined : Number(env.TWINFLOW_PORT)
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new Error(`TWINFLOW_PORT must be a port number (0-65535), got "${env.TWINFLOW_PORT}"`)
+  }
+  return {
+    configPath: env.TWINFLOW_CONFIG || undefined,
+    port,
+    logLevel: env.TWINFLOW_LOG_LEVEL || undefined,
+    dataDir: env.TWINFLOW_DATA_DIR || '.twinflow',
+  }
+}
