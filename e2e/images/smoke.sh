@@ -33,7 +33,7 @@ trap 'exit 130' INT TERM
 
 now_ms() { date +%s%3N; }
 T_START=$(now_ms)
-since() { echo "$(( ($(now_ms) - $1) ))ms"; }
+since() { awk -v d="$(( $(now_ms) - $1 ))" 'BEGIN { printf "%.1fs", d / 1000 }'; }
 log() { echo "[smoke $(date +%H:%M:%S)] $*" >&2; }
 fail() { echo "[smoke] FAIL: $*" >&2; exit 1; }
 declare -a RESULTS=()
@@ -44,7 +44,9 @@ need_image() {
     || fail "image $1 is missing: run e2e/images/build-images.sh (or pull it where a registry is reachable)"
 }
 
-# run_container IMAGE [docker-run args...] [-- CMD...]: echo the container id.
+# run_container IMAGE [docker-run args...] [-- CMD...]: sets CID (not run in a
+# subshell, so that STARTED keeps every id for the EXIT trap).
+CID=""
 run_container() {
   local image="$1"; shift
   local -a opts=() cmd=()
@@ -52,10 +54,8 @@ run_container() {
     if [ "$1" = -- ]; then shift; cmd=("$@"); break; fi
     opts+=("$1"); shift
   done
-  local id
-  id="$(docker run -d -P ${opts[@]+"${opts[@]}"} "$image" ${cmd[@]+"${cmd[@]}"})" || fail "docker run $image failed"
-  STARTED+=("$id")
-  echo "$id"
+  CID="$(docker run -d -P ${opts[@]+"${opts[@]}"} "$image" ${cmd[@]+"${cmd[@]}"})" || fail "docker run $image failed"
+  STARTED+=("$CID")
 }
 
 host_port() { # host_port CONTAINER PORT -> mapped IPv4 host port
@@ -92,7 +92,7 @@ smoke_redis() {
   need_image "$image"
   log "redis: $image"
   t0=$(now_ms)
-  c="$(run_container "$image")"
+  run_container "$image"; c="$CID"
   port="$(host_port "$c" 6379)"
   local t_wait=$SECONDS
   until out="$(redis_cmd "$port" PING 2>/dev/null)" && [[ "$out" == *PONG* ]]; do
@@ -107,7 +107,7 @@ smoke_redis() {
 
   # AOF variant: extra args after the image, as tests will pass them
   t0=$(now_ms)
-  c="$(run_container "$image" -- redis-server --appendonly yes)"
+  run_container "$image" -- redis-server --appendonly yes; c="$CID"
   port="$(host_port "$c" 6379)"
   t_wait=$SECONDS
   until out="$(redis_cmd "$port" CONFIG GET appendonly 2>/dev/null)" && [[ "$out" == *appendonly* ]]; do
@@ -125,7 +125,7 @@ smoke_clickhouse() {
   need_image "$image"
   log "clickhouse: $image"
   t0=$(now_ms)
-  c="$(run_container "$image")"
+  run_container "$image"; c="$CID"
   port="$(host_port "$c" 8123)"
   local t_wait=$SECONDS
   until [ "$(curl -fsS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null)" = "Ok." ]; do
@@ -134,16 +134,17 @@ smoke_clickhouse() {
   done
   local ready; ready="$(since "$t0")"
   out="$(curl -fsS --max-time 10 --data-binary 'SELECT version()' "http://127.0.0.1:$port/")" || fail "clickhouse SELECT version()"
-  log "clickhouse: SELECT version() -> $out (HTTP 127.0.0.1:$port, ready after $ready)"
+  local version="$out"
+  log "clickhouse: SELECT version() -> $version (HTTP 127.0.0.1:$port, ready after $ready)"
   local addr
   addr="$(curl -fsS --max-time 10 --data-binary "SELECT address FROM system.processes WHERE query LIKE '%smoke-addr%' FORMAT TSV" "http://127.0.0.1:$port/?query_id=smoke-addr" | head -n1)"
   log "clickhouse: user 'default' without password connected from $addr"
   curl -fsS --max-time 10 --data-binary 'CREATE TABLE smoke (d Date, x UInt32) ENGINE = MergeTree PARTITION BY toYYYYMM(d) ORDER BY x' "http://127.0.0.1:$port/" >/dev/null \
     || fail "clickhouse CREATE TABLE (data dir not writable?)"
   curl -fsS --max-time 10 --data-binary "INSERT INTO smoke VALUES ('2024-01-01', 1), ('2024-02-01', 2)" "http://127.0.0.1:$port/" >/dev/null || fail "clickhouse INSERT"
-  [ "$(curl -fsS --max-time 10 --data-binary 'SELECT sum(x) FROM smoke' "http://127.0.0.1:$port/")" = 2 ] \
-    && [ "$(curl -fsS --max-time 10 --data-binary 'SELECT count() FROM smoke' "http://127.0.0.1:$port/")" = 2 ] || fail "clickhouse MergeTree round trip"
-  result clickhouse "$image" "version $out, ready in $ready"
+  out="$(curl -fsS --max-time 10 --data-binary 'SELECT count(), sum(x) FROM smoke FORMAT TSV' "http://127.0.0.1:$port/")" || fail "clickhouse SELECT"
+  [ "$out" = "$(printf '2\t3')" ] || fail "clickhouse MergeTree round trip returned '$out'"
+  result clickhouse "$image" "version $version, ready in $ready"
 }
 
 # ---------------------------------------------------------------------------
@@ -155,7 +156,7 @@ smoke_kafka() {
   need_image "$image"
   log "$label: $image"
   t0=$(now_ms)
-  c="$(run_container "$image" \
+  run_container "$image" \
         -e CLUSTER_ID=4L6g3nShT-eMCtK--X86sw \
         -e KAFKA_NODE_ID=1 \
         -e KAFKA_PROCESS_ROLES=broker,controller \
@@ -169,7 +170,8 @@ smoke_kafka() {
         -e KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1 \
         -e KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 \
         -e KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 \
-        -- sh -c 'echo "Waiting for script..."; while [ ! -f /tmp/testcontainers_start.ready ]; do sleep 0.1; done; exec bash /tmp/testcontainers_start.sh')"
+        -- sh -c 'echo "Waiting for script..."; while [ ! -f /tmp/testcontainers_start.ready ]; do sleep 0.1; done; exec bash /tmp/testcontainers_start.sh'
+  c="$CID"
   wait_log "$c" 'Waiting for script' 30
   port="$(host_port "$c" 9092)"
   hostname="$(docker inspect -f '{{.Config.Hostname}}' "$c")"

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { compileDecoder, defineStream, t } from '../index'
+
+const orders = defineStream('orders', { id: t.string(), n: t.int64(), x: t.float64(), ok: t.boolean(), st: t.enum(['a', 'b']), ts: t.eventTime() })
+const decode = compileDecoder(orders, { maxBytes: 200 })
+const good = { id: 'o1', n: 3, x: 1.5, ok: true, st: 'a', ts: '2026-11-23T10:00:00.123Z', extra: 1 }
+const reasonOf = (payload: string | Buffer) => {
+  const r = decode(Buffer.isBuffer(payload) ? payload : Buffer.from(payload))
+  return r.ok ? 'ok' : r.reason
+}
+
+describe('compileDecoder', () => {
+  it('accepts a valid event, normalizes the time and drops unknown fields', () => {
+    const r = decode(Buffer.from(JSON.stringify(good)))
+    expect(r).toEqual({ ok: true, event: { id: 'o1', n: 3, x: 1.5, ok: true, st: 'a', ts: Date.parse('2026-11-23T10:00:00.123Z') } })
+  })
+  it('says why an input is rejected', () => {
+    expect(reasonOf('{"id": ')).toMatch(/^invalid-json: /)
+    expect(reasonOf('{"ts": NaN}')).toMatch(/^invalid-json: /)
+    expect(reasonOf('[1]')).toBe('schema: event must be a JSON object, got array')
+    expect(reasonOf(JSON.stringify({ ...good, id: undefined }))).toBe('schema: field "id" is missing')
+    expect(reasonOf(JSON.stringify({ ...good, n: 1.5 }))).toBe('schema: field "n": expected a safe integer, got 1.5')
+    expect(reasonOf(JSON.stringify({ ...good, st: 'c' }))).toBe('schema: field "st": expected one of a, b, got "c"')
+    expect(reasonOf(JSON.stringify({ ...good, ts: '2026-11-23 10:00' }))).toMatch(/^schema: field "ts": expected epoch milliseconds or an ISO-8601 time with a zone/)
+    expect(reasonOf(JSON.stringify({ ...good, ts: -5 }))).toBe('schema: field "ts": event time out of range: -5')
+    expect(reasonOf(JSON.stringify({ ...good, x: '1' }))).toBe('schema: field "x": expected a finite number, got "1"')
+    expect(reasonOf(Buffer.alloc(201, 32))).toBe('oversized: 201 bytes > limit 200')
+  })
+})
