@@ -1,0 +1,77 @@
+/**
+ * Applies the deltas of one log batch to the groups of ONE bucket hash (one key, one hash slot),
+ * under per-group offset fences, atomically.
+ *
+ * KEYS[1]  bucket hash
+ * ARGV[1]  fence field prefix: 'f' .. topic .. '\31' .. partition .. '\31'
+ * ARGV[2]  firstOffset, ARGV[3] lastOffset
+ * ARGV[4]  one op per cell: i (integer sum), f (float sum), n (min), x (max)
+ * ARGV[5]  TTL in ms (0: none)
+ * then per group: its id, then one value per cell
+ * Returns per group: -1 applied, -2 duplicate, or the fence (>= 0) on overlap.
+ *
+ * Float sums are added as doubles in Lua and stored with 17 significant digits, so they equal
+ * JavaScript's additions bit for bit (HINCRBYFLOAT would use long double).
+ */
+export const APPLY_SCRIPT = `
+local key = KEYS[1]
+local fp = ARGV[1]
+local first = tonumber(ARGV[2])
+local last = tonumber(ARGV[3])
+local ops = ARGV[4]
+local n = string.len(ops)
+local ttl = tonumber(ARGV[5])
+local out = {}
+local changed = false
+local i = 6
+while i <= #ARGV do
+  local g = ARGV[i]
+  local ff = fp .. g
+  local f = tonumber(redis.call('HGET', key, ff) or '-1')
+  if last <= f then
+    out[#out + 1] = -2
+  elseif first <= f then
+    out[#out + 1] = f
+  else
+    for c = 1, n do
+      local op = string.sub(ops, c, c)
+      local field = 'c' .. (c - 1) .. '\\31' .. g
+      local v = ARGV[i + c]
+      if op == 'i' then
+        redis.call('HINCRBY', key, field, v)
+      else
+        local cur = redis.call('HGET', key, field)
+        if op == 'f' then
+          local sum = tonumber(v) + (cur and tonumber(cur) or 0)
+          redis.call('HSET', key, field, string.format('%.17g', sum))
+        elseif (not cur) or (op == 'n' and tonumber(v) < tonumber(cur)) or (op == 'x' and tonumber(v) > tonumber(cur)) then
+          redis.call('HSET', key, field, v)
+        end
+      end
+    end
+    redis.call('HSET', key, ff, last)
+    out[#out + 1] = -1
+    changed = true
+  end
+  i = i + 1 + n
+end
+if changed and ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+return out
+`
+
+/** Sets a hash field to a number only if it is greater than the one stored (progress never moves back). */
+export const MAX_SET_SCRIPT = `
+local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1e308')
+if tonumber(ARGV[2]) > cur then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
+return 0
+`
+
+/** Deletes a bucket hash and returns how many groups it held. */
+export const DROP_SCRIPT = `
+local n = 0
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(f, 1, 3) == 'c0\\31' then n = n + 1 end
+end
+redis.call('DEL', KEYS[1])
+return n
+`

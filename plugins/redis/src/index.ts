@@ -1,0 +1,3 @@
+export * from './redis-realtime-store-options'
+export * from './redis-realtime-store'
+export * from './redis-realtime-store-plugin'

@@ -1,0 +1,36 @@
+/**
+ * Key layout. Every key has a hash tag ({...}) so that each script call touches one hash slot and
+ * the same code runs on Redis Cluster. The groups of one window are spread over `buckets` hashes,
+ * so a hot window is not one hot key (nor one hot shard).
+ * - `<p>:v:{<view>:<window>:<bucket>}`  hash: `c<i>\x1f<group>` cell values, `f<topic>\x1f<partition>\x1f<group>` fences
+ * - `<p>:w:{<view>}`                    sorted set of the view's windows with data
+ * - `<p>:n:{<view>}`                    hash: newest window start applied
+ * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
+ */
+export class RedisKeys {
+  constructor(
+    readonly prefix: string,
+    readonly buckets: number,
+  ) {}
+
+  bucketOf(group: string): number {
+    let h = 0x811c9dc5
+    for (let i = 0; i < group.length; i++) {
+      h ^= group.charCodeAt(i)
+      h = Math.imul(h, 0x01000193)
+    }
+    return (h >>> 0) % this.buckets
+  }
+  bucket(view: string, windowStart: number, bucket: number): string {
+    return `${this.prefix}:v:{${view}:${windowStart}:${bucket}}`
+  }
+  windows(view: string): string {
+    return `${this.prefix}:w:{${view}}`
+  }
+  newest(view: string): string {
+    return `${this.prefix}:n:{${view}}`
+  }
+  progress(consumer: string, topic: string): string {
+    return `${this.prefix}:p:{${consumer}:${topic}}`
+  }
+}

@@ -1,0 +1,207 @@
+import { Cluster, Redis } from 'ioredis'
+import {
+  TwinflowError,
+  validateFencedBatch,
+  type DeltaOutcome,
+  type FencedBatch,
+  type Logger,
+  type PartialRow,
+  type Pipeline,
+  type RealtimeStore,
+  type ViewDef,
+} from '@twinflow/core'
+import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script'
+import { RedisKeys } from './redis-keys'
+import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options'
+
+type Client = (Redis | Cluster) & {
+  tfApply(key: string, ...args: (string | number)[]): Promise<number[]>
+  tfMaxSet(key: string, field: string, value: string): Promise<number>
+  tfDrop(key: string): Promise<number>
+}
+
+const SEP = '\x1f'
+
+/**
+ * The production realtime store (ioredis). Every delta is applied with its fence by one Lua
+ * script call per bucket hash (one key, one hash slot), so redelivered batches are no-ops and the
+ * same code runs on Redis Cluster. See RedisKeys for the layout.
+ */
+export class RedisRealtimeStore implements RealtimeStore {
+  #client: Client | null = null
+  #pipeline: Pipeline | null = null
+  readonly #keys: RedisKeys
+
+  constructor(
+    private readonly options: RedisRealtimeStoreOptions,
+    private readonly logger: Logger,
+  ) {
+    this.#keys = new RedisKeys(options.keyPrefix, options.buckets)
+  }
+
+  async start(pipeline: Pipeline): Promise<void> {
+    const common = { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 2 }
+    const client = (
+      this.options.clusterNodes.length > 0
+        ? new Cluster(this.options.clusterNodes.map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })), { redisOptions: common, lazyConnect: true, enableAutoPipelining: true })
+        : new Redis(this.options.url, common)
+    ) as Client
+    client.defineCommand('tfApply', { numberOfKeys: 1, lua: APPLY_SCRIPT })
+    client.defineCommand('tfMaxSet', { numberOfKeys: 1, lua: MAX_SET_SCRIPT })
+    client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
+    client.on('error', (error: Error) => this.logger.warn('redis connection error', { error: error.message }))
+    try {
+      await client.connect()
+    } catch (error) {
+      client.disconnect()
+      throw storeError(error, 'connect')
+    }
+    this.#client = client
+    this.#pipeline = pipeline
+  }
+
+  async stop(): Promise<void> {
+    const client = this.#client
+    this.#client = null
+    if (client) await client.quit().catch(() => client.disconnect())
+  }
+
+  async apply(batch: FencedBatch): Promise<DeltaOutcome[]> {
+    const { client, pipeline } = this.#started()
+    const views = validateFencedBatch(pipeline, batch)
+    // Group the deltas by bucket hash: one script call per hash.
+    const calls = new Map<string, { view: ViewDef; indexes: number[]; args: (string | number)[] }>()
+    const windows = new Map<string, Set<number>>()
+    batch.deltas.forEach((delta, i) => {
+      const view = views[i]!
+      const group = JSON.stringify(delta.keys)
+      const key = this.#keys.bucket(view.name, delta.windowStart, this.#keys.bucketOf(group))
+      let call = calls.get(key)
+      if (!call) calls.set(key, (call = { view, indexes: [], args: [] }))
+      call.indexes.push(i)
+      call.args.push(group, ...delta.cells.map(String))
+      let set = windows.get(view.name)
+      if (!set) windows.set(view.name, (set = new Set()))
+      set.add(delta.windowStart)
+    })
+    const outcomes: DeltaOutcome[] = new Array(batch.deltas.length)
+    const fencePrefix = `f${batch.topic}${SEP}${batch.partition}${SEP}`
+    try {
+      // Index the windows first, so that a reader never misses a window that has data.
+      await Promise.all(
+        [...windows].flatMap(([view, starts]) => [
+          client.zadd(this.#keys.windows(view), ...[...starts].flatMap((w) => [w, String(w)])),
+          client.tfMaxSet(this.#keys.newest(view), 'window', String(Math.max(...starts))),
+        ]),
+      )
+      await Promise.all(
+        [...calls].map(async ([key, call]) => {
+          const result = await client.tfApply(key, fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, ...call.args)
+          call.indexes.forEach((index, j) => {
+            const r = Number(result[j])
+            outcomes[index] = r === -1 ? { status: 'applied' } : r === -2 ? { status: 'duplicate' } : { status: 'overlap', fence: r }
+          })
+        }),
+      )
+    } catch (error) {
+      throw storeError(error, 'apply', { topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset })
+    }
+    return outcomes
+  }
+
+  async readWindows(view: string, from: number, to: number): Promise<PartialRow[]> {
+    const { client, pipeline } = this.#started()
+    const def = pipeline.view(view)
+    try {
+      const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
+      const hashes = await Promise.all(
+        starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))),
+      )
+      const rows: PartialRow[] = []
+      for (const { w, h } of hashes) rows.push(...decodeBucket(def, w, h))
+      return rows.sort((a, b) => a.windowStart - b.windowStart || (JSON.stringify(a.keys) < JSON.stringify(b.keys) ? -1 : 1))
+    } catch (error) {
+      throw storeError(error, 'readWindows', { view })
+    }
+  }
+
+  async dropBefore(view: string, cutoff: number): Promise<number> {
+    const { client, pipeline } = this.#started()
+    pipeline.view(view)
+    try {
+      const starts = (await client.zrangebyscore(this.#keys.windows(view), '-inf', `(${cutoff}`)).map(Number)
+      const counts = await Promise.all(
+        starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.tfDrop(this.#keys.bucket(view, w, b)))),
+      )
+      // Only after the data is gone: a reader that sees the window listed finds it or finds it empty.
+      if (starts.length > 0) await client.zremrangebyscore(this.#keys.windows(view), '-inf', `(${cutoff}`)
+      return counts.reduce((a, b) => a + Number(b), 0)
+    } catch (error) {
+      throw storeError(error, 'dropBefore', { view })
+    }
+  }
+
+  async progress(consumer: string, topic: string): Promise<Map<number, number>> {
+    const { client } = this.#started()
+    try {
+      const h = await client.hgetall(this.#keys.progress(consumer, topic))
+      return new Map(Object.entries(h).map(([p, o]) => [Number(p), Number(o)]))
+    } catch (error) {
+      throw storeError(error, 'progress', { consumer, topic })
+    }
+  }
+
+  async recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void> {
+    const { client } = this.#started()
+    if (!Number.isSafeInteger(partition) || partition < 0 || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new TwinflowError('validation', `recordProgress needs a partition and an offset >= 0, got ${partition} and ${offset}`, { context: { consumer, topic } })
+    }
+    try {
+      await client.tfMaxSet(this.#keys.progress(consumer, topic), String(partition), String(offset))
+    } catch (error) {
+      throw storeError(error, 'recordProgress', { consumer, topic, partition })
+    }
+  }
+
+  async newestEventTime(view: string): Promise<number | null> {
+    const { client, pipeline } = this.#started()
+    pipeline.view(view)
+    try {
+      const v = await client.hget(this.#keys.newest(view), 'window')
+      return v === null ? null : Number(v)
+    } catch (error) {
+      throw storeError(error, 'newestEventTime', { view })
+    }
+  }
+
+  #started(): { client: Client; pipeline: Pipeline } {
+    if (!this.#client || !this.#pipeline) throw new TwinflowError('unavailable', 'the redis realtime store is not started (call start(pipeline) first)', { retriable: false })
+    return { client: this.#client, pipeline: this.#pipeline }
+  }
+}
+
+function cellOps(view: ViewDef): string {
+  return view.cells.map((c) => (c.spec.op === 'min' ? 'n' : c.spec.op === 'max' ? 'x' : c.spec.numeric === 'int' ? 'i' : 'f')).join('')
+}
+
+function decodeBucket(view: ViewDef, windowStart: number, hash: Record<string, string>): PartialRow[] {
+  const groups = new Map<string, number[]>()
+  for (const [field, value] of Object.entries(hash)) {
+    if (field[0] !== 'c') continue
+    const sep = field.indexOf(SEP)
+    const cell = Number(field.slice(1, sep))
+    const group = field.slice(sep + 1)
+    let cells = groups.get(group)
+    if (!cells) groups.set(group, (cells = new Array<number>(view.cells.length)))
+    cells[cell] = Number(value)
+  }
+  return [...groups].map(([group, cells]) => ({ windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells }))
+}
+
+function storeError(error: unknown, operation: string, context: Record<string, unknown> = {}): TwinflowError {
+  if (TwinflowError.is(error)) return error
+  const message = error instanceof Error ? error.message : String(error)
+  // Replies of Redis to a command (ERR ..., NOSCRIPT ...) are bugs; anything else is the connection.
+  const isReply = error instanceof Error && error.name === 'ReplyError'
+  return new TwinflowError(isReply ? 'internal' : 'unavailable', `redis ${operation} failed: ${message}`, { cause: error, context })
+}
