@@ -1,0 +1,7 @@
+export * from './kafka-options'
+export * from './map-kafka-error'
+export * from './create-kafka-client'
+export * from './kafka-log-consumer'
+export * from './kafka-event-log'
+export * from './kafka-dead-letter-queue'
+export * from './kafka-plugins'

@@ -1,0 +1,79 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs'
+import { TwinflowError, type DeadLetter, type DeadLetterQueue, type Logger } from '@twinflow/core'
+import { createKafkaClient } from './create-kafka-client'
+import type { KafkaOptions } from './kafka-options'
+import { mapKafkaError } from './map-kafka-error'
+
+export interface KafkaDeadLetterQueueOptions extends KafkaOptions {
+  /** @default 'twinflow.dead-letters' */
+  topic: string
+}
+
+/**
+ * Dead letters as Kafka messages: the raw payload as the value, where it came from as the key
+ * (`topic:partition:offset`, so that a compacted topic keeps one letter per input), and the
+ * reason, stage and stream in `twinflow-*` headers.
+ */
+export class KafkaDeadLetterQueue implements DeadLetterQueue {
+  readonly #kafka: Kafka
+  #producer: Producer | null = null
+  readonly #counts = new Map<string, number>()
+
+  constructor(
+    private readonly options: KafkaDeadLetterQueueOptions,
+    logger: Logger,
+  ) {
+    this.#kafka = createKafkaClient(options, logger)
+  }
+
+  async connect(): Promise<void> {
+    if (this.#producer) return
+    const admin = this.#kafka.admin()
+    const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
+    try {
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: this.options.replicationFactor }], waitForLeaders: true })
+      await producer.connect()
+    } catch (error) {
+      await producer.disconnect().catch(() => {})
+      throw mapKafkaError(error, 'dead-letter connect', { topic: this.options.topic })
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
+    this.#producer = producer
+  }
+
+  async close(): Promise<void> {
+    await this.#producer?.disconnect()
+    this.#producer = null
+  }
+
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return
+    if (!this.#producer) throw new TwinflowError('internal', 'the kafka dead-letter queue is not connected: call connect() first')
+    try {
+      await this.#producer.send({
+        topic: this.options.topic,
+        acks: -1,
+        messages: letters.map((l) => ({
+          key: l.topic === undefined ? null : `${l.topic}:${l.partition}:${l.offset}`,
+          value: l.payload,
+          headers: {
+            'twinflow-reason': l.reason,
+            'twinflow-stage': l.stage,
+            'twinflow-stream': l.stream,
+            'twinflow-at': String(l.at),
+            ...(l.topic === undefined ? {} : { 'twinflow-topic': l.topic, 'twinflow-partition': String(l.partition), 'twinflow-offset': String(l.offset) }),
+          },
+        })),
+      })
+    } catch (error) {
+      throw mapKafkaError(error, 'dead-letter write', { topic: this.options.topic, letters: letters.length })
+    }
+    for (const l of letters) this.#counts.set(`${l.stream}/${l.stage}`, (this.#counts.get(`${l.stream}/${l.stage}`) ?? 0) + 1)
+  }
+
+  counts(): ReadonlyMap<string, number> {
+    return this.#counts
+  }
+}

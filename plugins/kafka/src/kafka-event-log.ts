@@ -1,0 +1,100 @@
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
+import { TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger } from '@twinflow/core'
+import { createKafkaClient } from './create-kafka-client'
+import { KafkaLogConsumer } from './kafka-log-consumer'
+import type { KafkaOptions } from './kafka-options'
+import { mapKafkaError } from './map-kafka-error'
+
+/**
+ * The production event log (kafkajs). Produces with an idempotent producer and acks=all;
+ * consumers are consumer-group members that resume from the sink's recorded progress.
+ */
+export class KafkaEventLog implements EventLog {
+  readonly #kafka: Kafka
+  #admin: Admin | null = null
+  #producer: Producer | null = null
+  readonly #consumers = new Set<KafkaLogConsumer>()
+
+  constructor(
+    private readonly options: KafkaOptions,
+    private readonly logger: Logger,
+  ) {
+    this.#kafka = createKafkaClient(options, logger)
+  }
+
+  async connect(): Promise<void> {
+    if (this.#admin) return
+    const admin = this.#kafka.admin()
+    const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
+    try {
+      await admin.connect()
+      await producer.connect()
+    } catch (error) {
+      await Promise.allSettled([admin.disconnect(), producer.disconnect()])
+      throw mapKafkaError(error, 'connect', { brokers: this.options.brokers })
+    }
+    this.#admin = admin
+    this.#producer = producer
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#consumers].map((c) => c.stop()))
+    this.#consumers.clear()
+    await Promise.allSettled([this.#producer?.disconnect(), this.#admin?.disconnect()])
+    this.#producer = null
+    this.#admin = null
+  }
+
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    const admin = this.#connected().admin
+    try {
+      const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor }], waitForLeaders: true })
+      if (!created) {
+        const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
+        const existing = meta?.partitions.length ?? 0
+        if (existing < partitions) this.logger.warn('topic exists with fewer partitions than configured', { topic, existing, configured: partitions })
+      }
+    } catch (error) {
+      throw mapKafkaError(error, 'createTopic', { topic })
+    }
+  }
+
+  async produce(topic: string, messages: LogMessage[]): Promise<void> {
+    if (messages.length === 0) return
+    const producer = this.#connected().producer
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers, timestamp: m.timestamp === undefined ? undefined : String(m.timestamp) })),
+      })
+    } catch (error) {
+      throw mapKafkaError(error, 'produce', { topic, messages: messages.length })
+    }
+  }
+
+  async endOffsets(topic: string): Promise<Map<number, number>> {
+    const admin = this.#connected().admin
+    try {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]))
+    } catch (error) {
+      throw mapKafkaError(error, 'endOffsets', { topic })
+    }
+  }
+
+  async consume(options: ConsumeOptions): Promise<LogConsumer> {
+    this.#connected()
+    const consumer = new KafkaLogConsumer(this.#kafka, options, this.options, this.logger.child({ groupId: options.groupId }))
+    await consumer.start()
+    this.#consumers.add(consumer)
+    return { stop: async () => {
+      this.#consumers.delete(consumer)
+      await consumer.stop()
+    } }
+  }
+
+  #connected(): { admin: Admin; producer: Producer } {
+    if (!this.#admin || !this.#producer) throw new TwinflowError('internal', 'the kafka event log is not connected: call connect() first')
+    return { admin: this.#admin, producer: this.#producer }
+  }
+}

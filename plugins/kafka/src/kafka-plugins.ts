@@ -1,0 +1,26 @@
+import { definePlugin, TwinflowError } from '@twinflow/core'
+import { KafkaDeadLetterQueue } from './kafka-dead-letter-queue'
+import { KafkaEventLog } from './kafka-event-log'
+import { parseKafkaOptions } from './kafka-options'
+
+/** Event-log plugin `kafka`. */
+export const kafkaEventLogPlugin = definePlugin({
+  kind: 'event-log',
+  name: 'kafka',
+  description: 'Apache Kafka (kafkajs): idempotent producer, consumer groups resuming from the sink’s progress.',
+  parseOptions: parseKafkaOptions,
+  create: (options, ctx) => new KafkaEventLog(options, ctx.logger),
+})
+
+/** Dead-letter-queue plugin `kafka`: a topic with the reason in headers. */
+export const kafkaDeadLetterQueuePlugin = definePlugin({
+  kind: 'dead-letter-queue',
+  name: 'kafka',
+  description: 'Dead letters to a Kafka topic, with reason, stage and origin in headers.',
+  parseOptions: (raw) => {
+    const topic = (raw as { topic?: unknown })?.topic ?? 'twinflow.dead-letters'
+    if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]+$/.test(topic)) throw new TwinflowError('config', 'topic must be a Kafka topic name')
+    return { ...parseKafkaOptions(raw), topic }
+  },
+  create: (options, ctx) => new KafkaDeadLetterQueue(options, ctx.logger),
+})
