@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 // chdb, in-memory log and store), end-to-end (e2e/**/*.e2e.spec.ts, real services in containers).
 // Forks, not threads: chdb binds one data directory per process. Two workers: the machine has 2 cores.
 export default defineConfig({
+  // graphql 16 ships CJS (main) and ESM (module); Node loads graphql-yoga's copy as CJS, so ours must
+  // be the same instance, or schemas are rejected as "from another module or realm".
+  resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

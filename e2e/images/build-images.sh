@@ -40,7 +40,7 @@ DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE=bookworm
 FORCE="${TWINFLOW_IMAGES_REBUILD:-0}"
 # Bump when the contents of a rootfs recipe change, so cached rootfs dirs are redone.
-RECIPE_REV=1
+RECIPE_REV=2
 
 log() { printf '[build-images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[build-images] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -110,7 +110,8 @@ make_rootfs() {
   fi
   # slim it down: package caches, docs, man pages
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/cache/apt/*.bin "$dir"/var/lib/apt/lists/* \
-         "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/var/log/*.log
+         "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/usr/share/locale/* \
+         "$dir"/var/log/*.log
   echo "$want" >"$marker"
   log "rootfs $name: done in $((SECONDS - t0))s ($(du -sh "$dir" | cut -f1))"
   echo "$dir"
@@ -244,7 +245,46 @@ EOS
 # ---------------------------------------------------------------------------
 # Kafka (KRaft single node)
 # ---------------------------------------------------------------------------
-# list_jar_classes JAR... -> entry names
+# Image layout (same paths as the official apache/kafka image):
+#   /etc/kafka/docker/run   CMD: writes /opt/kafka/config/server.properties from
+#                           single-node defaults + KAFKA_* env (KAFKA_FOO_BAR ->
+#                           foo.bar), formats the log dir once (CLUSTER_ID env,
+#                           default 4L6g3nShT-eMCtK--X86sw), execs kafka.Kafka.
+#                           Logs go to stdout.
+#   /opt/kafka/bin/*.sh     kafka-topics.sh, kafka-console-producer.sh,
+#                           kafka-console-consumer.sh, kafka-storage.sh, ... (on PATH)
+#   /var/lib/kafka/data     log dir
+# Without any env it serves PLAINTEXT on 9092 advertised as localhost:9092
+# (right only for `docker run -p 9092:9092`).
+#
+# How a Testcontainers GenericContainer starts it (the starter-script approach
+# of Testcontainers' own Kafka modules; works unchanged with apache/kafka):
+#   1. withExposedPorts(9092)
+#      withEnvironment({ CLUSTER_ID: "4L6g3nShT-eMCtK--X86sw", KAFKA_NODE_ID: "1",
+#        KAFKA_PROCESS_ROLES: "broker,controller",
+#        KAFKA_LISTENERS: "PLAINTEXT://:9092,BROKER://:9093,CONTROLLER://:9094",
+#        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "BROKER:PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+#        KAFKA_INTER_BROKER_LISTENER_NAME: "BROKER", KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
+#        KAFKA_CONTROLLER_QUORUM_VOTERS: "1@localhost:9094",
+#        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "1", KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: "1",
+#        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "1", KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "1",
+#        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0" })
+#      withCommand(["sh", "-c", 'echo "Waiting for script..."; while [ ! -f /tmp/testcontainers_start.ready ]; do sleep 0.1; done; exec bash /tmp/testcontainers_start.sh'])
+#      withWaitStrategy(Wait.forLogMessage("Waiting for script..."))
+#   2. after start(): bootstrap = `${c.getHost()}:${c.getMappedPort(9092)}`, then
+#      c.copyContentToContainer([
+#        { content: `#!/bin/bash\nexport KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://${bootstrap},BROKER://${c.getHostname()}:9093\nexec /etc/kafka/docker/run\n`,
+#          target: "/tmp/testcontainers_start.sh", mode: 0o755 },
+#        { content: "", target: "/tmp/testcontainers_start.ready" } ])   // flag AFTER the script
+#   3. wait until the container log shows "Transitioning from RECOVERY to RUNNING"
+#      (read c.logs() until it matches; about 5-8 s here), then connect clients to
+#      `bootstrap`. Inside the container (exec), tools use localhost:9093 (BROKER).
+# Alternative without a starter script: pick a free host port P yourself,
+# withExposedPorts({ container: 9092, host: P }) and
+# KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://localhost:P (default CMD, no command override),
+# wait for the same log line.
+
+# list_jar_entries JAR... -> entry names
 list_jar_entries() {
   local j
   for j in "$@"; do
@@ -305,11 +345,14 @@ EOF
   if ! "${mvn[@]}" -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
         -DoutputDirectory="$libdir" >"$work/mvn.log" 2>&1; then
     tail -n 40 "$work/mvn.log" >&2
+    if grep -q "org.apache.kafka:kafka-tools:jar:$ver" "$work/mvn.log"; then
+      die "Maven Central has kafka_2.13 $ver but not org.apache.kafka:kafka-tools:$ver (TopicCommand, console producer/consumer); pick another Kafka version (log: $work/mvn.log)"
+    fi
     die "mvn could not fetch Kafka $ver from Maven Central (is it a released version? log: $work/mvn.log)"
   fi
   if [ "$major" -ge 4 ]; then
     local core l4j
-    core="$(cd "$libdir" && ls log4j-core-*.jar 2>/dev/null | head -n1)"
+    core="$(find "$libdir" -maxdepth 1 -name 'log4j-core-*.jar' -printf '%f\n' | head -n1)"
     [ -n "$core" ] || die "Kafka $ver: no log4j-core jar among its dependencies; cannot pick a log4j2 binding"
     l4j="${core#log4j-core-}"; l4j="${l4j%.jar}"
     if ! "${mvn[@]}" -f "$work/pom.xml" dependency:copy -Dartifact="org.apache.logging.log4j:log4j-slf4j-impl:$l4j" \
@@ -321,7 +364,7 @@ EOF
   [ -n "$(ls "$libdir"/kafka_2.13-"$ver".jar 2>/dev/null)" ] || die "kafka_2.13-$ver.jar missing in $libdir"
   list_jar_entries "$libdir"/*.jar | grep '\.class$' >"$libdir/.classes"
   touch "$libdir/.complete"
-  log "kafka $ver: $(ls "$libdir"/*.jar | wc -l) jars in $((SECONDS - t0))s"
+  log "kafka $ver: $(find "$libdir" -maxdepth 1 -name '*.jar' | wc -l) jars in $((SECONDS - t0))s"
   echo "$libdir"
 }
 
@@ -498,7 +541,7 @@ targets=()
 for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
-    -h|--help) sed -n '2,32p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     all) targets+=(redis clickhouse kafka kafka4) ;;
     redis|clickhouse|kafka|kafka4|kafka:*) targets+=("$a") ;;
     *) die "unknown target '$a' (try --help)" ;;
@@ -508,6 +551,12 @@ done
 
 "$HERE/setup-docker.sh"
 mkdir -p "$CACHE_DIR"
+# one builder at a time per cache dir
+exec 9>"$CACHE_DIR/.lock"
+if ! flock -n 9; then
+  log "another build-images.sh holds $CACHE_DIR/.lock; waiting for it"
+  flock 9
+fi
 
 T_ALL=$SECONDS
 for t in "${targets[@]}"; do
@@ -527,6 +576,7 @@ for t in "${targets[@]}"; do
     twinflow/*) ;;
     *) die "$img is missing and is not a twinflow/* image; this script only builds the offline images (pull '$img' where a registry is reachable)" ;;
   esac
+  old_id="$(docker image inspect -f '{{.Id}}' "$img" 2>/dev/null || true)"
   t0=$SECONDS
   log "=== building $img ==="
   case "$t" in
@@ -537,6 +587,10 @@ for t in "${targets[@]}"; do
     kafka:*)    build_kafka "$img" "${t#kafka:}" ;;
   esac
   image_exists "$img" || die "$img was not created"
+  # --force: drop the image this build replaced, unless something else still uses it
+  if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$img")" ]; then
+    docker rmi "$old_id" >/dev/null 2>&1 || true
+  fi
   dt=$((SECONDS - t0))
   size="$(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
   log "=== built $img in ${dt}s ($size) ==="

@@ -93,7 +93,8 @@ smoke_redis() {
   log "redis: $image"
   t0=$(now_ms)
   run_container "$image"; c="$CID"
-  port="$(host_port "$c" 6379)"
+  port="$(host_port "$c" 6379 2>/dev/null)" || true
+  [ -n "$port" ] || fail "$image publishes no port 6379 (docker run -P needs EXPOSE 6379)"
   local t_wait=$SECONDS
   until out="$(redis_cmd "$port" PING 2>/dev/null)" && [[ "$out" == *PONG* ]]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "redis did not answer PING on 127.0.0.1:$port"; }
@@ -108,7 +109,8 @@ smoke_redis() {
   # AOF variant: extra args after the image, as tests will pass them
   t0=$(now_ms)
   run_container "$image" -- redis-server --appendonly yes; c="$CID"
-  port="$(host_port "$c" 6379)"
+  port="$(host_port "$c" 6379 2>/dev/null)" || true
+  [ -n "$port" ] || fail "$image publishes no port 6379 (docker run -P needs EXPOSE 6379)"
   t_wait=$SECONDS
   until out="$(redis_cmd "$port" CONFIG GET appendonly 2>/dev/null)" && [[ "$out" == *appendonly* ]]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "redis (AOF) did not answer"; }
@@ -126,7 +128,8 @@ smoke_clickhouse() {
   log "clickhouse: $image"
   t0=$(now_ms)
   run_container "$image"; c="$CID"
-  port="$(host_port "$c" 8123)"
+  port="$(host_port "$c" 8123 2>/dev/null)" || true
+  [ -n "$port" ] || fail "$image publishes no port 8123 (docker run -P needs EXPOSE 8123)"
   local t_wait=$SECONDS
   until [ "$(curl -fsS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null)" = "Ok." ]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "clickhouse HTTP did not answer 'Ok.' on 127.0.0.1:$port"; }
@@ -173,7 +176,8 @@ smoke_kafka() {
         -- sh -c 'echo "Waiting for script..."; while [ ! -f /tmp/testcontainers_start.ready ]; do sleep 0.1; done; exec bash /tmp/testcontainers_start.sh'
   c="$CID"
   wait_log "$c" 'Waiting for script' 30
-  port="$(host_port "$c" 9092)"
+  port="$(host_port "$c" 9092 2>/dev/null)" || true
+  [ -n "$port" ] || fail "$image publishes no port 9092 (docker run -P needs EXPOSE 9092)"
   hostname="$(docker inspect -f '{{.Config.Hostname}}' "$c")"
   printf '#!/bin/bash\nexport KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:%s,BROKER://%s:9093\nexec /etc/kafka/docker/run\n' \
     "$port" "$hostname" >"$TMPD/testcontainers_start.sh"
@@ -214,7 +218,7 @@ for a in "$@"; do
   case "$a" in
     redis|clickhouse|kafka|kafka4) targets+=("$a") ;;
     all) targets+=(redis clickhouse kafka kafka4) ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) fail "unknown target '$a' (redis clickhouse kafka kafka4 all)" ;;
   esac
 done

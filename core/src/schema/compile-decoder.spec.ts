@@ -24,6 +24,8 @@ describe('compileDecoder', () => {
     expect(reasonOf(JSON.stringify({ ...good, ts: '2026-11-23 10:00' }))).toMatch(/^schema: field "ts": expected epoch milliseconds or an ISO-8601 time with a zone/)
     expect(reasonOf(JSON.stringify({ ...good, ts: -5 }))).toBe('schema: field "ts": event time out of range: -5')
     expect(reasonOf(JSON.stringify({ ...good, x: '1' }))).toBe('schema: field "x": expected a finite number, got "1"')
+    expect(reasonOf('{"id": "\\ud800x", "n": 1, "x": 1, "ok": true, "st": "a", "ts": 1}')).toBe('schema: field "id": string has a lone UTF-16 surrogate (not valid Unicode)')
+    expect(reasonOf(JSON.stringify({ ...good, id: 'ok \u{1F600}' }))).toBe('ok')
     expect(reasonOf(Buffer.alloc(201, 32))).toBe('oversized: 201 bytes > limit 200')
   })
 })

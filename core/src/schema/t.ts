@@ -4,6 +4,9 @@ const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
 
 const ok = <T>(value: T) => ({ ok: true as const, value })
 const fail = (reason: string) => ({ ok: false as const, reason })
+// A lone surrogate (e.g. JSON "\ud800") is stored by ClickHouse as U+FFFD but kept by JavaScript,
+// so batch and speed would see different keys: reject it.
+const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 /** Field type builders for stream schemas. */
@@ -14,7 +17,7 @@ export const t = {
       kind: 'string',
       clickhouseType: 'String',
       graphqlType: 'String',
-      parse: (v) => (typeof v === 'string' ? ok(v) : fail(`expected a string, got ${describe(v)}`)),
+      parse: (v) => (typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)')),
     }
   },
   /** One of a fixed set of strings. */

@@ -1,5 +1,3 @@
-import { isAbsolute } from 'node:path'
-
 /** Options of the `chdb` ClickHouse driver plugin. */
 export interface ChdbDriverOptions {
   /**
@@ -29,5 +27,5 @@ export function parseChdbDriverOptions(raw: unknown): ChdbDriverOptions {
     throw new Error(`"path" must be a non-empty string (the chdb data directory), got ${JSON.stringify(path) ?? typeof path}`)
   }
   if (path.includes('\0')) throw new Error('"path" must not contain a NUL character')
-  return { path: isAbsolute(path) ? path : path }
+  return { path }
 }

@@ -1,0 +1,314 @@
+import {
+  TwinflowError,
+  type BatchRun,
+  type BatchRunStatus,
+  type ClickHouseDriver,
+  type Clock,
+  type Logger,
+  type PartialRow,
+  type Pipeline,
+  type Publication,
+  type Scalar,
+  type StreamDef,
+  type ValueKind,
+  type ViewDef,
+} from '@twinflow/core'
+import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql'
+import { catalogSql } from '../sql/catalog-sql'
+import { masterTableSql } from '../sql/master-table-sql'
+import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql'
+import { versionTableSql } from '../sql/version-table-sql'
+import type { ArchivedRecord, BatchLayerEngine } from './batch-layer-engine'
+import { decodeInt64 } from './decode-int64'
+
+const DEFAULT_VALUES: Record<ValueKind, Scalar> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
+
+type Row = Record<string, unknown>
+
+/**
+ * The BatchEngine on ClickHouse, over any ClickHouseDriver (a server or chdb): the SQL it sends
+ * runs on ClickHouse 18.16 and on current releases.
+ *
+ * Lifecycle: the driver is connected (and later closed) by its owner; `start(pipeline)` creates
+ * the tables that are missing and adds fields declared since; `stop()` forgets the pipeline.
+ */
+export class ClickHouseBatchEngine implements BatchLayerEngine {
+  #pipeline: Pipeline | null = null
+  #seq = 0
+
+  constructor(
+    private readonly driver: ClickHouseDriver,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(pipeline: Pipeline): Promise<void> {
+    for (const stream of pipeline.streams) {
+      await this.driver.command(masterTableSql.create(stream))
+      await this.#addNewFields(stream)
+    }
+    await this.driver.command(publicationsSql.create())
+    await this.driver.command(batchRunsSql.create())
+    this.#pipeline = pipeline
+    this.logger.info('batch engine started', { driver: this.driver.name, streams: pipeline.streams.length, views: pipeline.views.length })
+  }
+
+  async stop(): Promise<void> {
+    this.#pipeline = null
+  }
+
+  async ingest(streamName: string, records: readonly ArchivedRecord[]): Promise<void> {
+    if (records.length === 0) return
+    const stream = this.#stream(streamName)
+    const fields = Object.entries(stream.fields)
+    const rows = records.map((record) => {
+      const row: Row = { _partition: record.partition, _offset: record.offset, _error: record.error ?? '' }
+      if (record.error) {
+        for (const [name, type] of fields) row[name] = DEFAULT_VALUES[type.kind]
+        return row
+      }
+      for (const [name, type] of fields) {
+        const value = record.event[name]
+        if (value === undefined) {
+          throw new TwinflowError('validation', `event at partition ${record.partition} offset ${record.offset} of stream "${streamName}" has no field "${name}"`)
+        }
+        row[name] = type.kind === 'bool' ? (value ? 1 : 0) : value
+      }
+      return row
+    })
+    await this.driver.insert(masterTableSql.table(stream), rows)
+  }
+
+  async archivedOffsets(streamName: string): Promise<Map<number, number>> {
+    const stream = this.#stream(streamName)
+    const rows = await this.driver.query<{ p: unknown; o: unknown }>(masterTableSql.archivedOffsets(stream))
+    return new Map(rows.map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.o, 'offset')]))
+  }
+
+  async nextVersion(viewName: string): Promise<number> {
+    const view = this.#view(viewName)
+    const [published] = await this.driver.query<{ v: unknown }>(publicationsSql.maxVersion(view.name))
+    const tables = await this.versions(view.name)
+    return Math.max(published ? decodeInt64(published.v, 'version') : 0, ...tables) + 1
+  }
+
+  /** Versions of the view that have a table (published or not), ascending. */
+  async versions(viewName: string): Promise<number[]> {
+    const view = this.#view(viewName)
+    const rows = await this.driver.query<{ name: string }>(catalogSql.tablesLike(versionTableSql.prefix(view)))
+    return rows
+      .map((r) => versionTableSql.versionOf(view, r.name))
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b)
+  }
+
+  async buildVersion(viewName: string, version: number, cutoff: number): Promise<number> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    checkCutoff(view, cutoff)
+    const table = versionTableSql.table(view, version)
+    if (await this.#tableExists(table)) {
+      throw new TwinflowError('conflict', `version ${version} of view "${view.name}" already has a table (${table}); build a new version`, {
+        context: { view: view.name, version, table },
+      })
+    }
+    await this.driver.command(versionTableSql.create(view, version))
+    try {
+      await this.driver.command(versionTableSql.build(view, version, cutoff))
+      const [counted] = await this.driver.query<{ n: unknown }>(versionTableSql.count(view, version))
+      const rows = counted ? decodeInt64(counted.n, 'count') : 0
+      this.logger.info('batch version built', { view: view.name, version, cutoff, rows })
+      return rows
+    } catch (error) {
+      try {
+        await this.driver.command(catalogSql.dropTable(table))
+      } catch (dropError) {
+        this.logger.error('could not drop a partially built version table; it will be dropped with old versions', { table, error: dropError })
+      }
+      throw error
+    }
+  }
+
+  async publish(viewName: string, version: number, cutoff: number): Promise<Publication> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    checkCutoff(view, cutoff)
+    const table = versionTableSql.table(view, version)
+    if (!(await this.#tableExists(table))) {
+      throw new TwinflowError('validation', `version ${version} of view "${view.name}" has no table (${table}): build it before publishing`, {
+        context: { view: view.name, version },
+      })
+    }
+    const current = await this.currentPublication(view.name)
+    if (current && version <= current.version) {
+      throw new TwinflowError('conflict', `view "${view.name}" already serves version ${current.version}; version ${version} cannot be published`, {
+        context: { view: view.name, version, current: current.version },
+      })
+    }
+    if (current && cutoff < current.cutoff) {
+      throw new TwinflowError(
+        'validation',
+        `view "${view.name}": cutoff ${cutoff} is before the served cutoff ${current.cutoff}; the speed layer may have dropped the windows between them`,
+        { context: { view: view.name, version, cutoff, currentCutoff: current.cutoff } },
+      )
+    }
+    const publication: Publication = { view: view.name, version, cutoff, publishedAt: this.clock.now() }
+    await this.driver.insert(PUBLICATIONS_TABLE, [{ view: view.name, version, cutoff, published_at: publication.publishedAt }])
+    this.logger.info('batch version published', { ...publication })
+    return publication
+  }
+
+  async currentPublication(viewName: string): Promise<Publication | null> {
+    const view = this.#view(viewName)
+    const rows = await this.driver.query<Row>(publicationsSql.list(view.name, 1))
+    return rows[0] ? decodePublication(rows[0]) : null
+  }
+
+  async publications(viewName: string): Promise<Publication[]> {
+    const view = this.#view(viewName)
+    return (await this.driver.query<Row>(publicationsSql.list(view.name))).map(decodePublication)
+  }
+
+  async readWindows(viewName: string, version: number, from: number, to: number): Promise<PartialRow[]> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new TwinflowError('validation', 'readWindows: from and to must be numbers')
+    let rows: Row[]
+    try {
+      rows = await this.driver.query<Row>(versionTableSql.readWindows(view, version, from, to))
+    } catch (error) {
+      const table = versionTableSql.table(view, version)
+      if (!(await this.#tableExists(table))) {
+        throw new TwinflowError('conflict', `version ${version} of view "${view.name}" does not exist (dropped or never built); read the current publication again`, {
+          cause: error,
+          context: { view: view.name, version },
+        })
+      }
+      throw error
+    }
+    return rows.map((row) => decodeWindow(view, row))
+  }
+
+  async dropVersionsBefore(viewName: string, keepVersion: number): Promise<number[]> {
+    const view = this.#view(viewName)
+    const current = await this.currentPublication(view.name)
+    const dropped: number[] = []
+    for (const version of await this.versions(view.name)) {
+      if (version >= keepVersion || version === current?.version) continue
+      await this.driver.command(catalogSql.dropTable(versionTableSql.table(view, version)))
+      dropped.push(version)
+    }
+    if (dropped.length > 0) this.logger.info('old batch versions dropped', { view: view.name, dropped })
+    return dropped
+  }
+
+  async recordRun(run: BatchRun): Promise<void> {
+    await this.driver.insert(BATCH_RUNS_TABLE, [
+      {
+        run_id: run.runId,
+        view: run.view,
+        attempt: run.attempt,
+        status: run.status,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt,
+        cutoff: run.cutoff,
+        version: run.version,
+        rows: run.rows,
+        error: run.error,
+        recorded_at: this.clock.now(),
+        seq: ++this.#seq,
+      },
+    ])
+  }
+
+  async runs(viewName: string | null, limit: number): Promise<BatchRun[]> {
+    const view = viewName === null ? null : this.#view(viewName).name
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new TwinflowError('validation', `runs: limit must be a positive integer, got ${limit}`)
+    const rows = await this.driver.query<Row>(batchRunsSql.latest(view, limit))
+    return rows.map(decodeRun)
+  }
+
+  async #addNewFields(stream: StreamDef): Promise<void> {
+    const table = masterTableSql.table(stream)
+    const existing = new Map((await this.driver.query<{ name: string; type: string }>(catalogSql.columns(table))).map((c) => [c.name, c.type]))
+    for (const column of masterTableSql.columns(stream)) {
+      const type = existing.get(column.name)
+      if (type === undefined) {
+        await this.driver.command(masterTableSql.addColumn(stream, column))
+        this.logger.warn('added a new field to the master table; events archived before read its default value', { table, column: column.name })
+      } else if (type !== column.type) {
+        throw new TwinflowError(
+          'config',
+          `column "${column.name}" of ${table} is ${type} but stream "${stream.name}" declares ${column.type}; declare a new field instead of changing its type`,
+          { context: { table, column: column.name } },
+        )
+      }
+    }
+  }
+
+  async #tableExists(table: string): Promise<boolean> {
+    const [row] = await this.driver.query<{ n: unknown }>(catalogSql.tableExists(table))
+    return row !== undefined && decodeInt64(row.n, 'count') > 0
+  }
+
+  #started(): Pipeline {
+    if (this.#pipeline) return this.#pipeline
+    throw new TwinflowError('internal', 'the batch engine is not started: call start(pipeline) first')
+  }
+
+  #stream(name: string): StreamDef {
+    return this.#started().stream(name)
+  }
+
+  #view(name: string): ViewDef {
+    return this.#started().view(name)
+  }
+}
+
+function checkVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 1) throw new TwinflowError('validation', `version must be a positive integer, got ${version}`)
+}
+
+function checkCutoff(view: ViewDef, cutoff: number): void {
+  if (!Number.isSafeInteger(cutoff) || cutoff < 0 || cutoff % view.windowMs !== 0) {
+    throw new TwinflowError('validation', `cutoff ${cutoff} of view "${view.name}" must be a window start (a non-negative multiple of ${view.windowMs} ms)`)
+  }
+}
+
+function decodePublication(row: Row): Publication {
+  return {
+    view: String(row.view),
+    version: decodeInt64(row.version, 'tf_publications.version'),
+    cutoff: decodeInt64(row.cutoff, 'tf_publications.cutoff'),
+    publishedAt: decodeInt64(row.published_at, 'tf_publications.published_at'),
+  }
+}
+
+function decodeWindow(view: ViewDef, row: Row): PartialRow {
+  return {
+    windowStart: decodeInt64(row._window_start, '_window_start'),
+    keys: view.keys.map((k) => {
+      const value = row[k.column]
+      if (k.type === 'string') return String(value)
+      if (k.type === 'bool') return value === 1 || value === '1' || value === true
+      return decodeInt64(value, k.column)
+    }),
+    // A float cell that is inf or nan arrives as null (JSON has no literal for them).
+    cells: view.cells.map((c) => (c.spec.numeric === 'int' ? decodeInt64(row[c.column], c.column) : row[c.column] === null ? NaN : Number(row[c.column]))),
+  }
+}
+
+function decodeRun(row: Row): BatchRun {
+  return {
+    runId: String(row.run_id),
+    view: String(row.view),
+    attempt: decodeInt64(row.attempt, 'tf_batch_runs.attempt'),
+    status: String(row.status) as BatchRunStatus,
+    startedAt: decodeInt64(row.started_at, 'tf_batch_runs.started_at'),
+    finishedAt: row.finished_at === null ? null : decodeInt64(row.finished_at, 'tf_batch_runs.finished_at'),
+    cutoff: decodeInt64(row.cutoff, 'tf_batch_runs.cutoff'),
+    version: decodeInt64(row.version, 'tf_batch_runs.version'),
+    rows: decodeInt64(row.rows, 'tf_batch_runs.rows'),
+    error: row.error === null ? null : String(row.error),
+  }
+}

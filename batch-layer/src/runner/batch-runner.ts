@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type ViewDef } from '@twinflow/core'
+import type { BatchLayerEngine } from '../engine/batch-layer-engine'
+import type { ResolvedBatchRunnerOptions } from './batch-runner-options'
+
+/**
+ * Recomputes views from the master tables and publishes them. A run of a view:
+ * 1. picks its cutoff: the window start at or before `now - allowedLatenessMs` (never before the
+ *    served cutoff, so the boundary with the speed layer only moves forward);
+ * 2. notes the log's end offsets, and waits until the archiver has archived all of them;
+ * 3. builds a new version table for event time < cutoff, publishes (version, cutoff), then drops
+ *    versions older than the `keepVersions` newest published ones.
+ * Failed attempts are retried with exponential backoff; a failed attempt never publishes. Every
+ * attempt is recorded in the run history (running, then succeeded or failed).
+ */
+export class BatchRunner {
+  constructor(
+    private readonly engine: BatchLayerEngine,
+    private readonly log: EventLog,
+    private readonly pipeline: Pipeline,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: ResolvedBatchRunnerOptions,
+  ) {}
+
+  /** Runs every view of the pipeline, one after the other; a failed view does not stop the others. */
+  async runAll(): Promise<BatchRun[]> {
+    const runs: BatchRun[] = []
+    for (const view of this.pipeline.views) runs.push(await this.runView(view.name))
+    return runs
+  }
+
+  /**
+   * Runs one view. Resolves with its final record: `succeeded`, or `failed` with the error (which
+   * is also logged) once retries are exhausted or the error is not retriable. Rejects only for an
+   * unknown view.
+   */
+  async runView(viewName: string): Promise<BatchRun> {
+    const view = this.pipeline.view(viewName)
+    const startedAt = this.clock.now()
+    const logger = this.logger.child({ view: view.name })
+    let run: BatchRun = {
+      runId: randomUUID(),
+      view: view.name,
+      attempt: 0,
+      status: 'running',
+      startedAt,
+      finishedAt: null,
+      cutoff: windowStart(Math.max(0, startedAt - view.allowedLatenessMs), view.windowMs),
+      version: 0,
+      rows: 0,
+      error: null,
+    }
+    let ends: Map<number, number> | null = null
+    try {
+      const rows = await retry(
+        this.clock,
+        async (attempt) => {
+          run = { ...run, attempt, status: 'running', finishedAt: null, version: 0, rows: 0, error: null }
+          try {
+            ends ??= await this.log.endOffsets(view.stream.topic)
+            const served = await this.engine.currentPublication(view.name)
+            if (served && served.cutoff > run.cutoff) {
+              logger.info('cutoff held at the served cutoff (the batch/speed boundary never moves back)', { computed: run.cutoff, served: served.cutoff })
+              run = { ...run, cutoff: served.cutoff }
+            }
+            run = { ...run, version: await this.engine.nextVersion(view.name) }
+            await this.engine.recordRun(run)
+            await this.#waitForArchiver(view, ends)
+            const built = await this.engine.buildVersion(view.name, run.version, run.cutoff)
+            await this.engine.publish(view.name, run.version, run.cutoff)
+            return built
+          } catch (error) {
+            run = { ...run, status: 'failed', finishedAt: this.clock.now(), error: messageOf(error) }
+            await this.#record(run, logger)
+            throw error
+          }
+        },
+        {
+          retries: this.options.retries,
+          initialDelayMs: this.options.initialRetryDelayMs,
+          operation: `batch run of view "${view.name}"`,
+          onRetry: ({ attempt, delayMs, error }) => logger.warn('batch run attempt failed; retrying', { runId: run.runId, attempt, delayMs, error }),
+        },
+      )
+      run = { ...run, status: 'succeeded', finishedAt: this.clock.now(), rows }
+      await this.#record(run, logger)
+      logger.info('batch run succeeded', { runId: run.runId, version: run.version, cutoff: run.cutoff, rows, attempts: run.attempt })
+      await this.#dropOldVersions(view, logger)
+      return run
+    } catch (error) {
+      logger.error('batch run failed', { runId: run.runId, attempts: run.attempt, cutoff: run.cutoff, error })
+      return run
+    }
+  }
+
+  /** Waits until every partition's archived offset reaches what the log held when the run began. */
+  async #waitForArchiver(view: ViewDef, ends: ReadonlyMap<number, number>): Promise<void> {
+    const deadline = this.clock.now() + this.options.waitTimeoutMs
+    for (;;) {
+      const archived = await this.engine.archivedOffsets(view.stream.name)
+      const behind = [...ends].filter(([partition, end]) => end > 0 && (archived.get(partition) ?? -1) < end - 1)
+      if (behind.length === 0) return
+      if (this.clock.now() >= deadline) {
+        const detail = behind.map(([p, end]) => `partition ${p}: archived up to ${archived.get(p) ?? 'nothing'}, log end ${end}`).join('; ')
+        throw new TwinflowError('unavailable', `the archiver has not archived what topic "${view.stream.topic}" held when the run began (${detail}); is it running?`, {
+          context: { view: view.name, topic: view.stream.topic, waitedMs: this.options.waitTimeoutMs },
+        })
+      }
+      await this.clock.sleep(this.options.pollIntervalMs)
+    }
+  }
+
+  async #dropOldVersions(view: ViewDef, logger: Logger): Promise<void> {
+    try {
+      const published = await this.engine.publications(view.name)
+      const keep = published[this.options.keepVersions - 1]?.version
+      if (keep !== undefined) await this.engine.dropVersionsBefore(view.name, keep)
+    } catch (error) {
+      logger.warn('could not drop old batch versions; the next run tries again', { error })
+    }
+  }
+
+  async #record(run: BatchRun, logger: Logger): Promise<void> {
+    try {
+      await this.engine.recordRun(run)
+    } catch (error) {
+      logger.error('could not record a batch run in the run history', { runId: run.runId, status: run.status, error })
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

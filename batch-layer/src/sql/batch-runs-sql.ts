@@ -1,0 +1,29 @@
+import { formatLiteral } from './format-literal'
+import { quoteIdentifier } from './quote-identifier'
+
+export const BATCH_RUNS_TABLE = 'tf_batch_runs'
+
+const COLUMNS = ['run_id', 'view', 'attempt', 'status', 'started_at', 'finished_at', 'cutoff', 'version', 'rows', 'error'].map(quoteIdentifier)
+
+/**
+ * SQL of `tf_batch_runs`, the run history: records are appended, never updated; the record of a
+ * run id with the highest (recorded_at, seq) is its latest state.
+ */
+export const batchRunsSql = {
+  create(): string {
+    return (
+      `CREATE TABLE IF NOT EXISTS ${BATCH_RUNS_TABLE} (run_id String, \`view\` String, attempt UInt32, status String, ` +
+      'started_at Int64, finished_at Nullable(Int64), cutoff Int64, version UInt64, `rows` UInt64, error Nullable(String), ' +
+      'recorded_at Int64, seq UInt64) ENGINE = MergeTree() ORDER BY (`view`, started_at, run_id)'
+    )
+  },
+
+  /** Latest state of the newest runs, newest first; of one view or of all (`view` null). */
+  latest(view: string | null, limit: number): string {
+    const where = view === null ? '' : ` WHERE \`view\` = ${formatLiteral(view, 'string')}`
+    return (
+      `SELECT ${COLUMNS.join(', ')} FROM (SELECT * FROM ${BATCH_RUNS_TABLE}${where} ORDER BY run_id, recorded_at DESC, seq DESC LIMIT 1 BY run_id) ` +
+      `ORDER BY started_at DESC, run_id DESC LIMIT ${formatLiteral(limit, 'int')}`
+    )
+  },
+}

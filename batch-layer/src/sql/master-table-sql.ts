@@ -1,0 +1,45 @@
+import type { StreamDef } from '@twinflow/core'
+import { quoteIdentifier } from './quote-identifier'
+
+/** The columns every master table has before the stream's fields. */
+export const MASTER_SYSTEM_COLUMNS = [
+  { name: '_partition', type: 'UInt32' },
+  { name: '_offset', type: 'UInt64' },
+  { name: '_error', type: 'String' },
+] as const
+
+/**
+ * SQL of a stream's master table `tf_master_<stream>`: every consumed log record, once, with its
+ * (partition, offset); `_error` is non-empty for a record the archiver rejected (its fields then
+ * hold default values), so that max(_offset) per partition covers every consumed offset.
+ */
+export const masterTableSql = {
+  table(stream: StreamDef): string {
+    return `tf_master_${stream.name}`
+  },
+
+  /** Expected columns, system columns first, then the stream's fields in declaration order. */
+  columns(stream: StreamDef): { name: string; type: string }[] {
+    return [...MASTER_SYSTEM_COLUMNS, ...Object.entries(stream.fields).map(([name, type]) => ({ name, type: type.clickhouseType }))]
+  },
+
+  /** Idempotent DDL. Partitions are UTC months of the event time; rows are sorted by event time. */
+  create(stream: StreamDef): string {
+    const columns = masterTableSql.columns(stream).map((c) => `${quoteIdentifier(c.name)} ${c.type}`)
+    const time = quoteIdentifier(stream.timeField)
+    return (
+      `CREATE TABLE IF NOT EXISTS ${masterTableSql.table(stream)} (${columns.join(', ')}) ` +
+      `ENGINE = MergeTree() PARTITION BY toYYYYMM(toDateTime(intDiv(${time}, 1000), 'UTC')) ORDER BY ${time}`
+    )
+  },
+
+  /** Adds a field declared after the table was created (old rows read its default value). */
+  addColumn(stream: StreamDef, column: { name: string; type: string }): string {
+    return `ALTER TABLE ${masterTableSql.table(stream)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`
+  },
+
+  /** Highest offset per partition, rejected records included: `{ p, o }` rows. */
+  archivedOffsets(stream: StreamDef): string {
+    return `SELECT _partition AS p, max(_offset) AS o FROM ${masterTableSql.table(stream)} GROUP BY _partition`
+  },
+}

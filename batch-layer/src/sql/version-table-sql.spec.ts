@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { avg, count, defineStream, defineView, max, min, sum, t } from '@twinflow/core'
+import { versionTableSql } from './version-table-sql'
+
+// The online-store example's order stream and two of its views, restated here.
+const orders = defineStream('orders', {
+  orderId: t.string(),
+  shopId: t.string(),
+  amountCents: t.int64(),
+  items: t.int64(),
+  status: t.enum(['created', 'paid', 'refunded']),
+  ts: t.eventTime(),
+})
+const shopRevenue = defineView('shopRevenue', orders, {
+  where: (o) => o.status.eq('paid'),
+  groupBy: (o) => ({ shop: o.shopId }),
+  window: '1h',
+  measures: (o) => ({ orders: count(), revenueCents: sum(o.amountCents), biggest: max(o.amountCents), smallest: min(o.amountCents), avgCents: avg(o.amountCents) }),
+})
+const orderMix = defineView('orderMix', orders, {
+  derive: (o) => ({ large: o.amountCents.ge(10_000), unitPrice: o.amountCents.div(o.items) }),
+  groupBy: (o) => ({ shop: o.shopId, status: o.status, large: o.large }),
+  window: '15m',
+  measures: (o) => ({ orders: count(), items: sum(o.items), maxUnitPrice: max(o.unitPrice) }),
+})
+const CUTOFF = Date.UTC(2026, 0, 1, 12)
+
+describe('versionTableSql', () => {
+  it('names version tables and recognizes exactly those of the view', () => {
+    expect(versionTableSql.table(shopRevenue, 12)).toBe('tf_view_shopRevenue_v12')
+    expect(versionTableSql.versionOf(shopRevenue, 'tf_view_shopRevenue_v12')).toBe(12)
+    expect(versionTableSql.versionOf(shopRevenue, 'tf_view_shopRevenue_v12_v3')).toBeNull() // view "shopRevenue_v12"
+    expect(versionTableSql.versionOf(shopRevenue, 'tf_view_shopRevenue_v')).toBeNull()
+    expect(versionTableSql.versionOf(shopRevenue, 'tf_view_shopRevenue_v01')).toBeNull()
+    expect(versionTableSql.versionOf(shopRevenue, 'tf_view_orderMix_v1')).toBeNull()
+  })
+
+  it('creates a typed table: Int64 window start, keys by kind (bool as UInt8), int and float cells', () => {
+    expect(versionTableSql.create(orderMix, 3)).toBe(
+      'CREATE TABLE tf_view_orderMix_v3 (_window_start Int64, _k_shop String, _k_status String, _k_large UInt8, ' +
+        '_m_orders_count Int64, _m_items_sum Int64, _m_maxUnitPrice_max Float64) ENGINE = MergeTree() ORDER BY (_window_start, _k_shop, _k_status, _k_large)',
+    )
+  })
+
+  it('recomputes with one INSERT ... SELECT: accepted events before the cutoff, filter, group by window and keys', () => {
+    expect(versionTableSql.build(shopRevenue, 1, CUTOFF)).toBe(
+      'INSERT INTO tf_view_shopRevenue_v1 (_window_start, _k_shop, _m_orders_count, _m_revenueCents_sum, _m_biggest_max, _m_smallest_min, _m_avgCents_sum, _m_avgCents_count) ' +
+        'SELECT intDiv(`ts`, 3600000) * 3600000 AS _window_start, `shopId` AS _k_shop, count() AS _m_orders_count, sum(`amountCents`) AS _m_revenueCents_sum, ' +
+        'max(`amountCents`) AS _m_biggest_max, min(`amountCents`) AS _m_smallest_min, sum(`amountCents`) AS _m_avgCents_sum, count() AS _m_avgCents_count ' +
+        "FROM (SELECT `shopId`, `amountCents`, `status`, `ts` FROM tf_master_orders WHERE _error = '' AND `ts` < 1767268800000) " +
+        "WHERE (`status` = 'paid') GROUP BY _window_start, _k_shop",
+    )
+  })
+
+  it('computes derived fields under their own names in the inner query, never clashing with the `_` aliases', () => {
+    const sql = versionTableSql.build(orderMix, 2, CUTOFF)
+    expect(sql).toContain('FROM (SELECT `shopId`, `amountCents`, `items`, `status`, `ts`, (`amountCents` >= 10000) AS `large`, (`amountCents` / `items`) AS `unitPrice` FROM tf_master_orders')
+    expect(sql).toContain('`large` AS _k_large')
+    expect(sql).toContain('max(`unitPrice`) AS _m_maxUnitPrice_max')
+    expect(sql).toMatch(/\) GROUP BY _window_start, _k_shop, _k_status, _k_large$/)
+    for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{']) expect(sql).not.toContain(banned)
+  })
+
+  it('reads windows in a range, without a bound for infinite ends', () => {
+    expect(versionTableSql.readWindows(shopRevenue, 1, 0, CUTOFF)).toBe(
+      'SELECT _window_start, _k_shop, _m_orders_count, _m_revenueCents_sum, _m_biggest_max, _m_smallest_min, _m_avgCents_sum, _m_avgCents_count ' +
+        'FROM tf_view_shopRevenue_v1 WHERE _window_start >= 0 AND _window_start < 1767268800000 ORDER BY _window_start, _k_shop',
+    )
+    expect(versionTableSql.readWindows(shopRevenue, 1, -Infinity, Infinity)).not.toContain('WHERE')
+  })
+})

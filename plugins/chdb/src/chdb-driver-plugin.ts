@@ -1,0 +1,12 @@
+import { definePlugin } from '@twinflow/core'
+import { ChdbDriver } from './chdb-driver'
+import { parseChdbDriverOptions, type ChdbDriverOptions } from './chdb-driver-options'
+
+/** The embedded ClickHouse driver: `{ plugin: 'chdb', options: { path } }`. */
+export const chdbDriverPlugin = definePlugin<'clickhouse-driver', ChdbDriverOptions>({
+  kind: 'clickhouse-driver',
+  name: 'chdb',
+  description: 'ClickHouse embedded in the process (npm chdb): no server; one data directory per process.',
+  parseOptions: parseChdbDriverOptions,
+  create: (options, { logger }) => new ChdbDriver(options, logger),
+})

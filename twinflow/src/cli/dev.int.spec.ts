@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { graphqlRequest } from '../testing/graphql-request'
+
+const BIN = resolve(import.meta.dirname, '../../bin/twinflow.mjs')
+
+describe('twinflow dev (the README run command)', () => {
+  let child: ChildProcess | undefined
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL')
+  })
+
+  it('prints the GraphQL URL and answers with merged batch + realtime rows within a minute, then stops on SIGTERM', async () => {
+    const started = Date.now()
+    child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--backfill', '4000', '--rate', '40'], {
+      env: { ...process.env, TWINFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinflow-dev-')), TWINFLOW_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.on('data', (d) => (stdout += d))
+    child.stderr!.on('data', (d) => (stderr += d))
+    const url = await new Promise<string>((done, fail) => {
+      const timer = setInterval(() => {
+        const m = /GraphQL: (http:\/\/\S+)/.exec(stdout)
+        if (m) {
+          clearInterval(timer)
+          done(m[1]!)
+        } else if (child!.exitCode !== null || Date.now() - started > 45_000) {
+          clearInterval(timer)
+          fail(new Error(`no URL printed; exit ${child!.exitCode}\nstdout: ${stdout}\nstderr: ${stderr}`))
+        }
+      }, 100)
+    })
+    const now = Date.now()
+    const query = `query($from: DateTime!, $to: DateTime!) { shopRevenue(from: $from, to: $to, granularity: HOUR) { cutoff version rows { windowStart shop orders revenueCents } } }`
+    let last: any
+    while (Date.now() - started < 60_000) {
+      const res = await graphqlRequest(url, query, { from: new Date(now - 24 * 3_600_000).toISOString(), to: new Date(now + 3_600_000).toISOString() })
+      expect(res.errors).toBeUndefined()
+      last = res.data!.shopRevenue
+      const cutoff = last.cutoff ? Date.parse(last.cutoff) : null
+      const merged = cutoff !== null && last.rows.some((r: any) => Date.parse(r.windowStart) < cutoff) && last.rows.some((r: any) => Date.parse(r.windowStart) >= cutoff)
+      if (merged) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const cutoff = Date.parse(last.cutoff)
+    expect(last.rows.some((r: any) => Date.parse(r.windowStart) < cutoff)).toBe(true) // from the batch version
+    expect(last.rows.some((r: any) => Date.parse(r.windowStart) >= cutoff)).toBe(true) // from the speed layer
+    expect(Date.now() - started).toBeLessThan(60_000)
+    const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)))
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
+  }, 90_000)
+})
