@@ -1,5 +1,8 @@
 import type { TwinflowPlugin } from '@twinflow/core'
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
+import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
+import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
+import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
 import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
@@ -13,6 +16,10 @@ export const builtinPlugins: readonly TwinflowPlugin<any, any>[] = [
   memoryRealtimeStorePlugin,
   memoryDeadLetterQueuePlugin,
   chdbDriverPlugin,
+  kafkaEventLogPlugin,
+  kafkaDeadLetterQueuePlugin,
+  redisRealtimeStorePlugin,
+  clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
 ]
