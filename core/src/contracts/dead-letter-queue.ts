@@ -23,6 +23,6 @@ export interface DeadLetterQueue {
   connect(): Promise<void>
   close(): Promise<void>
   write(letters: readonly DeadLetter[]): Promise<void>
-  /** Dead letters written so far by this process, per stream and stage (for metrics). */
+  /** Dead letters written so far by this process, keyed `<stream>/<stage>` (for metrics). */
   counts(): ReadonlyMap<string, number>
 }

@@ -26,6 +26,12 @@ export interface LogBatch {
   lastOffset: number
   /** The partition's end offset (next offset to be written) when the batch was fetched. */
   highWatermark: number
+  /**
+   * Aborted when this member lost the partition (rebalance, crash, stop) while the batch is being
+   * handled: a handler checks it between its writes and stops, instead of finishing as a zombie
+   * whose writes race the partition's new owner.
+   */
+  signal?: AbortSignal
 }
 
 export interface ConsumeOptions {
@@ -34,7 +40,8 @@ export interface ConsumeOptions {
   /**
    * Called when partitions are assigned to this member; returns the offset to resume from for each
    * partition (the sink's own record of progress, which wins over the group's committed offset).
-   * Partitions missing from the answer resume from the committed offset, or the beginning.
+   * Partitions missing from the answer resume from the committed offset, or the beginning. A sink
+   * with no progress recorded for a partition answers 0 for it: the sink, not the group, is the truth.
    */
   resumeFrom?: (topic: string, partitions: number[]) => Promise<Map<number, number>>
   /**

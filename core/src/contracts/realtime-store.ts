@@ -45,11 +45,11 @@ export interface RealtimeStore {
   apply(batch: FencedBatch): Promise<DeltaOutcome[]>
   /** Groups of a view with from <= windowStart < to. */
   readWindows(view: string, from: number, to: number): Promise<PartialRow[]>
-  /** Deletes a view's windows with windowStart < cutoff; returns how many groups were deleted. */
+  /** Deletes a view's windows with windowStart < cutoff, fences included; returns how many groups were deleted. */
   dropBefore(view: string, cutoff: number): Promise<number>
   /** The consumer's recorded progress: last fully applied offset per partition. */
   progress(consumer: string, topic: string): Promise<Map<number, number>>
-  /** Records that every delta up to `offset` of the partition is applied (after `apply`). */
+  /** Records that every delta up to `offset` of the partition is applied (after `apply`). Never moves back: a smaller offset (a zombie's) is ignored. */
   recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void>
   /** Newest event time applied per view (epoch ms), for freshness. */
   newestEventTime(view: string): Promise<number | null>

@@ -4,7 +4,7 @@ import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
-import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin } from '@twinflow/plugin-memory'
+import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 
 /**
@@ -15,6 +15,7 @@ export const builtinPlugins: readonly TwinflowPlugin<any, any>[] = [
   memoryEventLogPlugin,
   memoryRealtimeStorePlugin,
   memoryDeadLetterQueuePlugin,
+  memorySinkPlugin,
   chdbDriverPlugin,
   kafkaEventLogPlugin,
   kafkaDeadLetterQueuePlugin,

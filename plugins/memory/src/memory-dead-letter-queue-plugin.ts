@@ -1,0 +1,12 @@
+import { definePlugin } from '@twinflow/core'
+import { MemoryDeadLetterQueue } from './memory-dead-letter-queue'
+import { parseMemoryDeadLetterQueueOptions, type MemoryDeadLetterQueueOptions } from './memory-dead-letter-queue-options'
+
+/** The embedded dead-letter queue: `{ plugin: 'memory', options: { maxLetters } }`. */
+export const memoryDeadLetterQueuePlugin = definePlugin<'dead-letter-queue', Required<MemoryDeadLetterQueueOptions>>({
+  kind: 'dead-letter-queue',
+  name: 'memory',
+  description: 'Keeps invalid inputs in memory, with counts per stream and stage',
+  parseOptions: parseMemoryDeadLetterQueueOptions,
+  create: (options, { logger }) => new MemoryDeadLetterQueue(options, { logger }),
+})

@@ -1,0 +1,12 @@
+import { definePlugin } from '@twinflow/core'
+import { MemoryEventLog } from './memory-event-log'
+import { parseMemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options'
+
+/** The embedded event log: `{ plugin: 'memory', options: { defaultPartitions, autoCreateTopics, retry } }`. */
+export const memoryEventLogPlugin = definePlugin<'event-log', ResolvedMemoryEventLogOptions>({
+  kind: 'event-log',
+  name: 'memory',
+  description: 'In-process partitioned log with consumer groups (Kafka semantics, nothing persisted)',
+  parseOptions: parseMemoryEventLogOptions,
+  create: (options, { clock, logger }) => new MemoryEventLog(options, { clock, logger }),
+})

@@ -1,0 +1,176 @@
+import { TwinflowError, type Clock, type ConsumeOptions, type EventLog, type LogMessage, type Logger } from '@twinflow/core'
+import { ConsumerGroup } from './consumer-group'
+import { parseMemoryEventLogOptions, type MemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options'
+import { MemoryLogConsumer } from './memory-log-consumer'
+import { MemoryPartition } from './memory-partition'
+import { partitionForKey } from './murmur2'
+
+interface MemoryTopic {
+  partitions: MemoryPartition[]
+  /** Next partition of a keyless message (round-robin). */
+  nextPartition: number
+}
+
+export interface MemoryEventLogDeps {
+  clock: Clock
+  logger: Logger
+}
+
+/**
+ * The embedded event log: topics of partitions in process memory, with Kafka's semantics where
+ * Twinflow relies on them: keyed messages go to the partition Kafka's default partitioner picks
+ * (murmur2), keyless ones round-robin; offsets are dense from 0 per partition; consumer groups
+ * split partitions among their members, commit per batch and redeliver uncommitted batches.
+ * Nothing survives the process. Beyond the contract it offers test hooks: `consumers(groupId)`
+ * (each with `crash()`), `committedOffsets` and `caughtUp`.
+ */
+export class MemoryEventLog implements EventLog {
+  readonly #options: ResolvedMemoryEventLogOptions
+  readonly #clock: Clock
+  readonly #logger: Logger
+  readonly #topics = new Map<string, MemoryTopic>()
+  readonly #groups = new Map<string, ConsumerGroup>()
+  readonly #consumers = new Set<MemoryLogConsumer>()
+  #connected = false
+  #members = 0
+
+  constructor(options: MemoryEventLogOptions, deps: MemoryEventLogDeps) {
+    this.#options = parseMemoryEventLogOptions(options)
+    this.#clock = deps.clock
+    this.#logger = deps.logger
+  }
+
+  async connect(): Promise<void> {
+    this.#connected = true
+  }
+
+  /** Stops every consumer it started (each finishes its batch in flight), then disconnects. Topics are kept. */
+  async close(): Promise<void> {
+    const consumers = [...this.#consumers]
+    this.#consumers.clear()
+    await Promise.all(consumers.map((c) => c.stop()))
+    this.#connected = false
+  }
+
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    this.#requireConnected()
+    if (typeof topic !== 'string' || topic.length === 0) throw new TwinflowError('config', `topic name must be a non-empty string, got ${JSON.stringify(topic)}`)
+    if (!Number.isSafeInteger(partitions) || partitions < 1) {
+      throw new TwinflowError('config', `topic "${topic}" needs an integer number of partitions >= 1, got ${partitions}`, { context: { topic } })
+    }
+    if (!this.#topics.has(topic)) this.#topics.set(topic, { partitions: Array.from({ length: partitions }, () => new MemoryPartition()), nextPartition: 0 })
+  }
+
+  async produce(topic: string, messages: LogMessage[]): Promise<void> {
+    this.#requireConnected()
+    const target = this.#topic(topic)
+    messages.forEach((m, i) => {
+      if (!(m?.value instanceof Uint8Array)) throw new TwinflowError('validation', `message ${i} for topic "${topic}" has no Buffer value`, { context: { topic } })
+      if (m.key !== undefined && m.key !== null && typeof m.key !== 'string') {
+        throw new TwinflowError('validation', `message ${i} for topic "${topic}" has a key that is not a string`, { context: { topic } })
+      }
+    })
+    const now = this.#clock.now()
+    for (const message of messages) {
+      const count = target.partitions.length
+      const partition = typeof message.key === 'string' ? partitionForKey(message.key, count) : target.nextPartition++ % count
+      target.partitions[partition]!.append({
+        key: message.key ?? null,
+        value: Buffer.from(message.value),
+        timestamp: message.timestamp ?? now,
+        headers: { ...message.headers },
+      })
+    }
+  }
+
+  async endOffsets(topic: string): Promise<Map<number, number>> {
+    this.#requireConnected()
+    return new Map(this.#topic(topic).partitions.map((p, i) => [i, p.endOffset]))
+  }
+
+  async consume(options: ConsumeOptions): Promise<MemoryLogConsumer> {
+    this.#requireConnected()
+    if (typeof options.groupId !== 'string' || options.groupId.length === 0) throw new TwinflowError('config', 'consume() needs a non-empty groupId')
+    if (!Array.isArray(options.topics) || options.topics.length === 0) throw new TwinflowError('config', `consume() of group "${options.groupId}" needs at least one topic`)
+    if (typeof options.eachBatch !== 'function') throw new TwinflowError('config', `consume() of group "${options.groupId}" needs an eachBatch function`)
+    const maxBatchSize = options.maxBatchSize ?? 1000
+    if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new TwinflowError('config', `maxBatchSize must be an integer >= 1, got ${maxBatchSize}`)
+    for (const topic of options.topics) this.#topic(topic)
+    const group = this.#group(options.groupId)
+    const member = new MemoryLogConsumer(`${options.groupId}-${++this.#members}`, options, {
+      group,
+      partition: (topic, partition) => this.#topic(topic).partitions[partition]!,
+      clock: this.#clock,
+      logger: this.#logger,
+      retry: this.#options.retry,
+    })
+    this.#consumers.add(member)
+    try {
+      await group.join(member)
+    } catch (error) {
+      this.#consumers.delete(member)
+      throw error
+    }
+    return member
+  }
+
+  /** The running members of a group, in join order (memory log only, for tests). */
+  consumers(groupId: string): MemoryLogConsumer[] {
+    return (this.#groups.get(groupId)?.members ?? []).filter((m) => m.state === 'running')
+  }
+
+  /** A group's committed offsets (next offset to read) of a topic's partitions (memory log only). */
+  committedOffsets(groupId: string, topic: string): Map<number, number> {
+    const group = this.#groups.get(groupId)
+    const out = new Map<number, number>()
+    this.#topic(topic).partitions.forEach((_, i) => {
+      const committed = group?.committed(topic, i)
+      if (committed !== undefined) out.set(i, committed)
+    })
+    return out
+  }
+
+  /**
+   * Resolves once the group has committed every partition of `topics` up to its end offset (as of
+   * the moment it checks; checked again on every commit). Memory log only, for tests and tools.
+   */
+  caughtUp(groupId: string, topics: readonly string[]): Promise<void> {
+    const group = this.#group(groupId)
+    const done = () => topics.every((t) => this.#topic(t).partitions.every((p, i) => (group.committed(t, i) ?? 0) >= p.endOffset))
+    if (done()) return Promise.resolve()
+    return new Promise((resolve) => {
+      const off = group.onCommit(() => {
+        if (!done()) return
+        off()
+        resolve()
+      })
+    })
+  }
+
+  #topic(name: string): MemoryTopic {
+    let topic = this.#topics.get(name)
+    if (!topic && this.#options.autoCreateTopics && typeof name === 'string' && name.length > 0) {
+      topic = { partitions: Array.from({ length: this.#options.defaultPartitions }, () => new MemoryPartition()), nextPartition: 0 }
+      this.#topics.set(name, topic)
+    }
+    if (!topic) {
+      throw new TwinflowError('config', `unknown topic "${name}"; known topics: ${[...this.#topics.keys()].join(', ') || 'none'} (create it with createTopic)`, {
+        context: { topic: name },
+      })
+    }
+    return topic
+  }
+
+  #group(id: string): ConsumerGroup {
+    let group = this.#groups.get(id)
+    if (!group) {
+      group = new ConsumerGroup(id, (topic) => this.#topic(topic).partitions.length, this.#logger)
+      this.#groups.set(id, group)
+    }
+    return group
+  }
+
+  #requireConnected(): void {
+    if (!this.#connected) throw new TwinflowError('unavailable', 'the memory event log is not connected (call connect() first)', { retriable: false })
+  }
+}

@@ -1,0 +1,226 @@
+import { retry, TwinflowError, type Clock, type ConsumeOptions, type LogBatch, type LogConsumer, type Logger } from '@twinflow/core'
+import type { ConsumerGroup } from './consumer-group'
+import type { MemoryPartition } from './memory-partition'
+import type { MemoryRetryPolicy } from './memory-event-log-options'
+import { topicPartitionKey, type TopicPartition } from './topic-partition'
+
+/** What a member needs from the log that created it. */
+export interface MemberContext {
+  group: ConsumerGroup
+  partition(topic: string, partition: number): MemoryPartition
+  clock: Clock
+  logger: Logger
+  retry: MemoryRetryPolicy
+}
+
+/** running: in the group; left: stopped or stopping; failed: stopped by an error; crashed: abandoned. */
+export type MemberState = 'running' | 'left' | 'failed' | 'crashed'
+
+/** The reason runners are aborted with when their member pauses (rebalance, stop, crash). */
+const PAUSED = new Error('consumer paused')
+
+/**
+ * A batch of the memory log. Beyond core's LogBatch it carries `signal`, aborted when its member
+ * crashes (like kafkajs' `isRunning()`): a handler that checks it between its writes stops where
+ * a crashed process would have stopped, instead of finishing as a zombie.
+ */
+export interface MemoryLogBatch extends LogBatch {
+  signal: AbortSignal
+}
+
+/**
+ * A member of a consumer group of the memory log. Each assigned partition has its own fetch loop:
+ * it waits for records (woken by `produce`, no timers), hands up to `maxBatchSize` of them to
+ * `eachBatch`, and commits when that resolves. A rejection is reported to `onError`; a retriable
+ * one is redelivered from the committed offset after a backoff (the batch may then be larger), a
+ * non-retriable one, or exhausted retries, stop the member: it leaves the group, whose other
+ * members get its partitions from the committed offsets.
+ */
+export class MemoryLogConsumer implements LogConsumer {
+  readonly memberId: string
+  readonly groupId: string
+  readonly topics: readonly string[]
+  readonly #ctx: MemberContext
+  readonly #options: ConsumeOptions
+  readonly #maxBatchSize: number
+  #assignment = new Map<string, TopicPartition>()
+  readonly #positions = new Map<string, number>()
+  #controller: AbortController | null = null
+  #runners: Promise<void>[] = []
+  #state: MemberState = 'running'
+  #left: Promise<void> | null = null
+  #onCrash!: () => void
+  readonly #crashed = new Promise<void>((resolve) => (this.#onCrash = resolve))
+  readonly #alive = new AbortController()
+
+  constructor(memberId: string, options: ConsumeOptions, context: MemberContext) {
+    this.memberId = memberId
+    this.groupId = options.groupId
+    this.topics = [...new Set(options.topics)]
+    this.#options = options
+    this.#maxBatchSize = options.maxBatchSize ?? 1000
+    this.#ctx = context
+  }
+
+  get state(): MemberState {
+    return this.#state
+  }
+
+  /** The partitions currently assigned to this member. */
+  assignment(): TopicPartition[] {
+    return [...this.#assignment.values()]
+  }
+
+  stop(): Promise<void> {
+    if (this.#left) return this.#left
+    this.#state = 'left'
+    this.#left = this.#ctx.group.leave(this, 'graceful')
+    return this.#left
+  }
+
+  /**
+   * Simulates the crash of this member's process (memory log only): it stops at once and commits
+   * nothing more; the `signal` of its batches in flight aborts (a handler that ignores it finishes
+   * them in the background, uncommitted, like a zombie); the group rebalances without waiting for
+   * it, so that another member gets its uncommitted batches again. Resolves when the rebalance is done.
+   */
+  crash(): Promise<void> {
+    if (this.#state !== 'running') return this.#left ?? Promise.resolve()
+    this.#state = 'crashed'
+    this.#onCrash()
+    this.#alive.abort(new TwinflowError('unavailable', `consumer ${this.memberId} crashed`, { context: { group: this.groupId } }))
+    this.#controller?.abort(PAUSED)
+    this.#left = this.#ctx.group.leave(this, 'abandon')
+    return this.#left
+  }
+
+  /** @internal Rebalance step: stop fetching and wait for the batches in flight (not after a crash). */
+  async pause(): Promise<void> {
+    this.#controller?.abort(PAUSED)
+    this.#controller = null
+    const runners = this.#runners
+    this.#runners = []
+    if (this.#state === 'crashed') return
+    await Promise.race([Promise.all(runners), this.#crashed])
+  }
+
+  /** @internal Rebalance step: take a new assignment; newly assigned partitions resume from `resumeFrom`, the committed offset, or 0. */
+  async assign(partitions: readonly TopicPartition[]): Promise<void> {
+    const next = new Map(partitions.map((tp) => [topicPartitionKey(tp.topic, tp.partition), tp]))
+    const added = partitions.filter((tp) => !this.#assignment.has(topicPartitionKey(tp.topic, tp.partition)))
+    for (const key of this.#assignment.keys()) if (!next.has(key)) this.#positions.delete(key)
+    this.#assignment = next
+    const byTopic = new Map<string, number[]>()
+    for (const tp of added) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+    for (const [topic, numbers] of byTopic) {
+      const resumeFrom = this.#options.resumeFrom
+      const resume = resumeFrom
+        ? await retry(this.#ctx.clock, () => resumeFrom(topic, numbers), { ...this.#ctx.retry, operation: `resumeFrom("${topic}")` })
+        : new Map<number, number>()
+      for (const partition of numbers) this.#positions.set(topicPartitionKey(topic, partition), this.#startOffset(topic, partition, resume.get(partition)))
+    }
+  }
+
+  /** @internal Rebalance step: start a fetch loop per assigned partition. */
+  resume(): void {
+    if (this.#state !== 'running' || this.#controller) return
+    const controller = new AbortController()
+    this.#controller = controller
+    this.#runners = [...this.#assignment.values()].map((tp) => this.#run(tp, controller.signal))
+  }
+
+  /** @internal The group dropped this member because it could not take its partitions. */
+  failed(error: unknown): void {
+    if (this.#state === 'running') this.#state = 'failed'
+    this.#left ??= Promise.resolve()
+    this.#report(error)
+  }
+
+  #startOffset(topic: string, partition: number, resumed: number | undefined): number {
+    const end = this.#ctx.partition(topic, partition).endOffset
+    const committed = this.#ctx.group.committed(topic, partition)
+    if (resumed === undefined) return Math.min(committed ?? 0, end)
+    if (!Number.isSafeInteger(resumed) || resumed < 0) {
+      throw new TwinflowError('config', `resumeFrom returned ${resumed} for ${topic}[${partition}]; expected an offset >= 0`, {
+        context: { topic, partition, group: this.groupId },
+      })
+    }
+    if (resumed > end) {
+      this.#ctx.logger.warn('resume offset is past the end of the partition; resuming at the end', { topic, partition, resumed, end, group: this.groupId })
+    }
+    const start = Math.min(resumed, end)
+    // The sink's progress wins over the group's: record it, so that the group's offsets agree.
+    if (start > (committed ?? 0)) this.#ctx.group.commit(topic, partition, start)
+    return start
+  }
+
+  async #run(tp: TopicPartition, signal: AbortSignal): Promise<void> {
+    const key = topicPartitionKey(tp.topic, tp.partition)
+    const partition = this.#ctx.partition(tp.topic, tp.partition)
+    while (!signal.aborted) {
+      if (partition.endOffset <= this.#positions.get(key)!) {
+        await partition.waitFor(this.#positions.get(key)!, signal)
+        continue
+      }
+      let delivered: LogBatch
+      try {
+        delivered = await retry(
+          this.#ctx.clock,
+          async () => {
+            const batch = this.#fetch(tp, partition, this.#positions.get(key)!)
+            await this.#options.eachBatch(batch)
+            return batch
+          },
+          {
+            ...this.#ctx.retry,
+            signal,
+            operation: `eachBatch of ${tp.topic}[${tp.partition}]`,
+            onRetry: ({ error }) => this.#report(error),
+          },
+        )
+      } catch (error) {
+        if (this.#state === 'crashed' || (signal.aborted && error === signal.reason)) return
+        this.#report(error)
+        this.#fail()
+        return
+      }
+      if (this.#state === 'crashed') return
+      this.#positions.set(key, delivered.lastOffset + 1)
+      this.#ctx.group.commit(tp.topic, tp.partition, delivered.lastOffset + 1)
+    }
+  }
+
+  #fetch(tp: TopicPartition, partition: MemoryPartition, from: number): MemoryLogBatch {
+    const records = partition.read(from, this.#maxBatchSize)
+    return {
+      topic: tp.topic,
+      partition: tp.partition,
+      records,
+      firstOffset: records[0]!.offset,
+      lastOffset: records[records.length - 1]!.offset,
+      highWatermark: partition.endOffset,
+      signal: this.#alive.signal,
+    }
+  }
+
+  /** A non-retriable failure: stop fetching everywhere, let the other batches in flight commit, leave. */
+  #fail(): void {
+    if (this.#state !== 'running') return
+    this.#state = 'failed'
+    this.#controller?.abort(PAUSED)
+    this.#left = this.#ctx.group.leave(this, 'graceful')
+  }
+
+  #report(error: unknown): void {
+    const onError = this.#options.onError
+    if (!onError) {
+      this.#ctx.logger.error('consumer batch failed', { error, group: this.groupId, member: this.memberId })
+      return
+    }
+    try {
+      onError(error)
+    } catch (thrown) {
+      this.#ctx.logger.error('onError threw', { error: thrown, group: this.groupId, member: this.memberId })
+    }
+  }
+}

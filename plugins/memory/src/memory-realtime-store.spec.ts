@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest'
+import { MemoryRealtimeStore } from './memory-realtime-store'
+import { memoryRealtimeStorePlugin } from './memory-realtime-store-plugin'
+import { realtimeStoreConformance } from './testing/realtime-store-conformance'
+
+realtimeStoreConformance('memory', () => new MemoryRealtimeStore())
+
+describe('memoryRealtimeStorePlugin', () => {
+  it('takes no options and says so when given some', () => {
+    expect(memoryRealtimeStorePlugin.parseOptions(undefined)).toEqual({})
+    expect(() => memoryRealtimeStorePlugin.parseOptions({ url: 'redis://x' })).toThrow(/unknown option "url"; known options: none/)
+  })
+})

@@ -1,0 +1,134 @@
+import {
+  groupId,
+  mergeCells,
+  TwinflowError,
+  validateFencedBatch,
+  type DeltaOutcome,
+  type FencedBatch,
+  type PartialRow,
+  type Pipeline,
+  type RealtimeStore,
+  type ViewDef,
+} from '@twinflow/core'
+import { topicPartitionKey } from './topic-partition'
+
+interface StoredGroup {
+  windowStart: number
+  keys: PartialRow['keys']
+  cells: number[]
+  /** Per (topic, partition): the last offset whose events this group contains. */
+  fences: Map<string, number>
+}
+
+/**
+ * The embedded realtime store: the same semantics as the Redis store (the conformance suite in
+ * `@twinflow/plugin-memory/testing` holds both to them), in process memory. Every `apply` runs
+ * synchronously after validation, so each delta and its fence change together (and the whole
+ * batch is atomic, which the contract does not require). State survives `stop()`/`start()` of the
+ * same instance, not the process.
+ */
+export class MemoryRealtimeStore implements RealtimeStore {
+  #pipeline: Pipeline | null = null
+  readonly #views = new Map<string, Map<string, StoredGroup>>()
+  readonly #progress = new Map<string, Map<number, number>>()
+  readonly #newest = new Map<string, number>()
+
+  async start(pipeline: Pipeline): Promise<void> {
+    this.#pipeline = pipeline
+  }
+
+  async stop(): Promise<void> {
+    this.#pipeline = null
+  }
+
+  async apply(batch: FencedBatch): Promise<DeltaOutcome[]> {
+    const pipeline = this.#started()
+    const views = validateFencedBatch(pipeline, batch)
+    const fenceKey = topicPartitionKey(batch.topic, batch.partition)
+    return batch.deltas.map((delta, i): DeltaOutcome => {
+      const view = views[i]!
+      const groups = this.#groupsOf(view.name)
+      const id = groupId(delta.windowStart, delta.keys)
+      const group = groups.get(id)
+      const fence = group?.fences.get(fenceKey) ?? -1
+      if (batch.lastOffset <= fence) return { status: 'duplicate' }
+      if (batch.firstOffset <= fence) return { status: 'overlap', fence }
+      if (group) {
+        mergeCells(view, group.cells, delta.cells)
+        group.fences.set(fenceKey, batch.lastOffset)
+      } else {
+        groups.set(id, { windowStart: delta.windowStart, keys: [...delta.keys], cells: [...delta.cells], fences: new Map([[fenceKey, batch.lastOffset]]) })
+      }
+      this.#newest.set(view.name, Math.max(this.#newest.get(view.name) ?? -Infinity, delta.windowStart))
+      return { status: 'applied' }
+    })
+  }
+
+  async readWindows(view: string, from: number, to: number): Promise<PartialRow[]> {
+    this.#started().view(view)
+    const rows: PartialRow[] = []
+    for (const g of this.#groupsOf(view).values()) {
+      if (g.windowStart >= from && g.windowStart < to) rows.push({ windowStart: g.windowStart, keys: [...g.keys], cells: [...g.cells] })
+    }
+    return rows.sort((a, b) => a.windowStart - b.windowStart || compareKeys(a.keys, b.keys))
+  }
+
+  async dropBefore(view: string, cutoff: number): Promise<number> {
+    this.#started().view(view)
+    const groups = this.#groupsOf(view)
+    let dropped = 0
+    for (const [id, g] of groups) {
+      if (g.windowStart < cutoff) {
+        groups.delete(id)
+        dropped++
+      }
+    }
+    return dropped
+  }
+
+  async progress(consumer: string, topic: string): Promise<Map<number, number>> {
+    this.#started()
+    return new Map(this.#progress.get(progressKey(consumer, topic)))
+  }
+
+  async recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void> {
+    this.#started()
+    if (!Number.isSafeInteger(partition) || partition < 0 || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new TwinflowError('validation', `recordProgress needs a partition and an offset >= 0, got ${partition} and ${offset}`, { context: { consumer, topic } })
+    }
+    const key = progressKey(consumer, topic)
+    const partitions = this.#progress.get(key) ?? new Map<number, number>()
+    this.#progress.set(key, partitions)
+    // Progress never moves back: a late writer (a zombie after a rebalance) cannot undo it.
+    partitions.set(partition, Math.max(partitions.get(partition) ?? -1, offset))
+  }
+
+  async newestEventTime(view: string): Promise<number | null> {
+    this.#started().view(view)
+    return this.#newest.get(view) ?? null
+  }
+
+  #groupsOf(view: string): Map<string, StoredGroup> {
+    let groups = this.#views.get(view)
+    if (!groups) {
+      groups = new Map()
+      this.#views.set(view, groups)
+    }
+    return groups
+  }
+
+  #started(): Pipeline {
+    if (!this.#pipeline) throw new TwinflowError('unavailable', 'the memory realtime store is not started (call start(pipeline) first)', { retriable: false })
+    return this.#pipeline
+  }
+}
+
+function progressKey(consumer: string, topic: string): string {
+  return `${consumer}\u0000${topic}`
+}
+
+function compareKeys(a: PartialRow['keys'], b: PartialRow['keys']): number {
+  const x = JSON.stringify(a)
+  const y = JSON.stringify(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}

@@ -1,0 +1,210 @@
+import { TwinflowError, type Delta, type DeltaOutcome, type FencedBatch, type PartialRow, type RealtimeStore } from '@twinflow/core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { conformancePipeline } from './conformance-pipeline'
+
+const MINUTE = 60_000
+const HOUR = 3_600_000
+const DAY = 86_400_000
+const T0 = Date.UTC(2024, 0, 1)
+
+const byShop = (windowStart: number, shop: string, big: boolean, cells: number[]): Delta => ({ view: 'byShop', windowStart, keys: [shop, big], cells })
+const byBucket = (windowStart: number, bucket: number, n: number): Delta => ({ view: 'byBucket', windowStart, keys: [bucket], cells: [n] })
+const total = (windowStart: number, n: number, amount: number): Delta => ({ view: 'total', windowStart, keys: [], cells: [n, amount] })
+const batch = (firstOffset: number, lastOffset: number, deltas: Delta[], partition = 0, topic = 'conformance'): FencedBatch => ({ topic, partition, firstOffset, lastOffset, deltas })
+const everything = (store: RealtimeStore, view: string) => store.readWindows(view, 0, Number.MAX_SAFE_INTEGER)
+const applied: DeltaOutcome = { status: 'applied' }
+const duplicate: DeltaOutcome = { status: 'duplicate' }
+
+/**
+ * The behaviour every RealtimeStore must have (memory, Redis, ...), as a vitest suite. Call it at
+ * the top level of a spec file. `makeStore` returns a new, not yet started store with no data
+ * (a fresh Redis database or key prefix); the suite starts it with its own pipeline and stops it.
+ */
+export function realtimeStoreConformance(name: string, makeStore: () => RealtimeStore | Promise<RealtimeStore>): void {
+  describe(`RealtimeStore conformance: ${name}`, () => {
+    let store: RealtimeStore
+
+    beforeEach(async () => {
+      store = await makeStore()
+      await store.start(conformancePipeline)
+    })
+    afterEach(async () => {
+      await store.stop()
+    })
+
+    it('applies a delta to a new group and reads it back with its keys and cells', async () => {
+      const outcomes = await store.apply(batch(0, 4, [byShop(T0, 'shop-1', true, [3, 300, 1.5, 9.25, 12, 3])]))
+      expect(outcomes).toEqual([applied])
+      expect(await everything(store, 'byShop')).toEqual([{ windowStart: T0, keys: ['shop-1', true], cells: [3, 300, 1.5, 9.25, 12, 3] }])
+    })
+
+    it("merges deltas of later offsets by each cell's monoid", async () => {
+      await store.apply(batch(0, 4, [byShop(T0, 's', false, [3, 300, 1.5, 9.25, 12, 3])]))
+      expect(await store.apply(batch(5, 9, [byShop(T0, 's', false, [2, -50, 0.5, 4, 4.5, 2])]))).toEqual([applied])
+      expect(await store.apply(batch(10, 10, [byShop(T0, 's', false, [1, 7, 2, 11, 2, 1])]))).toEqual([applied])
+      // count and sums add, min keeps the least, max the greatest
+      expect(await everything(store, 'byShop')).toEqual([{ windowStart: T0, keys: ['s', false], cells: [6, 257, 0.5, 11, 18.5, 6] }])
+    })
+
+    it('treats a redelivered batch, or any part of an applied one, as a duplicate that changes nothing', async () => {
+      const first = batch(10, 19, [byShop(T0, 's', true, [2, 20, 1, 2, 3, 2]), total(T0, 2, 20)])
+      expect(await store.apply(first)).toEqual([applied, applied])
+      const before = [await everything(store, 'byShop'), await everything(store, 'total')]
+      expect(await store.apply(first)).toEqual([duplicate, duplicate])
+      expect(await store.apply(batch(12, 19, first.deltas))).toEqual([duplicate, duplicate])
+      expect(await store.apply(batch(0, 5, first.deltas))).toEqual([duplicate, duplicate])
+      expect([await everything(store, 'byShop'), await everything(store, 'total')]).toEqual(before)
+    })
+
+    it('reports an overlap with the fence, changes nothing, and then accepts the part after the fence', async () => {
+      await store.apply(batch(0, 4, [total(T0, 5, 50)]))
+      expect(await store.apply(batch(3, 9, [total(T0, 7, 70)]))).toEqual([{ status: 'overlap', fence: 4 }])
+      expect(await store.apply(batch(4, 9, [total(T0, 6, 60)]))).toEqual([{ status: 'overlap', fence: 4 }])
+      expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [5, 50] }])
+      expect(await store.apply(batch(5, 9, [total(T0, 5, 50)]))).toEqual([applied])
+      expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [10, 100] }])
+      expect(await store.apply(batch(0, 12, [total(T0, 13, 130)]))).toEqual([{ status: 'overlap', fence: 9 }])
+    })
+
+    it('keeps one fence per topic and partition', async () => {
+      expect(await store.apply(batch(0, 9, [total(T0, 1, 1)], 0))).toEqual([applied])
+      expect(await store.apply(batch(0, 3, [total(T0, 1, 2)], 1))).toEqual([applied])
+      expect(await store.apply(batch(0, 9, [total(T0, 1, 4)], 0, 'conformance.other'))).toEqual([applied])
+      expect(await store.apply(batch(4, 4, [total(T0, 1, 8)], 1))).toEqual([applied])
+      expect(await store.apply(batch(9, 9, [total(T0, 1, 16)], 0))).toEqual([duplicate])
+      expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [4, 15] }])
+    })
+
+    it("returns one outcome per delta, in order, each under its own group's fence", async () => {
+      await store.apply(batch(0, 4, [byBucket(T0, 1, 1)]))
+      await store.apply(batch(0, 10, [byBucket(T0, 3, 1)]))
+      const outcomes = await store.apply(batch(3, 8, [byBucket(T0, 2, 1), byBucket(T0, 1, 1), byBucket(T0, 3, 1), byBucket(T0 + HOUR, 1, 1)]))
+      expect(outcomes).toEqual([applied, { status: 'overlap', fence: 4 }, duplicate, applied])
+      expect(await everything(store, 'byBucket')).toEqual(
+        expect.arrayContaining([
+          { windowStart: T0, keys: [1], cells: [1] },
+          { windowStart: T0, keys: [2], cells: [1] },
+          { windowStart: T0, keys: [3], cells: [1] },
+          { windowStart: T0 + HOUR, keys: [1], cells: [1] },
+        ]),
+      )
+      expect(await everything(store, 'byBucket')).toHaveLength(4)
+    })
+
+    it('reads the windows from <= windowStart < to of one view only', async () => {
+      await store.apply(batch(0, 0, [byBucket(T0, 7, 1), byBucket(T0 + HOUR, 7, 2), byBucket(T0 + 2 * HOUR, 7, 3), total(T0, 1, 1)]))
+      const rows = await store.readWindows('byBucket', T0 + HOUR, T0 + 2 * HOUR)
+      expect(rows).toEqual([{ windowStart: T0 + HOUR, keys: [7], cells: [2] }])
+      expect(await store.readWindows('byBucket', T0, T0 + 2 * HOUR + 1)).toHaveLength(3)
+      expect(await store.readWindows('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual([])
+    })
+
+    it('round-trips keys of every kind and cells as exact IEEE doubles', async () => {
+      const odd = 'shop:"ü"/{x}\\ 1'
+      await store.apply(
+        batch(0, 0, [
+          byShop(T0, odd, true, [1, Number.MAX_SAFE_INTEGER - 1, -0.1, Infinity, 0.1, 1]),
+          byShop(T0, odd, false, [1, 1, 1, 1, 1, 1]),
+          byShop(T0, 'true', true, [1, 1, 1, 1, 1, 1]),
+          byBucket(T0, Number.MAX_SAFE_INTEGER, 1),
+          byBucket(T0, -5, 1),
+          byBucket(T0, 0, 1),
+        ]),
+      )
+      await store.apply(batch(1, 1, [byShop(T0, odd, true, [1, 1, -Infinity, 5, 0.2, 1])]))
+      const shops = await everything(store, 'byShop')
+      const find = (keys: PartialRow['keys']) => shops.find((r) => JSON.stringify(r.keys) === JSON.stringify(keys))
+      // 0.1 + 0.2 in doubles is 0.30000000000000004 (extended precision would give 0.3)
+      expect(find([odd, true])?.cells).toEqual([2, Number.MAX_SAFE_INTEGER, -Infinity, Infinity, 0.1 + 0.2, 2])
+      expect(find([odd, false])?.cells).toEqual([1, 1, 1, 1, 1, 1])
+      expect(find(['true', true])?.cells).toEqual([1, 1, 1, 1, 1, 1])
+      expect(shops).toHaveLength(3)
+      const buckets = (await everything(store, 'byBucket')).map((r) => r.keys[0])
+      expect(buckets.sort((a, b) => (a as number) - (b as number))).toEqual([-5, 0, Number.MAX_SAFE_INTEGER])
+    })
+
+    it('drops the groups of a view before a cutoff, with their fences, and counts them', async () => {
+      await store.apply(batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'b', true, [1, 1, 1, 1, 1, 1])]))
+      await store.apply(batch(0, 5, [byShop(T0 + 2 * MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), total(T0, 1, 1)], 1))
+      expect(await store.dropBefore('byShop', T0 + 2 * MINUTE)).toBe(3)
+      expect(await everything(store, 'byShop')).toEqual([{ windowStart: T0 + 2 * MINUTE, keys: ['a', true], cells: [1, 1, 1, 1, 1, 1] }])
+      expect(await everything(store, 'total')).toHaveLength(1)
+      expect(await store.dropBefore('byShop', T0 + 2 * MINUTE)).toBe(0)
+      // the fence went with the group: the same offsets apply again to a new group
+      expect(await store.apply(batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1])]))).toEqual([applied])
+    })
+
+    it('records progress per consumer and topic, and never moves it back', async () => {
+      expect(await store.progress('speed', 'conformance')).toEqual(new Map())
+      await store.recordProgress('speed', 'conformance', 0, 41)
+      await store.recordProgress('speed', 'conformance', 2, 7)
+      await store.recordProgress('speed', 'conformance.other', 0, 3)
+      await store.recordProgress('other', 'conformance', 0, 1)
+      await store.recordProgress('speed', 'conformance', 0, 40)
+      expect(await store.progress('speed', 'conformance')).toEqual(new Map([[0, 41], [2, 7]]))
+      expect(await store.progress('speed', 'conformance.other')).toEqual(new Map([[0, 3]]))
+      expect(await store.progress('other', 'conformance')).toEqual(new Map([[0, 1]]))
+    })
+
+    it('tracks the newest applied event time per view, to window precision', async () => {
+      expect(await store.newestEventTime('byShop')).toBeNull()
+      await store.apply(batch(0, 3, [byShop(T0 + 5 * MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'a', true, [1, 1, 1, 1, 1, 1])]))
+      const newest = await store.newestEventTime('byShop')
+      expect(newest).toBeGreaterThanOrEqual(T0 + 5 * MINUTE)
+      expect(newest).toBeLessThan(T0 + 6 * MINUTE)
+      await store.apply(batch(4, 4, [byShop(T0 + 2 * MINUTE, 'a', true, [1, 1, 1, 1, 1, 1])]))
+      expect(await store.newestEventTime('byShop')).toBe(newest)
+      await store.apply(batch(5, 5, [byShop(T0 + 9 * MINUTE, 'b', true, [1, 1, 1, 1, 1, 1])]))
+      expect(await store.newestEventTime('byShop')).toBeGreaterThanOrEqual(T0 + 9 * MINUTE)
+      expect(await store.newestEventTime('total')).toBeNull()
+      await store.apply(batch(9, 9, [total(T0 + DAY, 1, 1)]))
+      expect(await store.newestEventTime('total')).toBeGreaterThanOrEqual(T0 + DAY)
+    })
+
+    it('rejects an invalid batch with a validation error and applies none of it', async () => {
+      const good = total(T0, 1, 1)
+      const invalid: FencedBatch[] = [
+        batch(0, 0, [good, { view: 'nope', windowStart: T0, keys: [], cells: [1] }]),
+        batch(0, 0, [good, { ...total(T0, 1, 1), cells: [1] }]),
+        batch(0, 0, [good, { ...total(T0, 1, 1), cells: [1, Number.NaN] }]),
+        batch(0, 0, [good, { ...byBucket(T0, 1, 1), keys: [] }]),
+        batch(0, 0, [good, total(T0 + 1, 1, 1)]),
+        batch(5, 4, [good]),
+        batch(-1, 4, [good]),
+      ]
+      for (const b of invalid) {
+        const error = await store.apply(b).then(
+          () => null,
+          (e: unknown) => e,
+        )
+        expect(TwinflowError.is(error, 'validation'), `${JSON.stringify(b)} should be rejected`).toBe(true)
+      }
+      expect(await everything(store, 'total')).toEqual([])
+    })
+
+    it('applies concurrent batches of many partitions to one group without losing an update', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 24 }, (_, p) => store.apply(batch(p, p + 3, [total(T0, 1, p)], p))))
+      expect(outcomes.flat()).toEqual(Array.from({ length: 24 }, () => applied))
+      expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [24, (23 * 24) / 2] }])
+    })
+
+    it('keeps its data and fences across stop() and start()', async () => {
+      await store.apply(batch(0, 4, [total(T0, 5, 5)]))
+      await store.recordProgress('speed', 'conformance', 0, 4)
+      await store.stop()
+      await store.start(conformancePipeline)
+      expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [5, 5] }])
+      expect(await store.apply(batch(0, 4, [total(T0, 5, 5)]))).toEqual([duplicate])
+      expect(await store.progress('speed', 'conformance')).toEqual(new Map([[0, 4]]))
+    })
+
+    it('rejects calls before start() with an unavailable error', async () => {
+      const fresh = await makeStore()
+      const error = await fresh.apply(batch(0, 0, [total(T0, 1, 1)])).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(TwinflowError.is(error, 'unavailable')).toBe(true)
+    })
+  })
+}

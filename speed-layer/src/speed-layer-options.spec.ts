@@ -1,0 +1,27 @@
+import { TwinflowError } from '@twinflow/core'
+import { describe, expect, it } from 'vitest'
+import { parseSpeedLayerOptions } from './speed-layer-options'
+
+describe('parseSpeedLayerOptions', () => {
+  it('fills in the documented defaults', () => {
+    expect(parseSpeedLayerOptions(undefined)).toEqual({
+      groupId: 'twinflow-speed',
+      maxBatchSize: 1000,
+      cutoffRefreshMs: 30_000,
+      maxEventBytes: 1024 * 1024,
+      retry: { retries: 5, initialDelayMs: 300, maxDelayMs: 30_000 },
+    })
+    expect(parseSpeedLayerOptions({ groupId: 'speed-eu', retry: { retries: 0 } })).toMatchObject({ groupId: 'speed-eu', retry: { retries: 0, initialDelayMs: 300 } })
+  })
+
+  it('rejects bad options with a config error that says what to fix', () => {
+    const bad = (raw: unknown) => () => parseSpeedLayerOptions(raw)
+    expect(bad({ maxBatchSize: 0 })).toThrow('speed layer: option "maxBatchSize" must be an integer >= 1, got 0')
+    expect(bad({ cutoffRefreshMs: '5s' })).toThrow('option "cutoffRefreshMs" must be an integer >= 1, got "5s"')
+    expect(bad({ retry: { retries: -1 } })).toThrow('option "retry.retries" must be an integer >= 0, got -1')
+    expect(bad({ groupId: '' })).toThrow('option "groupId" must be a non-empty string')
+    expect(bad({ batchSize: 10 })).toThrow('unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry')
+    expect(bad([])).toThrow('speed layer options must be an object, got an array')
+    expect(bad({ maxBatchSize: 0 })).toThrow(TwinflowError)
+  })
+})

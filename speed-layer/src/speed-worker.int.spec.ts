@@ -1,0 +1,211 @@
+import { TwinflowError, type LogMessage } from '@twinflow/core'
+import { generateOrders, generatePageViews, onlineStorePipeline, type Order } from '@twinflow/example-online-store'
+import { afterEach, describe, expect, it } from 'vitest'
+import { onlineStoreReference } from './testing/online-store-reference'
+import { SpeedHarness } from './testing/speed-harness'
+import { Waiter } from '@twinflow/plugin-memory/testing'
+
+const HOUR = 3_600_000
+const T0 = Date.UTC(2026, 0, 5)
+const ORDERS = 'twinflow.orders'
+const VIEWS = 'twinflow.pageViews'
+const json = (events: readonly object[], key?: (e: any) => string): LogMessage[] =>
+  events.map((e) => ({ ...(key ? { key: key(e) } : {}), value: Buffer.from(JSON.stringify(e)) }))
+
+describe('SpeedWorker over the embedded runtimes', () => {
+  let h: SpeedHarness
+  afterEach(async () => {
+    await h?.close()
+  })
+
+  it('turns the online-store streams into realtime rows equal to a plain reduce of the events', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 3 })
+    const orders = generateOrders(1200, { seed: 7, from: T0, to: T0 + 5 * HOUR })
+    const views = generatePageViews(900, { seed: 8, from: T0, to: T0 + 5 * HOUR })
+    const { worker } = await h.startWorker({ maxBatchSize: 64 })
+    await h.produce(ORDERS, json(orders.slice(0, 700), (o) => o.orderId))
+    await h.produce(VIEWS, json(views))
+    await h.produce(ORDERS, json(orders.slice(700)))
+    await h.caughtUp()
+    const truth = onlineStoreReference(orders, views, null)
+    for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) expect(await h.rows(view), view).toEqual(truth[view])
+    expect(worker.health()).toMatchObject({ state: 'running', healthy: true, lastError: null })
+    expect(worker.stats()).toMatchObject({ records: 2100, deadLetters: 0, duplicates: 0, overlaps: 0 })
+    // progress is recorded per partition, at the last offset
+    const ends = await h.log.endOffsets(ORDERS)
+    expect(await h.store.progress('twinflow-speed', ORDERS)).toEqual(new Map([...ends].filter(([, end]) => end > 0).map(([p, end]) => [p, end - 1])))
+    expect(await h.store.newestEventTime('shopRevenue')).toBe(Math.max(...orders.filter((o) => o.status === 'paid').map((o) => o.ts - (o.ts % HOUR))))
+  })
+
+  it('splits the partitions between two workers of one group, and stays exact through the rebalances', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 4 })
+    const orders = generateOrders(1500, { seed: 11, from: T0, to: T0 + 3 * HOUR })
+    const a = await h.startWorker({ maxBatchSize: 25 })
+    await h.produce(ORDERS, json(orders.slice(0, 500), (o) => o.orderId))
+    const b = await h.startWorker({ maxBatchSize: 40 })
+    const assigned = (c: typeof a.consumer) => c!.assignment().map((tp) => `${tp.topic}[${tp.partition}]`)
+    expect(assigned(a.consumer).length).toBeGreaterThan(0)
+    expect(assigned(b.consumer).length).toBeGreaterThan(0)
+    expect(assigned(a.consumer).filter((tp) => assigned(b.consumer).includes(tp))).toEqual([])
+    expect([...assigned(a.consumer), ...assigned(b.consumer)].sort()).toEqual(
+      [0, 1, 2, 3].flatMap((p) => [`${ORDERS}[${p}]`, `${VIEWS}[${p}]`]).sort(),
+    )
+    await h.produce(ORDERS, json(orders.slice(500, 1000), (o) => o.orderId))
+    await h.caughtUp()
+    expect(a.worker.stats().batches).toBeGreaterThan(0)
+    expect(b.worker.stats().batches).toBeGreaterThan(0)
+    await a.worker.stop()
+    await h.produce(ORDERS, json(orders.slice(1000), (o) => o.orderId))
+    await h.caughtUp()
+    const truth = onlineStoreReference(orders, [], null)
+    expect(await h.rows('shopRevenue')).toEqual(truth.shopRevenue)
+    expect(await h.rows('orderMix')).toEqual(truth.orderMix)
+  })
+
+  it('repairs a redelivery with other boundaries after a crash between the store apply and the commit', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
+    const orders = generateOrders(40, { seed: 21, from: T0, to: T0 + HOUR, shops: 2 })
+    const small = await h.startWorker({ maxBatchSize: 6 })
+    const large = await h.startWorker({ maxBatchSize: 40 })
+    expect(small.consumer!.assignment()).toHaveLength(2)
+    // The small worker's process dies right after its first batch reached the store and the sink.
+    const off = h.sink.onWrite(() => {
+      off()
+      void small.consumer!.crash()
+    })
+    await h.produce(ORDERS, json(orders))
+    await h.caughtUp()
+    expect(small.worker.stats().batches).toBe(0)
+    expect(await h.store.progress('twinflow-speed', ORDERS)).toEqual(new Map([[0, 39]]))
+    expect(h.sink.batches().map((b) => [b.firstOffset, b.lastOffset])).toEqual([
+      [0, 5],
+      [0, 39],
+    ])
+    const stats = large.worker.stats()
+    expect(stats.overlaps).toBeGreaterThan(0)
+    expect(stats.reapplied).toBeGreaterThan(0)
+    expect(stats.applied).toBeLessThan(stats.groups)
+    const truth = onlineStoreReference(orders, [], null)
+    expect(await h.rows('shopRevenue')).toEqual(truth.shopRevenue)
+    expect(await h.rows('orderMix')).toEqual(truth.orderMix)
+  })
+
+  it('dead-letters invalid events with their reasons and positions, and they change no total', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
+    const orders = generateOrders(50, { seed: 3, from: T0, to: T0 + HOUR })
+    const good = json(orders)
+    const poison = [
+      '{"orderId": ',
+      '{"orderId": "x", "ts": NaN}',
+      JSON.stringify({ ...orders[0], status: 'lost' }),
+      JSON.stringify({ ...orders[0], amountCents: 1.5 }),
+      '"just a string"',
+      JSON.stringify({ ...orders[0], orderId: 'x'.repeat(3000) }),
+    ]
+    await h.startWorker({ maxEventBytes: 2048, maxBatchSize: 7 })
+    await h.produce(ORDERS, [...good.slice(0, 20), ...poison.map((p) => ({ value: Buffer.from(p) })), ...good.slice(20)])
+    await h.caughtUp()
+    const truth = onlineStoreReference(orders, [], null)
+    expect(await h.rows('shopRevenue')).toEqual(truth.shopRevenue)
+    expect(await h.rows('orderMix')).toEqual(truth.orderMix)
+    const letters = h.deadLetters.letters()
+    expect(letters.map((l) => [l.offset, l.reason.split(':')[0], l.payload.toString()])).toEqual([
+      [20, 'invalid-json', poison[0]],
+      [21, 'invalid-json', poison[1]],
+      [22, 'schema', poison[2]],
+      [23, 'schema', poison[3]],
+      [24, 'schema', poison[4]],
+      [25, 'oversized', poison[5]],
+    ])
+    expect(letters[2]!.reason).toMatch(/field "status": expected one of created, paid, refunded, got "lost"/)
+    expect(letters.every((l) => l.stream === 'orders' && l.stage === 'speed' && l.topic === ORDERS && l.partition === 0)).toBe(true)
+    expect(h.deadLetters.counts()).toEqual(new Map([['orders/speed', 6]]))
+  })
+
+  it('skips events below the published cutoff, and drops realtime windows when the cutoff advances', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 2 })
+    for (const view of onlineStorePipeline.views) h.cutoffs.set(view.name, T0 + HOUR)
+    const orders = generateOrders(800, { seed: 5, from: T0, to: T0 + 4 * HOUR })
+    const { worker } = await h.startWorker()
+    await h.produce(ORDERS, json(orders.slice(0, 400)))
+    await h.caughtUp()
+    expect(await h.rows('shopRevenue')).toEqual(onlineStoreReference(orders.slice(0, 400), [], T0 + HOUR).shopRevenue)
+    const below = orders.slice(0, 400).filter((o) => o.ts < T0 + HOUR)
+    expect(worker.stats().skippedBelowCutoff).toBe(below.filter((o) => o.status === 'paid').length + below.length)
+
+    for (const view of onlineStorePipeline.views) h.cutoffs.set(view.name, T0 + 3 * HOUR)
+    await worker.refreshCutoffs()
+    expect(worker.cutoff('orderMix')).toBe(T0 + 3 * HOUR)
+    expect((await h.rows('shopRevenue')).every((r) => (r.windowStart as number) >= T0 + 3 * HOUR)).toBe(true)
+    expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders.slice(0, 400), [], T0 + 3 * HOUR).orderMix)
+    await h.produce(ORDERS, json(orders.slice(400)))
+    await h.caughtUp()
+    expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], T0 + 3 * HOUR).orderMix)
+  })
+
+  it('writes every batch with changes to the sinks, retrying retriable failures', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
+    h.sink.failNextWrites(new TwinflowError('unavailable', 'webhook down'), 2)
+    const orders = generateOrders(30, { seed: 9, from: T0, to: T0 + HOUR })
+    const { worker } = await h.startWorker({ maxBatchSize: 10 })
+    await h.produce(ORDERS, json(orders))
+    await h.caughtUp()
+    const batches = h.sink.batches()
+    expect(batches.map((b) => [b.firstOffset, b.lastOffset])).toEqual([
+      [0, 9],
+      [10, 19],
+      [20, 29],
+    ])
+    const counted = batches.flatMap((b) => b.deltas).filter((d) => d.view === 'orderMix').reduce((n, d) => n + d.cells[0]!, 0)
+    expect(counted).toBe(30)
+    expect(worker.health()).toMatchObject({ state: 'running', healthy: true })
+  })
+
+  it('stops consuming on a non-retriable failure, says why, and leaves the batch uncommitted for the next worker', async () => {
+    const lines: string[] = []
+    const logged = new Waiter()
+    h = await SpeedHarness.start({
+      pipeline: onlineStorePipeline,
+      partitions: 1,
+      logLines: (line) => {
+        lines.push(line)
+        logged.notify()
+      },
+    })
+    const broken = new TwinflowError('config', 'sink rejected the credentials')
+    h.sink.failNextWrites(broken)
+    const orders: Order[] = generateOrders(10, { seed: 1, from: T0, to: T0 + HOUR })
+    const { worker } = await h.startWorker()
+    const failed = new Promise((resolve) => worker.onHealthChange((health) => health.state === 'failed' && resolve(health)))
+    await h.produce(ORDERS, json(orders))
+    const health = (await failed) as ReturnType<typeof worker.health>
+    expect(health.healthy).toBe(false)
+    expect(TwinflowError.is(health.lastError, 'config')).toBe(true)
+    expect((health.lastError as TwinflowError).cause).toBe(broken)
+    expect((health.lastError as TwinflowError).message).toMatch(/speed layer, twinflow\.orders\[0\] offsets 0\.\.9: write to sink "test-sink" failed/)
+    await logged.until(() => lines.some((l) => l.includes('non-retriable') && l.includes('sink rejected the credentials')), 'the error log')
+    expect(h.log.committedOffsets('twinflow-speed', ORDERS)).toEqual(new Map())
+    // the store got the batch before the sink failed; the next worker's redelivery is a duplicate there
+    const next = await h.startWorker()
+    await h.caughtUp()
+    expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], null).orderMix)
+    expect(next.worker.stats()).toMatchObject({ duplicates: next.worker.stats().groups, applied: 0 })
+    await worker.stop()
+    expect(worker.health().state).toBe('failed')
+  })
+
+  it('stops gracefully: the batch in flight finishes and is committed', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
+    const orders = generateOrders(200, { seed: 2, from: T0, to: T0 + HOUR })
+    const { worker } = await h.startWorker({ maxBatchSize: 50 })
+    await h.produce(ORDERS, json(orders))
+    await worker.stop()
+    expect(worker.health().state).toBe('stopped')
+    const committed = h.log.committedOffsets('twinflow-speed', ORDERS).get(0) ?? 0
+    expect(committed % 50).toBe(0)
+    expect((await h.store.progress('twinflow-speed', ORDERS)).get(0) ?? -1).toBe(committed - 1)
+    await h.startWorker({ maxBatchSize: 50 })
+    await h.caughtUp()
+    expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], null).orderMix)
+  })
+})
