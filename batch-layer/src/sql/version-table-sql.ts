@@ -74,7 +74,11 @@ export const versionTableSql = {
         return m.measure.cells.map((cell, i) => `${cell.sqlAggregate(arg)} AS ${view.cells[m.firstCell + i]!.column}`)
       }),
     ]
-    const where = view.where ? ` WHERE ${compileExprSql(view.where)}` : ''
+    // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
+    // layer dead-letters it for this view, so the batch layer leaves it out of this view too.
+    const nanGuards = view.measures.flatMap((m) => (m.measure.arg?.type === 'float' ? [`NOT isNaN(${compileExprSql(m.measure.arg)})`] : []))
+    const conditions = [...(view.where ? [compileExprSql(view.where)] : []), ...nanGuards]
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''
     const groupBy = [WINDOW_START, ...view.keys.map((k) => k.column)]
     const columns = versionTableSql.columns(view).map((c) => c.name)
     return (

@@ -28,9 +28,12 @@ const dayStart = Date.UTC(2026, 10, 23)
 
 // Phase 1 is in the log before the first batch; phase 2 comes after, including late events
 // (windows below the cutoff) that only the next batch run may count.
-const phase1Orders = generateOrders(3000, { seed: 1, from: T - 6.5 * HOUR, to: T })
+// Orders with 0 items and 0 cents: their unit price is 0 / 0 = NaN, so orderMix leaves them out
+// (in both layers) while shopRevenue counts them.
+const emptyOrder = (id: string, ts: number): Order => ({ orderId: id, shopId: 'shop-0', customerId: 'c-0', amountCents: 0, items: 0, status: 'paid', ts })
+const phase1Orders = [...generateOrders(3000, { seed: 1, from: T - 6.5 * HOUR, to: T }), emptyOrder('empty-batch', T - 3 * HOUR)]
 const phase1Views = generatePageViews(3000, { seed: 2, from: T - 6.5 * HOUR, to: T })
-const phase2Orders = generateOrders(1500, { seed: 3, from: T - 1.5 * HOUR, to: T + HOUR })
+const phase2Orders = [...generateOrders(1500, { seed: 3, from: T - 1.5 * HOUR, to: T + HOUR }), emptyOrder('empty-speed', T + 10 * 60_000)]
 const phase2Views = generatePageViews(1500, { seed: 4, from: T - 1.5 * HOUR, to: T + HOUR })
 const POISON = ['{"orderId": ', '{"ts": NaN}', JSON.stringify({ orderId: 'x', status: 'lost' }), '"just a string"', 'x'.repeat(2 * 1024 * 1024)]
 
@@ -114,10 +117,20 @@ describe('ground truth through all three layers (embedded runtimes)', () => {
     }
   })
 
+  it('an event whose measure is NaN is left out of that view only, and dead-lettered by the speed layer with the reason', async () => {
+    const dlq = twinflow.get(TOKENS.DeadLetterQueue) as unknown as MemoryDeadLetterQueue
+    const nan = dlq.letters().filter((l) => l.reason.startsWith('evaluation'))
+    // The before-cutoff one is dead-lettered too if the speed layer read it before learning the cutoff.
+    const ids = nan.map((l) => JSON.parse(l.payload.toString()).orderId)
+    expect(ids).toContain('empty-speed')
+    expect(ids.every((id) => id === 'empty-speed' || id === 'empty-batch')).toBe(true)
+    expect(nan.every((l) => l.stage === 'speed' && l.reason === 'evaluation: view "orderMix" gives NaN for _m_maxUnitPrice_max')).toBe(true)
+  })
+
   it('poison messages went to the dead-letter queue with their reasons, once per consumer, and changed no total', async () => {
     const dlq = twinflow.get(TOKENS.DeadLetterQueue) as unknown as MemoryDeadLetterQueue
     for (const stage of ['archiver', 'speed']) {
-      const letters = dlq.letters().filter((l) => l.stage === stage)
+      const letters = dlq.letters().filter((l) => l.stage === stage && !l.reason.startsWith('evaluation'))
       expect(letters.map((l) => l.payload.toString()).sort()).toEqual([...POISON].sort())
       expect(letters.map((l) => l.reason.split(':')[0]).sort()).toEqual(['invalid-json', 'invalid-json', 'oversized', 'schema', 'schema'])
       expect(letters.every((l) => l.stream === 'orders' && l.topic === 'twinflow.orders' && typeof l.offset === 'number')).toBe(true)
