@@ -1,5 +1,5 @@
 import type { EventOf } from '@twinflow/core'
-import { seededRandom } from './random'
+import { seededRandom } from '@twinflow/plugin-generator'
 import type { orders, pageViews } from './streams'
 
 export type Order = EventOf<typeof orders>

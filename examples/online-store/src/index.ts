@@ -1,7 +1,6 @@
 export * from './streams'
 export * from './views'
 export * from './pipeline'
-export * from './random'
 export * from './generate-events'
 export * from './reference-aggregate'
 export * from './reference-specs'

@@ -1,20 +1,12 @@
 import { END_OF_INPUT, type Clock, type Source, type SourceBatch, type StreamDef } from '@twinflow/core'
 import type { GeneratorOptions } from './generator-options'
 import { schemaEventFactory } from './schema-event-factory'
+import { seededRandom } from './seeded-random'
 
 const TICK_MS = 200
 const BACKFILL_BATCH = 2_000
 const POISON = ['{"truncated": ', 'not json at all', '{"ts": NaN}', '[]', '{}']
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let r = Math.imul(a ^ (a >>> 15), 1 | a)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A source that generates schema-valid events for any stream: first a backfill spread over the
@@ -33,7 +25,7 @@ export class GeneratorSource implements Source {
     private readonly clock: Clock,
   ) {
     this.stream = stream.name
-    this.#random = mulberry32(options.seed)
+    this.#random = seededRandom(options.seed)
     this.#make = schemaEventFactory(stream, options.cardinality, this.#random)
   }
 

@@ -1,3 +1,4 @@
+export * from './seeded-random'
 export * from './generator-options'
 export * from './schema-event-factory'
 export * from './generator-source'

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), so that generated event streams are reproducible. */
+/** A small seeded PRNG (mulberry32): reproducible event streams for demos and tests. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {
