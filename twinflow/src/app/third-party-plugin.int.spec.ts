@@ -90,7 +90,7 @@ describe('third-party plugins through the public API', () => {
   it('an unknown plugin fails at start with the names that exist', () => {
     const config = embeddedTestConfig({ sinks: [{ plugin: 'webhook' }] })
     expect(() => createTwinflow({ pipeline: onlineStorePipeline, config, plugins: [collectingSink] })).toThrow(
-      'unknown sink plugin "webhook"; registered sink plugins: collect',
+      'unknown sink plugin "webhook"; registered sink plugins: memory, collect',
     )
   })
 
