@@ -1,4 +1,5 @@
 import {
+  checkResumeOffsets,
   TwinflowError,
   type Clock,
   type DeadLetterQueue,
@@ -166,7 +167,9 @@ export class SpeedWorker {
 
   async #resumeFrom(topic: string, partitions: number[]): Promise<Map<number, number>> {
     const progress = await this.#deps.store.progress(this.#options.groupId, topic)
-    return new Map(partitions.map((p) => [p, (progress.get(p) ?? -1) + 1]))
+    const resume = new Map(partitions.map((p) => [p, (progress.get(p) ?? -1) + 1]))
+    checkResumeOffsets('the speed layer', topic, resume, await this.#deps.log.endOffsets(topic))
+    return resume
   }
 
   async #handle(batch: LogBatch): Promise<void> {

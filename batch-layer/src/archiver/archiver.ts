@@ -1,4 +1,5 @@
 import {
+  checkResumeOffsets,
   compileDecoder,
   retry,
   TwinflowError,
@@ -161,6 +162,7 @@ export class Archiver {
       this.#uncertain.delete(key)
       resume.set(partition, last + 1)
     }
+    checkResumeOffsets('the archiver', topicName, resume, await this.log.endOffsets(topicName))
     this.logger.info('archiver resumes from the master table', { topic: topicName, resumeFrom: Object.fromEntries(resume) })
     return resume
   }
