@@ -1,30 +1,95 @@
 import { ContainerModule } from 'inversify'
-import { resolve, token, TOKENS, type Resolver } from '@twinflow/core'
-import { buildSchema } from './build-schema'
-import { ServingServer, type ServingServerOptions } from './serving-server'
-import { ViewReader, type ViewReaderOptions } from './view-reader'
+import type { Registry } from 'prom-client'
+import { resolve, TOKENS, type Resolver, type Token } from '@twinflow/core'
+import { createAuthenticator } from './auth/create-authenticator'
+import { ServingMetrics } from './http/serving-metrics'
+import { ServingServer } from './http/serving-server'
+import { ChangeFeed } from './live/change-feed'
+import { BatchPartCache } from './read/batch-part-cache'
+import { ReadSession } from './read/read-session'
+import { ViewReader } from './read/view-reader'
+import { buildSchema } from './schema/build-schema'
+import { resolveServingOptions, type ServingLayerOptions } from './serving-layer-options'
+import { SERVING_TOKENS } from './serving-tokens'
 
-export type ServingLayerOptions = ServingServerOptions & ViewReaderOptions
+export interface ServingLayerModuleDeps {
+  /** The process's Prometheus registry, where the serving metrics go. */
+  registry: Registry
+}
 
-export const SERVING_TOKENS = {
-  ViewReader: token<ViewReader>('serving-layer/view-reader'),
-  Server: token<ServingServer>('serving-layer/server'),
-} as const
-
-/** Binds the view reader and the GraphQL server; needs a BatchEngine and a RealtimeStore. */
-export function servingLayerModule(options: ServingLayerOptions = {}): ContainerModule {
+/**
+ * Binds the serving layer (singletons): the batch part cache, the view reader, the change feed of
+ * subscriptions, the metrics and the GraphQL server. Options are validated now, so bad config
+ * fails before anything starts. Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
+ * EventLog and DeadLetterQueue.
+ */
+export function servingLayerModule(options: ServingLayerOptions, deps: ServingLayerModuleDeps): ContainerModule {
+  const resolved = resolveServingOptions(options)
   return new ContainerModule(({ bind }) => {
+    const get = <T>(ctx: unknown, id: Token<T>): T => resolve(ctx as Resolver, id)
+    bind(SERVING_TOKENS.Options).toConstantValue(resolved)
+    bind(SERVING_TOKENS.BatchPartCache).toConstantValue(new BatchPartCache(resolved.cache))
+    bind(SERVING_TOKENS.Metrics)
+      .toDynamicValue((ctx) => new ServingMetrics(deps.registry, get(ctx, SERVING_TOKENS.BatchPartCache)))
+      .inSingletonScope()
     bind(SERVING_TOKENS.ViewReader)
       .toDynamicValue((ctx) => {
-        const r = ctx as unknown as Resolver
-        return new ViewReader(resolve(r, TOKENS.Pipeline), resolve(r, TOKENS.BatchEngine), resolve(r, TOKENS.RealtimeStore), options)
+        const metrics = get(ctx, SERVING_TOKENS.Metrics)
+        return new ViewReader(get(ctx, TOKENS.Pipeline), get(ctx, TOKENS.BatchEngine), get(ctx, TOKENS.RealtimeStore), get(ctx, SERVING_TOKENS.BatchPartCache), {
+          onRetry: (view) => metrics.readRetries.inc({ view }),
+        })
       })
+      .inSingletonScope()
+    bind(SERVING_TOKENS.ChangeFeed)
+      .toDynamicValue(
+        (ctx) =>
+          new ChangeFeed(
+            {
+              pipeline: get(ctx, TOKENS.Pipeline),
+              realtime: get(ctx, TOKENS.RealtimeStore),
+              batch: get(ctx, TOKENS.BatchEngine),
+              clock: get(ctx, TOKENS.Clock),
+              logger: get(ctx, TOKENS.Logger).child({ component: 'change-feed' }),
+            },
+            { pollIntervalMs: resolved.subscriptions.pollIntervalMs, speedGroupId: resolved.speedGroupId },
+          ),
+      )
       .inSingletonScope()
     bind(SERVING_TOKENS.Server)
       .toDynamicValue((ctx) => {
-        const r = ctx as unknown as Resolver
-        const schema = buildSchema(resolve(r, TOKENS.Pipeline), resolve(r, SERVING_TOKENS.ViewReader))
-        return new ServingServer(schema, resolve(r, TOKENS.Logger).child({ layer: 'serving' }), options)
+        const pipeline = get(ctx, TOKENS.Pipeline)
+        const metrics = get(ctx, SERVING_TOKENS.Metrics)
+        const sessionDeps = {
+          pipeline,
+          reader: get(ctx, SERVING_TOKENS.ViewReader),
+          batch: get(ctx, TOKENS.BatchEngine),
+          realtime: get(ctx, TOKENS.RealtimeStore),
+          log: get(ctx, TOKENS.EventLog),
+          clock: get(ctx, TOKENS.Clock),
+          speedGroupId: resolved.speedGroupId,
+        }
+        const newSession = () => new ReadSession(sessionDeps)
+        const schema = buildSchema({
+          pipeline,
+          batch: sessionDeps.batch,
+          deadLetters: get(ctx, TOKENS.DeadLetterQueue),
+          feed: get(ctx, SERVING_TOKENS.ChangeFeed),
+          limits: { ...resolved.limits, maxRangeMs: resolved.limits.maxRangeDays * 86_400_000 },
+          newSession,
+          onViewRead: (view, form) => metrics.viewReads.inc({ view, form }),
+          onSubscriptions: (delta) => metrics.subscriptions.inc(delta),
+        })
+        return new ServingServer(
+          {
+            schema,
+            logger: get(ctx, TOKENS.Logger).child({ layer: 'serving' }),
+            metrics,
+            clock: sessionDeps.clock,
+            authenticator: createAuthenticator(resolved.auth, pipeline),
+            newSession,
+          },
+          resolved,
+        )
       })
       .inSingletonScope()
   })

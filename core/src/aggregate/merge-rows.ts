@@ -13,14 +13,19 @@ export function mergeCells(view: ViewDef, target: number[], source: readonly num
   for (let i = 0; i < cells.length; i++) target[i] = combineCell(cells[i]!.spec.op, target[i]!, source[i]!)
 }
 
+/** Maps a window start to the start of its bucket (e.g. `monthStart` for calendar months). */
+export type BucketOf = (windowStart: number) => number
+
 /**
- * Merges partial rows into groups of `granularityMs` (a multiple of the view's window): rows of
- * the same re-bucketed window and keys are combined by the measures' monoids. Input is not mutated.
+ * Merges partial rows into coarser buckets: `granularityMs` (a multiple of the view's window), or
+ * a bucket function for buckets of uneven length such as calendar months. Rows of the same bucket
+ * and keys are combined by the measures' monoids. Input is not mutated.
  */
-export function mergeRows(view: ViewDef, rows: Iterable<PartialRow>, granularityMs: number = view.windowMs): PartialRow[] {
+export function mergeRows(view: ViewDef, rows: Iterable<PartialRow>, granularity: number | BucketOf = view.windowMs): PartialRow[] {
+  const bucketOf: BucketOf = typeof granularity === 'function' ? granularity : (start) => start - (start % granularity)
   const groups = new Map<string, PartialRow>()
   for (const row of rows) {
-    const windowStart = row.windowStart - (row.windowStart % granularityMs)
+    const windowStart = bucketOf(row.windowStart)
     const id = groupId(windowStart, row.keys)
     const existing = groups.get(id)
     if (existing) mergeCells(view, existing.cells, row.cells)

@@ -1,6 +1,6 @@
 import { Container, ContainerModule } from 'inversify'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import {
-  createJsonLogger,
   pluginModule,
   PluginRegistry,
   systemClock,
@@ -11,10 +11,11 @@ import {
   type TwinflowPlugin,
 } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
-import { speedLayerModule } from '@twinflow/speed-layer'
+import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
 import type { TwinflowConfig } from '../config/twinflow-config'
 import { builtinPlugins } from './builtin-plugins'
+import { createPinoLogger } from './pino-logger'
 import { Twinflow } from './twinflow'
 
 export interface CreateTwinflowOptions {
@@ -23,17 +24,21 @@ export interface CreateTwinflowOptions {
   /** Third-party plugins, registered after the built-ins through the same registry. */
   plugins?: readonly TwinflowPlugin<any, any>[]
   clock?: Clock
+  /** @default pino, JSON lines on stderr at `config.log.level` */
   logger?: Logger
 }
 
 /**
  * Builds a Twinflow process: registers the plugins, resolves every plugin the config names (an
  * unknown name or bad options fail here, before anything starts), and loads one ContainerModule
- * per runtime, source, sink and layer.
+ * per runtime, source, sink and layer. The process's Prometheus registry is created here (with
+ * Node's default metrics); every layer and role registers its metrics on it.
  */
 export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   const { pipeline, config } = options
-  const logger = options.logger ?? createJsonLogger({ level: config.log.level })
+  const logger = options.logger ?? createPinoLogger({ level: config.log.level })
+  const metrics = new Registry()
+  collectDefaultMetrics({ register: metrics })
   const registry = new PluginRegistry().register(...builtinPlugins, ...(options.plugins ?? []))
   const container = new Container()
   container.load(
@@ -44,6 +49,7 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     }),
   )
   const { runtimes } = config
+  const { port: _port, host: _host, ...servingOptions } = config.serving
   container.load(
     pluginModule(registry.get('event-log', runtimes.eventLog.plugin), runtimes.eventLog.options, 'runtimes.eventLog'),
     pluginModule(registry.get('clickhouse-driver', runtimes.clickhouse.plugin), runtimes.clickhouse.options, 'runtimes.clickhouse'),
@@ -54,7 +60,7 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     batchLayerModule(config.batch as never),
     speedLayerModule(config.speed as never),
-    servingLayerModule({ port: config.serving.port, host: config.serving.host, graphiql: config.serving.graphiql }),
+    servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
   )
-  return new Twinflow(container, pipeline, config, logger)
+  return new Twinflow(container, pipeline, config, logger, metrics)
 }

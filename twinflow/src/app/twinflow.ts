@@ -1,10 +1,18 @@
 import { Container } from 'inversify'
+import type { Registry } from 'prom-client'
 import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver, type Sink, type Source } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { IngestRunner } from '../ingest/ingest-runner'
 import type { TwinflowConfig } from '../config/twinflow-config'
+import { registerArchiverMetrics } from './metrics/archiver-metrics'
+import { registerBatchMetrics } from './metrics/batch-metrics'
+import { registerDeadLetterMetrics } from './metrics/dead-letter-metrics'
+import { registerSpeedMetrics } from './metrics/speed-metrics'
+import { opsRoutes, type NodeHandler } from './ops/ops-routes'
+import { ProcessHttpServer } from './ops/process-http-server'
+import { Readiness } from './ops/readiness'
 import type { Role } from './role'
 
 interface Running {
@@ -14,18 +22,23 @@ interface Running {
 
 /**
  * A Twinflow process: the DI container with its runtimes, sources, sinks and layers bound, and the
- * roles it runs. `start` connects the runtimes the roles need, then starts the roles; `stop` stops
+ * roles it runs. `start` connects the runtimes the roles need, then starts the roles, then the
+ * HTTP server (GraphQL for `serve`; /healthz, /readyz and /metrics for every role); `stop` stops
  * them in reverse order and disconnects.
  */
 export class Twinflow {
   readonly #running: Running[] = []
+  readonly #failures: string[] = []
   #url: string | null = null
+  #opsUrl: string | null = null
 
   constructor(
     readonly container: Container,
     readonly pipeline: Pipeline,
     readonly config: TwinflowConfig,
     readonly logger: Logger,
+    /** The process's Prometheus registry, served at /metrics. */
+    readonly metrics: Registry,
   ) {}
 
   get<T>(id: symbol & { readonly __resolvesTo?: T }): T {
@@ -37,19 +50,27 @@ export class Twinflow {
     return this.#url
   }
 
+  /** Base URL of /healthz, /readyz and /metrics, once started with at least one role. */
+  get opsUrl(): string | null {
+    return this.#opsUrl
+  }
+
   /**
    * Connects the runtimes the roles need, then starts the roles. `connect` names roles whose
    * runtimes to connect without starting the role itself (e.g. `batch run` connects what a batch
-   * needs but runs no schedule).
+   * needs but runs no schedule, and no HTTP server).
    */
   async start(roles: readonly Role[], options: { connect?: readonly Role[] } = {}): Promise<void> {
     const needs = new Set<Role>([...roles, ...(options.connect ?? [])])
     const has = (r: Role) => needs.has(r)
     const runs = (r: Role) => roles.includes(r)
+    const readiness = new Readiness(this.config.ops.readinessTimeoutMs, this.logger.child({ component: 'readiness' }))
+    const firstTopic = this.pipeline.streams[0]?.topic
     const log = this.get(TOKENS.EventLog)
     await log.connect()
     this.#running.push({ name: 'event log', stop: () => log.close() })
     for (const stream of this.pipeline.streams) await log.createTopic(stream.topic, this.config.topics.partitions)
+    if (firstTopic) readiness.add('eventLog', () => log.endOffsets(firstTopic))
 
     const needsBatch = has('archiver') || has('batch') || has('serve') || has('speed')
     if (needsBatch) {
@@ -59,37 +80,47 @@ export class Twinflow {
       const engine = this.get(TOKENS.BatchEngine)
       await engine.start(this.pipeline)
       this.#running.push({ name: 'batch engine', stop: () => engine.stop() })
+      readiness.add('batchEngine', () => engine.runs(null, 1))
     }
+    const speedGroupId = this.get(SERVING_TOKENS.Options).speedGroupId
     if (has('speed') || has('serve')) {
       const store = this.get(TOKENS.RealtimeStore)
       await store.start(this.pipeline)
       this.#running.push({ name: 'realtime store', stop: () => store.stop() })
+      if (firstTopic) readiness.add('realtimeStore', () => store.progress(speedGroupId, firstTopic))
     }
     if (has('archiver') || has('speed')) {
       const dlq = this.get(TOKENS.DeadLetterQueue)
       await dlq.connect()
       this.#running.push({ name: 'dead-letter queue', stop: () => dlq.close() })
     }
+    this.#registerMetrics(roles)
     if (runs('archiver')) await this.#startService('archiver', this.get(BATCH_TOKENS.Archiver))
     if (runs('speed')) {
       for (const sink of this.#all(TOKENS.Sink)) {
         await sink.connect()
         this.#running.push({ name: `sink ${sink.name}`, stop: () => sink.close() })
       }
-      await this.#startService('speed', this.get(SPEED_TOKENS.Worker))
+      const worker = this.get(SPEED_TOKENS.Worker)
+      await this.#startService('speed', worker)
+      readiness.add('speedWorker', async () => {
+        const { state } = worker.health()
+        if (state !== 'running' && state !== 'degraded') throw Object.assign(new Error(`speed worker is ${state}`), { kind: state })
+      })
+      worker.onHealthChange((health) => {
+        if (health.state === 'failed') this.#failures.push('the speed worker stopped after a non-retriable error')
+      })
     }
     if (runs('ingest')) {
-      const runner = new IngestRunner(this.#all(TOKENS.Source), log, this.pipeline, this.get(TOKENS.Clock), this.logger.child({ role: 'ingest' }))
+      const runner = new IngestRunner(this.#all(TOKENS.Source), log, this.pipeline, this.get(TOKENS.Clock), this.logger.child({ role: 'ingest' }), () =>
+        this.#failures.push('a source stopped after a non-retriable error'),
+      )
       runner.start()
       this.#running.push({ name: 'ingest', stop: () => runner.stop() })
     }
     if (runs('batch')) await this.#startService('batch schedule', this.get(BATCH_TOKENS.Schedule))
-    if (runs('serve')) {
-      const server = this.get(SERVING_TOKENS.Server)
-      this.#url = await server.start()
-      this.#running.push({ name: 'serve', stop: () => server.stop() })
-    }
-    this.logger.info('twinflow started', { roles })
+    if (roles.length > 0) await this.#startHttp(runs('serve'), readiness)
+    this.logger.info('twinflow started', { roles, graphql: this.#url, ops: this.#opsUrl })
   }
 
   /** Stops every role and runtime in reverse order of start; reports every failure, stops all anyway. */
@@ -105,6 +136,54 @@ export class Twinflow {
       }
     }
     if (failures.length > 0) throw new AggregateError(failures, 'twinflow did not stop cleanly')
+  }
+
+  /** One HTTP server on `serving.port` (GraphQL when serving, and the ops endpoints unless `ops.port` gives them their own). */
+  async #startHttp(serve: boolean, readiness: Readiness): Promise<void> {
+    const { serving, ops } = this.config
+    const routes = new Map<string, NodeHandler>()
+    const opsHandlers = opsRoutes({
+      readiness,
+      registry: this.metrics,
+      liveness: () => (this.#failures.length > 0 ? this.#failures.join('; ') : null),
+      logger: this.logger.child({ component: 'ops' }),
+    })
+    if (ops.port === undefined) for (const [path, handler] of opsHandlers) routes.set(path, handler)
+    if (serve) {
+      const server = this.get(SERVING_TOKENS.Server)
+      await server.ready()
+      const feed = this.get(SERVING_TOKENS.ChangeFeed)
+      this.#running.push({ name: 'subscriptions', stop: () => feed.stop() })
+      routes.set(server.path, (req, res) => server.handle(req, res))
+    }
+    const main = new ProcessHttpServer(routes, { port: serving.port, host: serving.host }, this.logger.child({ component: 'http' }))
+    const base = await main.start()
+    this.#running.push({ name: 'http server', stop: () => main.stop() })
+    if (serve) this.#url = `${base}${this.get(SERVING_TOKENS.Server).path}`
+    this.#opsUrl = base
+    if (ops.port !== undefined) {
+      const separate = new ProcessHttpServer(opsHandlers, { port: ops.port, host: ops.host }, this.logger.child({ component: 'ops-http' }))
+      this.#opsUrl = await separate.start()
+      this.#running.push({ name: 'ops http server', stop: () => separate.stop() })
+    }
+  }
+
+  /** Registers the metrics of what this process runs on its registry (once). */
+  #registerMetrics(roles: readonly Role[]): void {
+    const logger = this.logger.child({ component: 'metrics' })
+    const registered = (name: string) => this.metrics.getSingleMetric(name) !== undefined
+    const deps = { pipeline: this.pipeline, log: this.get(TOKENS.EventLog), clock: this.get(TOKENS.Clock), logger }
+    if (!registered('twinflow_dead_letters_total')) registerDeadLetterMetrics(this.metrics, this.get(TOKENS.DeadLetterQueue))
+    if (roles.includes('speed') && !registered('twinflow_speed_records_total')) {
+      registerSpeedMetrics(this.metrics, { ...deps, worker: this.get(SPEED_TOKENS.Worker), store: this.get(TOKENS.RealtimeStore) })
+    }
+    if (roles.includes('batch') && !registered('twinflow_batch_run_duration_seconds')) {
+      registerBatchMetrics(this.metrics, { ...deps, engine: this.get(TOKENS.BatchEngine), since: deps.clock.now() })
+    }
+    if (roles.includes('archiver') && !registered('twinflow_archiver_lag_records')) {
+      registerArchiverMetrics(this.metrics, { ...deps, engine: this.get(TOKENS.BatchEngine) })
+    }
+    if (roles.includes('serve')) this.get(SERVING_TOKENS.Metrics)
   }
 
   async #startService(name: string, service: { start(): Promise<void>; stop(): Promise<void> }): Promise<void> {

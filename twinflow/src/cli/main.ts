@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       rate: { type: 'string' },
       backfill: { type: 'string' },
+      views: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       const twinflow = createTwinflow({ pipeline: onlineStorePipeline, config })
       await twinflow.start(['ingest', 'archiver', 'speed', 'batch', 'serve'])
       console.log(`Twinflow dev is running (embedded runtimes). GraphQL: ${twinflow.url}`)
+      console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
       console.log(`Try: ${SAMPLE_QUERY}`)
       // First recompute right away (the schedule then runs every minute).
       void twinflow.get(BATCH_TOKENS.Runner).runAll().catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       const twinflow = createTwinflow(loaded)
       await twinflow.start(roles)
       if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
+      console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
       return waitForSignal(twinflow)
     }
     case 'batch': {
@@ -83,6 +87,16 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await twinflow.stop()
       }
+    }
+    case 'api-key': {
+      const name = rest[0]
+      if (!name) throw new TwinflowError('config', 'usage: twinflow api-key <name> [--views view1,view2]')
+      const key = randomBytes(32).toString('base64url')
+      const views = (values.views ?? '*').split(',').map((v) => v.trim()).filter(Boolean)
+      const entry = { name, sha256: createHash('sha256').update(key).digest('hex'), views }
+      console.log(`API key for "${name}" (give it to the client; it is not stored anywhere):\n\n  ${key}\n`)
+      console.log(`Add this to serving.auth.keys (with "mode": "api-key") in the config:\n\n  ${JSON.stringify(entry)}`)
+      return 0
     }
     case 'check': {
       const loaded = await loadConfigFile(needConfig())

@@ -13,6 +13,12 @@ Commands:
                           --config <file>
   check                   Validate a config file and its pipeline; list views and plugins.
                           --config <file>
+  api-key <name>          Make a random API key and print it with its config entry (the config
+                          keeps only its SHA-256).
+                          --views <a,b>    views the key may read (default: all)
   help                    Show this help.
+
+Every long-running process serves /healthz, /readyz and Prometheus /metrics on serving.port
+(or ops.port); the serve role adds GraphQL at serving.path (default /graphql).
 
 Environment: TWINFLOW_CONFIG, TWINFLOW_PORT, TWINFLOW_LOG_LEVEL, TWINFLOW_DATA_DIR.`

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { servingSchema } from './serving-schema'
 
 const pluginRef = z
   .object({
@@ -34,14 +35,18 @@ export const twinflowConfigSchema = z
     batch: z.record(z.string(), z.unknown()).default({}),
     /** Options of the speed layer (see speed-layer's SpeedLayerOptions). */
     speed: z.record(z.string(), z.unknown()).default({}),
-    serving: z
+    /** The process's HTTP server (GraphQL for the serve role; /healthz, /readyz, /metrics for every role) and the GraphQL API. */
+    serving: servingSchema,
+    /** Where the operations endpoints listen: by default on the serving port; with `port`, on their own server. */
+    ops: z
       .object({
-        port: z.number().int().min(0).max(65535).default(4000),
+        port: z.number().int().min(0).max(65535).optional(),
         host: z.string().min(1).default('127.0.0.1'),
-        graphiql: z.boolean().default(true),
+        /** How long each runtime may take to answer a readiness check. */
+        readinessTimeoutMs: z.number().int().min(1).max(60_000).default(2000),
       })
       .strict()
-      .default({ port: 4000, host: '127.0.0.1', graphiql: true }),
+      .prefault({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()

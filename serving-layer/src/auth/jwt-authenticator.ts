@@ -1,0 +1,62 @@
+import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { TwinflowError } from '@twinflow/core'
+import type { AuthResult, Authenticator } from './authenticator'
+import type { JwtAuthOptions } from './auth-options'
+import { viewAccess } from './principal'
+
+type Key = Uint8Array | CryptoKey | JWTVerifyGetKey
+
+/** Authenticates by a JWT bearer token (jose): signature, expiry, issuer and audience; views from a claim. */
+export class JwtAuthenticator implements Authenticator {
+  readonly challenge = 'Bearer'
+  #key: Promise<Key>
+  readonly #algorithms: string[] | undefined
+  readonly #viewsClaim: string
+
+  constructor(private readonly options: JwtAuthOptions) {
+    const sources = [options.secret, options.publicKey, options.jwksUrl].filter((s) => s !== undefined)
+    if (sources.length !== 1) throw new TwinflowError('config', 'serving.auth (jwt) needs exactly one of secret, publicKey, jwksUrl')
+    if (options.publicKey !== undefined && !options.algorithms?.length) throw new TwinflowError('config', 'serving.auth (jwt) with a publicKey needs algorithms, e.g. ["RS256"]')
+    this.#algorithms = options.algorithms ?? (options.secret !== undefined ? ['HS256'] : undefined)
+    this.#viewsClaim = options.viewsClaim ?? 'views'
+    this.#key =
+      options.secret !== undefined
+        ? Promise.resolve(new TextEncoder().encode(options.secret))
+        : options.publicKey !== undefined
+          ? importSPKI(options.publicKey, options.algorithms![0]!)
+          : Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl!)))
+    this.#key.catch(() => {}) // reported on first use, and by `ready()`
+  }
+
+  /** Resolves when the key is usable; rejects with a `config` error for a bad public key. */
+  async ready(): Promise<void> {
+    try {
+      await this.#key
+    } catch (error) {
+      throw new TwinflowError('config', `serving.auth.publicKey is not a PEM public key for ${this.#algorithms?.[0]}: ${(error as Error).message}`, { cause: error })
+    }
+  }
+
+  async authenticate(headers: Headers): Promise<AuthResult> {
+    const match = /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')
+    if (!match) return { ok: false, reason: 'a bearer token is required in the Authorization header' }
+    let payload: JWTPayload
+    try {
+      const key = await this.#key
+      const options = {
+        algorithms: this.#algorithms,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.options.clockToleranceSeconds ?? 30,
+      }
+      payload = (typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options)).payload
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'the token has expired' }
+      if (error instanceof errors.JOSEError) return { ok: false, reason: `the token is not valid: ${error.message}` }
+      throw error
+    }
+    const claim = payload[this.#viewsClaim]
+    const views = Array.isArray(claim) ? claim.filter((v): v is string => typeof v === 'string') : typeof claim === 'string' ? claim.split(/\s+/).filter(Boolean) : []
+    return { ok: true, principal: { name: payload.sub ?? 'jwt', views: viewAccess(views) } }
+  }
+}

@@ -1,0 +1,38 @@
+import type { Plugin } from 'graphql-yoga'
+import { getOperationAST } from 'graphql'
+import type { ServingMetrics } from './serving-metrics'
+import { currentRequestScope } from './request-scope'
+
+/** Counts operations by type and outcome (ok, error, invalid), and notes the type in the request scope for the access log. */
+export function useOperationMetrics(metrics: ServingMetrics): Plugin {
+  return {
+    onValidate() {
+      return ({ valid }) => {
+        if (!valid) metrics.operations.inc({ type: 'unknown', outcome: 'invalid' })
+      }
+    },
+    onExecute({ args }) {
+      const type = getOperationAST(args.document, args.operationName)?.operation ?? 'unknown'
+      const scope = currentRequestScope()
+      if (scope) scope.operation = type
+      return {
+        onExecuteDone({ result }) {
+          const failed = 'errors' in result && (result.errors?.length ?? 0) > 0
+          metrics.operations.inc({ type, outcome: failed ? 'error' : 'ok' })
+        },
+      }
+    },
+    onSubscribe() {
+      const scope = currentRequestScope()
+      if (scope) scope.operation = 'subscription'
+      return {
+        onSubscribeResult() {
+          metrics.operations.inc({ type: 'subscription', outcome: 'ok' })
+        },
+        onSubscribeError() {
+          metrics.operations.inc({ type: 'subscription', outcome: 'error' })
+        },
+      }
+    },
+  }
+}

@@ -1,0 +1,46 @@
+import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import type { ViewSelection } from './view-query'
+
+const iso = (time: number) => new Date(time).toISOString()
+
+/** Checks a time range: valid, not reversed or empty, not wider than `maxRangeMs`. */
+export function checkRange(view: ViewDef, from: number, to: number, maxRangeMs: number): void {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0) {
+    throw new TwinflowError('validation', 'from and to must be times at or after 1970-01-01T00:00:00Z')
+  }
+  if (from > to) throw new TwinflowError('validation', `the time range is reversed: from ${iso(from)} is after to ${iso(to)}`, { context: { view: view.name } })
+  if (from === to) throw new TwinflowError('validation', `the time range is empty: from and to are both ${iso(from)} (to is exclusive)`, { context: { view: view.name } })
+  if (to - from > maxRangeMs) {
+    const days = (to - from) / 86_400_000
+    throw new TwinflowError('validation', `the time range spans ${days.toFixed(2)} days; the limit is ${maxRangeMs / 86_400_000} days per query`, {
+      context: { view: view.name },
+    })
+  }
+}
+
+/** Checks a row count argument (`limit`): an integer from 1 to `max`. */
+export function checkCount(name: string, value: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new TwinflowError('validation', `${name} must be an integer from 1 to ${max}, got ${value}`)
+  }
+  return value
+}
+
+/** Compiles a key filter to a row predicate; an unknown key or a value of the wrong type is a `validation` error. */
+export function compileKeyFilter(view: ViewDef, filter: ViewSelection['keyFilter'] = {}): (row: PartialRow) => boolean {
+  const checks: { index: number; values: Set<unknown> }[] = []
+  for (const [name, values] of Object.entries(filter)) {
+    const index = view.keys.findIndex((k) => k.name === name)
+    if (index < 0) {
+      throw new TwinflowError('validation', `view "${view.name}" has no key "${name}"; its keys: ${view.keys.map((k) => k.name).join(', ') || 'none'}`)
+    }
+    const key = view.keys[index]!
+    const expected = key.type === 'string' ? 'string' : key.type === 'bool' ? 'boolean' : 'number'
+    for (const value of values) {
+      if (typeof value !== expected) throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+    }
+    checks.push({ index, values: new Set(values) })
+  }
+  if (checks.length === 0) return () => true
+  return (row) => checks.every((c) => c.values.has(row.keys[c.index]))
+}

@@ -1,0 +1,76 @@
+import { finalizeRow, mergeRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import type { Bucketing } from '../read/batch-part-cache'
+import type { AnswerLimits } from './answer-limits'
+import { checkCount, checkRange, compileKeyFilter } from './check-selection'
+import { checkScan } from './check-scan'
+import { decodeCursor, encodeCursor, queryFingerprint } from './cursor'
+import { checkGranularity, type Granularity } from './granularity'
+import { RowOrder } from './row-order'
+import type { SeriesAnswer, SeriesQuery } from './view-query'
+import type { ViewSnapshot } from './view-snapshot'
+
+/**
+ * A validated time-series query: every argument is checked before anything is read, so a bad
+ * argument costs no I/O. `answer` then shapes a snapshot: filter on keys, merge into buckets with
+ * the measures' monoids, finalize, order, and cut the page that follows the cursor.
+ */
+export class SeriesPlan {
+  readonly granularity: Granularity
+  readonly limit: number
+  /** The buckets of the answer, for a read that can merge cached batch parts ahead. */
+  readonly bucketing: Bucketing
+  readonly #bucket: BucketOf
+  readonly #keep: (row: PartialRow) => boolean
+  readonly #order: RowOrder
+  readonly #fingerprint: string
+  readonly #after: Scalar[] | null
+
+  constructor(
+    readonly view: ViewDef,
+    readonly query: SeriesQuery,
+    private readonly limits: AnswerLimits,
+  ) {
+    checkRange(view, query.from, query.to, limits.maxRangeMs)
+    this.granularity = query.granularity ?? view.window
+    this.#bucket = checkGranularity(view, this.granularity)
+    this.bucketing = { key: this.granularity, of: this.#bucket }
+    this.#keep = compileKeyFilter(view, query.keyFilter)
+    this.#order = new RowOrder(view, query.orderBy ?? [], { windowStart: true })
+    this.limit = checkCount('limit', query.limit ?? limits.defaultRows, limits.maxRows)
+    const filter = Object.entries(query.keyFilter ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))
+    this.#fingerprint = queryFingerprint([view.name, query.from, query.to, this.granularity, filter, this.#order.terms])
+    this.#after = query.after ? decodeCursor(query.after, this.#fingerprint, this.#order.terms.length) : null
+  }
+
+  answer(snapshot: ViewSnapshot): SeriesAnswer {
+    checkScan(snapshot, this.limits.maxScanRows)
+    const merged = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.#bucket)
+    const rows = this.#order.sort(merged.map((r) => finalizeRow(this.view, r)))
+    const after = this.#after
+    let start = 0
+    if (after) {
+      // First row strictly after the cursor's values (rows are sorted; the order is total).
+      let lo = 0
+      let hi = rows.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (this.#order.compareValues(this.#order.valuesOf(rows[mid]!), after) <= 0) lo = mid + 1
+        else hi = mid
+      }
+      start = lo
+    }
+    const page = rows.slice(start, start + this.limit)
+    const last = page[page.length - 1]
+    return {
+      view: this.view.name,
+      publication: snapshot.publication,
+      rows: page,
+      totalCount: rows.length,
+      pageInfo: {
+        hasNextPage: start + page.length < rows.length,
+        endCursor: last ? encodeCursor(this.#fingerprint, this.#order.valuesOf(last)) : (this.query.after ?? null),
+      },
+      granularity: this.granularity,
+    }
+  }
+}

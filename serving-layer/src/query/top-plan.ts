@@ -1,0 +1,53 @@
+import { finalizeRow, mergeRows, TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import type { Bucketing } from '../read/batch-part-cache'
+import type { AnswerLimits } from './answer-limits'
+import { checkCount, checkRange, compileKeyFilter } from './check-selection'
+import { checkScan } from './check-scan'
+import { RowOrder } from './row-order'
+import type { AnswerRow, SortDirection, TopAnswer, TopQuery } from './view-query'
+import type { ViewSnapshot } from './view-snapshot'
+
+/**
+ * A validated top-N query: the view's groups totalled over the whole range (every window merged
+ * with the measures' monoids), ranked by one measure, ties broken by the keys.
+ */
+export class TopPlan {
+  /** One bucket for the whole range. */
+  readonly bucketing: Bucketing = { key: 'total', of: () => 0 }
+  readonly direction: SortDirection
+  readonly limit: number
+  readonly #keep: (row: PartialRow) => boolean
+  readonly #order: RowOrder
+
+  constructor(
+    readonly view: ViewDef,
+    readonly query: TopQuery,
+    private readonly limits: AnswerLimits,
+  ) {
+    checkRange(view, query.from, query.to, limits.maxRangeMs)
+    if (!view.measures.some((m) => m.name === query.by)) {
+      throw new TwinflowError('validation', `view "${view.name}" has no measure "${query.by}"; rank by one of ${view.measures.map((m) => m.name).join(', ')}`)
+    }
+    this.direction = query.direction ?? 'DESC'
+    this.limit = checkCount('limit', query.limit, limits.maxRows)
+    this.#keep = compileKeyFilter(view, query.keyFilter)
+    this.#order = new RowOrder(view, [{ field: query.by, direction: this.direction }], { windowStart: false })
+  }
+
+  answer(snapshot: ViewSnapshot): TopAnswer {
+    checkScan(snapshot, this.limits.maxScanRows)
+    const totals = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.bucketing.of).map((r): AnswerRow => {
+      const { windowStart: _, ...row } = finalizeRow(this.view, r)
+      return row
+    })
+    return {
+      view: this.view.name,
+      publication: snapshot.publication,
+      rows: this.#order.sort(totals).slice(0, this.limit),
+      from: this.query.from,
+      to: this.query.to,
+      by: this.query.by,
+      direction: this.direction,
+    }
+  }
+}

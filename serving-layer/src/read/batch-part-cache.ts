@@ -1,0 +1,142 @@
+import { LRUCache } from 'lru-cache'
+import { mergeRows, type BatchEngine, type BucketOf, type PartialRow, type ViewDef } from '@twinflow/core'
+
+export interface BatchPartCacheOptions {
+  /** Most partial rows kept, over every view and version. @default 250000 */
+  maxRows?: number
+  /** Windows per cached chunk (chunks are aligned on multiples of their length). @default 64 */
+  chunkWindows?: number
+}
+
+export interface BatchPartCacheStats {
+  /** Chunk lookups answered from memory (or from a read already under way). */
+  hits: number
+  /** Chunk lookups that needed a read. */
+  misses: number
+  /** Reads sent to the batch engine. */
+  reads: number
+  /** Partial rows held now. */
+  rows: number
+}
+
+export type TimeRange = readonly [from: number, to: number]
+
+/** Buckets an answer will be merged into; `key` names them (e.g. the granularity). */
+export interface Bucketing {
+  key: string
+  of: BucketOf
+}
+
+/** Windows from <= windowStart < to, to be merged into `bucket` (if given) by the caller. */
+export interface ChunkedRange {
+  from: number
+  to: number
+  bucket?: Bucketing
+}
+
+/**
+ * Rows of published batch versions, which never change once built: a version is read once per
+ * chunk of windows and then served from memory (least recently used chunks go first). Lookups of
+ * one call that miss are read from the engine in ONE `readWindows` over their span, and a chunk
+ * already being read by another request is awaited, not read again.
+ *
+ * A chunk that lies wholly inside a range that will be merged into buckets is returned already
+ * merged into them (and kept so), so that a month of hourly windows read daily costs its days, not
+ * its hours: merging again is a no-op for rows that are already bucketed.
+ */
+export class BatchPartCache {
+  readonly #chunks: LRUCache<string, readonly PartialRow[]>
+  readonly #loading = new Map<string, Promise<readonly PartialRow[]>>()
+  readonly #chunkWindows: number
+  #hits = 0
+  #misses = 0
+  #reads = 0
+
+  constructor(options: BatchPartCacheOptions = {}) {
+    const maxRows = options.maxRows ?? 250_000
+    this.#chunkWindows = options.chunkWindows ?? 64
+    this.#chunks = new LRUCache({ maxSize: Math.max(1, maxRows), sizeCalculation: (rows) => rows.length + 1 })
+  }
+
+  stats(): BatchPartCacheStats {
+    return { hits: this.#hits, misses: this.#misses, reads: this.#reads, rows: this.#chunks.calculatedSize }
+  }
+
+  /**
+   * The rows of `version` with from <= windowStart < to, for each range; with a bucket, the chunks
+   * inside the range come merged into it (their rows' windowStart is then their bucket's start).
+   */
+  async read(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<PartialRow[][]> {
+    const chunkMs = view.windowMs * this.#chunkWindows
+    const starts = new Set<number>()
+    for (const { from, to } of ranges) {
+      for (let start = from - (from % chunkMs); start < to; start += chunkMs) starts.add(start)
+    }
+    const chunks = new Map<number, readonly PartialRow[] | Promise<readonly PartialRow[]>>()
+    const missing: number[] = []
+    for (const start of starts) {
+      const key = chunkKey(view.name, version, start)
+      const found = this.#chunks.get(key) ?? this.#loading.get(key)
+      if (found) {
+        this.#hits++
+        chunks.set(start, found)
+      } else {
+        missing.push(start)
+      }
+    }
+    if (missing.length > 0) this.#load(engine, view, version, chunkMs, missing, chunks)
+    const loaded = new Map<number, readonly PartialRow[]>()
+    await Promise.all([...chunks].map(async ([start, rows]) => loaded.set(start, await rows)))
+    return ranges.map(({ from, to, bucket }) => {
+      const out: PartialRow[] = []
+      for (let start = from - (from % chunkMs); start < to; start += chunkMs) {
+        const rows = loaded.get(start)!
+        if (bucket && start >= from && start + chunkMs <= to) {
+          for (const row of this.#merged(view, version, start, rows, bucket)) out.push(row)
+        } else {
+          for (const row of rows) if (row.windowStart >= from && row.windowStart < to) out.push(row)
+        }
+      }
+      return out
+    })
+  }
+
+  #merged(view: ViewDef, version: number, start: number, rows: readonly PartialRow[], bucket: Bucketing): readonly PartialRow[] {
+    const key = `${chunkKey(view.name, version, start)}\u0000${bucket.key}`
+    let merged = this.#chunks.get(key)
+    if (!merged) {
+      merged = mergeRows(view, rows, bucket.of)
+      this.#chunks.set(key, merged)
+    }
+    return merged
+  }
+
+  #load(engine: BatchEngine, view: ViewDef, version: number, chunkMs: number, missing: number[], into: Map<number, unknown>): void {
+    this.#misses += missing.length
+    this.#reads++
+    const from = Math.min(...missing)
+    const to = Math.max(...missing) + chunkMs
+    const split = engine.readWindows(view.name, version, from, to).then((rows) => {
+      const byChunk = new Map<number, PartialRow[]>(missing.map((start) => [start, []]))
+      for (const row of rows) byChunk.get(row.windowStart - (row.windowStart % chunkMs))?.push(row)
+      return byChunk
+    })
+    for (const start of missing) {
+      const key = chunkKey(view.name, version, start)
+      const rows = split.then((byChunk) => byChunk.get(start)!)
+      this.#loading.set(key, rows)
+      rows.then(
+        (value) => {
+          this.#chunks.set(key, value)
+          this.#loading.delete(key)
+        },
+        () => this.#loading.delete(key),
+      )
+      into.set(start, rows)
+    }
+  }
+}
+
+function chunkKey(view: string, version: number, start: number): string {
+  return `${view}\u0000${version}\u0000${start}`
+}

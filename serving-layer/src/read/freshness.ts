@@ -1,0 +1,18 @@
+/**
+ * How fresh an answer is. Windows before `cutoff` come from batch version `batchVersion`; the rest
+ * from the speed layer, which has applied events up to `newestEventTime` and has `pendingEvents`
+ * records of the view's stream still to apply.
+ */
+export interface Freshness {
+  /** The batch cutoff the answer was merged at (null: no batch version is published yet). */
+  cutoff: number | null
+  batchVersion: number | null
+  batchPublishedAt: number | null
+  /** Newest event time the speed layer has applied to the view, as its realtime store reports it. */
+  newestEventTime: number | null
+  /** answeredAt - newestEventTime (null when the speed layer has applied nothing). */
+  realtimeLagMs: number | null
+  /** Records of the view's stream in the log that the speed layer has not applied yet, over all partitions. */
+  pendingEvents: number
+  answeredAt: number
+}

@@ -1,0 +1,80 @@
+import DataLoader from 'dataloader'
+import type { BatchEngine, Clock, EventLog, Pipeline, Publication, RealtimeStore } from '@twinflow/core'
+import type { AnswerSource } from '../query/view-query'
+import type { ViewSnapshot } from '../query/view-snapshot'
+import type { Freshness } from './freshness'
+import type { RangeRead, ViewReader } from './view-reader'
+
+export interface ReadSessionDeps {
+  pipeline: Pipeline
+  reader: ViewReader
+  batch: BatchEngine
+  realtime: RealtimeStore
+  log: EventLog
+  clock: Clock
+  /** The speed layer's consumer group: its progress is recorded under this name. */
+  speedGroupId: string
+}
+
+/**
+ * The reads of one GraphQL request. Every read asked for in the same tick (all the view fields and
+ * aliases of a query) goes out together: one `readMany` for the views, and one freshness lookup per
+ * view and per topic, whatever the number of fields that need them. Nothing is shared between
+ * requests except through the batch part cache.
+ */
+export class ReadSession {
+  readonly #snapshots: DataLoader<RangeRead, ViewSnapshot, string>
+  readonly #newest: DataLoader<string, number | null>
+  readonly #progress: DataLoader<string, ReadonlyMap<number, number>>
+  readonly #ends: DataLoader<string, ReadonlyMap<number, number>>
+  readonly #publication: DataLoader<string, Publication | null>
+  readonly #publications: DataLoader<string, Publication[]>
+
+  constructor(private readonly deps: ReadSessionDeps) {
+    this.#snapshots = new DataLoader((reads) => deps.reader.readMany(reads), { cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}` })
+    this.#newest = new DataLoader((views) => Promise.all(views.map((v) => deps.realtime.newestEventTime(v))))
+    this.#progress = new DataLoader((topics) => Promise.all(topics.map((t) => deps.realtime.progress(deps.speedGroupId, t))))
+    this.#ends = new DataLoader((topics) => Promise.all(topics.map((t) => deps.log.endOffsets(t))))
+    this.#publication = new DataLoader((views) => Promise.all(views.map((v) => deps.batch.currentPublication(v))))
+    this.#publications = new DataLoader((views) => Promise.all(views.map((v) => deps.batch.publications(v))))
+  }
+
+  /** The view's served publication (pipeline introspection; answers use the one their snapshot was read at). */
+  publication(view: string): Promise<Publication | null> {
+    return this.#publication.load(view)
+  }
+
+  /** Every publication of the view, newest first. */
+  publications(view: string): Promise<Publication[]> {
+    return this.#publications.load(view)
+  }
+
+  snapshot(read: RangeRead): Promise<ViewSnapshot> {
+    return this.#snapshots.load(read)
+  }
+
+  /** The freshness of an answer merged at `source.publication`. */
+  async freshness(source: AnswerSource): Promise<Freshness> {
+    const topic = this.deps.pipeline.view(source.view).stream.topic
+    const [newest, progress, ends] = await Promise.all([this.#newest.load(source.view), this.#progress.load(topic), this.#ends.load(topic)])
+    const answeredAt = this.deps.clock.now()
+    return {
+      ...publicationFields(source.publication),
+      newestEventTime: newest,
+      realtimeLagMs: newest === null ? null : Math.max(0, answeredAt - newest),
+      pendingEvents: pendingEvents(ends, progress),
+      answeredAt,
+    }
+  }
+}
+
+function publicationFields(publication: Publication | null): Pick<Freshness, 'cutoff' | 'batchVersion' | 'batchPublishedAt'> {
+  return { cutoff: publication?.cutoff ?? null, batchVersion: publication?.version ?? null, batchPublishedAt: publication?.publishedAt ?? null }
+}
+
+/** Records between the last applied offset and the end of each partition (end is the next offset to write). */
+export function pendingEvents(ends: ReadonlyMap<number, number>, applied: ReadonlyMap<number, number>): number {
+  let pending = 0
+  for (const [partition, end] of ends) pending += Math.max(0, end - 1 - (applied.get(partition) ?? -1))
+  return pending
+}

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { compileViewEvaluator, createJsonLogger, groupId, mergeRows, systemClock, TwinflowError, type BatchEngine, type Delta, type PartialRow, type Pipeline } from '@twinflow/core'
+import { ClickHouseBatchEngine } from '@twinflow/batch-layer'
+import { ChdbDriver } from '@twinflow/plugin-chdb'
+import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore } from '@twinflow/plugin-memory'
+import { ChangeFeed } from '../live/change-feed'
+import { LiveAnswers } from '../live/live-answers'
+import { salesPipeline, salesView, type Sale } from '../query/test-view'
+import { buildSchema } from '../schema/build-schema'
+import type { ServingServices } from '../schema/serving-services'
+import { ReadSession } from './read-session'
+import { BatchPartCache } from './batch-part-cache'
+import { ViewReader } from './view-reader'
+
+const H = 3_600_000
+const T0 = Date.UTC(2026, 5, 1)
+const CUTOFF = T0 + 48 * H
+const logger = createJsonLogger({ level: 'silent' })
+const sales: Sale[] = Array.from({ length: 400 }, (_, i) => ({ shop: `s${i % 4}`, web: i % 3 === 0, cents: 1 + (i % 17), ts: T0 + i * 0.15 * H }))
+
+/** Counts the calls of some methods of a real object, in place. */
+function counted<O extends object>(target: O, methods: (keyof O & string)[]): { calls: string[] } {
+  const record = { calls: [] as string[] }
+  for (const method of methods) {
+    const original = (target[method] as (...args: unknown[]) => unknown).bind(target)
+    ;(target as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      record.calls.push(`${method}(${args.join(',')})`)
+      return original(...args)
+    }
+  }
+  return record
+}
+
+const key = (r: PartialRow) => groupId(r.windowStart, r.keys)
+const byGroup = (rows: readonly PartialRow[]) => new Map(mergeRows(salesView, rows).map((r) => [key(r), r.cells]))
+
+describe('ViewReader on a real batch engine (chdb) and realtime store (memory)', () => {
+  let dir: string
+  let driver: ChdbDriver
+  let engine: ClickHouseBatchEngine
+  let store: MemoryRealtimeStore
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'twinflow-serving-'))
+    driver = new ChdbDriver({ path: dir }, logger)
+    await driver.connect()
+    engine = new ClickHouseBatchEngine(driver, systemClock, logger)
+    await engine.start(salesPipeline)
+    await engine.ingest('sales', sales.map((event, offset) => ({ partition: 0, offset, event })))
+    await engine.buildVersion('sales', 1, CUTOFF)
+    await engine.publish('sales', 1, CUTOFF)
+    store = new MemoryRealtimeStore()
+    await store.start(salesPipeline)
+    const evaluate = compileViewEvaluator(salesView)
+    const deltas: Delta[] = sales.map((s) => evaluate(s)!).map((e) => ({ view: 'sales', windowStart: e.windowStart, keys: e.keys, cells: e.cells }))
+    await store.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 0, lastOffset: sales.length - 1, deltas: mergeRows(salesView, deltas).map((r) => ({ view: 'sales', ...r })) })
+  })
+  afterAll(async () => {
+    await driver?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('merges batch below the cutoff with speed from it on: every window once', async () => {
+    const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 8 }))
+    const [snapshot] = await reader.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
+    const evaluate = compileViewEvaluator(salesView)
+    expect(byGroup(snapshot!.rows)).toEqual(byGroup(sales.map((s) => ({ ...evaluate(s)! }))))
+    expect(snapshot!.publication).toMatchObject({ version: 1, cutoff: CUTOFF })
+  })
+
+  it('returns the cached chunks inside a bucketed range already merged into its buckets, which changes no answer', async () => {
+    const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 4 }))
+    const day = { key: '1d', of: (t: number) => t - (t % (24 * H)) }
+    for (const [from, to] of [[T0, T0 + 100 * H], [T0 + 3 * H, T0 + 41 * H]] as const) {
+      const [raw, bucketed] = await reader.readMany([{ view: 'sales', from, to }, { view: 'sales', from, to, bucket: day }])
+      expect(bucketed!.rows.length).toBeLessThan(raw!.rows.length)
+      const daily = (rows: readonly PartialRow[]) => new Map(mergeRows(salesView, rows, day.of).map((r) => [key(r), r.cells]))
+      expect(daily(bucketed!.rows)).toEqual(daily(raw!.rows))
+    }
+  })
+
+  it('reads each layer once per view for all the ranges of a request, and each batch chunk once', async () => {
+    const batch = counted(engine as BatchEngine, ['currentPublication', 'readWindows'])
+    const speed = counted(store, ['readWindows'])
+    try {
+      const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 8 }))
+      const ranges = [
+        { view: 'sales', from: T0, to: T0 + 10 * H },
+        { view: 'sales', from: T0 + 30 * H, to: T0 + 60 * H },
+        { view: 'sales', from: T0 + 50 * H, to: T0 + 70 * H },
+      ]
+      const snapshots = await reader.readMany(ranges)
+      // The publication is read before (none was seen yet) and after the data (the race check).
+      expect(batch.calls).toEqual(['currentPublication(sales)', `readWindows(sales,1,${T0},${T0 + 48 * H})`, 'currentPublication(sales)'])
+      expect(speed.calls).toEqual([`readWindows(sales,${CUTOFF},${T0 + 70 * H})`])
+      snapshots.forEach((s, i) => expect(s.rows.every((r) => r.windowStart >= ranges[i]!.from && r.windowStart < ranges[i]!.to)).toBe(true))
+      batch.calls.length = 0
+      // Two requests at once that need the same uncached chunk: it is read once, for both.
+      await Promise.all([reader.readMany([{ view: 'sales', from: T0 + 16 * H, to: T0 + 20 * H }]), reader.readMany([{ view: 'sales', from: T0 + 18 * H, to: T0 + 24 * H }])])
+      expect(batch.calls.filter((c) => c.startsWith('readWindows'))).toEqual([`readWindows(sales,1,${T0 + 16 * H},${T0 + 24 * H})`])
+      batch.calls.length = 0
+      await reader.readMany([{ view: 'sales', from: T0, to: T0 + 47 * H }])
+      expect(batch.calls.filter((c) => c.startsWith('readWindows'))).toEqual([]) // every chunk below the cutoff is cached now
+    } finally {
+      for (const m of ['currentPublication', 'readWindows'] as const) delete (engine as unknown as Record<string, unknown>)[m]
+      delete (store as unknown as Record<string, unknown>).readWindows
+    }
+  })
+
+  it('reads again when a publish races the read, so the boundary has no gap and no double count', async () => {
+    const cache = new BatchPartCache()
+    const retries: string[] = []
+    const reader = new ViewReader(salesPipeline, engine, store, cache, { onRetry: (view) => retries.push(view) })
+    const realtimeRead = store.readWindows.bind(store)
+    let raced = false
+    // While the first read is at the speed layer, the batch publishes version 2 at a later cutoff
+    // and the speed layer drops its windows below it (what the speed layer does after a publish).
+    store.readWindows = async (view, from, to) => {
+      if (!raced) {
+        raced = true
+        await engine.buildVersion('sales', 2, CUTOFF + 24 * H)
+        await engine.publish('sales', 2, CUTOFF + 24 * H)
+        await store.dropBefore('sales', CUTOFF + 24 * H)
+      }
+      return realtimeRead(view, from, to)
+    }
+    try {
+      const [snapshot] = await reader.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
+      expect(retries).toEqual(['sales'])
+      expect(snapshot!.publication).toMatchObject({ version: 2, cutoff: CUTOFF + 24 * H })
+      const evaluate = compileViewEvaluator(salesView)
+      expect(byGroup(snapshot!.rows)).toEqual(byGroup(sales.map((s) => evaluate(s)!)))
+    } finally {
+      delete (store as unknown as Record<string, unknown>).readWindows
+    }
+    const stale = new ViewReader(salesPipeline, engine, store, cache, { maxAttempts: 1 })
+    store.readWindows = async (view, from, to) => {
+      await engine.buildVersion('sales', 3, CUTOFF + 24 * H)
+      await engine.publish('sales', 3, CUTOFF + 24 * H)
+      return realtimeRead(view, from, to)
+    }
+    try {
+      await expect(stale.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])).rejects.toThrow(/republished during 1 reads in a row; retry/)
+    } finally {
+      delete (store as unknown as Record<string, unknown>).readWindows
+    }
+  })
+
+  it('a subscription is told of the speed layer progress, and ends at once when its client goes', async () => {
+    const feed = new ChangeFeed({ pipeline: salesPipeline, realtime: store, batch: engine, clock: systemClock, logger }, { pollIntervalMs: 20 })
+    let reads = 0
+    const live = new LiveAnswers(feed, 'sales', async () => ++reads, (n) => String(n))
+    expect(await live.next()).toEqual({ done: false, value: { answer: 1 } })
+    expect(feed.size).toBe(1)
+    await store.recordProgress('twinflow-speed', 'twinflow.sales', 0, sales.length + 5)
+    expect(await live.next()).toMatchObject({ done: false, value: { answer: expect.any(Number) } })
+    const waiting = live.next()
+    await live.return()
+    expect(await waiting).toEqual({ done: true, value: undefined })
+    expect(feed.size).toBe(0)
+    await feed.stop()
+  })
+
+  it('the schema refuses views whose GraphQL names would clash', () => {
+    const services = (pipeline: Pipeline): ServingServices => ({
+      pipeline,
+      batch: engine,
+      deadLetters: new MemoryDeadLetterQueue({}, { logger }),
+      feed: new ChangeFeed({ pipeline, realtime: store, batch: engine, clock: systemClock, logger }),
+      limits: { maxRangeMs: 86_400_000, maxRows: 10, defaultRows: 10, maxScanRows: 10, maxSubscriptions: 1 },
+      newSession: () => new ReadSession({ pipeline, reader: new ViewReader(pipeline, engine, store, new BatchPartCache()), batch: engine, realtime: store, log: new MemoryEventLog({}, { clock: systemClock, logger }), clock: systemClock, speedGroupId: 'g' }),
+    })
+    expect(() => buildSchema(services(salesPipeline))).not.toThrow()
+    const renamed = (name: string) => ({ ...salesPipeline, views: [{ ...salesView, name }] }) as Pipeline
+    expect(() => buildSchema(services(renamed('pipeline')))).toThrow(TwinflowError)
+    expect(() => buildSchema(services(renamed('pipeline')))).toThrow('the GraphQL field "pipeline" of view "pipeline" clashes with another field; rename the view')
+    const twin = { ...salesPipeline, views: [salesView, { ...salesView, name: 'Sales' }] } as Pipeline
+    expect(() => buildSchema(services(twin))).toThrow(/the views do not make a valid GraphQL schema: Schema must contain uniquely named types but contains multiple types named "Sales\w+"/)
+  })
+})

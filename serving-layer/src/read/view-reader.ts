@@ -1,0 +1,114 @@
+import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
+import type { ViewSnapshot } from '../query/view-snapshot'
+import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
+import { PublicationTracker } from './publication-tracker'
+
+/** A read of the windows of one view with from <= windowStart < to. */
+export interface RangeRead {
+  view: string
+  from: number
+  to: number
+  /** The buckets the rows will be merged into: batch rows may come already merged into them. */
+  bucket?: Bucketing
+}
+
+export interface ViewReaderOptions {
+  /** Attempts when a batch publish races with the read. @default 5 */
+  maxAttempts?: number
+  /** Called when a read is retried because the view was republished meanwhile. */
+  onRetry?: (view: string) => void
+}
+
+/**
+ * Reads views at the time boundary: windows before the published cutoff from the batch version
+ * (through the cache of immutable versions), windows from the cutoff on from the realtime store.
+ *
+ * `readMany` serves every read of one request together: per view, one batch read (for the chunks
+ * not cached) and one realtime read, over the span of all its reads.
+ *
+ * The boundary check: a read starts from the last publication seen, and after reading, reads the
+ * publication again with a lookup that started after the data was read. The speed layer drops
+ * windows below a cutoff only once its publication is visible, so if that lookup still returns
+ * the same version, the realtime windows from its cutoff on were all there and the batch version
+ * still existed; otherwise the read is done again at the newer publication. A snapshot never has
+ * a gap or a double count at the boundary, and the lookups of concurrent requests are shared.
+ */
+export class ViewReader {
+  readonly #publications: PublicationTracker
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly batch: BatchEngine,
+    private readonly realtime: RealtimeStore,
+    private readonly cache: BatchPartCache,
+    private readonly options: ViewReaderOptions = {},
+  ) {
+    this.#publications = new PublicationTracker(batch)
+  }
+
+  async readMany(reads: readonly RangeRead[]): Promise<ViewSnapshot[]> {
+    const byView = new Map<string, number[]>()
+    reads.forEach((read, i) => {
+      const indexes = byView.get(read.view) ?? []
+      indexes.push(i)
+      byView.set(read.view, indexes)
+    })
+    const out = new Array<ViewSnapshot>(reads.length)
+    await Promise.all(
+      [...byView].map(async ([name, indexes]) => {
+        const view = this.pipeline.view(name)
+        const snapshots = await this.#readView(view, indexes.map((i) => reads[i]!))
+        indexes.forEach((readIndex, j) => (out[readIndex] = snapshots[j]!))
+      }),
+    )
+    return out
+  }
+
+  async #readView(view: ViewDef, reads: readonly RangeRead[]): Promise<ViewSnapshot[]> {
+    const maxAttempts = this.options.maxAttempts ?? 5
+    let publication = await this.#publications.known(view.name)
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let parts: PartialRow[][] | null = null
+      let failure: unknown = null
+      try {
+        parts = await this.#readParts(view, publication, reads)
+      } catch (error) {
+        failure = error
+      }
+      const after = await this.#publications.fresh(view.name)
+      if (sameVersion(after, publication)) {
+        // A failed read at an unchanged publication is a real failure (not a dropped version).
+        if (failure !== null) throw failure
+        return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: parts![i]! }))
+      }
+      this.options.onRetry?.(view.name)
+      publication = after
+    }
+    throw new TwinflowError('unavailable', `view "${view.name}" was republished during ${maxAttempts} reads in a row; retry`, { context: { view: view.name } })
+  }
+
+  async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<PartialRow[][]> {
+    const cutoff = publication?.cutoff ?? -Infinity
+    const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket } : null))
+    const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
+    const wantedBatch = batchRanges.filter((r): r is ChunkedRange => r !== null)
+    const wantedRealtime = realtimeRanges.filter((r): r is TimeRange => r !== null)
+    const [batchParts, realtimeRows] = await Promise.all([
+      publication && wantedBatch.length > 0 ? this.cache.read(this.batch, view, publication.version, wantedBatch) : [],
+      wantedRealtime.length > 0
+        ? this.realtime.readWindows(view.name, Math.min(...wantedRealtime.map((r) => r[0])), Math.max(...wantedRealtime.map((r) => r[1])))
+        : [],
+    ])
+    let nextBatch = 0
+    return reads.map((_, i) => {
+      const rows: PartialRow[] = batchRanges[i] ? [...batchParts[nextBatch++]!] : []
+      const range = realtimeRanges[i]
+      if (range) for (const row of realtimeRows) if (row.windowStart >= range[0] && row.windowStart < range[1]) rows.push(row)
+      return rows
+    })
+  }
+}
+
+function sameVersion(a: Publication | null, b: Publication | null): boolean {
+  return (a?.version ?? null) === (b?.version ?? null)
+}

@@ -1,0 +1,88 @@
+import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql'
+import type { BatchRun, BatchRunStatus, ViewDef } from '@twinflow/core'
+import { canRead, type Principal } from '../auth/principal'
+import { checkCount } from '../query/check-selection'
+import { assertCanRead } from './assert-can-read'
+import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, StreamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types'
+import type { ServingContext } from './serving-context'
+import type { ServingServices } from './serving-services'
+import { guarded } from './to-graphql-error'
+
+const MAX_RUNS = 1000
+
+/**
+ * `pipeline`: introspection of the pipeline itself, limited to the views the caller may read: the
+ * views with their keys, measures, windows, batch versions, run history and freshness; the streams
+ * with their dead-letter counts; the batch run history of every view.
+ */
+export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
+  const { pipeline, batch, deadLetters } = services
+  const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
+  const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
+  const ViewInfo = viewInfoType(runsOf)
+
+  const deadLetterCounts = (p: Principal): DeadLetterCount[] => {
+    const streams = new Set(visibleViews(p).map((v) => v.stream.name))
+    const counts: DeadLetterCount[] = []
+    for (const [key, count] of deadLetters.counts()) {
+      const slash = key.indexOf('/')
+      const stream = slash < 0 ? key : key.slice(0, slash)
+      if (p.views === 'all' || streams.has(stream)) counts.push({ stream, stage: slash < 0 ? '' : key.slice(slash + 1), count })
+    }
+    return counts.sort((a, b) => (a.stream + a.stage < b.stream + b.stage ? -1 : 1))
+  }
+
+  const Pipeline = new GraphQLObjectType<unknown, ServingContext>({
+    name: 'Pipeline',
+    description: 'The pipeline behind this API (only the views you may read).',
+    fields: {
+      views: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ViewInfo))), resolve: (_p, _a, ctx) => visibleViews(ctx.principal) },
+      view: {
+        type: ViewInfo,
+        args: { name: { type: new GraphQLNonNull(GraphQLString) } },
+        resolve: (_p, args: { name: string }, ctx) =>
+          guarded(() => {
+            const view = pipeline.view(args.name)
+            assertCanRead(ctx.principal, view.name)
+            return view
+          }),
+      },
+      streams: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(StreamInfoType))),
+        resolve: (_p, _a, ctx): StreamEntry[] => {
+          const views = visibleViews(ctx.principal)
+          const counts = deadLetterCounts(ctx.principal)
+          return pipeline.streams
+            .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
+            .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
+        },
+      },
+      batchRuns: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRunType))),
+        description: 'The newest batch runs, newest first.',
+        args: { view: { type: GraphQLString }, status: { type: BatchRunStatusEnum }, limit: { type: GraphQLInt, defaultValue: 20 } },
+        resolve: (_p, args: { view?: string | null; status?: BatchRunStatus | null; limit: number }, ctx) =>
+          guarded(async () => {
+            const limit = checkCount('limit', args.limit, MAX_RUNS)
+            let runs: BatchRun[]
+            if (args.view) {
+              assertCanRead(ctx.principal, pipeline.view(args.view).name)
+              runs = await batch.runs(args.view, args.status ? MAX_RUNS : limit)
+            } else if (ctx.principal.views === 'all') {
+              runs = await batch.runs(null, args.status ? MAX_RUNS : limit)
+            } else {
+              const perView = await Promise.all(visibleViews(ctx.principal).map((v) => batch.runs(v.name, args.status ? MAX_RUNS : limit)))
+              runs = perView.flat().sort((a, b) => b.startedAt - a.startedAt)
+            }
+            return runs.filter((r) => !args.status || r.status === args.status).slice(0, limit)
+          }),
+      },
+      deadLetters: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(DeadLetterCountType))),
+        description: 'Dead-letter counts per stream and stage.',
+        resolve: (_p, _a, ctx) => deadLetterCounts(ctx.principal),
+      },
+    },
+  })
+  return { type: new GraphQLNonNull(Pipeline), description: 'Introspection of the pipeline: views, batch versions and runs, streams and dead letters.', resolve: () => ({}) }
+}

@@ -1,0 +1,124 @@
+import { GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLNullableType } from 'graphql'
+import type { BatchRun, Publication, StreamDef, ViewDef } from '@twinflow/core'
+import { granularitiesOf } from '../query/granularity'
+import { FreshnessType, GranularityEnum } from './common-types'
+import { DateTimeScalar } from './date-time-scalar'
+import type { ServingContext } from './serving-context'
+
+const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
+const list = <T extends GraphQLNullableType>(t: T) => nn(new GraphQLList(nn(t)))
+
+/** Dead letters counted for one stream and stage. */
+export interface DeadLetterCount {
+  stream: string
+  stage: string
+  count: number
+}
+
+/** A stream with the dead-letter counts the resolver found for it. */
+export interface StreamEntry {
+  stream: StreamDef
+  views: readonly string[]
+  deadLetters: readonly DeadLetterCount[]
+}
+
+const ValueTypeEnum = new GraphQLEnumType({
+  name: 'ValueType',
+  values: { STRING: { value: 'string' }, INT: { value: 'int' }, FLOAT: { value: 'float' }, BOOLEAN: { value: 'bool' }, TIME: { value: 'time' } },
+})
+
+const MeasureKindEnum = new GraphQLEnumType({
+  name: 'MeasureKind',
+  values: { COUNT: { value: 'count' }, SUM: { value: 'sum' }, MIN: { value: 'min' }, MAX: { value: 'max' }, AVG: { value: 'avg' } },
+})
+
+export const BatchRunStatusEnum = new GraphQLEnumType({
+  name: 'BatchRunStatus',
+  values: { RUNNING: { value: 'running' }, SUCCEEDED: { value: 'succeeded' }, FAILED: { value: 'failed' } },
+})
+
+const NamedType = (name: string, extra: Record<string, { type: GraphQLEnumType | GraphQLNonNull<GraphQLEnumType> }>) =>
+  new GraphQLObjectType({ name, fields: { name: { type: nn(GraphQLString) }, ...extra } })
+
+const KeyInfoType = NamedType('KeyInfo', { type: { type: nn(ValueTypeEnum) } })
+const MeasureInfoType = new GraphQLObjectType<ViewDef['measures'][number]>({
+  name: 'MeasureInfo',
+  fields: {
+    name: { type: nn(GraphQLString) },
+    kind: { type: nn(MeasureKindEnum), resolve: (m) => m.measure.kind },
+    type: { type: nn(ValueTypeEnum), description: 'Type of the merged value.', resolve: (m) => m.measure.resultType },
+  },
+})
+const FieldInfoType = NamedType('FieldInfo', { type: { type: nn(ValueTypeEnum) } })
+
+export const BatchVersionType = new GraphQLObjectType<Publication>({
+  name: 'BatchVersion',
+  description: 'A published batch version: windows before its cutoff are served from it.',
+  fields: { version: { type: nn(GraphQLInt) }, cutoff: { type: nn(DateTimeScalar) }, publishedAt: { type: nn(DateTimeScalar) } },
+})
+
+export const BatchRunType = new GraphQLObjectType<BatchRun>({
+  name: 'BatchRun',
+  description: 'The latest state of one batch run (a run is retried in attempts under one run id).',
+  fields: {
+    runId: { type: nn(GraphQLString) },
+    view: { type: nn(GraphQLString) },
+    attempt: { type: nn(GraphQLInt) },
+    status: { type: nn(BatchRunStatusEnum) },
+    startedAt: { type: nn(DateTimeScalar) },
+    finishedAt: { type: DateTimeScalar },
+    durationMs: { type: GraphQLFloat, resolve: (r) => (r.finishedAt === null ? null : r.finishedAt - r.startedAt) },
+    cutoff: { type: nn(DateTimeScalar) },
+    version: { type: nn(GraphQLInt) },
+    rows: { type: nn(GraphQLFloat), description: 'Rows of the version built.' },
+    error: { type: GraphQLString },
+  },
+})
+
+export const DeadLetterCountType = new GraphQLObjectType<DeadLetterCount>({
+  name: 'DeadLetterCount',
+  description: 'Inputs a consumer could not use, since this process started (see twinflow_dead_letters_total for every process).',
+  fields: { stream: { type: nn(GraphQLString) }, stage: { type: nn(GraphQLString), description: 'archiver, speed, ingest or a source.' }, count: { type: nn(GraphQLFloat) } },
+})
+
+export const StreamInfoType = new GraphQLObjectType<StreamEntry>({
+  name: 'StreamInfo',
+  fields: {
+    name: { type: nn(GraphQLString), resolve: (s) => s.stream.name },
+    topic: { type: nn(GraphQLString), resolve: (s) => s.stream.topic },
+    timeField: { type: nn(GraphQLString), resolve: (s) => s.stream.timeField },
+    fields: { type: list(FieldInfoType), resolve: (s) => Object.entries(s.stream.fields).map(([name, f]) => ({ name, type: f.kind })) },
+    views: { type: list(GraphQLString) },
+    deadLetters: { type: list(DeadLetterCountType) },
+    deadLetterCount: { type: nn(GraphQLFloat), resolve: (s) => s.deadLetters.reduce((n, d) => n + d.count, 0) },
+  },
+})
+
+/** `ViewInfo.runs` reads the run history; the resolver is given by the pipeline fields. */
+export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<BatchRun[]>): GraphQLObjectType<ViewDef, ServingContext> {
+  const BatchInfo = new GraphQLObjectType<ViewDef, ServingContext>({
+    name: 'BatchInfo',
+    fields: {
+      current: { type: BatchVersionType, description: 'The version served now.', resolve: (v, _a, ctx) => ctx.session.publication(v.name) },
+      versions: { type: list(BatchVersionType), description: 'Every publication, newest first.', resolve: (v, _a, ctx) => ctx.session.publications(v.name) },
+    },
+  })
+  return new GraphQLObjectType<ViewDef, ServingContext>({
+    name: 'ViewInfo',
+    fields: {
+      name: { type: nn(GraphQLString) },
+      stream: { type: nn(GraphQLString), resolve: (v) => v.stream.name },
+      window: { type: nn(GranularityEnum) },
+      granularities: { type: list(GranularityEnum), resolve: (v) => granularitiesOf(v) },
+      keys: { type: list(KeyInfoType), resolve: (v) => v.keys.map((k) => ({ name: k.name, type: k.type })) },
+      measures: { type: list(MeasureInfoType) },
+      allowedLatenessMs: { type: nn(GraphQLFloat) },
+      batch: { type: nn(BatchInfo), resolve: (v) => v },
+      runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => runs(v, args.limit) },
+      freshness: {
+        type: nn(FreshnessType),
+        resolve: async (v, _a, ctx) => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }),
+      },
+    },
+  })
+}

@@ -1,0 +1,19 @@
+import type { BatchEngine, DeadLetterQueue, Pipeline } from '@twinflow/core'
+import type { ChangeFeed } from '../live/change-feed'
+import type { AnswerLimits } from '../query/answer-limits'
+import type { ReadSession } from '../read/read-session'
+
+/** What the resolvers use, besides the request context. */
+export interface ServingServices {
+  pipeline: Pipeline
+  batch: BatchEngine
+  deadLetters: DeadLetterQueue
+  feed: ChangeFeed
+  limits: AnswerLimits & { maxSubscriptions: number }
+  /** A fresh set of batched reads (each subscription push reads with its own). */
+  newSession(): ReadSession
+  /** Counts reads per view and form, for metrics. */
+  onViewRead?(view: string, form: 'series' | 'top' | 'live'): void
+  /** Open subscriptions changed by `delta`. */
+  onSubscriptions?(delta: 1 | -1): void
+}

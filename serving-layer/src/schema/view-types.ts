@@ -1,0 +1,123 @@
+import {
+  GraphQLBoolean,
+  GraphQLEnumType,
+  GraphQLFloat,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLString,
+  type GraphQLFieldConfigMap,
+  type GraphQLInputFieldConfigMap,
+  type GraphQLNullableType,
+  type GraphQLScalarType,
+} from 'graphql'
+import { TwinflowError, type ValueKind, type ViewDef } from '@twinflow/core'
+import type { SeriesAnswer, TopAnswer } from '../query/view-query'
+import type { ReadSession } from '../read/read-session'
+import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from './common-types'
+import { constantCase, pascalCase } from './constant-case'
+import { DateTimeScalar } from './date-time-scalar'
+
+/** An answer with the session that read it (its freshness is read in the same session). */
+export type Served<T> = T & { session: ReadSession }
+
+export interface ViewTypes {
+  /** A bucket of one group: windowStart, keys, measures. */
+  row: GraphQLObjectType
+  /** A group's totals over a range (top-N): keys, measures. */
+  total: GraphQLObjectType
+  /** Equality and membership filters on keys; null for a view without keys. */
+  filter: GraphQLInputObjectType | null
+  /** What rows can be ordered by. */
+  order: GraphQLInputObjectType
+  measure: GraphQLEnumType
+  series: GraphQLObjectType<Served<SeriesAnswer>>
+  top: GraphQLObjectType<Served<TopAnswer>>
+}
+
+const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
+
+/** Integers are exposed as Float: GraphQL's Int is 32-bit, Twinflow's integers are exact to 2^53. */
+export function scalarOf(kind: ValueKind): GraphQLScalarType {
+  return kind === 'string' ? GraphQLString : kind === 'bool' ? GraphQLBoolean : kind === 'time' ? DateTimeScalar : GraphQLFloat
+}
+
+function enumValues(view: ViewDef, names: readonly string[]): Record<string, { value: string }> {
+  const values: Record<string, { value: string }> = {}
+  for (const name of names) {
+    const constant = constantCase(name)
+    if (values[constant]) {
+      throw new TwinflowError('config', `view "${view.name}": "${values[constant].value}" and "${name}" both become ${constant} in GraphQL; rename one`)
+    }
+    values[constant] = { value: name }
+  }
+  return values
+}
+
+/** The GraphQL types of one view, generated from its declaration. */
+export function viewTypes(view: ViewDef): ViewTypes {
+  const name = pascalCase(view.name)
+  const measureFields: GraphQLFieldConfigMap<unknown, unknown> = {}
+  for (const m of view.measures) {
+    measureFields[m.name] = { type: nn(GraphQLFloat), description: `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''} (${m.measure.resultType})` }
+  }
+  const keyFields: GraphQLFieldConfigMap<unknown, unknown> = {}
+  for (const k of view.keys) keyFields[k.name] = { type: nn(scalarOf(k.type)), description: `key (${k.type})` }
+  const row = new GraphQLObjectType({
+    name: `${name}Row`,
+    description: `One ${view.window} (or coarser) bucket of one group of view ${view.name}.`,
+    fields: { windowStart: { type: nn(DateTimeScalar), description: 'Start of the bucket (UTC).' }, ...keyFields, ...measureFields },
+  })
+  const total = new GraphQLObjectType({ name: `${name}Total`, description: `A group of view ${view.name}, totalled over a range.`, fields: { ...keyFields, ...measureFields } })
+
+  const filterFields: GraphQLInputFieldConfigMap = {}
+  for (const k of view.keys) {
+    if (`${k.name}In` in filterFields || view.keys.some((other) => other.name === `${k.name}In`)) {
+      throw new TwinflowError('config', `view "${view.name}": key "${k.name}In" clashes with the "in" filter of key "${k.name}"; rename it`)
+    }
+    filterFields[k.name] = { type: scalarOf(k.type), description: `${k.name} equals` }
+    filterFields[`${k.name}In`] = { type: new GraphQLList(nn(scalarOf(k.type))), description: `${k.name} is one of` }
+  }
+  const filter = view.keys.length > 0 ? new GraphQLInputObjectType({ name: `${name}Filter`, description: 'All conditions must hold.', fields: filterFields }) : null
+
+  const fieldEnum = new GraphQLEnumType({
+    name: `${name}Field`,
+    description: `What rows of ${view.name} can be ordered by.`,
+    values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)]),
+  })
+  const measure = new GraphQLEnumType({ name: `${name}Measure`, values: enumValues(view, view.measures.map((m) => m.name)) })
+  const order = new GraphQLInputObjectType({
+    name: `${name}Order`,
+    fields: { field: { type: nn(fieldEnum) }, direction: { type: SortDirectionEnum, defaultValue: 'ASC' } },
+  })
+
+  const provenance = {
+    cutoff: { type: DateTimeScalar, description: 'Windows before it come from the batch version, the rest from the speed layer.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null },
+    version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.version ?? null },
+    freshness: { type: nn(FreshnessType), resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.session.freshness(a) },
+  }
+  const series = new GraphQLObjectType<Served<SeriesAnswer>>({
+    name: `${name}Result`,
+    fields: {
+      rows: { type: nn(new GraphQLList(nn(row))) },
+      totalCount: { type: nn(GraphQLInt), description: 'Rows of the whole answer, on every page.' },
+      pageInfo: { type: nn(PageInfoType) },
+      granularity: { type: nn(GranularityEnum) },
+      ...provenance,
+    },
+  })
+  const top = new GraphQLObjectType<Served<TopAnswer>>({
+    name: `${name}TopResult`,
+    fields: {
+      rows: { type: nn(new GraphQLList(nn(total))), description: 'Best first.' },
+      from: { type: nn(DateTimeScalar) },
+      to: { type: nn(DateTimeScalar) },
+      by: { type: nn(measure) },
+      direction: { type: nn(SortDirectionEnum) },
+      ...provenance,
+    },
+  })
+  return { row, total, filter, order, measure, series, top }
+}

@@ -1,0 +1,17 @@
+import { token } from '@twinflow/core'
+import type { ServingServer } from './http/serving-server'
+import type { ServingMetrics } from './http/serving-metrics'
+import type { ChangeFeed } from './live/change-feed'
+import type { BatchPartCache } from './read/batch-part-cache'
+import type { ViewReader } from './read/view-reader'
+import type { ResolvedServingOptions } from './serving-layer-options'
+
+/** Service identifiers of the serving layer. */
+export const SERVING_TOKENS = {
+  Options: token<ResolvedServingOptions>('serving-layer/options'),
+  BatchPartCache: token<BatchPartCache>('serving-layer/batch-part-cache'),
+  ViewReader: token<ViewReader>('serving-layer/view-reader'),
+  ChangeFeed: token<ChangeFeed>('serving-layer/change-feed'),
+  Metrics: token<ServingMetrics>('serving-layer/metrics'),
+  Server: token<ServingServer>('serving-layer/server'),
+} as const

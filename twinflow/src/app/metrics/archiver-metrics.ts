@@ -1,0 +1,19 @@
+import { Gauge, type Registry } from 'prom-client'
+import type { BatchEngine, EventLog, Logger, Pipeline } from '@twinflow/core'
+import { collectSafely } from './collect-safely'
+
+/** `twinflow_archiver_lag_records{stream, partition}`: records of the log not yet in the master table. */
+export function registerArchiverMetrics(registry: Registry, deps: { engine: BatchEngine; log: EventLog; pipeline: Pipeline; logger: Logger }): void {
+  new Gauge({
+    name: 'twinflow_archiver_lag_records',
+    help: 'Records of a partition that the archiver has not written to the master table yet.',
+    labelNames: ['stream', 'partition'],
+    registers: [registry],
+    collect: collectSafely('twinflow_archiver_lag_records', deps.logger, async function () {
+      for (const stream of deps.pipeline.streams) {
+        const [ends, archived] = await Promise.all([deps.log.endOffsets(stream.topic), deps.engine.archivedOffsets(stream.name)])
+        for (const [partition, end] of ends) this.set({ stream: stream.name, partition: String(partition) }, Math.max(0, end - 1 - (archived.get(partition) ?? -1)))
+      }
+    }),
+  })
+}

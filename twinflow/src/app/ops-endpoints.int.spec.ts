@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TOKENS } from '@twinflow/core'
+import { BATCH_TOKENS } from '@twinflow/batch-layer'
+import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
+import { embeddedTestConfig } from '../testing/embedded-config'
+import { createTwinflow } from './create-twinflow'
+import { caughtUp, fixedClock, HOUR, T } from './testing/online-store-fixture'
+import type { Twinflow } from './twinflow'
+
+/** Value of a Prometheus series in the text format (0 when absent). */
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line ? Number(line.slice(series.length + 1)) : 0
+}
+
+describe('a process without the serve role has /healthz, /readyz and Prometheus /metrics too', () => {
+  let twinflow: Twinflow
+
+  beforeAll(async () => {
+    twinflow = createTwinflow({ pipeline: onlineStorePipeline, config: embeddedTestConfig(), clock: fixedClock })
+    await twinflow.start(['archiver', 'speed', 'batch'])
+    const orders = generateOrders(500, { seed: 5, from: T - 3 * HOUR, to: T })
+    await twinflow.get(TOKENS.EventLog).produce('twinflow.orders', [...orders.map((o) => ({ value: Buffer.from(JSON.stringify(o)) })), { value: Buffer.from('{') }])
+    await caughtUp(twinflow)
+    const runs = await twinflow.get(BATCH_TOKENS.Runner).runAll()
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true)
+  })
+  afterAll(async () => {
+    await twinflow?.stop()
+  })
+
+  it('serves no GraphQL, and reports itself alive and ready', async () => {
+    expect(twinflow.url).toBeNull()
+    expect((await fetch(`${twinflow.opsUrl}/graphql`)).status).toBe(404)
+    expect(await (await fetch(`${twinflow.opsUrl}/healthz`)).json()).toEqual({ status: 'ok' })
+    const ready = await fetch(`${twinflow.opsUrl}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(Object.keys((await ready.json()).checks).sort()).toEqual(['batchEngine', 'eventLog', 'realtimeStore', 'speedWorker'])
+  })
+
+  it('exports batch run durations, speed-layer throughput and lag, archiver lag and dead letters', async () => {
+    const text = await (await fetch(`${twinflow.opsUrl}/metrics`)).text()
+    for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) {
+      expect(sample(text, `twinflow_batch_run_duration_seconds_count{view="${view}",status="succeeded"}`), view).toBe(1)
+      expect(sample(text, `twinflow_batch_runs_total{view="${view}",status="succeeded"}`), view).toBe(1)
+      expect(sample(text, `twinflow_batch_published_version{view="${view}"}`), view).toBe(1)
+    }
+    expect(sample(text, 'twinflow_batch_cutoff_age_seconds{view="shopRevenue"}')).toBe((T - Math.floor((T - 5 * 60_000) / HOUR) * HOUR) / 1000)
+    expect(sample(text, 'twinflow_speed_records_total')).toBe(501)
+    expect(sample(text, 'twinflow_speed_batches_total')).toBeGreaterThan(0)
+    expect(sample(text, 'twinflow_speed_worker_healthy')).toBe(1)
+    for (const partition of [0, 1, 2, 3]) {
+      expect(sample(text, `twinflow_speed_lag_records{topic="twinflow.orders",partition="${partition}"}`)).toBe(0)
+      expect(sample(text, `twinflow_archiver_lag_records{stream="orders",partition="${partition}"}`)).toBe(0)
+    }
+    expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="speed"}')).toBe(1)
+    expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="archiver"}')).toBe(1)
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
+    expect(text).not.toMatch(/^twinflow_graphql_/m)
+  })
+})
