@@ -106,6 +106,7 @@ export class BatchProcessor {
     const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: 0, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
     const letters: DeadLetter[] = []
     const aggregate = new BatchAggregate()
+    const newest: Record<string, number> = {}
     const cutoffs = compiled.views.map((v) => this.#deps.cutoff(v.view.name))
     for (const record of batch.records) {
       const decoded = compiled.decode(record.value)
@@ -131,6 +132,8 @@ export class BatchProcessor {
           return
         }
         aggregate.add(view, record.offset, evaluated)
+        const time = decoded.event[compiled.stream.timeField] as number
+        if (!(time <= newest[view.name]!)) newest[view.name] = time
       })
     }
     if (letters.length > 0) {
@@ -139,7 +142,7 @@ export class BatchProcessor {
       result.deadLetters = letters.length
     }
     if (aggregate.size > 0) {
-      const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas() }
+      const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas(), newestEventTime: newest }
       result.groups = aggregate.size
       await this.#apply(fenced, aggregate, result, signal)
       signal?.throwIfAborted()

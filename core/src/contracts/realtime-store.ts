@@ -16,6 +16,11 @@ export interface FencedBatch {
   firstOffset: number
   lastOffset: number
   deltas: Delta[]
+  /**
+   * Per view, the newest event time (epoch ms) among the batch's events that the deltas contain.
+   * Stores keep the running maximum for `newestEventTime` (without it, the newest window start).
+   */
+  newestEventTime?: Readonly<Record<string, number>>
 }
 
 /**
@@ -51,6 +56,6 @@ export interface RealtimeStore {
   progress(consumer: string, topic: string): Promise<Map<number, number>>
   /** Records that every delta up to `offset` of the partition is applied (after `apply`). Never moves back: a smaller offset (a zombie's) is ignored. */
   recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void>
-  /** Newest event time applied per view (epoch ms), for freshness. */
+  /** Newest event time applied to a view (epoch ms; see FencedBatch.newestEventTime), for freshness. */
   newestEventTime(view: string): Promise<number | null>
 }

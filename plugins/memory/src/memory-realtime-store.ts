@@ -59,7 +59,8 @@ export class MemoryRealtimeStore implements RealtimeStore {
       } else {
         groups.set(id, { windowStart: delta.windowStart, keys: [...delta.keys], cells: [...delta.cells], fences: new Map([[fenceKey, batch.lastOffset]]) })
       }
-      this.#newest.set(view.name, Math.max(this.#newest.get(view.name) ?? -Infinity, delta.windowStart))
+      const time = batch.newestEventTime?.[view.name] ?? delta.windowStart
+      this.#newest.set(view.name, Math.max(this.#newest.get(view.name) ?? -Infinity, time))
       return { status: 'applied' }
     })
   }

@@ -4,7 +4,7 @@
  * so a hot window is not one hot key (nor one hot shard).
  * - `<p>:v:{<view>:<window>:<bucket>}`  hash: `c<i>\x1f<group>` cell values, `f<topic>\x1f<partition>\x1f<group>` fences
  * - `<p>:w:{<view>}`                    sorted set of the view's windows with data
- * - `<p>:n:{<view>}`                    hash: newest window start applied
+ * - `<p>:n:{<view>}`                    hash: newest event time applied
  * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
  */
 export class RedisKeys {

@@ -91,7 +91,7 @@ export class RedisRealtimeStore implements RealtimeStore {
       await Promise.all(
         [...windows].flatMap(([view, starts]) => [
           client.zadd(this.#keys.windows(view), ...[...starts].flatMap((w) => [w, String(w)])),
-          client.tfMaxSet(this.#keys.newest(view), 'window', String(Math.max(...starts))),
+          client.tfMaxSet(this.#keys.newest(view), 'time', String(batch.newestEventTime?.[view] ?? Math.max(...starts))),
         ]),
       )
       await Promise.all(
@@ -167,7 +167,7 @@ export class RedisRealtimeStore implements RealtimeStore {
     const { client, pipeline } = this.#started()
     pipeline.view(view)
     try {
-      const v = await client.hget(this.#keys.newest(view), 'window')
+      const v = await client.hget(this.#keys.newest(view), 'time')
       return v === null ? null : Number(v)
     } catch (error) {
       throw storeError(error, 'newestEventTime', { view })

@@ -117,6 +117,13 @@ describe('ground truth through all three layers (embedded runtimes)', () => {
     }
   })
 
+  it('the realtime store knows the newest event time each view has applied', async () => {
+    const store = twinflow.get(TOKENS.RealtimeStore)
+    const paid = [...phase1Orders, ...phase2Orders].filter((o) => o.status === 'paid')
+    expect(await store.newestEventTime('shopRevenue')).toBe(Math.max(...paid.map((o) => o.ts)))
+    expect(await store.newestEventTime('shopTraffic')).toBe(Math.max(...[...phase1Views, ...phase2Views].filter((v) => v.mobile === false || v.durationMs > 1000).map((v) => v.ts)))
+  })
+
   it('an event whose measure is NaN is left out of that view only, and dead-lettered by the speed layer with the reason', async () => {
     const dlq = twinflow.get(TOKENS.DeadLetterQueue) as unknown as MemoryDeadLetterQueue
     const nan = dlq.letters().filter((l) => l.reason.startsWith('evaluation'))
