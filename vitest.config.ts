@@ -13,7 +13,21 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['**/src/**/*.spec.ts'], exclude: ['**/node_modules/**', '**/*.int.spec.ts', '**/*.e2e.spec.ts'], testTimeout: 20_000 } },
       { extends: true, test: { name: 'integration', include: ['**/*.int.spec.ts'], exclude: ['**/node_modules/**'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.e2e.spec.ts'], exclude: ['**/node_modules/**'], testTimeout: 600_000, hookTimeout: 600_000, sequence: { concurrent: false } } },
+      // e2e: after the other projects (groupOrder), one file at a time in one fork: its scenarios drive
+      // containers and child processes that need the machine's two cores.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.spec.ts'],
+          exclude: ['**/node_modules/**'],
+          // Scenarios set their long timeouts on their describe blocks and hooks.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          poolOptions: { forks: { singleFork: true } },
+          sequence: { concurrent: false, groupOrder: 1 },
+        },
+      },
     ],
   },
 })

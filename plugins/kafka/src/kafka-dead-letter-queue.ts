@@ -32,7 +32,9 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
     try {
       await admin.connect()
-      await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: this.options.replicationFactor }], waitForLeaders: true })
+      if (!(await admin.listTopics()).includes(this.options.topic)) {
+        await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: this.options.replicationFactor }], waitForLeaders: true })
+      }
       await producer.connect()
     } catch (error) {
       await producer.disconnect().catch(() => {})

@@ -14,6 +14,8 @@ export class KafkaEventLog implements EventLog {
   #admin: Admin | null = null
   #producer: Producer | null = null
   readonly #consumers = new Set<KafkaLogConsumer>()
+  /** Topics seen to exist (produce and endOffsets check unknown ones first: a config error, not a retry loop). */
+  readonly #knownTopics = new Set<string>()
 
   constructor(
     private readonly options: KafkaOptions,
@@ -25,7 +27,8 @@ export class KafkaEventLog implements EventLog {
   async connect(): Promise<void> {
     if (this.#admin) return
     const admin = this.#kafka.admin()
-    const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
+    // No auto-creation: producing to an unknown topic is a config error, not a new topic with broker defaults.
+    const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })
     try {
       await admin.connect()
       await producer.connect()
@@ -43,17 +46,21 @@ export class KafkaEventLog implements EventLog {
     await Promise.allSettled([this.#producer?.disconnect(), this.#admin?.disconnect()])
     this.#producer = null
     this.#admin = null
+    this.#knownTopics.clear()
   }
 
   async createTopic(topic: string, partitions: number): Promise<void> {
     const admin = this.#connected().admin
     try {
-      const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor }], waitForLeaders: true })
+      // Asking first keeps every process start from logging the broker's "topic exists" error.
+      const exists = (await admin.listTopics()).includes(topic)
+      const created = !exists && (await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor }], waitForLeaders: true }))
       if (!created) {
         const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
         const existing = meta?.partitions.length ?? 0
         if (existing < partitions) this.logger.warn('topic exists with fewer partitions than configured', { topic, existing, configured: partitions })
       }
+      this.#knownTopics.add(topic)
     } catch (error) {
       throw mapKafkaError(error, 'createTopic', { topic })
     }
@@ -62,6 +69,7 @@ export class KafkaEventLog implements EventLog {
   async produce(topic: string, messages: LogMessage[]): Promise<void> {
     if (messages.length === 0) return
     const producer = this.#connected().producer
+    await this.#requireTopic(topic)
     try {
       await producer.send({
         topic,
@@ -75,6 +83,7 @@ export class KafkaEventLog implements EventLog {
 
   async endOffsets(topic: string): Promise<Map<number, number>> {
     const admin = this.#connected().admin
+    await this.#requireTopic(topic)
     try {
       return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]))
     } catch (error) {
@@ -91,6 +100,20 @@ export class KafkaEventLog implements EventLog {
       this.#consumers.delete(consumer)
       await consumer.stop()
     } }
+  }
+
+  async #requireTopic(topic: string): Promise<void> {
+    if (this.#knownTopics.has(topic)) return
+    let topics: string[]
+    try {
+      topics = await this.#connected().admin.listTopics()
+    } catch (error) {
+      throw mapKafkaError(error, 'listTopics', { topic })
+    }
+    if (!topics.includes(topic)) {
+      throw new TwinflowError('config', `unknown Kafka topic "${topic}" (create it with createTopic; Twinflow does not rely on auto-creation)`, { context: { topic } })
+    }
+    this.#knownTopics.add(topic)
   }
 
   #connected(): { admin: Admin; producer: Producer } {

@@ -11,16 +11,31 @@ function toRecord(m: KafkaMessage): LogRecord {
   return { offset: Number(m.offset), key: m.key ? m.key.toString() : null, value: m.value ?? Buffer.alloc(0), timestamp: Number(m.timestamp), headers }
 }
 
+function rootCause(error: unknown): unknown {
+  let e = error
+  for (let depth = 0; depth < 10 && e && typeof e === 'object' && 'cause' in e && (e as { cause?: unknown }).cause; depth++) e = (e as { cause: unknown }).cause
+  return e
+}
+
 /**
  * A consumer-group member on Kafka. On every assignment it asks `resumeFrom` where the sink's own
  * progress stands and seeks there (the sink, not the group's committed offset, is the truth); until
- * the seek takes effect, records below that offset are skipped. Batches are split to
- * `maxBatchSize`, and each part's offset is resolved and committed after the handler resolves.
+ * the seek takes effect, records below that offset are skipped and batches fetched before it are
+ * left alone (kafkajs marks them stale). When `resumeFrom` fails (the sink is down), the batch fails
+ * with that error and the next batch asks again. Batches are split to `maxBatchSize`, and each
+ * part's offset is resolved and committed after the handler resolves.
+ *
+ * Every failure of the handler is reported to `onError` as it was thrown, then kafkajs retries
+ * retriable ones from the last resolved offset and stops the member on the others (it leaves the
+ * group, so another member gets the partitions and the batch again). Other crashes of kafkajs are
+ * reported once, mapped to TwinflowErrors.
  */
 export class KafkaLogConsumer implements LogConsumer {
   readonly #consumer: Consumer
   readonly #startAt = new Map<string, number>()
-  #ready: Promise<void> = Promise.resolve()
+  readonly #reported = new WeakSet<object>()
+  #assignment: Record<string, number[]> = {}
+  #ready: Promise<void> | null = null
   #stopped: Promise<void> | null = null
 
   constructor(
@@ -34,6 +49,7 @@ export class KafkaLogConsumer implements LogConsumer {
       sessionTimeout: kafkaOptions.sessionTimeoutMs,
       heartbeatInterval: kafkaOptions.heartbeatIntervalMs,
       maxBytesPerPartition: kafkaOptions.maxBytesPerPartition,
+      maxWaitTimeInMs: kafkaOptions.maxWaitTimeMs,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
     })
   }
@@ -41,9 +57,15 @@ export class KafkaLogConsumer implements LogConsumer {
   async start(): Promise<void> {
     const consumer = this.#consumer
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.#ready = this.#onAssignment(payload.memberAssignment)
+      this.#assignment = payload.memberAssignment
+      this.#ready = this.#resume()
     })
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const cause = rootCause(payload.error)
+      if (typeof cause === 'object' && cause !== null && this.#reported.has(cause)) {
+        this.logger.warn('kafka consumer stopped after a failed batch', { groupId: payload.groupId, restart: payload.restart })
+        return
+      }
       this.logger.error('kafka consumer crashed', { error: payload.error, groupId: payload.groupId, restart: payload.restart })
       this.options.onError?.(mapKafkaError(payload.error, 'consume', { groupId: payload.groupId, restart: payload.restart }))
     })
@@ -63,6 +85,13 @@ export class KafkaLogConsumer implements LogConsumer {
     return this.#stopped
   }
 
+  /** Seeks the assigned partitions to the sink's progress. Settled on its own: a failure is handled by the next batch. */
+  #resume(): Promise<void> {
+    const resuming = this.#onAssignment(this.#assignment)
+    resuming.catch((error: unknown) => this.logger.warn('reading the resume offsets failed; the next batch tries again', { error }))
+    return resuming
+  }
+
   async #onAssignment(assignment: Record<string, number[]>): Promise<void> {
     if (!this.options.resumeFrom) return
     for (const [topic, partitions] of Object.entries(assignment)) {
@@ -76,8 +105,25 @@ export class KafkaLogConsumer implements LogConsumer {
     }
   }
 
-  async #eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    await this.#ready
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.#process(payload)
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) this.#reported.add(error)
+      this.options.onError?.(error)
+      throw error
+    }
+  }
+
+  async #process({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const ready = (this.#ready ??= this.#resume())
+    try {
+      await ready
+    } catch (error) {
+      if (this.#ready === ready) this.#ready = null
+      throw error
+    }
+    if (isStale()) return
     const startAt = this.#startAt.get(tp(batch.topic, batch.partition)) ?? 0
     const records = batch.messages.filter((m) => Number(m.offset) >= startAt).map(toRecord)
     const max = this.options.maxBatchSize ?? 1000

@@ -15,6 +15,8 @@ export interface KafkaOptions {
   connectionTimeoutMs: number
   /** Bytes fetched per partition per request. @default 1048576 */
   maxBytesPerPartition: number
+  /** How long a fetch waits for new records before it answers empty (also bounds how long stop() waits). @default 5000 */
+  maxWaitTimeMs: number
   /** TLS to the brokers. @default false */
   ssl: boolean
   /** SASL credentials, if the cluster needs them. */
@@ -28,6 +30,7 @@ const DEFAULTS: Omit<KafkaOptions, 'brokers'> = {
   heartbeatIntervalMs: 3_000,
   connectionTimeoutMs: 10_000,
   maxBytesPerPartition: 1_048_576,
+  maxWaitTimeMs: 5_000,
   ssl: false,
   sasl: null,
 }
@@ -43,7 +46,7 @@ export function parseKafkaOptions(raw: unknown): KafkaOptions {
     throw new TwinflowError('config', `brokers must be a non-empty list of "host:port", got ${JSON.stringify(input.brokers)}`)
   }
   const o = { ...DEFAULTS, ...input } as KafkaOptions
-  for (const key of ['replicationFactor', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'connectionTimeoutMs', 'maxBytesPerPartition'] as const) {
+  for (const key of ['replicationFactor', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'connectionTimeoutMs', 'maxBytesPerPartition', 'maxWaitTimeMs'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new TwinflowError('config', `${key} must be a positive integer`)
   }
   if (o.heartbeatIntervalMs * 3 > o.sessionTimeoutMs) throw new TwinflowError('config', 'heartbeatIntervalMs must be at most a third of sessionTimeoutMs')

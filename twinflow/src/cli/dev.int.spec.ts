@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { graphqlRequest } from '../testing/graphql-request'
 
-const BIN = resolve(import.meta.dirname, '../../bin/twinflow.mjs')
+const ROOT = resolve(import.meta.dirname, '../../..')
+// The README's run command is `npm start`: run its exact command line (npm itself would only add a
+// wrapper process between the test and the signals it sends).
+const START = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start as string
 
-describe('twinflow dev (the README run command)', () => {
+describe('npm start (the README run command)', () => {
   let child: ChildProcess | undefined
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL')
@@ -15,7 +18,9 @@ describe('twinflow dev (the README run command)', () => {
 
   it('prints the GraphQL URL and answers with merged batch + realtime rows within a minute, then stops on SIGTERM', async () => {
     const started = Date.now()
-    child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--backfill', '4000', '--rate', '40'], {
+    expect(START).toMatch(/^node twinflow\/bin\/twinflow\.mjs dev\b/)
+    child = spawn('sh', ['-c', `exec ${START.replace(/^node /, `"${process.execPath}" `)} --port 0 --backfill 4000 --rate 40`], {
+      cwd: ROOT,
       env: { ...process.env, TWINFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinflow-dev-')), TWINFLOW_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

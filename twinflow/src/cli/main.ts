@@ -17,19 +17,7 @@ import { USAGE } from './usage'
 const SAMPLE_QUERY = `{ shopRevenue(from: "<24h ago>", to: "<now>", granularity: DAY) { cutoff version rows { windowStart shop orders revenueCents avgOrderCents } } }`
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      role: { type: 'string' },
-      port: { type: 'string' },
-      rate: { type: 'string' },
-      backfill: { type: 'string' },
-      views: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { positionals, values } = parseCommandLine(argv)
   const env = readEnv()
   const [command, ...rest] = positionals
   if (values.help || command === undefined || command === 'help') {
@@ -107,6 +95,26 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       throw new TwinflowError('config', `unknown command "${command}"\n\n${USAGE}`)
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        role: { type: 'string' },
+        port: { type: 'string' },
+        rate: { type: 'string' },
+        backfill: { type: 'string' },
+        views: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    throw new TwinflowError('config', `${(error as Error).message}\n\n${USAGE}`)
   }
 }
 

@@ -1,0 +1,5 @@
+export * from './free-port'
+export * from './docker-control'
+export * from './redis-container'
+export * from './clickhouse-container'
+export * from './kafka-container'

@@ -1,0 +1,7 @@
+export * from './twinflow-process'
+export * from './stack'
+export * from './views'
+export * from './eventually'
+export * from './kafka-lag'
+export * from './served'
+export * from './load'

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..')
+const BIN = resolve(REPO_ROOT, 'twinflow/bin/twinflow.mjs')
+const KEEP_CHARS = 400_000
+
+export interface TwinflowProcessOptions {
+  /** A label for logs and failure messages, e.g. `speed-1`. */
+  name: string
+  /** Arguments of the CLI, e.g. `['start', '--role', 'speed', '--config', file]`. */
+  args: string[]
+  /** Log level of the child (TWINFLOW_LOG_LEVEL). @default 'info' */
+  logLevel?: string
+  /** Print the child's output as it comes (TWINFLOW_E2E_LOG=1). */
+  echo?: boolean
+}
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null }
+
+/**
+ * The `twinflow` CLI in a child process (`node twinflow/bin/twinflow.mjs ...`), as it runs in
+ * production: its own Node process, config file, connections and consumer-group membership. Keeps
+ * the last part of its output for assertions and failure reports; signals are sent by pid only.
+ */
+export class TwinflowProcess {
+  readonly #child: ChildProcess
+  #output = ''
+  readonly exited: Promise<Exit>
+  #exit: Exit | null = null
+
+  private constructor(readonly options: TwinflowProcessOptions) {
+    this.#child = spawn(process.execPath, [BIN, ...options.args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TWINFLOW_LOG_LEVEL: options.logLevel ?? 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString()
+      this.#output = (this.#output + text).slice(-KEEP_CHARS)
+      if (options.echo) process.stderr.write(text.replace(/^/gm, `[${options.name}] `))
+    }
+    this.#child.stdout!.on('data', take)
+    this.#child.stderr!.on('data', take)
+    this.exited = new Promise((done) => this.#child.once('exit', (code, signal) => done((this.#exit = { code, signal }))))
+  }
+
+  /** Spawns the CLI; with `readyWhen`, resolves once the output matches it (and fails if the process exits first). */
+  static async start(options: TwinflowProcessOptions & { readyWhen?: RegExp; timeoutMs?: number }): Promise<TwinflowProcess> {
+    const p = new TwinflowProcess(options)
+    if (options.readyWhen) await p.waitForOutput(options.readyWhen, options.timeoutMs ?? 60_000)
+    return p
+  }
+
+  get name(): string {
+    return this.options.name
+  }
+
+  get pid(): number {
+    return this.#child.pid!
+  }
+
+  get running(): boolean {
+    return this.#exit === null
+  }
+
+  output(): string {
+    return this.#output
+  }
+
+  /** Resolves with the first match of `pattern` in the output from now or before; rejects on exit or timeout. */
+  async waitForOutput(pattern: RegExp, timeoutMs: number, fromIndex = 0): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const match = pattern.exec(this.#output.slice(fromIndex))
+      if (match) return match
+      if (!this.running) throw new Error(`${this.name} exited (${JSON.stringify(this.#exit)}) before printing ${pattern}:\n${this.tail()}`)
+      if (Date.now() > deadline) throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.tail()}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  /** The end of the output, for failure messages. */
+  tail(chars = 6000): string {
+    return this.#output.slice(-chars)
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) process.kill(this.pid, signal)
+  }
+
+  /** SIGTERM (a graceful stop: leaves the group, commits), then SIGKILL after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<Exit> {
+    if (!this.running) return this.#exit!
+    this.signal('SIGCONT')
+    this.signal('SIGTERM')
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs)
+    const exit = await this.exited
+    clearTimeout(timer)
+    return exit
+  }
+
+  /** Resolves with the exit; rejects if the process runs longer than `timeoutMs`. */
+  async finished(timeoutMs: number): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} still runs after ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs)
+    })
+    try {
+      return await Promise.race([this.exited, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}

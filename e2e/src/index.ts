@@ -1,0 +1,5 @@
+export * from './images'
+export * from './settings'
+export * from './e2e-environment'
+export * from './containers'
+export * from './harness'
