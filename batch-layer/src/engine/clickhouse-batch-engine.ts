@@ -85,6 +85,11 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     return new Map(rows.map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.o, 'offset')]))
   }
 
+  async rejectedCount(streamName: string): Promise<number> {
+    const [row] = await this.driver.query<{ n: unknown }>(masterTableSql.rejectedCount(this.#stream(streamName)))
+    return row ? decodeInt64(row.n, 'count') : 0
+  }
+
   async nextVersion(viewName: string): Promise<number> {
     const view = this.#view(viewName)
     const [published] = await this.driver.query<{ v: unknown }>(publicationsSql.maxVersion(view.name))

@@ -42,4 +42,9 @@ export const masterTableSql = {
   archivedOffsets(stream: StreamDef): string {
     return `SELECT _partition AS p, max(_offset) AS o FROM ${masterTableSql.table(stream)} GROUP BY _partition`
   },
+
+  /** Rejected inputs the archiver kept (with their reason in `_error`). */
+  rejectedCount(stream: StreamDef): string {
+    return `SELECT count() AS n FROM ${masterTableSql.table(stream)} WHERE _error != ''`
+  },
 }

@@ -47,6 +47,11 @@ export interface BatchEngine {
   ingest(stream: string, events: readonly ArchivedEvent[]): Promise<void>
   /** Highest archived offset per partition of a stream (the archiver resumes after it). */
   archivedOffsets(stream: string): Promise<Map<number, number>>
+  /**
+   * How many inputs of a stream the archiver rejected, all time: they are kept in the master table
+   * with their reason, so this count is durable and the same from every process.
+   */
+  rejectedCount(stream: string): Promise<number>
   /** Recomputes a view from the master table for event time < cutoff into the NEW version table. Returns its row count. */
   buildVersion(view: string, version: number, cutoff: number): Promise<number>
   /** Makes (version, cutoff) the view's served version, atomically. Readers never see a half-built version. */

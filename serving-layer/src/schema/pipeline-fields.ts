@@ -21,13 +21,19 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
   const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
   const ViewInfo = viewInfoType(runsOf)
 
-  const deadLetterCounts = (p: Principal): DeadLetterCount[] => {
-    const streams = new Set(visibleViews(p).map((v) => v.stream.name))
-    const counts: DeadLetterCount[] = []
+  /**
+   * Per stream and stage. The archiver's count comes from the master table (durable, the same from
+   * every process); other stages (speed, ...) are what this process's dead-letter queue counted.
+   */
+  const deadLetterCounts = async (p: Principal): Promise<DeadLetterCount[]> => {
+    const streams = pipeline.streams.filter((s) => p.views === 'all' || visibleViews(p).some((v) => v.stream === s)).map((s) => s.name)
+    const archived = await Promise.all(streams.map(async (stream) => ({ stream, stage: 'archiver', count: await batch.rejectedCount(stream) })))
+    const counts: DeadLetterCount[] = archived.filter((c) => c.count > 0)
     for (const [key, count] of deadLetters.counts()) {
       const slash = key.indexOf('/')
       const stream = slash < 0 ? key : key.slice(0, slash)
-      if (p.views === 'all' || streams.has(stream)) counts.push({ stream, stage: slash < 0 ? '' : key.slice(slash + 1), count })
+      const stage = slash < 0 ? '' : key.slice(slash + 1)
+      if (stage !== 'archiver' && streams.includes(stream)) counts.push({ stream, stage, count })
     }
     return counts.sort((a, b) => (a.stream + a.stage < b.stream + b.stage ? -1 : 1))
   }
@@ -49,13 +55,14 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
       },
       streams: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(StreamInfoType))),
-        resolve: (_p, _a, ctx): StreamEntry[] => {
+        resolve: (_p, _a, ctx): Promise<StreamEntry[]> =>
+          guarded(async () => {
           const views = visibleViews(ctx.principal)
-          const counts = deadLetterCounts(ctx.principal)
+          const counts = await deadLetterCounts(ctx.principal)
           return pipeline.streams
             .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
             .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
-        },
+          }),
       },
       batchRuns: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRunType))),
@@ -79,8 +86,8 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
       },
       deadLetters: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(DeadLetterCountType))),
-        description: 'Dead-letter counts per stream and stage.',
-        resolve: (_p, _a, ctx) => deadLetterCounts(ctx.principal),
+        description: 'Dead-letter counts per stream and stage: archiver from the master table (all time, every process), other stages as counted by this process.',
+        resolve: (_p, _a, ctx) => guarded(() => deadLetterCounts(ctx.principal)),
       },
     },
   })
