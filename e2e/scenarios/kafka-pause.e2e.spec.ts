@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
 import { e2eEnvironment } from '../src/e2e-environment'
-import { ARCHIVER_GROUP, dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag } from '../src/harness'
+import { dayRange, emptyBook, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, startLoad } from '../src/harness'
 
 // Scenario 4: the Kafka broker is frozen (docker pause) for longer than the consumers' session
 // timeout while the archiver and a speed worker run under load, then thawed. Nothing is lost or
@@ -45,15 +45,7 @@ describe.skipIf(env.skip)('scenario 4: Kafka broker paused past the session time
     await load.done
     expect(pausedAt).toBeLessThan(events.orders.length + events.pageViews.length)
     await expectServedTruth(url, book, range, { timeoutMs: 120_000 })
-    const lags = await eventually(
-      async () => ({
-        speed: totalLag(await groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS))),
-        archiver: totalLag(await groupLag(stack.kafka.getBrokers(), ARCHIVER_GROUP, Object.values(TOPICS))),
-      }),
-      (l) => l.speed === 0 && l.archiver === 0,
-      60_000,
-    )
-    expect(lags).toEqual({ speed: 0, archiver: 0 })
+    await expectLagReturnsToZero(stack.kafka.getBrokers(), 60_000)
     // The master table holds every event once: a batch run over it gives the same truth.
     const { code, runs } = await stack.batchRun(config)
     expect(code, JSON.stringify(runs)).toBe(0)

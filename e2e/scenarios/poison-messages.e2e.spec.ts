@@ -4,21 +4,7 @@ import type { LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, type Order } from '@twinflow/example-online-store'
 import { seededRandom } from '@twinflow/plugin-generator'
 import { e2eEnvironment } from '../src/e2e-environment'
-import {
-  ARCHIVER_GROUP,
-  dayRange,
-  DEAD_LETTER_TOPIC,
-  emptyBook,
-  eventually,
-  expectServedTruth,
-  groupLag,
-  HOUR,
-  sleep,
-  SPEED_GROUP,
-  Stack,
-  TOPICS,
-  totalLag,
-} from '../src/harness'
+import { dayRange, DEAD_LETTER_TOPIC, emptyBook, eventually, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, TOPICS } from '../src/harness'
 
 // Scenario 6: 1% poison messages mixed into both topics: bad JSON, schema violations, oversized
 // payloads, NaN (a NaN literal, and valid orders whose unit price is 0 / 0 = NaN). The dead-letter
@@ -124,15 +110,7 @@ describe.skipIf(env.skip)('scenario 6: 1% poison messages', { timeout: 300_000 }
     book.pageViews.push(...(viewStream.flatMap((x) => (x.valid ? [x.valid] : [])) as typeof events.pageViews))
 
     await expectServedTruth(url, book, range, { timeoutMs: 90_000 })
-    const lags = await eventually(
-      async () => ({
-        speed: totalLag(await groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS))),
-        archiver: totalLag(await groupLag(stack.kafka.getBrokers(), ARCHIVER_GROUP, Object.values(TOPICS))),
-      }),
-      (l) => l.speed === 0 && l.archiver === 0,
-      60_000,
-    )
-    expect(lags).toEqual({ speed: 0, archiver: 0 })
+    await expectLagReturnsToZero(stack.kafka.getBrokers(), 60_000)
 
     // The dead-letter topic: exactly the rejected messages, once per stage, each with its reason and origin.
     const expected = (stage: 'archiver' | 'speed') => poisons.filter((p) => p[stage] !== null).map((p) => `${p.topic} ${p[stage]} ${p.payload}`).sort()

@@ -1,4 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs'
+import { expect } from 'vitest'
+import { eventually } from './eventually'
+import { ARCHIVER_GROUP, SPEED_GROUP, TOPICS } from './stack'
 
 /**
  * Lag of a consumer group: per topic, the sum over partitions of (end offset - committed offset).
@@ -21,3 +24,17 @@ export async function groupLag(brokers: string[], groupId: string, topics: strin
 }
 
 export const totalLag = (lag: Record<string, number>) => Object.values(lag).reduce((a, b) => a + b, 0)
+
+/**
+ * Waits until the speed layer's and the archiver's consumer groups have no lag on the pipeline's
+ * topics, then asserts it (the assertion shows the lag that remained at the timeout).
+ */
+export async function expectLagReturnsToZero(brokers: string[], timeoutMs: number): Promise<void> {
+  const topics = Object.values(TOPICS)
+  const lags = await eventually(
+    async () => ({ speed: totalLag(await groupLag(brokers, SPEED_GROUP, topics)), archiver: totalLag(await groupLag(brokers, ARCHIVER_GROUP, topics)) }),
+    (l) => l.speed === 0 && l.archiver === 0,
+    timeoutMs,
+  )
+  expect(lags).toEqual({ speed: 0, archiver: 0 })
+}
