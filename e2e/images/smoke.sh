@@ -62,6 +62,12 @@ host_port() { # host_port CONTAINER PORT -> mapped IPv4 host port
   docker port "$1" "$2/tcp" | sed -n 's/^0\.0\.0\.0:\([0-9]*\)$/\1/p' | head -n1
 }
 
+published_port() { # published_port CONTAINER PORT IMAGE -> mapped host port, or fails saying why
+  local p; p="$(host_port "$1" "$2" 2>/dev/null)" || true
+  [ -n "$p" ] || fail "$3 publishes no port $2 (docker run -P needs EXPOSE $2)"
+  echo "$p"
+}
+
 dump_logs() { echo "----- docker logs $1 (last 40 lines) -----" >&2; docker logs --tail 40 "$1" >&2 2>&1 || true; }
 
 wait_log() { # wait_log CONTAINER REGEX TIMEOUT
@@ -93,8 +99,7 @@ smoke_redis() {
   log "redis: $image"
   t0=$(now_ms)
   run_container "$image"; c="$CID"
-  port="$(host_port "$c" 6379 2>/dev/null)" || true
-  [ -n "$port" ] || fail "$image publishes no port 6379 (docker run -P needs EXPOSE 6379)"
+  port="$(published_port "$c" 6379 "$image")"
   local t_wait=$SECONDS
   until out="$(redis_cmd "$port" PING 2>/dev/null)" && [[ "$out" == *PONG* ]]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "redis did not answer PING on 127.0.0.1:$port"; }
@@ -109,8 +114,7 @@ smoke_redis() {
   # AOF variant: extra args after the image, as tests will pass them
   t0=$(now_ms)
   run_container "$image" -- redis-server --appendonly yes; c="$CID"
-  port="$(host_port "$c" 6379 2>/dev/null)" || true
-  [ -n "$port" ] || fail "$image publishes no port 6379 (docker run -P needs EXPOSE 6379)"
+  port="$(published_port "$c" 6379 "$image")"
   t_wait=$SECONDS
   until out="$(redis_cmd "$port" CONFIG GET appendonly 2>/dev/null)" && [[ "$out" == *appendonly* ]]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "redis (AOF) did not answer"; }
@@ -128,8 +132,7 @@ smoke_clickhouse() {
   log "clickhouse: $image"
   t0=$(now_ms)
   run_container "$image"; c="$CID"
-  port="$(host_port "$c" 8123 2>/dev/null)" || true
-  [ -n "$port" ] || fail "$image publishes no port 8123 (docker run -P needs EXPOSE 8123)"
+  port="$(published_port "$c" 8123 "$image")"
   local t_wait=$SECONDS
   until [ "$(curl -fsS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null)" = "Ok." ]; do
     (( SECONDS - t_wait < READY_TIMEOUT )) || { dump_logs "$c"; fail "clickhouse HTTP did not answer 'Ok.' on 127.0.0.1:$port"; }
@@ -176,8 +179,7 @@ smoke_kafka() {
         -- sh -c 'echo "Waiting for script..."; while [ ! -f /tmp/testcontainers_start.ready ]; do sleep 0.1; done; exec bash /tmp/testcontainers_start.sh'
   c="$CID"
   wait_log "$c" 'Waiting for script' 30
-  port="$(host_port "$c" 9092 2>/dev/null)" || true
-  [ -n "$port" ] || fail "$image publishes no port 9092 (docker run -P needs EXPOSE 9092)"
+  port="$(published_port "$c" 9092 "$image")"
   hostname="$(docker inspect -f '{{.Config.Hostname}}' "$c")"
   printf '#!/bin/bash\nexport KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:%s,BROKER://%s:9093\nexec /etc/kafka/docker/run\n' \
     "$port" "$hostname" >"$TMPD/testcontainers_start.sh"

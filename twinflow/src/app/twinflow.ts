@@ -1,6 +1,6 @@
 import { Container } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver, type Sink, type Source } from '@twinflow/core'
+import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
@@ -196,4 +196,3 @@ export class Twinflow {
   }
 }
 
-export type { Source, Sink }
