@@ -3,7 +3,7 @@ import { generateOrders, generatePageViews } from '@twinflow/example-online-stor
 import { e2eEnvironment } from '../src/e2e-environment'
 import { dayRange, emptyBook, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, startLoad } from '../src/harness'
 
-// Scenario 4: the Kafka broker is frozen (docker pause) for longer than the consumers' session
+// Scenario 4: the Kafka broker is frozen (SIGSTOP to its JVM) for longer than the consumers' session
 // timeout while the archiver and a speed worker run under load, then thawed. Nothing is lost or
 // counted twice: the realtime view equals the truth, both groups' lag returns to zero, and a batch
 // run over the master table (what the archiver wrote) equals the truth too.
@@ -29,7 +29,7 @@ describe.skipIf(env.skip)('scenario 4: Kafka broker paused past the session time
   }, 240_000)
 
   afterAll(async () => {
-    await stack?.kafka.unpause().catch(() => {})
+    await stack?.kafka.thaw().catch(() => {})
     await stack?.stop()
   }, 120_000)
 
@@ -37,10 +37,10 @@ describe.skipIf(env.skip)('scenario 4: Kafka broker paused past the session time
     onTestFailed(() => console.error(stack.report()))
     const load = startLoad(stack, book, events, { chunk: 500, intervalMs: 250 })
     await sleep(4000)
-    await stack.kafka.pause()
+    await stack.kafka.freeze()
     const pausedAt = load.produced()
     await sleep(PAUSE_MS)
-    await stack.kafka.unpause()
+    await stack.kafka.thaw()
     console.info(`scenario 4: broker paused ${PAUSE_MS} ms after ${pausedAt} events`)
     await load.done
     expect(pausedAt).toBeLessThan(events.orders.length + events.pageViews.length)

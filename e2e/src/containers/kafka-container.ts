@@ -76,13 +76,14 @@ export class StartedKafkaContainer extends AbstractStartedContainer {
     return { brokers: this.getBrokers() }
   }
 
-  /** Freezes the broker (`docker pause`): connections stay open, nothing answers. */
-  async pause(): Promise<void> {
-    await dockerControl.pause(this.startedTestContainer)
+  /** Freezes the broker (SIGSTOP to its JVM, see `dockerControl.freeze`): connections stay open, nothing answers. */
+  async freeze(): Promise<void> {
+    await dockerControl.freeze(this.startedTestContainer)
   }
 
-  async unpause(): Promise<void> {
-    await dockerControl.unpause(this.startedTestContainer)
+  /** Lets a frozen broker run again. */
+  async thaw(): Promise<void> {
+    await dockerControl.thaw(this.startedTestContainer)
   }
 
   /** Runs a Kafka CLI tool inside the container against the inter-broker listener, e.g. `kafka-consumer-groups.sh --describe --all-groups`. */
