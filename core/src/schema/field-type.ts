@@ -13,6 +13,12 @@ export interface FieldType<T = unknown, K extends ValueKind = ValueKind> {
   /** GraphQL scalar type name. */
   readonly graphqlType: 'String' | 'Float' | 'Boolean' | 'DateTime'
   parse(value: unknown): { ok: true; value: T } | { ok: false; reason: string }
+  /**
+   * Optional fast path: true when `value` is valid AND already in its parsed form (parse would
+   * return it unchanged). Validators call it first and fall back to `parse` when it says false,
+   * so it must never accept what `parse` rejects or would change.
+   */
+  accepts?(value: unknown): boolean
   /** Phantom, for type inference only. */
   readonly __type?: T
 }

@@ -6,7 +6,9 @@ const ok = <T>(value: T) => ({ ok: true as const, value })
 const fail = (reason: string) => ({ ok: false as const, reason })
 // A lone surrogate (e.g. JSON "\ud800") is stored by ClickHouse as U+FFFD but kept by JavaScript,
 // so batch and speed would see different keys: reject it.
-const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+const wellFormed: (s: string) => boolean = hasIsWellFormed ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed() : (s) => !LONE_SURROGATE.test(s)
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 /** Field type builders for stream schemas. */
@@ -18,6 +20,7 @@ export const t = {
       clickhouseType: 'String',
       graphqlType: 'String',
       parse: (v) => (typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)')),
+      accepts: (v) => typeof v === 'string' && wellFormed(v),
     }
   },
   /** One of a fixed set of strings. */
@@ -30,6 +33,7 @@ export const t = {
       graphqlType: 'String',
       parse: (v) =>
         typeof v === 'string' && allowed.has(v) ? ok(v as V[number]) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`),
+      accepts: (v) => typeof v === 'string' && allowed.has(v),
     }
   },
   /** An integer within JavaScript's safe range (ClickHouse Int64). */
@@ -39,6 +43,7 @@ export const t = {
       clickhouseType: 'Int64',
       graphqlType: 'Float',
       parse: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
+      accepts: (v) => typeof v === 'number' && Number.isSafeInteger(v),
     }
   },
   /** A finite double (ClickHouse Float64). NaN and infinities are rejected. */
@@ -48,6 +53,7 @@ export const t = {
       clickhouseType: 'Float64',
       graphqlType: 'Float',
       parse: (v) => (typeof v === 'number' && Number.isFinite(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
+      accepts: (v) => typeof v === 'number' && Number.isFinite(v),
     }
   },
   boolean(): FieldType<boolean, 'bool'> {
@@ -56,6 +62,7 @@ export const t = {
       clickhouseType: 'UInt8',
       graphqlType: 'Boolean',
       parse: (v) => (typeof v === 'boolean' ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
+      accepts: (v) => typeof v === 'boolean',
     }
   },
   /**
@@ -75,6 +82,8 @@ export const t = {
         if (!Number.isSafeInteger(ms) || ms < 0 || ms >= MAX_EVENT_TIME) return fail(`event time out of range: ${JSON.stringify(v)}`)
         return ok(ms)
       },
+      // Only epoch milliseconds are already in parsed form; ISO strings go through parse.
+      accepts: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v < MAX_EVENT_TIME,
     }
   },
 }
