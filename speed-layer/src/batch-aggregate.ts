@@ -1,4 +1,4 @@
-import { groupId, mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
+import { mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
 
 interface Group {
   view: ViewDef
@@ -6,18 +6,23 @@ interface Group {
   keys: Scalar[]
   /** The merged cells of every contribution. */
   cells: number[]
-  /** Each event's offset and cells, to recompute the part after a fence. */
-  contributions: { offset: number; cells: number[] }[]
+  /** Each event's offset and cells (parallel arrays), to recompute the part after a fence. */
+  offsets: number[]
+  contributions: number[][]
 }
 
 /**
  * The pre-aggregation of one log batch: one delta per (view, window, keys), merged by the view's
  * cell monoids, which keeps each event's contribution so that the part of a group after a fence
  * (the store's `overlap` outcome) can be recomputed exactly.
+ *
+ * This is the speed layer's per-event hot path: groups are found through one map per view and
+ * window, keyed by the key value itself when the view has one key (no string is built), by the
+ * JSON of the keys otherwise.
  */
 export class BatchAggregate {
   readonly #groups: Group[] = []
-  readonly #index = new Map<string, Group>()
+  readonly #index = new Map<ViewDef, Map<number, Map<unknown, Group>>>()
 
   get size(): number {
     return this.#groups.length
@@ -25,16 +30,22 @@ export class BatchAggregate {
 
   /** Adds one event (at `offset`) evaluated by `view`. */
   add(view: ViewDef, offset: number, event: EvaluatedEvent): void {
-    const id = `${view.name}\u0000${groupId(event.windowStart, event.keys)}`
-    const group = this.#index.get(id)
+    let windows = this.#index.get(view)
+    if (!windows) this.#index.set(view, (windows = new Map()))
+    let groups = windows.get(event.windowStart)
+    if (!groups) windows.set(event.windowStart, (groups = new Map()))
+    const keys = event.keys
+    const id = keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys)
+    const group = groups.get(id)
     if (group) {
       mergeCells(view, group.cells, event.cells)
-      group.contributions.push({ offset, cells: event.cells })
+      group.offsets.push(offset)
+      group.contributions.push(event.cells)
       return
     }
-    const created: Group = { view, windowStart: event.windowStart, keys: event.keys, cells: [...event.cells], contributions: [{ offset, cells: event.cells }] }
+    const created: Group = { view, windowStart: event.windowStart, keys, cells: [...event.cells], offsets: [offset], contributions: [event.cells] }
     this.#groups.push(created)
-    this.#index.set(id, created)
+    groups.set(id, created)
   }
 
   /** One delta per group, in the order groups were first seen. */
@@ -45,10 +56,12 @@ export class BatchAggregate {
   /** The delta of group `index` (as in `deltas()`) from its events with offset > `fence` only, or `null` when there are none. */
   deltaAfter(index: number, fence: number): Delta | null {
     const g = this.#groups[index]!
-    const after = g.contributions.filter((c) => c.offset > fence)
-    if (after.length === 0) return null
-    const cells = [...after[0]!.cells]
-    for (let i = 1; i < after.length; i++) mergeCells(g.view, cells, after[i]!.cells)
-    return { view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells }
+    let cells: number[] | null = null
+    for (let i = 0; i < g.offsets.length; i++) {
+      if (g.offsets[i]! <= fence) continue
+      if (cells === null) cells = [...g.contributions[i]!]
+      else mergeCells(g.view, cells, g.contributions[i]!)
+    }
+    return cells === null ? null : { view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells }
   }
 }

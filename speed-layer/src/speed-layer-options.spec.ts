@@ -6,7 +6,7 @@ describe('parseSpeedLayerOptions', () => {
   it('fills in the documented defaults', () => {
     expect(parseSpeedLayerOptions(undefined)).toEqual({
       groupId: 'twinflow-speed',
-      maxBatchSize: 1000,
+      maxBatchSize: 5000,
       cutoffRefreshMs: 30_000,
       maxEventBytes: 1024 * 1024,
       retry: { retries: 5, initialDelayMs: 300, maxDelayMs: 30_000 },

@@ -13,7 +13,7 @@ export interface SpeedRetryOptions {
 export interface SpeedLayerOptions {
   /** Consumer group of the speed workers, and the name their progress is recorded under in the realtime store. @default 'twinflow-speed' */
   groupId?: string
-  /** Most records per log batch; each batch is one pre-aggregated, fenced apply. @default 1000 */
+  /** Most records per log batch; each batch is one pre-aggregated, fenced apply (and one progress write). @default 5000 */
   maxBatchSize?: number
   /** How often the views' published cutoffs are read again, in ms. @default 30000 */
   cutoffRefreshMs?: number
@@ -35,7 +35,7 @@ export function parseSpeedLayerOptions(raw: unknown): ResolvedSpeedLayerOptions 
   if (typeof groupId !== 'string' || groupId.length === 0) fail(`option "groupId" must be a non-empty string, got ${JSON.stringify(groupId)}`)
   return {
     groupId: groupId as string,
-    maxBatchSize: integer(options, 'maxBatchSize', 1000, 1),
+    maxBatchSize: integer(options, 'maxBatchSize', 5000, 1),
     cutoffRefreshMs: integer(options, 'cutoffRefreshMs', 30_000, 1),
     maxEventBytes: integer(options, 'maxEventBytes', 1024 * 1024, 1),
     retry: {

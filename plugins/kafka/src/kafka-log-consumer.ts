@@ -5,9 +5,16 @@ import { mapKafkaError } from './map-kafka-error'
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
 function toRecord(m: KafkaMessage): LogRecord {
-  const headers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v)
+  let headers: Record<string, string> = NO_HEADERS
+  for (const k in m.headers) {
+    const v = m.headers[k]
+    if (v === undefined) continue
+    if (headers === NO_HEADERS) headers = {}
+    headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v)
+  }
   return { offset: Number(m.offset), key: m.key ? m.key.toString() : null, value: m.value ?? Buffer.alloc(0), timestamp: Number(m.timestamp), headers }
 }
 

@@ -22,7 +22,11 @@ export class RedisKeys {
     return (h >>> 0) % this.buckets
   }
   bucket(view: string, windowStart: number, bucket: number): string {
-    return `${this.prefix}:v:{${view}:${windowStart}:${bucket}}`
+    return `${this.bucketPrefix(view)}${windowStart}:${bucket}}`
+  }
+  /** What every bucket key of a view starts with (the window start, bucket and closing brace follow). */
+  bucketPrefix(view: string): string {
+    return `${this.prefix}:v:{${view}:`
   }
   windows(view: string): string {
     return `${this.prefix}:w:{${view}}`

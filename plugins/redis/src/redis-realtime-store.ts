@@ -11,6 +11,7 @@ import {
   type ViewDef,
 } from '@twinflow/core'
 import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script'
+import { READ_WINDOWS_SCRIPT } from './read-windows-script'
 import { RedisKeys } from './redis-keys'
 import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options'
 
@@ -18,6 +19,7 @@ type Client = (Redis | Cluster) & {
   tfApply(key: string, ...args: (string | number)[]): Promise<number[]>
   tfMaxSet(key: string, field: string, value: string): Promise<number>
   tfDrop(key: string): Promise<number>
+  tfReadWindows(key: string, from: number, to: number, bucketPrefix: string, buckets: number): Promise<(string | string[])[]>
 }
 
 const SEP = '\x1f'
@@ -49,6 +51,7 @@ export class RedisRealtimeStore implements RealtimeStore {
     client.defineCommand('tfApply', { numberOfKeys: 1, lua: APPLY_SCRIPT })
     client.defineCommand('tfMaxSet', { numberOfKeys: 1, lua: MAX_SET_SCRIPT })
     client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
+    client.defineCommand('tfReadWindows', { numberOfKeys: 1, lua: READ_WINDOWS_SCRIPT })
     client.on('error', (error: Error) => this.logger.warn('redis connection error', { error: error.message }))
     try {
       await client.connect()
@@ -87,22 +90,22 @@ export class RedisRealtimeStore implements RealtimeStore {
     const outcomes: DeltaOutcome[] = new Array(batch.deltas.length)
     const fencePrefix = `f${batch.topic}${SEP}${batch.partition}${SEP}`
     try {
-      // Index the windows first, so that a reader never misses a window that has data.
-      await Promise.all(
-        [...windows].flatMap(([view, starts]) => [
-          client.zadd(this.#keys.windows(view), ...[...starts].flatMap((w) => [w, String(w)])),
-          client.tfMaxSet(this.#keys.newest(view), 'time', String(batch.newestEventTime?.[view] ?? Math.max(...starts))),
-        ]),
-      )
-      await Promise.all(
-        [...calls].map(async ([key, call]) => {
-          const result = await client.tfApply(key, fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, ...call.args)
-          call.indexes.forEach((index, j) => {
-            const r = Number(result[j])
-            outcomes[index] = r === -1 ? { status: 'applied' } : r === -2 ? { status: 'duplicate' } : { status: 'overlap', fence: r }
-          })
-        }),
-      )
+      // The windows are indexed before any script adds data to them, so that a reader never misses
+      // a window that has data. On one server that takes no extra round trip: the commands go out
+      // together and Redis runs them in order. A cluster spreads them over nodes, so it waits.
+      const indexing = [...windows].flatMap(([view, starts]) => [
+        client.zadd(this.#keys.windows(view), ...[...starts].flatMap((w) => [w, String(w)])),
+        client.tfMaxSet(this.#keys.newest(view), 'time', String(batch.newestEventTime?.[view] ?? Math.max(...starts))),
+      ])
+      if (this.options.clusterNodes.length > 0) await Promise.all(indexing)
+      const applying = [...calls].map(async ([key, call]) => {
+        const result = await client.tfApply(key, fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, ...call.args)
+        call.indexes.forEach((index, j) => {
+          const r = Number(result[j])
+          outcomes[index] = r === -1 ? { status: 'applied' } : r === -2 ? { status: 'duplicate' } : { status: 'overlap', fence: r }
+        })
+      })
+      await Promise.all([...indexing, ...applying])
     } catch (error) {
       throw storeError(error, 'apply', { topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset })
     }
@@ -113,13 +116,20 @@ export class RedisRealtimeStore implements RealtimeStore {
     const { client, pipeline } = this.#started()
     const def = pipeline.view(view)
     try {
-      const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
-      const hashes = await Promise.all(
-        starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))),
-      )
+      const buckets: { w: number; fields: string[] }[] = []
+      if (this.options.clusterNodes.length === 0) {
+        const flat = await client.tfReadWindows(this.#keys.windows(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets)
+        for (let i = 0; i < flat.length; i += 2) buckets.push({ w: Number(flat[i]), fields: flat[i + 1] as string[] })
+      } else {
+        const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
+        const hashes = await Promise.all(starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))))
+        for (const { w, h } of hashes) buckets.push({ w, fields: Object.entries(h).flat() })
+      }
       const rows: PartialRow[] = []
-      for (const { w, h } of hashes) rows.push(...decodeBucket(def, w, h))
-      return rows.sort((a, b) => a.windowStart - b.windowStart || (JSON.stringify(a.keys) < JSON.stringify(b.keys) ? -1 : 1))
+      for (const { w, fields } of buckets) decodeBucket(def, w, fields, rows)
+      // Sorted by window, then by the keys' JSON (computed once per row, not per comparison).
+      const sortKeys = new Map(rows.map((r) => [r, JSON.stringify(r.keys)]))
+      return rows.sort((a, b) => a.windowStart - b.windowStart || (sortKeys.get(a)! < sortKeys.get(b)! ? -1 : 1))
     } catch (error) {
       throw storeError(error, 'readWindows', { view })
     }
@@ -184,18 +194,20 @@ function cellOps(view: ViewDef): string {
   return view.cells.map((c) => (c.spec.op === 'min' ? 'n' : c.spec.op === 'max' ? 'x' : c.spec.numeric === 'int' ? 'i' : 'f')).join('')
 }
 
-function decodeBucket(view: ViewDef, windowStart: number, hash: Record<string, string>): PartialRow[] {
+/** Appends the groups of one bucket hash (flat field/value list; fields other than cells are skipped) to `out`. */
+function decodeBucket(view: ViewDef, windowStart: number, fields: readonly string[], out: PartialRow[]): void {
   const groups = new Map<string, number[]>()
-  for (const [field, value] of Object.entries(hash)) {
+  for (let i = 0; i < fields.length; i += 2) {
+    const field = fields[i]!
     if (field[0] !== 'c') continue
     const sep = field.indexOf(SEP)
     const cell = Number(field.slice(1, sep))
     const group = field.slice(sep + 1)
     let cells = groups.get(group)
     if (!cells) groups.set(group, (cells = new Array<number>(view.cells.length)))
-    cells[cell] = Number(value)
+    cells[cell] = Number(fields[i + 1])
   }
-  return [...groups].map(([group, cells]) => ({ windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells }))
+  for (const [group, cells] of groups) out.push({ windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells })
 }
 
 function storeError(error: unknown, operation: string, context: Record<string, unknown> = {}): TwinflowError {

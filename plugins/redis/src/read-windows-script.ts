@@ -1,0 +1,36 @@
+/**
+ * Reads the cell fields of every bucket hash of a view's windows in [from, to) in ONE call (one
+ * consistent snapshot, one round trip), for a standalone server: the bucket keys are derived from
+ * the window index, so they are not declared in KEYS, which Redis Cluster would refuse (there the
+ * store reads bucket by bucket).
+ *
+ * KEYS[1]  the view's window index (sorted set)
+ * ARGV[1]  from (inclusive), ARGV[2] to (exclusive)
+ * ARGV[3]  bucket key prefix: '<prefix>:v:{<view>:'
+ * ARGV[4]  number of buckets
+ * Returns a flat list: window start, then the bucket's cell fields and values (fences left out),
+ * for each non-empty bucket.
+ */
+export const READ_WINDOWS_SCRIPT = `
+local starts = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '(' .. ARGV[2])
+local prefix = ARGV[3]
+local buckets = tonumber(ARGV[4])
+local out = {}
+for _, w in ipairs(starts) do
+  for b = 0, buckets - 1 do
+    local h = redis.call('HGETALL', prefix .. w .. ':' .. b .. '}')
+    if #h > 0 then
+      local cells = {}
+      for i = 1, #h, 2 do
+        if string.byte(h[i], 1) == 99 then
+          cells[#cells + 1] = h[i]
+          cells[#cells + 1] = h[i + 1]
+        end
+      end
+      out[#out + 1] = w
+      out[#out + 1] = cells
+    end
+  end
+end
+return out
+`
