@@ -7,6 +7,7 @@ import { ServingServer } from './http/serving-server'
 import { ChangeFeed } from './live/change-feed'
 import { BatchPartCache } from './read/batch-part-cache'
 import { ReadSession } from './read/read-session'
+import { FreshnessReads } from './read/freshness-reads'
 import { ViewReader } from './read/view-reader'
 import { buildSchema } from './schema/build-schema'
 import { resolveServingOptions, type ServingLayerOptions } from './serving-layer-options'
@@ -68,7 +69,8 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           clock: get(ctx, TOKENS.Clock),
           speedGroupId: resolved.speedGroupId,
         }
-        const newSession = () => new ReadSession(sessionDeps)
+        const freshnessReads = new FreshnessReads(sessionDeps)
+        const newSession = () => new ReadSession({ ...sessionDeps, freshnessReads })
         const schema = buildSchema({
           pipeline,
           batch: sessionDeps.batch,

@@ -3,6 +3,7 @@ import type { BatchEngine, Clock, EventLog, Pipeline, Publication, RealtimeStore
 import type { AnswerSource } from '../query/view-query'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { Freshness } from './freshness'
+import { FreshnessReads } from './freshness-reads'
 import type { RangeRead, ViewReader } from './view-reader'
 
 export interface ReadSessionDeps {
@@ -14,13 +15,15 @@ export interface ReadSessionDeps {
   clock: Clock
   /** The speed layer's consumer group: its progress is recorded under this name. */
   speedGroupId: string
+  /** Freshness reads shared by the sessions of one server (one per session when not given). */
+  freshnessReads?: FreshnessReads
 }
 
 /**
  * The reads of one GraphQL request. Every read asked for in the same tick (all the view fields and
  * aliases of a query) goes out together: one `readMany` for the views, and one freshness lookup per
- * view and per topic, whatever the number of fields that need them. Nothing is shared between
- * requests except through the batch part cache.
+ * view and per topic, whatever the number of fields that need them. Between requests, only the
+ * batch part cache and the in-flight freshness reads (FreshnessReads) are shared.
  */
 export class ReadSession {
   readonly #snapshots: DataLoader<RangeRead, ViewSnapshot, string>
@@ -32,9 +35,10 @@ export class ReadSession {
 
   constructor(private readonly deps: ReadSessionDeps) {
     this.#snapshots = new DataLoader((reads) => deps.reader.readMany(reads), { cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}` })
-    this.#newest = new DataLoader((views) => Promise.all(views.map((v) => deps.realtime.newestEventTime(v))))
-    this.#progress = new DataLoader((topics) => Promise.all(topics.map((t) => deps.realtime.progress(deps.speedGroupId, t))))
-    this.#ends = new DataLoader((topics) => Promise.all(topics.map((t) => deps.log.endOffsets(t))))
+    const shared = deps.freshnessReads ?? new FreshnessReads(deps)
+    this.#newest = new DataLoader((views) => Promise.all(views.map((v) => shared.newest.get(v))))
+    this.#progress = new DataLoader((topics) => Promise.all(topics.map((t) => shared.progress.get(t))))
+    this.#ends = new DataLoader((topics) => Promise.all(topics.map((t) => shared.ends.get(t))))
     this.#publication = new DataLoader((views) => Promise.all(views.map((v) => deps.batch.currentPublication(v))))
     this.#publications = new DataLoader((views) => Promise.all(views.map((v) => deps.batch.publications(v))))
   }
