@@ -2,7 +2,7 @@
 export interface ArchiverOptions {
   /** Consumer group of the archivers (several processes of one group share the partitions). @default 'twinflow-archiver' */
   groupId?: string
-  /** Upper bound of records per log batch, hence per insert. @default 1000 */
+  /** Upper bound of records per log batch, hence per insert (ClickHouse prefers few large inserts). @default 5000 */
   maxBatchSize?: number
   /** Retries of one batch's insert before the batch fails (the log then redelivers it). @default 5 */
   retries?: number
@@ -12,4 +12,4 @@ export interface ArchiverOptions {
 
 export type ResolvedArchiverOptions = Required<ArchiverOptions>
 
-export const ARCHIVER_DEFAULTS: ResolvedArchiverOptions = { groupId: 'twinflow-archiver', maxBatchSize: 1000, retries: 5, initialRetryDelayMs: 200 }
+export const ARCHIVER_DEFAULTS: ResolvedArchiverOptions = { groupId: 'twinflow-archiver', maxBatchSize: 5000, retries: 5, initialRetryDelayMs: 200 }

@@ -91,7 +91,8 @@ export class Archiver {
     const key = `${batch.topic}\u0000${batch.partition}`
     if (this.#uncertain.has(key) || !this.#highWater.has(key)) await this.#refresh(stream, batch.topic, batch.partition)
     const highWater = this.#highWater.get(key)!
-    const fresh = batch.records.filter((r) => r.offset > highWater)
+    // Usually nothing of the batch was archived before: no copy then.
+    const fresh = batch.records.length > 0 && batch.records[0]!.offset > highWater ? batch.records : batch.records.filter((r) => r.offset > highWater)
     if (fresh.length === 0) {
       this.logger.debug('redelivered batch skipped: archived already', { topic: batch.topic, partition: batch.partition, lastOffset: batch.lastOffset, highWater })
       return
@@ -105,16 +106,17 @@ export class Archiver {
       })
     }
 
-    const records: ArchivedRecord[] = []
+    const records = new Array<ArchivedRecord>(fresh.length)
     const letters: DeadLetter[] = []
-    for (const record of fresh) {
+    for (let i = 0; i < fresh.length; i++) {
+      const record = fresh[i]!
       const decoded = decode(record.value)
       if (decoded.ok) {
-        records.push({ partition: batch.partition, offset: record.offset, event: decoded.event as Record<string, unknown> })
+        records[i] = { partition: batch.partition, offset: record.offset, event: decoded.event as Record<string, unknown> }
         continue
       }
       const reason = decoded.reason || 'rejected'
-      records.push({ partition: batch.partition, offset: record.offset, event: {}, error: reason })
+      records[i] = { partition: batch.partition, offset: record.offset, event: {}, error: reason }
       letters.push({ stream: stream.name, stage: 'archiver', reason, payload: record.value, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.clock.now() })
     }
     if (letters.length > 0) await this.deadLetters.write(letters)

@@ -6,7 +6,7 @@ describe('parseBatchLayerOptions', () => {
   it('fills in the documented defaults', () => {
     expect(parseBatchLayerOptions(undefined)).toEqual({
       schedule: '* * * * *',
-      archiver: { groupId: 'twinflow-archiver', maxBatchSize: 1000, retries: 5, initialRetryDelayMs: 200 },
+      archiver: { groupId: 'twinflow-archiver', maxBatchSize: 5000, retries: 5, initialRetryDelayMs: 200 },
       runner: { keepVersions: 2, retries: 3, initialRetryDelayMs: 1000, waitTimeoutMs: 60_000, pollIntervalMs: 250 },
     })
   })
@@ -15,7 +15,7 @@ describe('parseBatchLayerOptions', () => {
     const parsed = parseBatchLayerOptions({ schedule: '*/5 * * * *', archiver: { groupId: 'arch' }, runner: { keepVersions: 3, retries: 0 } })
     expect(parsed.schedule).toBe('*/5 * * * *')
     expect(parsed.archiver.groupId).toBe('arch')
-    expect(parsed.archiver.maxBatchSize).toBe(1000)
+    expect(parsed.archiver.maxBatchSize).toBe(5000)
     expect(parsed.runner).toMatchObject({ keepVersions: 3, retries: 0, waitTimeoutMs: 60_000 })
   })
 

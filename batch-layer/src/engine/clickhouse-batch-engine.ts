@@ -45,6 +45,12 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   async start(pipeline: Pipeline): Promise<void> {
     for (const stream of pipeline.streams) {
       await this.driver.command(masterTableSql.create(stream))
+      if (!(await this.#tableExists(masterTableSql.offsetsView(stream)))) {
+        await this.driver.command(masterTableSql.createOffsetsView(stream))
+        // Rows archived before the view existed: max is idempotent, so rows inserted meanwhile
+        // (counted twice) change nothing.
+        await this.driver.command(masterTableSql.seedOffsetsView(stream))
+      }
       await this.#addNewFields(stream)
     }
     await this.driver.command(publicationsSql.create())
@@ -79,9 +85,10 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     await this.driver.insert(masterTableSql.table(stream), rows)
   }
 
-  async archivedOffsets(streamName: string): Promise<Map<number, number>> {
+  async archivedOffsets(streamName: string, options: { lowerBound?: boolean } = {}): Promise<Map<number, number>> {
     const stream = this.#stream(streamName)
-    const rows = await this.driver.query<{ p: unknown; o: unknown }>(masterTableSql.archivedOffsets(stream))
+    const sql = options.lowerBound ? masterTableSql.archivedOffsetsLowerBound(stream) : masterTableSql.archivedOffsets(stream)
+    const rows = await this.driver.query<{ p: unknown; o: unknown }>(sql)
     return new Map(rows.map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.o, 'offset')]))
   }
 

@@ -45,8 +45,13 @@ export interface BatchEngine {
   stop(): Promise<void>
   /** Appends archived events of one log batch in ONE atomic insert. */
   ingest(stream: string, events: readonly ArchivedEvent[]): Promise<void>
-  /** Highest archived offset per partition of a stream (the archiver resumes after it). */
-  archivedOffsets(stream: string): Promise<Map<number, number>>
+  /**
+   * Highest archived offset per partition of a stream (the archiver resumes after it). Exact, and
+   * its cost grows with the stream's history. With `lowerBound`, a cheap answer that is never
+   * above the exact one (it may be below, e.g. after an insert that failed half way): enough to
+   * tell that the archiver has caught up, not to resume from.
+   */
+  archivedOffsets(stream: string, options?: { lowerBound?: boolean }): Promise<Map<number, number>>
   /**
    * How many inputs of a stream the archiver rejected, all time: they are kept in the master table
    * with their reason, so this count is durable and the same from every process.
