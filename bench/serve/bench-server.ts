@@ -1,9 +1,15 @@
 /**
- * The benchmark's server process: the online store on embedded runtimes (30 days of orders in the
- * batch layer, the current hours in the speed layer), served twice with the same serving-layer
- * server (same yoga plugins and options): once by Twinflow (merge at the cutoff), once by a schema
- * printed from it whose resolvers return the constant answers. Prints one JSON line when ready.
+ * The serve benchmark's server process: the online store (30 days of orders in the batch layer,
+ * the current hours in the speed layer), served twice with the same serving-layer server (same
+ * yoga plugins and options): once by Twinflow (merge at the cutoff), once by a schema printed from
+ * it whose resolvers return the constant answers. Prints one JSON line when ready.
+ *
+ *   node --import tsx bench/serve/bench-server.ts [config.json]
+ *
+ * With a config file (the benchmark passes one pointing at its Kafka, ClickHouse and Redis
+ * containers) it runs on those services; without, on the embedded runtimes.
  */
+import { readFileSync } from 'node:fs'
 import { printSchema, type GraphQLResolveInfo } from 'graphql'
 import { createSchema } from 'graphql-yoga'
 import { Registry } from 'prom-client'
@@ -16,14 +22,16 @@ import { createTwinflow } from '../../twinflow/src/app/create-twinflow'
 import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-server'
 import { caughtUp } from '../../twinflow/src/app/testing/online-store-fixture'
 import { embeddedTestConfig } from '../../twinflow/src/testing/embedded-config'
+import { parseConfig } from 'twinflow'
 import { benchQueries } from './bench-queries'
 
 const DAY = 86_400_000
 const now = Date.now()
-const twinflow = createTwinflow({
-  pipeline: onlineStorePipeline,
-  config: embeddedTestConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } }),
-})
+const configFile = process.argv[2]
+const config = configFile
+  ? parseConfig({ ...JSON.parse(readFileSync(configFile, 'utf8')), serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false }, log: { level: 'warn' } })
+  : embeddedTestConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } })
+const twinflow = createTwinflow({ pipeline: onlineStorePipeline, config })
 await twinflow.start(['archiver', 'speed', 'serve'], { connect: ['batch'] })
 const log = twinflow.get(TOKENS.EventLog)
 const toMessages = (orders: object[]) => orders.map((o) => ({ value: Buffer.from(JSON.stringify(o)) }))
@@ -82,7 +90,7 @@ for (const [i, { query }] of queries.entries()) {
   if (JSON.stringify(await res.json()) !== JSON.stringify({ data: answers[i] })) throw new Error(`the constant server answers query ${i} differently`)
 }
 const rows = answers.map((a) => JSON.stringify(a).length)
-console.log(JSON.stringify({ ready: true, twinflow: twinflow.url, constant: constantUrl, queries: queries.map((q) => q.name), responseBytes: rows }))
+console.log(JSON.stringify({ ready: true, twinflow: twinflow.url, constant: constantUrl, queries: queries.map((q) => q.name), responseBytes: rows, now }))
 
 process.once('SIGTERM', () => {
   void Promise.all([constantHttp.stop(), twinflow.stop()]).then(() => process.exit(0))

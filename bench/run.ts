@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --quick] [-- --only speed,fencing]`: starts Kafka, Redis and ClickHouse in
+ * containers (the e2e suite's images), runs each scenario (framework and hand-written baseline
+ * alternating, at least 3 times each), prints the table and writes bench/results/latest.json and
+ * bench/results/latest.md.
+ */
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BenchServices } from './src/bench-services'
+import { describeMachine } from './src/machine'
+import { buildReport, renderMarkdown, writeReport } from './src/report'
+import type { Scenario, ScenarioResult } from './src/scenario'
+import { scenarios } from './scenarios'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    repeats: { type: 'string' },
+  },
+})
+const repeats = Number(values.repeats ?? 3)
+if (!Number.isInteger(repeats) || repeats < 3) throw new Error(`--repeats must be an integer of at least 3, got ${values.repeats}`)
+const only = values.only?.split(',').map((s) => s.trim())
+const unknown = only?.filter((name) => !scenarios.some((s) => s.name === name)) ?? []
+if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
+const selected: Scenario[] = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios
+
+const started = new Date()
+const machine = describeMachine()
+const log = (message: string) => console.log(`[bench +${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${message}`)
+log(`starting the services (${values.quick ? 'quick' : 'full'} run, ${repeats} repetitions)`)
+const services = await BenchServices.start()
+const results: ScenarioResult[] = []
+const earlier = new Map<string, ScenarioResult>()
+try {
+  for (const scenario of selected) {
+    log(`scenario ${scenario.name}`)
+    const result = await scenario.run({ services, quick: values.quick, repeats, earlier, log })
+    results.push(result)
+    earlier.set(scenario.name, result)
+  }
+} finally {
+  await services.stop()
+}
+const report = buildReport({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), mode: values.quick ? 'quick' : 'full', repeats, machine, images: services.images, results })
+const dir = resolve(import.meta.dirname, 'results')
+writeReport(report, resolve(dir, 'latest.json'), resolve(dir, 'latest.md'))
+console.log(`\n${renderMarkdown(report)}`)
+console.log(`written: bench/results/latest.json, bench/results/latest.md (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`)
+process.exit(0)

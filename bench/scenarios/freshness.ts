@@ -1,0 +1,302 @@
+import { TwinflowProcess } from '@twinflow/e2e/process'
+import { CompressionTypes, type Admin, type Producer } from 'kafkajs'
+import { alternate } from '../src/alternate'
+import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
+import { purchases, shopSales } from '../src/purchases'
+import { quantile, summarize } from '../src/stats'
+import type { Check, Scenario, ScenarioContext } from '../src/scenario'
+
+const PROBE_SHOP = 'probe'
+const PROBE_EVERY_MS = 50
+const POLL_MS = 20
+const TICK_MS = 10
+
+/**
+ * freshness: Twinflow's speed and serve roles run as two `twinflow start` processes. The bench
+ * produces live purchases at half the highest sustainable rate (half the speed scenario's median
+ * Twinflow rate), plus a probe purchase of a shop of its own every 50 ms. It measures, per probe:
+ * produce → consumed (a plain kafkajs consumer of the same topic: the floor any consumer has) and
+ * produce → visible (polling the `shopSales` view through GraphQL every 20 ms until the probe shop's
+ * count includes it; the polling interval is charged to Twinflow). The check is the difference of
+ * the two p99s. Then the speed process is stopped for an outage while production goes on, started
+ * again, and the backlog's drain rate (events applied per second until caught up) is compared with
+ * the speed scenario's consume-only rate (the speed layer flat out, nothing else running).
+ */
+export const freshnessScenario: Scenario = {
+  name: 'freshness',
+  async run(ctx: ScenarioContext) {
+    const { services } = ctx
+    const saturated = speedRate(ctx)
+    const seconds = ctx.quick ? 5 : 20
+    const outageMs = ctx.quick ? 10_000 : 60_000
+    await services.reset()
+    const config = services.configFile(services.config({ speed: { cutoffRefreshMs: 5000 } }))
+    const start = (role: 'speed') => TwinflowProcess.start({ name: role, args: ['start', '--role', role, '--config', config], readyWhen: /Operations: http/, timeoutMs: 90_000 })
+    let speed = await start('speed')
+    const serve = await TwinflowProcess.start({ name: 'serve', args: ['start', '--role', 'serve', '--config', config], logLevel: 'info' })
+    const [, url] = await serve.waitForOutput(/GraphQL: (http:\/\/\S+)/, 90_000)
+    const producer = services.kafka.producer({ allowAutoTopicCreation: false })
+    await producer.connect()
+    const consumed = new Map<number, number>()
+    const consumer = services.kafka.consumer({ groupId: 'bench-freshness-floor', maxWaitTimeInMs: 100 })
+    await consumer.connect()
+    await consumer.subscribe({ topic: purchases.topic, fromBeginning: false })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const probe = message.headers?.probe
+        if (probe !== undefined) consumed.set(Number(probe.toString()), performance.now())
+      },
+    })
+    const probes = new Probes(url!)
+    const admin = services.kafka.admin()
+    await admin.connect()
+    const lag = new Lag(ctx, admin)
+    try {
+      const sustainable = await sustainableRate(producer, lag, Math.round(saturated), ctx.log)
+      const rate = Math.round(sustainable / 2)
+      await probes.waitVisible(await probes.count(), 30_000) // the serve role answers
+      // Warm-up: the consumer joins its group (not counted).
+      await steadyLoad({ producer, rate, seconds: 3, probes, consumed, warmUp: true })
+      const steady = await alternate(ctx.repeats, { framework: () => steadyLoad({ producer, rate, seconds, probes, consumed }) }, ctx.log)
+      const drains = await alternate(
+        ctx.repeats,
+        {
+          framework: async () => {
+            const result = await outage({ producer, rate, outageMs, stop: () => speed.stop(), start: async () => (speed = await start('speed')), lag })
+            return result
+          },
+        },
+        ctx.log,
+      )
+      const gaps = steady.framework.map((r) => r.visibleP99 - r.consumedP99)
+      const checks: Check[] = [
+        {
+          name: 'p99 produce→visible − p99 produce→consumed',
+          samples: gaps,
+          unit: 'ms',
+          target: { op: '<=', value: 250 },
+          figures: { unit: 'ms p99', framework: steady.framework.map((r) => r.visibleP99), baseline: steady.framework.map((r) => r.consumedP99) },
+        },
+        {
+          name: `backlog drain rate after a ${outageMs / 1000} s outage ÷ speed layer's consume-only rate`,
+          samples: drains.framework.map((d) => d.perSecond / saturated),
+          unit: '×',
+          target: { op: '>=', value: 0.9 },
+          figures: { unit: 'events/s', framework: drains.framework.map((d) => d.perSecond), baseline: drains.framework.map(() => saturated) },
+        },
+        {
+          name: 'reference: drain rate ÷ highest rate sustained with the producer alongside',
+          samples: drains.framework.map((d) => d.perSecond / sustainable),
+          unit: '×',
+          target: null,
+          figures: { unit: 'events/s', framework: drains.framework.map((d) => d.perSecond), baseline: drains.framework.map(() => sustainable) },
+        },
+      ]
+      return {
+        scenario: 'freshness',
+        setup: [
+          `speed and serve roles as two processes; ${rate.toLocaleString('en')} events/s produced: half the highest rate sustained with the producer on the same machine (${sustainable.toLocaleString('en')}/s; the speed scenario's consume-only rate is ${Math.round(saturated).toLocaleString('en')}/s); a probe every ${PROBE_EVERY_MS} ms, GraphQL polled every ${POLL_MS} ms; ${seconds} s per repetition;`,
+          `outage: the speed process stopped ${outageMs / 1000} s under the same production, then started again (backlogs of ${drains.framework.map((d) => d.backlog.toLocaleString('en')).join(', ')} events).`,
+        ],
+        checks,
+      }
+    } finally {
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), speed.stop(), serve.stop()])
+    }
+  },
+}
+
+/** Half of this rate is the load; the speed scenario of this run measured it (or a full speed run must come first). */
+function speedRate(ctx: ScenarioContext): number {
+  const speed = ctx.earlier.get('speed')?.checks[0]?.figures
+  if (!speed) throw new Error('the freshness scenario needs the speed scenario of the same run (it loads at half its rate): run them together')
+  return summarize(speed.framework).median
+}
+
+/** Produces `rate` live events per second for `seconds`, in ticks of 10 ms, each tick's events stamped now. */
+async function produceAt(producer: Producer, rate: number, seconds: number, onTick: (now: number) => Promise<void> | void = () => {}, stopWhen: () => boolean = () => false): Promise<number> {
+  const start = performance.now()
+  let sent = 0
+  let seed = Math.floor(Math.random() * 1e9)
+  const pending: Promise<unknown>[] = []
+  while (performance.now() - start < seconds * 1000 && !stopWhen()) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate)
+    // In sends of at most 2000 events (a record batch must stay under the broker's 1 MB).
+    for (let n = Math.min(2000, due - sent); n > 0; n = Math.min(2000, due - sent)) {
+      const now = Date.now()
+      pending.push(producer.send({ topic: purchases.topic, messages: purchaseMessages(generatePurchases(n, { seed: seed++, from: now, to: now + 1 })), compression: CompressionTypes.None }))
+      sent += n
+    }
+    await onTick(Date.now())
+    await new Promise((r) => setTimeout(r, TICK_MS))
+  }
+  await Promise.all(pending)
+  return sent
+}
+
+interface SteadyResult {
+  probes: number
+  consumedP99: number
+  visibleP99: number
+  visibleP50: number
+}
+
+async function steadyLoad(o: { producer: Producer; rate: number; seconds: number; probes: Probes; consumed: Map<number, number>; warmUp?: boolean }): Promise<SteadyResult> {
+  const produced = new Map<number, number>()
+  const first = o.probes.sent
+  let lastProbe = 0
+  const polling = o.probes.poll()
+  await produceAt(o.producer, o.rate, o.seconds, async () => {
+    if (performance.now() - lastProbe < PROBE_EVERY_MS) return
+    lastProbe = performance.now()
+    const id = o.probes.sent++
+    const now = Date.now()
+    const [event] = generatePurchases(1, { seed: id, from: now, to: now + 1 })
+    produced.set(id, performance.now())
+    void o.producer.send({ topic: purchases.topic, messages: [{ key: PROBE_SHOP, value: Buffer.from(JSON.stringify({ ...event, shop: PROBE_SHOP, status: 'paid' })), headers: { probe: String(id) } }] }).catch(() => {})
+  })
+  const last = o.probes.sent
+  await o.probes.waitVisible(last, 60_000)
+  o.probes.stop()
+  await polling
+  // The warm-up only lets the floor consumer join its group (it starts at the end of the log).
+  if (o.warmUp) return { probes: 0, consumedP99: 0, visibleP99: 0, visibleP50: 0 }
+  for (const deadline = Date.now() + 30_000; [...range(first, last)].some((id) => !o.consumed.has(id)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20))
+  const consumed: number[] = []
+  const visible: number[] = []
+  for (let id = first; id < last; id++) {
+    const at = produced.get(id)!
+    const c = o.consumed.get(id)
+    const v = o.probes.visibleAt.get(id)
+    if (c === undefined || v === undefined) throw new Error(`probe ${id} was not ${c === undefined ? 'consumed' : 'visible'}`)
+    consumed.push(c - at)
+    visible.push(v - at)
+  }
+  return { probes: last - first, consumedP99: Math.round(quantile(consumed, 0.99)), visibleP99: Math.round(quantile(visible, 0.99)), visibleP50: Math.round(quantile(visible, 0.5)) }
+}
+
+function* range(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i
+}
+
+/** How many probes the served `shopSales` view counts, polled through GraphQL. */
+class Probes {
+  sent = 0
+  readonly visibleAt = new Map<number, number>()
+  #seen = 0
+  #polling = false
+
+  constructor(private readonly url: string) {}
+
+  async count(): Promise<number> {
+    const now = Date.now()
+    const query = `{ s: ${shopSales.name}(from: "${new Date(now - 86_400_000).toISOString()}", to: "${new Date(now + 86_400_000).toISOString()}", granularity: DAY, where: { shopIn: ["${PROBE_SHOP}"] }) { rows { purchases } } }`
+    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
+    const body = (await res.json()) as { data?: { s: { rows: { purchases: number }[] } }; errors?: unknown }
+    if (!body.data) throw new Error(`the probe query failed: ${JSON.stringify(body.errors)}`)
+    return body.data.s.rows.reduce((n, r) => n + r.purchases, 0)
+  }
+
+  /** Polls every 20 ms until stop(); each probe is visible when the count first includes it. */
+  async poll(): Promise<void> {
+    this.#polling = true
+    while (this.#polling) {
+      const count = await this.count()
+      const at = performance.now()
+      for (let id = this.#seen; id < count; id++) if (!this.visibleAt.has(id)) this.visibleAt.set(id, at)
+      this.#seen = Math.max(this.#seen, count)
+      await new Promise((r) => setTimeout(r, POLL_MS))
+    }
+  }
+
+  stop(): void {
+    this.#polling = false
+  }
+
+  async waitVisible(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (this.#seen < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.#seen} of ${count} probes became visible within ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, POLL_MS))
+      if (!this.#polling) this.#seen = Math.max(this.#seen, await this.count())
+    }
+  }
+}
+
+interface DrainResult {
+  backlog: number
+  perSecond: number
+  drainMs: number
+}
+
+/** Stops the speed process for `outageMs` under production at `rate`, starts it again, measures how fast it catches up. */
+/** Events the speed layer has applied (from its progress in Redis) and events in the log. */
+class Lag {
+  constructor(
+    private readonly ctx: ScenarioContext,
+    private readonly admin: Admin,
+  ) {}
+
+  async applied(): Promise<number> {
+    return Object.values(await this.ctx.services.redis.hgetall(`tf:p:{twinflow-speed:${purchases.topic}}`)).reduce((n, v) => n + Number(v) + 1, 0)
+  }
+
+  async ends(): Promise<number> {
+    return (await this.admin.fetchTopicOffsets(purchases.topic)).reduce((n, p) => n + Number(p.high), 0)
+  }
+
+  async behind(): Promise<number> {
+    const [a, e] = await Promise.all([this.applied(), this.ends()])
+    return e - a
+  }
+}
+
+/**
+ * The highest rate this deployment sustains with the producer on the same machine: from the speed
+ * scenario's consume-only rate down by steps of 1.5×, the first rate at which the producer keeps
+ * its pace for 5 s and the speed layer is less than half a second behind 2 s after.
+ */
+async function sustainableRate(producer: Producer, lag: Lag, start: number, log: (m: string) => void): Promise<number> {
+  for (let rate = start; rate >= 500; rate = Math.round(rate / 1.5)) {
+    const began = performance.now()
+    const sent = await produceAt(producer, rate, 5)
+    const pace = sent / ((performance.now() - began) / 1000)
+    await new Promise((r) => setTimeout(r, 2000))
+    const behind = await lag.behind()
+    log(`  ${rate} events/s: produced at ${Math.round(pace)}/s, ${behind} behind after 2 s`)
+    if (pace >= rate * 0.95 && behind <= rate / 2) return rate
+    for (const deadline = Date.now() + 60_000; (await lag.behind()) > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error('no rate of at least 500 events/s is sustainable here')
+}
+
+async function outage(o: { producer: Producer; rate: number; outageMs: number; stop: () => Promise<unknown>; start: () => Promise<unknown>; lag: Lag }): Promise<DrainResult> {
+  const applied = () => o.lag.applied()
+  const ends = () => o.lag.ends()
+  await o.stop()
+  let drained = false
+  const producing = produceAt(o.producer, o.rate, (o.outageMs + 600_000) / 1000, undefined, () => drained)
+  await new Promise((r) => setTimeout(r, o.outageMs))
+  const before = await applied()
+  const backlog = (await ends()) - before
+  await o.start()
+  // From the first progress after the restart until the applied offsets reach the log's end.
+  let first: { at: number; applied: number } | null = null
+  const deadline = Date.now() + 600_000
+  for (;;) {
+    const now = performance.now()
+    const [a, e] = await Promise.all([applied(), ends()])
+    if (first === null && a > before) first = { at: now, applied: a }
+    if (first && e - a <= o.rate / 10) {
+      drained = true
+      await producing
+      const drainMs = now - first.at
+      return { backlog, perSecond: ((a - first.applied) / drainMs) * 1000, drainMs: Math.round(drainMs) }
+    }
+    if (Date.now() > deadline) {
+      drained = true
+      throw new Error(`the speed layer did not catch up within 10 minutes (${e - a} events behind)`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

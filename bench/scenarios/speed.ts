@@ -1,0 +1,81 @@
+import { SPEED_TOKENS } from '@twinflow/speed-layer'
+import { createTwinflow } from 'twinflow'
+import { alternate } from '../src/alternate'
+import { purchases, purchasesPipeline } from '../src/purchases'
+import { producePurchases } from '../src/produce-purchases'
+import { ratios } from '../src/stats'
+import type { Scenario, ScenarioContext } from '../src/scenario'
+import { measureRate, type Rate } from '../src/measure-rate'
+
+/**
+ * speed: events/s through the whole speed layer (kafkajs eachBatch → decode and validate → both
+ * views → one fenced Redis apply per batch → progress → commit), against a kafkajs consumer with an
+ * empty eachBatch handler on the same topic, same consumer settings. Each run is a new consumer
+ * group reading the same pre-filled topic from the beginning; the rate is taken between the
+ * first and the last record handled (group joins are not counted).
+ */
+export const speedScenario: Scenario = {
+  name: 'speed',
+  async run(ctx: ScenarioContext) {
+    const { services } = ctx
+    const events = ctx.quick ? 200_000 : 1_000_000
+    await services.reset()
+    await producePurchases(services.kafka, events, { seed: 1 })
+    const runs = await alternate(
+      ctx.repeats,
+      {
+        framework: (i) => frameworkRun(ctx, events, `bench-speed-${i}`),
+        baseline: (i) => baselineRun(ctx, events, `bench-empty-${i}`, () => {}),
+        // Reference: what any consumer of JSON events pays at least (kafkajs plus JSON.parse).
+        parseOnly: (i) => baselineRun(ctx, events, `bench-parse-${i}`, (value) => JSON.parse(value.toString('utf8'))),
+      },
+      ctx.log,
+    )
+    const framework = runs.framework.map((r) => r.perSecond)
+    const baseline = runs.baseline.map((r) => r.perSecond)
+    const parseOnly = runs.parseOnly.map((r) => r.perSecond)
+    return {
+      scenario: 'speed',
+      setup: [`${events.toLocaleString('en')} events of 256 bytes on 4 partitions, 2 views (1m by shop: 200 shops; 1h by country × device);`, 'Twinflow speed worker vs kafkajs eachBatch with an empty handler, same consumer settings.'],
+      checks: [
+        { name: 'events/s ÷ empty handler', samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.6 }, figures: { unit: 'events/s', framework, baseline } },
+        { name: 'reference: JSON.parse-only handler ÷ empty handler', samples: ratios(parseOnly, baseline), unit: '×', target: null, figures: { unit: 'events/s', framework: parseOnly, baseline } },
+        { name: 'node CPU per event: framework, empty handler', samples: runs.framework.map((r) => cpuMicros(r)), unit: 'µs', target: null, figures: { unit: 'µs', framework: runs.framework.map(cpuMicros), baseline: runs.baseline.map(cpuMicros) } },
+      ],
+    }
+  },
+}
+
+async function frameworkRun(ctx: ScenarioContext, events: number, groupId: string): Promise<Rate> {
+  await ctx.services.redis.flushall()
+  const twinflow = createTwinflow({ pipeline: purchasesPipeline, config: ctx.services.config({ speed: { groupId, cutoffRefreshMs: 60_000 } }) })
+  await twinflow.start(['speed'])
+  try {
+    const worker = twinflow.get(SPEED_TOKENS.Worker)
+    return await measureRate(() => worker.stats().records, events, { timeoutMs: 300_000, failed: () => (worker.health().state === 'failed' ? worker.health().lastError : null) })
+  } finally {
+    await twinflow.stop()
+  }
+}
+
+/** CPU time of the process per event, in µs. */
+const cpuMicros = (r: Rate) => (r.cpuPercent * 10 * r.ms) / r.items
+
+async function baselineRun(ctx: ScenarioContext, events: number, groupId: string, handle: (value: Buffer) => void): Promise<Rate> {
+  const consumer = ctx.services.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 500, maxBytesPerPartition: 1_048_576 })
+  let handled = 0
+  await consumer.connect()
+  try {
+    await consumer.subscribe({ topic: purchases.topic, fromBeginning: true })
+    await consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) if (message.value) handle(message.value)
+        handled += batch.messages.length
+      },
+    })
+    return await measureRate(() => handled, events, { timeoutMs: 300_000 })
+  } finally {
+    await consumer.disconnect()
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Runs each side (the framework, its baseline, and any reference) `repeats` times, alternating:
+ * forward order on even repetitions, reversed on odd ones (F B, B F, F B, ... for two sides), so
+ * that a drift of the machine (caches warming, background load) favours no side. Returns each
+ * side's samples in repetition order.
+ */
+export async function alternate<K extends string, T>(repeats: number, sides: Record<K, (i: number) => Promise<T>>, log: (message: string) => void = () => {}): Promise<Record<K, T[]>> {
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${repeats}`)
+  const names = Object.keys(sides) as K[]
+  const samples = Object.fromEntries(names.map((n) => [n, [] as T[]])) as Record<K, T[]>
+  for (let i = 0; i < repeats; i++) {
+    const order = i % 2 === 0 ? names : [...names].reverse()
+    for (const side of order) {
+      const sample = await sides[side](i)
+      samples[side].push(sample)
+      log(`  ${side} #${i + 1}: ${JSON.stringify(sample)}`)
+    }
+  }
+  return samples
+}
