@@ -21,7 +21,8 @@ export interface CutoffWatcherDeps {
 
 /**
  * Keeps each view's published cutoff for the speed layer, re-read every `refreshIntervalMs`.
- * When a cutoff advances it takes effect at once for new batches, and once the batches in flight
+ * When a cutoff advances it is first marked in the store (`markCutoff`: readers of the realtime
+ * windows check the mark), then it takes effect at once for new batches, and once the batches in flight
  * are settled, the realtime groups below it are dropped (`store.dropBefore`). A failed drop is
  * tried again at the next refresh. A cutoff never moves back here: a lower publication is logged
  * and ignored, because the realtime groups below the higher one are already gone.
@@ -95,6 +96,13 @@ export class CutoffWatcher {
         continue
       }
       if (known === undefined || cutoff > known) {
+        // Announced before it takes effect: readers at an older cutoff then know to read again.
+        try {
+          await this.#deps.store.markCutoff(view, cutoff)
+        } catch (error) {
+          this.#report(error, 'marking the new cutoff in the realtime store failed; keeping the previous one', view)
+          continue
+        }
         this.#cutoffs.set(view, cutoff)
         advanced = true
         logger.info('published cutoff advanced', { view, cutoff, previous: known ?? null })

@@ -50,8 +50,20 @@ export interface RealtimeStore {
   apply(batch: FencedBatch): Promise<DeltaOutcome[]>
   /** Groups of a view with from <= windowStart < to. */
   readWindows(view: string, from: number, to: number): Promise<PartialRow[]>
-  /** Deletes a view's windows with windowStart < cutoff, fences included; returns how many groups were deleted. */
+  /**
+   * Deletes a view's windows with windowStart < cutoff, fences included; returns how many groups
+   * were deleted. Marks the cutoff first (see `markCutoff`), so a drop is never unannounced.
+   */
   dropBefore(view: string, cutoff: number): Promise<number>
+  /**
+   * Records that the speed layer is about to stop applying, then drop, a view's windows below
+   * `cutoff` (it calls this before either). Never moves back. A reader that read the realtime
+   * windows from an older cutoff on and then finds the mark still at or below that cutoff knows
+   * those windows were complete and all there during its read: no query to the batch engine needed.
+   */
+  markCutoff(view: string, cutoff: number): Promise<void>
+  /** The highest cutoff marked for a view (`null`: none). */
+  markedCutoff(view: string): Promise<number | null>
   /** The consumer's recorded progress: last fully applied offset per partition. */
   progress(consumer: string, topic: string): Promise<Map<number, number>>
   /** Records that every delta up to `offset` of the partition is applied (after `apply`). Never moves back: a smaller offset (a zombie's) is ignored. */

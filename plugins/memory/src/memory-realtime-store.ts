@@ -32,6 +32,7 @@ export class MemoryRealtimeStore implements RealtimeStore {
   readonly #views = new Map<string, Map<string, StoredGroup>>()
   readonly #progress = new Map<string, Map<number, number>>()
   readonly #newest = new Map<string, number>()
+  readonly #marks = new Map<string, number>()
 
   async start(pipeline: Pipeline): Promise<void> {
     this.#pipeline = pipeline
@@ -76,6 +77,7 @@ export class MemoryRealtimeStore implements RealtimeStore {
 
   async dropBefore(view: string, cutoff: number): Promise<number> {
     this.#started().view(view)
+    this.#mark(view, cutoff)
     const groups = this.#groupsOf(view)
     let dropped = 0
     for (const [id, g] of groups) {
@@ -102,6 +104,20 @@ export class MemoryRealtimeStore implements RealtimeStore {
     this.#progress.set(key, partitions)
     // Progress never moves back: a late writer (a zombie after a rebalance) cannot undo it.
     partitions.set(partition, Math.max(partitions.get(partition) ?? -1, offset))
+  }
+
+  async markCutoff(view: string, cutoff: number): Promise<void> {
+    this.#started().view(view)
+    this.#mark(view, cutoff)
+  }
+
+  async markedCutoff(view: string): Promise<number | null> {
+    this.#started().view(view)
+    return this.#marks.get(view) ?? null
+  }
+
+  #mark(view: string, cutoff: number): void {
+    if (!(cutoff <= (this.#marks.get(view) ?? -Infinity))) this.#marks.set(view, cutoff)
   }
 
   async newestEventTime(view: string): Promise<number | null> {

@@ -5,6 +5,7 @@
  * - `<p>:v:{<view>:<window>:<bucket>}`  hash: `c<i>\x1f<group>` cell values, `f<topic>\x1f<partition>\x1f<group>` fences
  * - `<p>:w:{<view>}`                    sorted set of the view's windows with data
  * - `<p>:n:{<view>}`                    hash: newest event time applied
+ * - `<p>:m:{<view>}`                    hash: the highest cutoff marked (markCutoff)
  * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
  */
 export class RedisKeys {
@@ -30,6 +31,9 @@ export class RedisKeys {
   }
   windows(view: string): string {
     return `${this.prefix}:w:{${view}}`
+  }
+  marked(view: string): string {
+    return `${this.prefix}:m:{${view}}`
   }
   newest(view: string): string {
     return `${this.prefix}:n:{${view}}`

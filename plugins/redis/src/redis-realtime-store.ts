@@ -139,6 +139,7 @@ export class RedisRealtimeStore implements RealtimeStore {
     const { client, pipeline } = this.#started()
     pipeline.view(view)
     try {
+      await client.tfMaxSet(this.#keys.marked(view), 'cutoff', String(cutoff))
       const starts = (await client.zrangebyscore(this.#keys.windows(view), '-inf', `(${cutoff}`)).map(Number)
       const counts = await Promise.all(
         starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.tfDrop(this.#keys.bucket(view, w, b)))),
@@ -148,6 +149,27 @@ export class RedisRealtimeStore implements RealtimeStore {
       return counts.reduce((a, b) => a + Number(b), 0)
     } catch (error) {
       throw storeError(error, 'dropBefore', { view })
+    }
+  }
+
+  async markCutoff(view: string, cutoff: number): Promise<void> {
+    const { client, pipeline } = this.#started()
+    pipeline.view(view)
+    try {
+      await client.tfMaxSet(this.#keys.marked(view), 'cutoff', String(cutoff))
+    } catch (error) {
+      throw storeError(error, 'markCutoff', { view })
+    }
+  }
+
+  async markedCutoff(view: string): Promise<number | null> {
+    const { client, pipeline } = this.#started()
+    pipeline.view(view)
+    try {
+      const value = await client.hget(this.#keys.marked(view), 'cutoff')
+      return value === null ? null : Number(value)
+    } catch (error) {
+      throw storeError(error, 'markedCutoff', { view })
     }
   }
 

@@ -4,21 +4,33 @@ import { FreshLookup } from './fresh-lookup'
 /**
  * The served publication of each view, read as little as correctness allows:
  * - `known(view)`: the last publication seen (read once if none was): a reader may start from a
- *   stale one, because it checks afterwards;
+ *   stale one, because it checks afterwards. When the last lookup started more than `refreshMs`
+ *   ago, a new one starts in the background, so answers move to a new version within about that
+ *   long even where no speed layer marks cutoffs;
  * - `fresh(view)`: a read that STARTS after the call, which is what the check after a read needs.
  *   One read per view is in flight at a time; callers that arrive meanwhile share the next one
  *   (see FreshLookup). Under load, the checks of many requests cost one query.
  */
 export class PublicationTracker {
   readonly #known = new Map<string, Publication | null>()
+  readonly #lookedUpAt = new Map<string, number>()
   readonly #lookup: FreshLookup<Publication | null>
 
-  constructor(private readonly batch: BatchEngine) {
+  constructor(
+    private readonly batch: BatchEngine,
+    private readonly options: { refreshMs?: number; now?: () => number; onError?: (error: unknown) => void } = {},
+  ) {
     this.#lookup = new FreshLookup((view) => this.#read(view))
   }
 
   async known(view: string): Promise<Publication | null> {
-    return this.#known.has(view) ? this.#known.get(view)! : this.fresh(view)
+    if (!this.#known.has(view)) return this.fresh(view)
+    const now = this.options.now ?? Date.now
+    if (now() - (this.#lookedUpAt.get(view) ?? 0) >= (this.options.refreshMs ?? 1000)) {
+      this.#lookedUpAt.set(view, now())
+      this.fresh(view).catch((error: unknown) => this.options.onError?.(error))
+    }
+    return this.#known.get(view)!
   }
 
   fresh(view: string): Promise<Publication | null> {
@@ -26,6 +38,7 @@ export class PublicationTracker {
   }
 
   async #read(view: string): Promise<Publication | null> {
+    this.#lookedUpAt.set(view, (this.options.now ?? Date.now)())
     const publication = await this.batch.currentPublication(view)
     const known = this.#known.get(view)
     // Publications only move forward; a read that ended after a newer one must not move it back.

@@ -1,6 +1,7 @@
 import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
+import { FreshLookup } from './fresh-lookup'
 import { PublicationTracker } from './publication-tracker'
 
 /** A read of the windows of one view with from <= windowStart < to. */
@@ -17,6 +18,8 @@ export interface ViewReaderOptions {
   maxAttempts?: number
   /** Called when a read is retried because the view was republished meanwhile. */
   onRetry?: (view: string) => void
+  /** How often the served publication is looked up again in the background, in ms. @default 1000 */
+  publicationRefreshMs?: number
 }
 
 /**
@@ -26,15 +29,19 @@ export interface ViewReaderOptions {
  * `readMany` serves every read of one request together: per view, one batch read (for the chunks
  * not cached) and one realtime read, over the span of all its reads.
  *
- * The boundary check: a read starts from the last publication seen, and after reading, reads the
- * publication again with a lookup that started after the data was read. The speed layer drops
- * windows below a cutoff only once its publication is visible, so if that lookup still returns
- * the same version, the realtime windows from its cutoff on were all there and the batch version
- * still existed; otherwise the read is done again at the newer publication. A snapshot never has
- * a gap or a double count at the boundary, and the lookups of concurrent requests are shared.
+ * The boundary check: a read starts from the last publication seen (P), and after reading, reads
+ * the realtime store's cutoff mark with a lookup that started after the data was read. The speed
+ * layer marks a new cutoff before it stops applying events below it and before it drops windows
+ * below it, so if the mark is still at or below P's cutoff, the realtime windows from P's cutoff
+ * on were complete and all there during the read; a batch version is immutable, and a read of a
+ * dropped one fails. Otherwise (or on a failure) the publication is looked up in the batch engine
+ * and the read is done again at the newer one. A snapshot never has a gap or a double count at the
+ * boundary; the check costs one realtime round trip shared by concurrent requests, not a query
+ * to the batch engine, which is asked about once a second per view (PublicationTracker).
  */
 export class ViewReader {
   readonly #publications: PublicationTracker
+  readonly #marks: FreshLookup<number | null>
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -43,7 +50,8 @@ export class ViewReader {
     private readonly cache: BatchPartCache,
     private readonly options: ViewReaderOptions = {},
   ) {
-    this.#publications = new PublicationTracker(batch)
+    this.#publications = new PublicationTracker(batch, { refreshMs: options.publicationRefreshMs })
+    this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
   }
 
   async readMany(reads: readonly RangeRead[]): Promise<ViewSnapshot[]> {
@@ -75,12 +83,15 @@ export class ViewReader {
       } catch (error) {
         failure = error
       }
-      const after = await this.#publications.fresh(view.name)
-      if (sameVersion(after, publication)) {
-        // A failed read at an unchanged publication is a real failure (not a dropped version).
-        if (failure !== null) throw failure
-        return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: parts![i]! }))
+      if (failure === null) {
+        const marked = await this.#marks.get(view.name)
+        if (marked === null || marked <= (publication?.cutoff ?? -Infinity)) {
+          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: parts![i]! }))
+        }
       }
+      const after = await this.#publications.fresh(view.name)
+      // A failed read at an unchanged publication is a real failure (not a dropped version).
+      if (failure !== null && sameVersion(after, publication)) throw failure
       this.options.onRetry?.(view.name)
       publication = after
     }

@@ -134,6 +134,18 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       expect(await store.apply(batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1])]))).toEqual([applied])
     })
 
+    it('marks cutoffs per view, never moving back; a drop marks its cutoff first', async () => {
+      expect(await store.markedCutoff('byShop')).toBeNull()
+      await store.markCutoff('byShop', T0 + MINUTE)
+      await store.markCutoff('byShop', T0)
+      expect(await store.markedCutoff('byShop')).toBe(T0 + MINUTE)
+      expect(await store.markedCutoff('total')).toBeNull()
+      await store.dropBefore('total', T0 + 2 * MINUTE)
+      expect(await store.markedCutoff('total')).toBe(T0 + 2 * MINUTE)
+      await store.dropBefore('byShop', T0)
+      expect(await store.markedCutoff('byShop')).toBe(T0 + MINUTE)
+    })
+
     it('records progress per consumer and topic, and never moves it back', async () => {
       expect(await store.progress('speed', 'conformance')).toEqual(new Map())
       await store.recordProgress('speed', 'conformance', 0, 41)
