@@ -66,12 +66,18 @@ export class BatchRunner {
               run = { ...run, cutoff: served.cutoff }
             }
             run = { ...run, version }
-            // Both settle before a failure is recorded, so the 'running' record never lands after it.
-            const settled = await Promise.allSettled([this.#waitForArchiver(view, logEnds), this.engine.recordRun(run)])
-            for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
-            const built = await this.engine.buildVersion(view.name, run.version, run.cutoff)
+            // The 'running' record is written while the run waits and builds; it settles before the
+            // run publishes or records a failure, so it never lands after either.
+            const recording = this.engine.recordRun(run)
+            const work = (async () => {
+              await this.#waitForArchiver(view, logEnds)
+              return this.engine.buildVersion(view.name, run.version, run.cutoff)
+            })()
+            const [recorded, built] = await Promise.allSettled([recording, work])
+            if (built.status === 'rejected') throw built.reason
+            if (recorded.status === 'rejected') throw recorded.reason
             await this.engine.publish(view.name, run.version, run.cutoff)
-            return built
+            return built.value
           } catch (error) {
             run = { ...run, status: 'failed', finishedAt: this.clock.now(), error: messageOf(error) }
             await this.#record(run, logger)
