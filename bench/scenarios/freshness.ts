@@ -27,8 +27,8 @@ export const freshnessScenario: Scenario = {
   async run(ctx: ScenarioContext) {
     const { services } = ctx
     const saturated = speedRate(ctx)
-    const seconds = ctx.quick ? 5 : 20
-    const outageMs = ctx.quick ? 10_000 : 60_000
+    const seconds = ctx.quick ? 4 : 20
+    const outageMs = ctx.quick ? 8_000 : 60_000
     await services.reset()
     const config = services.configFile(services.config({ speed: { cutoffRefreshMs: 5000 } }))
     const start = (role: 'speed') => TwinflowProcess.start({ name: role, args: ['start', '--role', role, '--config', config], readyWhen: /Operations: http/, timeoutMs: 90_000 })
@@ -52,7 +52,7 @@ export const freshnessScenario: Scenario = {
     await admin.connect()
     const lag = new Lag(ctx, admin)
     try {
-      const sustainable = await sustainableRate(producer, lag, Math.round(saturated), ctx.log)
+      const sustainable = await sustainableRate(producer, lag, Math.round(saturated), ctx.quick ? 3 : 5, ctx.log)
       const rate = Math.round(sustainable / 2)
       await probes.waitVisible(await probes.count(), 30_000) // the serve role answers
       // Warm-up: the consumer joins its group (not counted).
@@ -254,12 +254,12 @@ class Lag {
 /**
  * The highest rate this deployment sustains with the producer on the same machine: from the speed
  * scenario's consume-only rate down by steps of 1.5×, the first rate at which the producer keeps
- * its pace for 5 s and the speed layer is less than half a second behind 2 s after.
+ * its pace for 5 s (quick: 3 s) and the speed layer is less than half a second behind 2 s after.
  */
-async function sustainableRate(producer: Producer, lag: Lag, start: number, log: (m: string) => void): Promise<number> {
+async function sustainableRate(producer: Producer, lag: Lag, start: number, seconds: number, log: (m: string) => void): Promise<number> {
   for (let rate = start; rate >= 500; rate = Math.round(rate / 1.5)) {
     const began = performance.now()
-    const sent = await produceAt(producer, rate, 5)
+    const sent = await produceAt(producer, rate, seconds)
     const pace = sent / ((performance.now() - began) / 1000)
     await new Promise((r) => setTimeout(r, 2000))
     const behind = await lag.behind()
