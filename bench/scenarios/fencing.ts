@@ -3,6 +3,7 @@ import { parseRedisRealtimeStoreOptions, RedisKeys, RedisRealtimeStore } from '@
 import { BatchAggregate } from '@twinflow/speed-layer'
 import type { Redis } from 'ioredis'
 import { alternate } from '../src/alternate'
+import { inLanes, timed } from '../src/in-lanes'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, purchasesPipeline } from '../src/purchases'
 import { ratios } from '../src/stats'
@@ -35,7 +36,7 @@ export const fencingScenario: Scenario = {
           const store = new RedisRealtimeStore(parseRedisRealtimeStoreOptions({ url: ctx.services.redisContainer.getUrl() }), createJsonLogger({ level: 'error' }))
           await store.start(purchasesPipeline)
           try {
-            const ms = await timed(() => lanes(batches, (b) => store.apply(b).then(() => {})))
+            const ms = await timed(() => inLanes(batches, (b) => store.apply(b).then(() => {})))
             if (i === 0) cells.framework = await cellValues(ctx.services.redis)
             return ms
           } finally {
@@ -45,7 +46,7 @@ export const fencingScenario: Scenario = {
         baseline: async (i) => {
           await ctx.services.redis.flushall()
           const keys = new RedisKeys('tf', 16)
-          const ms = await timed(() => lanes(batches, (b) => hincrbyPipeline(ctx.services.redis, keys, b)))
+          const ms = await timed(() => inLanes(batches, (b) => hincrbyPipeline(ctx.services.redis, keys, b)))
           if (i === 0) cells.baseline = await cellValues(ctx.services.redis)
           return ms
         },
@@ -94,21 +95,6 @@ function preAggregate(count: number): FencedBatch[][] {
     }
   })
   return lanesOf
-}
-
-/** Applies each partition's batches in order, the partitions concurrently. */
-async function lanes(batches: FencedBatch[][], apply: (batch: FencedBatch) => Promise<void>): Promise<void> {
-  await Promise.all(
-    batches.map(async (lane) => {
-      for (const batch of lane) await apply(batch)
-    }),
-  )
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now()
-  await fn()
-  return performance.now() - start
 }
 
 /** The hand-written way: one pipeline of HINCRBY per batch, into the store's own keys and fields. */
