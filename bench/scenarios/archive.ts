@@ -2,13 +2,13 @@ import type { LogBatch } from '@twinflow/core'
 import { BATCH_TOKENS, masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from 'twinflow'
 import { alternate } from '../src/alternate'
+import { PARTITIONS } from '../src/bench-services'
 import { inLanes, timed } from '../src/in-lanes'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, purchasesPipeline } from '../src/purchases'
 import { ratios } from '../src/stats'
 import type { Scenario, ScenarioContext } from '../src/scenario'
 
-const PARTITIONS = 4
 const BATCH = 5000
 
 /**

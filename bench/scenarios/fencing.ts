@@ -3,13 +3,13 @@ import { parseRedisRealtimeStoreOptions, RedisKeys, RedisRealtimeStore } from '@
 import { BatchAggregate } from '@twinflow/speed-layer'
 import type { Redis } from 'ioredis'
 import { alternate } from '../src/alternate'
+import { PARTITIONS } from '../src/bench-services'
 import { inLanes, timed } from '../src/in-lanes'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, purchasesPipeline } from '../src/purchases'
 import { ratios } from '../src/stats'
 import type { Scenario, ScenarioContext } from '../src/scenario'
 
-const PARTITIONS = 4
 const BATCH = 5000
 
 /**
