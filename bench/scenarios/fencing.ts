@@ -87,7 +87,7 @@ function preAggregate(count: number): FencedBatch[][] {
         for (const { view, evaluate } of views) {
           const evaluated = evaluate(decoded.event)
           if (!evaluated) continue
-          aggregate.add(view, offset, evaluated)
+          aggregate.add(view, evaluated)
           newest[view.name] = Math.max(newest[view.name] ?? 0, decoded.event.ts)
         }
       }

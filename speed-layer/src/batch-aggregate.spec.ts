@@ -9,10 +9,10 @@ const event = (k: string, n: number, windowStart = 0) => ({ windowStart, keys: [
 describe('BatchAggregate', () => {
   it('merges the events of one (view, window, keys) into one delta, by each cell monoid', () => {
     const agg = new BatchAggregate()
-    agg.add(v, 10, event('a', 5))
-    agg.add(v, 11, event('b', 7))
-    agg.add(v, 12, event('a', -2))
-    agg.add(v, 13, event('a', 9, 60_000))
+    agg.add(v, event('a', 5))
+    agg.add(v, event('b', 7))
+    agg.add(v, event('a', -2))
+    agg.add(v, event('a', 9, 60_000))
     expect(agg.size).toBe(3)
     expect(agg.deltas()).toEqual([
       { view: 'v', windowStart: 0, keys: ['a'], cells: [2, 3, -2, 5, 3, 2] },
@@ -21,14 +21,23 @@ describe('BatchAggregate', () => {
     ])
   })
 
-  it('recomputes a group from its events after a fence only', () => {
+  it('keeps nothing of an added event: changing its cells afterwards changes no delta', () => {
     const agg = new BatchAggregate()
-    agg.add(v, 10, event('a', 5))
-    agg.add(v, 12, event('a', -2))
-    agg.add(v, 15, event('a', 4))
-    agg.add(v, 16, event('a', 1))
-    expect(agg.deltaAfter(0, 12)).toEqual({ view: 'v', windowStart: 0, keys: ['a'], cells: [2, 5, 1, 4, 5, 2] })
-    expect(agg.deltaAfter(0, 9)).toEqual(agg.deltas()[0])
-    expect(agg.deltaAfter(0, 16)).toBeNull()
+    const first = event('a', 5)
+    agg.add(v, first)
+    first.cells.fill(100)
+    const second = event('a', 1)
+    agg.add(v, second)
+    second.cells.fill(100)
+    expect(agg.deltas()).toEqual([{ view: 'v', windowStart: 0, keys: ['a'], cells: [2, 6, 1, 5, 6, 2] }])
+  })
+
+  it('finds the delta of one group by view, window and keys', () => {
+    const agg = new BatchAggregate()
+    agg.add(v, event('a', 5))
+    agg.add(v, event('a', 4, 60_000))
+    expect(agg.deltaOf(v, 60_000, ['a'])).toEqual({ view: 'v', windowStart: 60_000, keys: ['a'], cells: [1, 4, 4, 4, 4, 1] })
+    expect(agg.deltaOf(v, 0, ['b'])).toBeNull()
+    expect(agg.deltaOf(v, 120_000, ['a'])).toBeNull()
   })
 })

@@ -4,21 +4,19 @@ interface Group {
   view: ViewDef
   windowStart: number
   keys: Scalar[]
-  /** The merged cells of every contribution. */
+  /** The merged cells of every event added to the group. */
   cells: number[]
-  /** Each event's offset and cells (parallel arrays), to recompute the part after a fence. */
-  offsets: number[]
-  contributions: number[][]
 }
 
 /**
  * The pre-aggregation of one log batch: one delta per (view, window, keys), merged by the view's
- * cell monoids, which keeps each event's contribution so that the part of a group after a fence
- * (the store's `overlap` outcome) can be recomputed exactly.
+ * cell monoids.
  *
  * This is the speed layer's per-event hot path: groups are found through one map per view and
  * window, keyed by the key value itself when the view has one key (no string is built), by the
- * JSON of the keys otherwise.
+ * JSON of the keys otherwise; nothing of an event is kept once it is merged (the part of a group
+ * after a fence is recomputed by folding the batch's later records again, see BatchProcessor), so
+ * the events of a batch die young and cost the garbage collector little.
  */
 export class BatchAggregate {
   readonly #groups: Group[] = []
@@ -28,40 +26,34 @@ export class BatchAggregate {
     return this.#groups.length
   }
 
-  /** Adds one event (at `offset`) evaluated by `view`. */
-  add(view: ViewDef, offset: number, event: EvaluatedEvent): void {
+  /** Adds one event evaluated by `view`. Its `cells` array is not kept. */
+  add(view: ViewDef, event: EvaluatedEvent): void {
     let windows = this.#index.get(view)
     if (!windows) this.#index.set(view, (windows = new Map()))
     let groups = windows.get(event.windowStart)
     if (!groups) windows.set(event.windowStart, (groups = new Map()))
-    const keys = event.keys
-    const id = keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys)
+    const id = groupId(event.keys)
     const group = groups.get(id)
     if (group) {
       mergeCells(view, group.cells, event.cells)
-      group.offsets.push(offset)
-      group.contributions.push(event.cells)
       return
     }
-    const created: Group = { view, windowStart: event.windowStart, keys, cells: [...event.cells], offsets: [offset], contributions: [event.cells] }
+    const created: Group = { view, windowStart: event.windowStart, keys: event.keys, cells: event.cells.slice() }
     this.#groups.push(created)
     groups.set(id, created)
   }
 
   /** One delta per group, in the order groups were first seen. */
   deltas(): Delta[] {
-    return this.#groups.map((g) => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: [...g.cells] }))
+    return this.#groups.map(toDelta)
   }
 
-  /** The delta of group `index` (as in `deltas()`) from its events with offset > `fence` only, or `null` when there are none. */
-  deltaAfter(index: number, fence: number): Delta | null {
-    const g = this.#groups[index]!
-    let cells: number[] | null = null
-    for (let i = 0; i < g.offsets.length; i++) {
-      if (g.offsets[i]! <= fence) continue
-      if (cells === null) cells = [...g.contributions[i]!]
-      else mergeCells(g.view, cells, g.contributions[i]!)
-    }
-    return cells === null ? null : { view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells }
+  /** The delta of the group of (view, window, keys), or `null` when no event of it was added. */
+  deltaOf(view: ViewDef, windowStart: number, keys: readonly Scalar[]): Delta | null {
+    const group = this.#index.get(view)?.get(windowStart)?.get(groupId(keys))
+    return group ? toDelta(group) : null
   }
 }
+
+const groupId = (keys: readonly Scalar[]): unknown => (keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys))
+const toDelta = (g: Group): Delta => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: g.cells.slice() })

@@ -6,6 +6,7 @@ import {
   type Clock,
   type DeadLetter,
   type DeadLetterQueue,
+  type Delta,
   type DeltaOutcome,
   type EvaluatedEvent,
   type FencedBatch,
@@ -81,6 +82,7 @@ interface CompiledStream {
 export class BatchProcessor {
   readonly #deps: BatchProcessorDeps
   readonly #streams = new Map<string, CompiledStream>()
+  readonly #viewsByName = new Map<string, ViewDef>()
 
   constructor(deps: BatchProcessorDeps) {
     this.#deps = deps
@@ -92,6 +94,7 @@ export class BatchProcessor {
         decode: compileDecoder(stream, { maxBytes: deps.maxEventBytes }) as CompiledStream['decode'],
         views: views.map((view) => ({ view, evaluate: compileViewEvaluator(view) })),
       })
+      for (const view of views) this.#viewsByName.set(view.name, view)
     }
   }
 
@@ -108,34 +111,7 @@ export class BatchProcessor {
     const aggregate = new BatchAggregate()
     const newest: Record<string, number> = {}
     const cutoffs = compiled.views.map((v) => this.#deps.cutoff(v.view.name))
-    for (const record of batch.records) {
-      const decoded = compiled.decode(record.value)
-      if (!decoded.ok) {
-        letters.push(this.#letter(compiled.stream, batch, record.offset, record.value, decoded.reason))
-        continue
-      }
-      compiled.views.forEach(({ view, evaluate }, i) => {
-        let evaluated: EvaluatedEvent | null
-        try {
-          evaluated = evaluate(decoded.event)
-        } catch (error) {
-          throw this.#error('internal', `evaluating view "${view.name}" threw at offset ${record.offset}`, batch, error)
-        }
-        if (evaluated === null) return
-        if (evaluated.windowStart < cutoffs[i]!) {
-          result.skippedBelowCutoff++
-          return
-        }
-        const nan = evaluated.cells.findIndex((c) => Number.isNaN(c))
-        if (nan >= 0) {
-          letters.push(this.#letter(compiled.stream, batch, record.offset, record.value, `evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}`))
-          return
-        }
-        aggregate.add(view, record.offset, evaluated)
-        const time = decoded.event[compiled.stream.timeField] as number
-        if (!(time <= newest[view.name]!)) newest[view.name] = time
-      })
-    }
+    this.#fold(compiled, batch, cutoffs, -1, aggregate, { result, letters, newest })
     if (letters.length > 0) {
       signal?.throwIfAborted()
       await this.#step('dead-letter write', batch, () => this.#retrying('dead-letter write', () => this.#deps.deadLetters.write(letters)))
@@ -144,7 +120,7 @@ export class BatchProcessor {
     if (aggregate.size > 0) {
       const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas(), newestEventTime: newest }
       result.groups = aggregate.size
-      await this.#apply(fenced, aggregate, result, signal)
+      await this.#apply(fenced, (fence) => this.#fold(compiled, batch, cutoffs, fence, new BatchAggregate(), null), result, signal)
       signal?.throwIfAborted()
       await Promise.all(this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))))
     }
@@ -153,35 +129,86 @@ export class BatchProcessor {
     return result
   }
 
+  /**
+   * Folds the batch's records with offset > `after` into `aggregate`: decode, evaluate every view,
+   * skip windows below `cutoffs`. The first pass (`first` given) also collects the dead letters,
+   * the counts and the newest event time per view; a later pass (the part after a fence) folds the
+   * same records the same way, so it gives exactly those events' contributions.
+   */
+  #fold(
+    compiled: CompiledStream,
+    batch: LogBatch,
+    cutoffs: readonly number[],
+    after: number,
+    aggregate: BatchAggregate,
+    first: { result: BatchResult; letters: DeadLetter[]; newest: Record<string, number> } | null,
+  ): BatchAggregate {
+    const { views, stream } = compiled
+    for (const record of batch.records) {
+      if (record.offset <= after) continue
+      const decoded = compiled.decode(record.value)
+      if (!decoded.ok) {
+        first?.letters.push(this.#letter(stream, batch, record.offset, record.value, decoded.reason))
+        continue
+      }
+      for (let i = 0; i < views.length; i++) {
+        const { view, evaluate } = views[i]!
+        let evaluated: EvaluatedEvent | null
+        try {
+          evaluated = evaluate(decoded.event)
+        } catch (error) {
+          throw this.#error('internal', `evaluating view "${view.name}" threw at offset ${record.offset}`, batch, error)
+        }
+        if (evaluated === null) continue
+        if (evaluated.windowStart < cutoffs[i]!) {
+          if (first) first.result.skippedBelowCutoff++
+          continue
+        }
+        const nan = nanCell(evaluated.cells)
+        if (nan >= 0) {
+          first?.letters.push(this.#letter(stream, batch, record.offset, record.value, `evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}`))
+          continue
+        }
+        aggregate.add(view, evaluated)
+        if (first) {
+          const time = decoded.event[stream.timeField] as number
+          if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
+        }
+      }
+    }
+    return aggregate
+  }
+
   /** Applies the batch, then the parts after each fence of the overlapping groups, until none overlaps. */
-  async #apply(fenced: FencedBatch, aggregate: BatchAggregate, result: BatchResult, signal: AbortSignal | undefined): Promise<void> {
+  async #apply(fenced: FencedBatch, after: (fence: number) => BatchAggregate, result: BatchResult, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted()
     const outcomes = await this.#step('realtime store apply', fenced, () => this.#deps.store.apply(fenced))
     this.#checkOutcomes(outcomes, fenced)
-    let pending: { index: number; fence: number }[] = []
+    let pending: { delta: Delta; fence: number }[] = []
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'applied') result.applied++
       else if (outcome.status === 'duplicate') result.duplicates++
       else {
         result.overlaps++
-        pending.push({ index, fence: outcome.fence })
+        pending.push({ delta: fenced.deltas[index]!, fence: outcome.fence })
       }
     })
     while (pending.length > 0) {
-      const byFence = new Map<number, number[]>()
-      for (const { index, fence } of pending) byFence.set(fence, [...(byFence.get(fence) ?? []), index])
+      const byFence = new Map<number, Delta[]>()
+      for (const { delta, fence } of pending) byFence.set(fence, [...(byFence.get(fence) ?? []), delta])
       pending = []
-      for (const [fence, indexes] of byFence) {
-        const parts = indexes.map((index) => ({ index, delta: aggregate.deltaAfter(index, fence) })).filter((p) => p.delta !== null)
+      for (const [fence, overlapping] of byFence) {
+        const later = after(fence)
+        const parts = overlapping.flatMap((d) => later.deltaOf(this.#viewsByName.get(d.view)!, d.windowStart, d.keys) ?? [])
         if (parts.length === 0) continue
-        const rest: FencedBatch = { ...fenced, firstOffset: fence + 1, deltas: parts.map((p) => p.delta!) }
+        const rest: FencedBatch = { ...fenced, firstOffset: fence + 1, deltas: parts }
         signal?.throwIfAborted()
         const again = await this.#step('realtime store apply', rest, () => this.#deps.store.apply(rest))
         this.#checkOutcomes(again, rest)
         again.forEach((outcome, k) => {
           if (outcome.status === 'applied') result.reapplied++
           // A concurrent writer (a zombie member) moved the fence meanwhile: recompute after the new one.
-          else if (outcome.status === 'overlap') pending.push({ index: parts[k]!.index, fence: outcome.fence })
+          else if (outcome.status === 'overlap') pending.push({ delta: parts[k]!, fence: outcome.fence })
         })
       }
     }
@@ -234,4 +261,10 @@ export class BatchProcessor {
       context: { ...(TwinflowError.is(cause) ? cause.context : {}), topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset },
     })
   }
+}
+
+/** The index of the first NaN cell, or -1. */
+function nanCell(cells: readonly number[]): number {
+  for (let i = 0; i < cells.length; i++) if (Number.isNaN(cells[i])) return i
+  return -1
 }
