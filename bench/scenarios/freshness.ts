@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
 import { TwinflowProcess } from '@twinflow/e2e/process'
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs'
 import { alternate } from '../src/alternate'
@@ -5,6 +8,7 @@ import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, shopSales } from '../src/purchases'
 import { quantile, summarize } from '../src/stats'
 import type { Check, Scenario, ScenarioContext } from '../src/scenario'
+import type { ObserverOptions } from '../src/freshness-observer'
 
 const PROBE_SHOP = 'probe'
 const PROBE_EVERY_MS = 50
@@ -14,12 +18,13 @@ const TICK_MS = 10
 /**
  * freshness: Twinflow's speed and serve roles run as two `twinflow start` processes. The bench
  * produces live purchases at half the highest sustainable rate (half the speed scenario's median
- * Twinflow rate), plus a probe purchase of a shop of its own every 50 ms. It measures, per probe:
- * produce → consumed (a plain kafkajs consumer of the same topic: the floor any consumer has) and
- * produce → visible (polling the `shopSales` view through GraphQL every 20 ms until the probe shop's
- * count includes it; the polling interval is charged to Twinflow). The check is the difference of
- * the two p99s. Then the speed process is stopped for an outage while production goes on, started
- * again, and the backlog's drain rate (events applied per second until caught up) is compared with
+ * Twinflow rate), plus a probe purchase of a shop of its own every 50 ms. An observer process of its
+ * own (bench/src/freshness-observer.ts, so that the producer's work delays neither of its clocks)
+ * records, per probe: produce → consumed (a plain kafkajs consumer of the same topic: the floor any
+ * consumer has) and produce → visible (polling the `shopSales` view through GraphQL every 20 ms
+ * until the probe shop's count includes it; the polling interval is charged to Twinflow). The check
+ * is the difference of the two p99s. Then the speed process is stopped for an outage while
+ * production goes on, started again, and the backlog's drain rate (events applied per second until caught up) is compared with
  * the speed scenario's consume-only rate (the speed layer flat out, nothing else running).
  */
 export const freshnessScenario: Scenario = {
@@ -37,27 +42,22 @@ export const freshnessScenario: Scenario = {
     const [, url] = await serve.waitForOutput(/GraphQL: (http:\/\/\S+)/, 90_000)
     const producer = services.kafka.producer({ allowAutoTopicCreation: false })
     await producer.connect()
-    const consumed = new Map<number, number>()
-    const consumer = services.kafka.consumer({ groupId: 'bench-freshness-floor', maxWaitTimeInMs: 100 })
-    await consumer.connect()
-    await consumer.subscribe({ topic: purchases.topic, fromBeginning: false })
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const probe = message.headers?.probe
-        if (probe !== undefined) consumed.set(Number(probe.toString()), performance.now())
-      },
+    const observer = await Observer.start({
+      kafka: { brokers: services.kafkaContainer.getClientOptions().brokers },
+      topic: purchases.topic,
+      groupId: 'bench-freshness-floor',
+      graphql: { url: url!, query: probeQuery(), pollMs: POLL_MS },
     })
-    const probes = new Probes(url!)
+    const probes = { next: observer.seen }
     const admin = services.kafka.admin()
     await admin.connect()
     const lag = new Lag(ctx, admin)
     try {
       const sustainable = await sustainableRate(producer, lag, Math.round(saturated), ctx.quick ? 3 : 5, ctx.log)
       const rate = Math.round(sustainable / 2)
-      await probes.waitVisible(await probes.count(), 30_000) // the serve role answers
-      // Warm-up: the consumer joins its group (not counted).
-      await steadyLoad({ producer, rate, seconds: 3, probes, consumed, warmUp: true })
-      const steady = await alternate(ctx.repeats, { framework: () => steadyLoad({ producer, rate, seconds, probes, consumed }) }, ctx.log)
+      // Warm-up (not counted).
+      await steadyLoad({ producer, rate, seconds: 3, probes, observer, warmUp: true })
+      const steady = await alternate(ctx.repeats, { framework: () => steadyLoad({ producer, rate, seconds, probes, observer }) }, ctx.log)
       const drains = await alternate(
         ctx.repeats,
         {
@@ -95,13 +95,13 @@ export const freshnessScenario: Scenario = {
       return {
         scenario: 'freshness',
         setup: [
-          `speed and serve roles as two processes; ${rate.toLocaleString('en')} events/s produced: half the highest rate sustained with the producer on the same machine (${sustainable.toLocaleString('en')}/s; the speed scenario's consume-only rate is ${Math.round(saturated).toLocaleString('en')}/s); a probe every ${PROBE_EVERY_MS} ms, GraphQL polled every ${POLL_MS} ms; ${seconds} s per repetition;`,
+          `speed and serve roles as two processes, the floor consumer and the GraphQL poller in a third (the producer in the bench's own); ${rate.toLocaleString('en')} events/s produced: half the highest rate sustained with the producer on the same machine (${sustainable.toLocaleString('en')}/s; the speed scenario's consume-only rate is ${Math.round(saturated).toLocaleString('en')}/s); a probe every ${PROBE_EVERY_MS} ms, GraphQL polled every ${POLL_MS} ms; ${seconds} s per repetition;`,
           `outage: the speed process stopped ${outageMs / 1000} s under the same production, then started again (backlogs of ${drains.framework.map((d) => d.backlog.toLocaleString('en')).join(', ')} events).`,
         ],
         checks,
       }
     } finally {
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), speed.stop(), serve.stop()])
+      await Promise.allSettled([observer.stop(), producer.disconnect(), admin.disconnect(), speed.stop(), serve.stop()])
     }
   },
 }
@@ -141,85 +141,85 @@ interface SteadyResult {
   visibleP50: number
 }
 
-async function steadyLoad(o: { producer: Producer; rate: number; seconds: number; probes: Probes; consumed: Map<number, number>; warmUp?: boolean }): Promise<SteadyResult> {
+async function steadyLoad(o: { producer: Producer; rate: number; seconds: number; probes: { next: number }; observer: Observer; warmUp?: boolean }): Promise<SteadyResult> {
   const produced = new Map<number, number>()
-  const first = o.probes.sent
+  const first = o.probes.next
   let lastProbe = 0
-  const polling = o.probes.poll()
   await produceAt(o.producer, o.rate, o.seconds, async () => {
     if (performance.now() - lastProbe < PROBE_EVERY_MS) return
     lastProbe = performance.now()
-    const id = o.probes.sent++
+    const id = o.probes.next++
     const now = Date.now()
     const [event] = generatePurchases(1, { seed: id, from: now, to: now + 1 })
-    produced.set(id, performance.now())
+    produced.set(id, now)
     void o.producer.send({ topic: purchases.topic, messages: [{ key: PROBE_SHOP, value: Buffer.from(JSON.stringify({ ...event, shop: PROBE_SHOP, status: 'paid' })), headers: { probe: String(id) } }] }).catch(() => {})
   })
-  const last = o.probes.sent
-  await o.probes.waitVisible(last, 60_000)
-  o.probes.stop()
-  await polling
-  // The warm-up only lets the floor consumer join its group (it starts at the end of the log).
+  const last = o.probes.next
+  await o.observer.waitFor(first, last, 60_000)
   if (o.warmUp) return { probes: 0, consumedP99: 0, visibleP99: 0, visibleP50: 0 }
-  for (const deadline = Date.now() + 30_000; [...range(first, last)].some((id) => !o.consumed.has(id)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20))
   const consumed: number[] = []
   const visible: number[] = []
   for (let id = first; id < last; id++) {
     const at = produced.get(id)!
-    const c = o.consumed.get(id)
-    const v = o.probes.visibleAt.get(id)
-    if (c === undefined || v === undefined) throw new Error(`probe ${id} was not ${c === undefined ? 'consumed' : 'visible'}`)
-    consumed.push(c - at)
-    visible.push(v - at)
+    consumed.push(o.observer.consumed.get(id)! - at)
+    visible.push(o.observer.visible.get(id)! - at)
   }
   return { probes: last - first, consumedP99: Math.round(quantile(consumed, 0.99)), visibleP99: Math.round(quantile(visible, 0.99)), visibleP50: Math.round(quantile(visible, 0.5)) }
 }
 
-function* range(from: number, to: number): Generator<number> {
-  for (let i = from; i < to; i++) yield i
+/** The `shopSales` count of the probe shop (aliased `count`, as the observer reads it). */
+function probeQuery(): string {
+  const now = Date.now()
+  return `{ s: ${shopSales.name}(from: "${new Date(now - 86_400_000).toISOString()}", to: "${new Date(now + 86_400_000).toISOString()}", granularity: DAY, where: { shopIn: ["${PROBE_SHOP}"] }) { rows { count: purchases } } }`
 }
 
-/** How many probes the served `shopSales` view counts, polled through GraphQL. */
-class Probes {
-  sent = 0
-  readonly visibleAt = new Map<number, number>()
-  #seen = 0
-  #polling = false
+/** The observer process (bench/src/freshness-observer.ts): when each probe was consumed, and when visible. */
+class Observer {
+  readonly consumed = new Map<number, number>()
+  readonly visible = new Map<number, number>()
+  /** Probes visible when the observer started. */
+  seen = 0
+  #failure: Error | null = null
 
-  constructor(private readonly url: string) {}
+  private constructor(private readonly child: ChildProcess) {}
 
-  async count(): Promise<number> {
-    const now = Date.now()
-    const query = `{ s: ${shopSales.name}(from: "${new Date(now - 86_400_000).toISOString()}", to: "${new Date(now + 86_400_000).toISOString()}", granularity: DAY, where: { shopIn: ["${PROBE_SHOP}"] }) { rows { purchases } } }`
-    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
-    const body = (await res.json()) as { data?: { s: { rows: { purchases: number }[] } }; errors?: unknown }
-    if (!body.data) throw new Error(`the probe query failed: ${JSON.stringify(body.errors)}`)
-    return body.data.s.rows.reduce((n, r) => n + r.purchases, 0)
+  static async start(options: ObserverOptions): Promise<Observer> {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../src/freshness-observer.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const observer = new Observer(child)
+    await new Promise<void>((ready, fail) => {
+      child.once('exit', (code) => {
+        observer.#failure = new Error(`the freshness observer exited with ${code}`)
+        fail(observer.#failure)
+      })
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const m = JSON.parse(line) as { ready?: true; visible?: number; consumed?: number; at?: number }
+        if (m.ready) {
+          observer.seen = m.visible!
+          ready()
+        } else if (m.consumed !== undefined) observer.consumed.set(m.consumed, m.at!)
+        else if (m.visible !== undefined) observer.visible.set(m.visible, m.at!)
+      })
+    })
+    return observer
   }
 
-  /** Polls every 20 ms until stop(); each probe is visible when the count first includes it. */
-  async poll(): Promise<void> {
-    this.#polling = true
-    while (this.#polling) {
-      const count = await this.count()
-      const at = performance.now()
-      for (let id = this.#seen; id < count; id++) if (!this.visibleAt.has(id)) this.visibleAt.set(id, at)
-      this.#seen = Math.max(this.#seen, count)
-      await new Promise((r) => setTimeout(r, POLL_MS))
-    }
-  }
-
-  stop(): void {
-    this.#polling = false
-  }
-
-  async waitVisible(count: number, timeoutMs: number): Promise<void> {
+  /** Waits until probes first..last-1 are all consumed and visible. */
+  async waitFor(first: number, last: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
-    while (this.#seen < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.#seen} of ${count} probes became visible within ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, POLL_MS))
-      if (!this.#polling) this.#seen = Math.max(this.#seen, await this.count())
+    for (let id = first; id < last; id++) {
+      while (!this.consumed.has(id) || !this.visible.has(id)) {
+        if (this.#failure) throw this.#failure
+        if (Date.now() > deadline) throw new Error(`probe ${id} was not ${this.consumed.has(id) ? 'visible' : 'consumed'} within ${timeoutMs} ms`)
+        await new Promise((r) => setTimeout(r, POLL_MS))
+      }
     }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return
+    const exited = new Promise((r) => this.child.once('exit', r))
+    this.child.kill('SIGTERM')
+    await exited
   }
 }
 
