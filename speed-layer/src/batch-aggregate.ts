@@ -1,4 +1,4 @@
-import { mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
+import { keysId, mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
 
 interface Group {
   view: ViewDef
@@ -32,7 +32,7 @@ export class BatchAggregate {
     if (!windows) this.#index.set(view, (windows = new Map()))
     let groups = windows.get(event.windowStart)
     if (!groups) windows.set(event.windowStart, (groups = new Map()))
-    const id = groupId(event.keys)
+    const id = keysId(event.keys)
     const group = groups.get(id)
     if (group) {
       mergeCells(view, group.cells, event.cells)
@@ -50,10 +50,9 @@ export class BatchAggregate {
 
   /** The delta of the group of (view, window, keys), or `null` when no event of it was added. */
   deltaOf(view: ViewDef, windowStart: number, keys: readonly Scalar[]): Delta | null {
-    const group = this.#index.get(view)?.get(windowStart)?.get(groupId(keys))
+    const group = this.#index.get(view)?.get(windowStart)?.get(keysId(keys))
     return group ? toDelta(group) : null
   }
 }
 
-const groupId = (keys: readonly Scalar[]): unknown => (keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys))
 const toDelta = (g: Group): Delta => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: g.cells.slice() })

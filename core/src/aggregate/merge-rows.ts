@@ -1,6 +1,6 @@
 import { CELL_IDENTITY, combineCell } from '../measures/cell'
 import type { ViewDef } from '../view/define-view'
-import { groupId, type PartialRow } from './partial-row'
+import { keysId, type PartialRow } from './partial-row'
 
 /** Identity cell values of a view (count 0, sum 0, min +Inf, max -Inf). */
 export function emptyCells(view: ViewDef): number[] {
@@ -23,13 +23,21 @@ export type BucketOf = (windowStart: number) => number
  */
 export function mergeRows(view: ViewDef, rows: Iterable<PartialRow>, granularity: number | BucketOf = view.windowMs): PartialRow[] {
   const bucketOf: BucketOf = typeof granularity === 'function' ? granularity : (start) => start - (start % granularity)
-  const groups = new Map<string, PartialRow>()
+  // One map of groups per bucket, by keysId: this runs for every row of every served answer.
+  const buckets = new Map<number, Map<unknown, PartialRow>>()
+  const merged: PartialRow[] = []
   for (const row of rows) {
     const windowStart = bucketOf(row.windowStart)
-    const id = groupId(windowStart, row.keys)
+    let groups = buckets.get(windowStart)
+    if (!groups) buckets.set(windowStart, (groups = new Map()))
+    const id = keysId(row.keys)
     const existing = groups.get(id)
     if (existing) mergeCells(view, existing.cells, row.cells)
-    else groups.set(id, { windowStart, keys: row.keys, cells: row.cells.slice() })
+    else {
+      const created = { windowStart, keys: row.keys, cells: row.cells.slice() }
+      groups.set(id, created)
+      merged.push(created)
+    }
   }
-  return [...groups.values()]
+  return merged
 }

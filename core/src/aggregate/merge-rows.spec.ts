@@ -1,0 +1,50 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { count, max, sum } from '../measures/measures'
+import { defineStream } from '../schema/define-stream'
+import { t } from '../schema/t'
+import { defineView } from '../view/define-view'
+import { mergeCells, mergeRows } from './merge-rows'
+import { groupId, type PartialRow } from './partial-row'
+
+const s = defineStream('s', { a: t.string(), b: t.int64(), n: t.int64(), ts: t.eventTime() })
+const measures = (e: { n: never }) => ({ c: count(), total: sum(e.n), hi: max(e.n) })
+const views = {
+  none: defineView('none', s, { groupBy: () => ({}), window: '1m', measures }),
+  one: defineView('one', s, { groupBy: (e) => ({ a: e.a }), window: '1m', measures }),
+  two: defineView('two', s, { groupBy: (e) => ({ a: e.a, b: e.b }), window: '1m', measures }),
+}
+
+/** The plain definition: one group per string id of (bucket, keys), in the order first seen. */
+function reference(view: (typeof views)[keyof typeof views], rows: PartialRow[], size: number): PartialRow[] {
+  const groups = new Map<string, PartialRow>()
+  for (const row of rows) {
+    const windowStart = row.windowStart - (row.windowStart % size)
+    const id = groupId(windowStart, row.keys)
+    const found = groups.get(id)
+    if (found) mergeCells(view, found.cells, row.cells)
+    else groups.set(id, { windowStart, keys: row.keys, cells: row.cells.slice() })
+  }
+  return [...groups.values()]
+}
+
+const rowOf = (keyCount: number) =>
+  fc.record({
+    windowStart: fc.integer({ min: 0, max: 20 }).map((m) => m * 60_000),
+    keys: fc.tuple(fc.constantFrom('x', 'y', '1', ''), fc.constantFrom(1, 2, -0)).map((k) => k.slice(0, keyCount)),
+    cells: fc.integer({ min: -50, max: 50 }).map((n) => [1, n, n]),
+  })
+
+describe('mergeRows', () => {
+  for (const [name, keyCount] of [['none', 0], ['one', 1], ['two', 2]] as const) {
+    it(`gives the groups of the plain string-keyed definition, in first-seen order (${keyCount} keys)`, () => {
+      fc.assert(
+        fc.property(fc.array(rowOf(keyCount), { maxLength: 60 }), fc.constantFrom(60_000, 300_000, 3_600_000), (rows, size) => {
+          const before = structuredClone(rows)
+          expect(mergeRows(views[name], rows, size)).toEqual(reference(views[name], rows, size))
+          expect(rows).toEqual(before) // input not mutated
+        }),
+      )
+    })
+  }
+})
