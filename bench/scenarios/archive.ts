@@ -4,6 +4,7 @@ import { createTwinflow } from 'twinflow'
 import { alternate } from '../src/alternate'
 import { PARTITIONS } from '../src/bench-services'
 import { inLanes, timed } from '../src/in-lanes'
+import { logBatches } from '../src/log-batches'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, purchasesPipeline } from '../src/purchases'
 import { ratios } from '../src/stats'
@@ -24,7 +25,7 @@ export const archiveScenario: Scenario = {
   async run(ctx: ScenarioContext) {
     const events = ctx.quick ? 200_000 : 1_000_000
     await ctx.services.reset()
-    const batches = logBatches(events)
+    const batches = purchaseBatches(events)
     const table = masterTableSql.table(purchases)
     const fingerprints: Record<string, string> = {}
     const runs = await alternate(
@@ -75,20 +76,10 @@ async function freshMasterTable(ctx: ScenarioContext, table: string) {
   return twinflow
 }
 
-function logBatches(count: number): LogBatch[][] {
+function purchaseBatches(count: number): LogBatch[][] {
   const now = Date.now()
-  const messages = purchaseMessages(generatePurchases(count, { seed: 11, from: now - count / 10, to: now }))
-  return Array.from({ length: PARTITIONS }, (_, p) => {
-    const records = messages.filter((_, i) => i % PARTITIONS === p).map((m, offset) => ({ offset, key: m.key, value: m.value, timestamp: now, headers: {} }))
-    const batches: LogBatch[] = []
-    for (let i = 0; i < records.length; i += BATCH) {
-      const part = records.slice(i, i + BATCH)
-      batches.push({ topic: purchases.topic, partition: p, records: part, firstOffset: part[0]!.offset, lastOffset: part[part.length - 1]!.offset, highWatermark: records.length })
-    }
-    return batches
-  })
+  return logBatches(purchaseMessages(generatePurchases(count, { seed: 11, from: now - count / 10, to: now })), BATCH, now)
 }
-
 
 /** What a data engineer writes by hand: parse, add the bookkeeping columns, insert. */
 async function handWrittenInsert(ctx: ScenarioContext, table: string, batch: LogBatch): Promise<void> {

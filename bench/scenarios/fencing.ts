@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis'
 import { alternate } from '../src/alternate'
 import { PARTITIONS } from '../src/bench-services'
 import { inLanes, timed } from '../src/in-lanes'
+import { logBatches } from '../src/log-batches'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
 import { purchases, purchasesPipeline } from '../src/purchases'
 import { ratios } from '../src/stats'
@@ -71,18 +72,15 @@ export const fencingScenario: Scenario = {
 /** The fenced batches the speed layer would apply: per partition, in offset order. */
 function preAggregate(count: number): FencedBatch[][] {
   const now = Date.now()
-  const messages = purchaseMessages(generatePurchases(count, { seed: 7, from: now - count / 10, to: now, shops: 5000 }))
+  const lanes = logBatches(purchaseMessages(generatePurchases(count, { seed: 7, from: now - count / 10, to: now, shops: 5000 })), BATCH, now)
   const decode = compileDecoder(purchases)
   const views = purchasesPipeline.views.map((view) => ({ view, evaluate: compileViewEvaluator(view) }))
-  const lanesOf: FencedBatch[][] = Array.from({ length: PARTITIONS }, () => [])
-  const byPartition = Array.from({ length: PARTITIONS }, (_, p) => messages.filter((_, i) => i % PARTITIONS === p))
-  byPartition.forEach((partition, p) => {
-    for (let first = 0; first < partition.length; first += BATCH) {
+  return lanes.map((batches) =>
+    batches.map((batch) => {
       const aggregate = new BatchAggregate()
       const newest: Record<string, number> = {}
-      const last = Math.min(partition.length, first + BATCH) - 1
-      for (let offset = first; offset <= last; offset++) {
-        const decoded = decode(partition[offset]!.value)
+      for (const record of batch.records) {
+        const decoded = decode(record.value)
         if (!decoded.ok) throw new Error(decoded.reason)
         for (const { view, evaluate } of views) {
           const evaluated = evaluate(decoded.event)
@@ -91,10 +89,9 @@ function preAggregate(count: number): FencedBatch[][] {
           newest[view.name] = Math.max(newest[view.name] ?? 0, decoded.event.ts)
         }
       }
-      lanesOf[p]!.push({ topic: purchases.topic, partition: p, firstOffset: first, lastOffset: last, deltas: aggregate.deltas(), newestEventTime: newest })
-    }
-  })
-  return lanesOf
+      return { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas(), newestEventTime: newest }
+    }),
+  )
 }
 
 /** The hand-written way: one pipeline of HINCRBY per batch, into the store's own keys and fields. */

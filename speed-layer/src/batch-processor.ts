@@ -82,7 +82,6 @@ interface CompiledStream {
 export class BatchProcessor {
   readonly #deps: BatchProcessorDeps
   readonly #streams = new Map<string, CompiledStream>()
-  readonly #viewsByName = new Map<string, ViewDef>()
 
   constructor(deps: BatchProcessorDeps) {
     this.#deps = deps
@@ -94,7 +93,6 @@ export class BatchProcessor {
         decode: compileDecoder(stream, { maxBytes: deps.maxEventBytes }) as CompiledStream['decode'],
         views: views.map((view) => ({ view, evaluate: compileViewEvaluator(view) })),
       })
-      for (const view of views) this.#viewsByName.set(view.name, view)
     }
   }
 
@@ -199,7 +197,7 @@ export class BatchProcessor {
       pending = []
       for (const [fence, overlapping] of byFence) {
         const later = after(fence)
-        const parts = overlapping.flatMap((d) => later.deltaOf(this.#viewsByName.get(d.view)!, d.windowStart, d.keys) ?? [])
+        const parts = overlapping.flatMap((d) => later.deltaOf(this.#deps.pipeline.view(d.view), d.windowStart, d.keys) ?? [])
         if (parts.length === 0) continue
         const rest: FencedBatch = { ...fenced, firstOffset: fence + 1, deltas: parts }
         signal?.throwIfAborted()

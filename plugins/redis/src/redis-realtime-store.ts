@@ -162,15 +162,8 @@ export class RedisRealtimeStore implements RealtimeStore {
     }
   }
 
-  async markedCutoff(view: string): Promise<number | null> {
-    const { client, pipeline } = this.#started()
-    pipeline.view(view)
-    try {
-      const value = await client.hget(this.#keys.marked(view), 'cutoff')
-      return value === null ? null : Number(value)
-    } catch (error) {
-      throw storeError(error, 'markedCutoff', { view })
-    }
+  markedCutoff(view: string): Promise<number | null> {
+    return this.#viewNumber(view, 'markedCutoff', this.#keys.marked(view), 'cutoff')
   }
 
   async progress(consumer: string, topic: string): Promise<Map<number, number>> {
@@ -195,14 +188,19 @@ export class RedisRealtimeStore implements RealtimeStore {
     }
   }
 
-  async newestEventTime(view: string): Promise<number | null> {
+  newestEventTime(view: string): Promise<number | null> {
+    return this.#viewNumber(view, 'newestEventTime', this.#keys.newest(view), 'time')
+  }
+
+  /** One number kept per view in a hash field (`null` when never written), for `operation`. */
+  async #viewNumber(view: string, operation: string, key: string, field: string): Promise<number | null> {
     const { client, pipeline } = this.#started()
     pipeline.view(view)
     try {
-      const v = await client.hget(this.#keys.newest(view), 'time')
-      return v === null ? null : Number(v)
+      const value = await client.hget(key, field)
+      return value === null ? null : Number(value)
     } catch (error) {
-      throw storeError(error, 'newestEventTime', { view })
+      throw storeError(error, operation, { view })
     }
   }
 
