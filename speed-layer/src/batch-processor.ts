@@ -106,10 +106,9 @@ export class BatchProcessor {
     if (!compiled) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
     const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: 0, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
     const letters: DeadLetter[] = []
-    const aggregate = new BatchAggregate()
     const newest: Record<string, number> = {}
     const cutoffs = compiled.views.map((v) => this.#deps.cutoff(v.view.name))
-    this.#fold(compiled, batch, cutoffs, -1, aggregate, { result, letters, newest })
+    const aggregate = this.#fold(compiled, batch, cutoffs, -1, { result, letters, newest })
     if (letters.length > 0) {
       signal?.throwIfAborted()
       await this.#step('dead-letter write', batch, () => this.#retrying('dead-letter write', () => this.#deps.deadLetters.write(letters)))
@@ -118,7 +117,7 @@ export class BatchProcessor {
     if (aggregate.size > 0) {
       const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas(), newestEventTime: newest }
       result.groups = aggregate.size
-      await this.#apply(fenced, (fence) => this.#fold(compiled, batch, cutoffs, fence, new BatchAggregate(), null), result, signal)
+      await this.#apply(fenced, (fence) => this.#fold(compiled, batch, cutoffs, fence, null), result, signal)
       signal?.throwIfAborted()
       await Promise.all(this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))))
     }
@@ -128,20 +127,20 @@ export class BatchProcessor {
   }
 
   /**
-   * Folds the batch's records with offset > `after` into `aggregate`: decode, evaluate every view,
-   * skip windows below `cutoffs`. The first pass (`first` given) also collects the dead letters,
-   * the counts and the newest event time per view; a later pass (the part after a fence) folds the
-   * same records the same way, so it gives exactly those events' contributions.
+   * Folds the batch's records with offset > `after` into a new aggregate: decode, evaluate every
+   * view, skip windows below `cutoffs`. The first pass (`first` given) also collects the dead
+   * letters, the counts and the newest event time per view; a later pass (the part after a fence)
+   * folds the same records the same way, so it gives exactly those events' contributions.
    */
   #fold(
     compiled: CompiledStream,
     batch: LogBatch,
     cutoffs: readonly number[],
     after: number,
-    aggregate: BatchAggregate,
     first: { result: BatchResult; letters: DeadLetter[]; newest: Record<string, number> } | null,
   ): BatchAggregate {
     const { views, stream } = compiled
+    const aggregate = new BatchAggregate()
     for (const record of batch.records) {
       if (record.offset <= after) continue
       const decoded = compiled.decode(record.value)

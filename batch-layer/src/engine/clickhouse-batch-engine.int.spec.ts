@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, createJsonLogger, definePipeline, defineStream, defineView, max, sum, t, TwinflowError, type BatchRun, type Clock } from '@twinflow/core'
+import { masterTableSql } from '../sql/master-table-sql'
 import { openTestDriver } from '../testing/open-test-driver'
 import { ClickHouseBatchEngine } from './clickhouse-batch-engine'
 
@@ -46,7 +47,7 @@ describe('ClickHouseBatchEngine', () => {
     expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(new Map())
     await engine.ingest(stream.name, [0, 1, 2].map((offset) => ({ partition: 1, offset, event: event('a', true, 1, 0.5, T0) })))
     // A deployment from before the view: drop it, archive more, start again.
-    await driver.command(`DROP TABLE tf_master_${stream.name}_offsets`)
+    await driver.command(`DROP TABLE ${masterTableSql.offsetsView(stream)}`)
     await engine.ingest(stream.name, [{ partition: 2, offset: 5, event: event('b', true, 1, 0.5, T0) }])
     expect(await engine.archivedOffsets(stream.name)).toEqual(new Map([[1, 2], [2, 5]]))
     await engine.start(pipeline)

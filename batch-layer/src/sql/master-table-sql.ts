@@ -43,9 +43,13 @@ export const masterTableSql = {
     return `SELECT _partition AS p, max(_offset) AS o FROM ${masterTableSql.table(stream)} GROUP BY _partition`
   },
 
-  /** The materialized view that keeps max(_offset) per partition as inserts arrive (one row per partition). */
+  /**
+   * The materialized view that keeps max(_offset) per partition as inserts arrive (one row per
+   * partition). Its own prefix: `tf_master_<stream>_offsets` would be the master table of a stream
+   * named `<stream>_offsets`.
+   */
   offsetsView(stream: StreamDef): string {
-    return `tf_master_${stream.name}_offsets`
+    return `tf_offsets_${stream.name}`
   },
 
   /**

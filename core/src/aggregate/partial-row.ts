@@ -18,7 +18,8 @@ export function groupId(windowStart: number, keys: readonly Scalar[]): string {
 
 /**
  * A map key of a tuple of key values, for maps of the groups of one window: the value itself when
- * there is one key (no string is built, for the per-row hot paths), the JSON of the keys otherwise.
+ * there is one key (no string is built, for the per-row hot paths), `null` when there is none, the
+ * JSON of the keys otherwise.
  */
 export function keysId(keys: readonly Scalar[]): unknown {
   return keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys)

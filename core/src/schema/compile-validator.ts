@@ -19,16 +19,18 @@ export function compileValidator<S extends StreamDef>(stream: S): (input: unknow
     const fields = input as Record<string, unknown>
     let own = 0
     for (const key in fields) if (Object.hasOwn(fields, key)) own++
+    // Fields 0..accepted-1 are known valid and in parsed form: they are copied, not checked again.
+    let accepted = 0
     if (own === names.length) {
-      let i = 0
-      while (i < names.length && types[i]!.accepts?.(fields[names[i]!]) === true) i++
-      if (i === names.length) return { ok: true, event: fields as EventOf<S> }
+      while (accepted < names.length && types[accepted]!.accepts?.(fields[names[accepted]!]) === true) accepted++
+      if (accepted === names.length) return { ok: true, event: fields as EventOf<S> }
     }
     const out: Record<string, unknown> = {}
-    for (let i = 0; i < names.length; i++) {
+    for (let i = 0; i < accepted; i++) out[names[i]!] = fields[names[i]!]
+    for (let i = accepted; i < names.length; i++) {
       const name = names[i]!
       const type = types[i]!
-      const raw = (input as Record<string, unknown>)[name]
+      const raw = fields[name]
       if (raw === undefined) return { ok: false, reason: `field "${name}" is missing` }
       // The fast path allocates nothing for a value already in its parsed form.
       if (type.accepts?.(raw)) {

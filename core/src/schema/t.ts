@@ -5,10 +5,9 @@ const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
 const ok = <T>(value: T) => ({ ok: true as const, value })
 const fail = (reason: string) => ({ ok: false as const, reason })
 // A lone surrogate (e.g. JSON "\ud800") is stored by ClickHouse as U+FFFD but kept by JavaScript,
-// so batch and speed would see different keys: reject it.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-const wellFormed: (s: string) => boolean = hasIsWellFormed ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed() : (s) => !LONE_SURROGATE.test(s)
+// so batch and speed would see different keys: reject it. (String.prototype.isWellFormed: Node 20+,
+// not yet in the ES2023 lib typings.)
+const wellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed()
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 /** Field type builders for stream schemas. */
@@ -26,43 +25,46 @@ export const t = {
   /** One of a fixed set of strings. */
   enum<const V extends readonly [string, ...string[]]>(values: V): FieldType<V[number], 'string'> {
     const allowed = new Set<string>(values)
+    const accepts = (v: unknown): v is V[number] => typeof v === 'string' && allowed.has(v)
     return {
       kind: 'string',
       values,
       clickhouseType: 'String',
       graphqlType: 'String',
-      parse: (v) =>
-        typeof v === 'string' && allowed.has(v) ? ok(v as V[number]) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`),
-      accepts: (v) => typeof v === 'string' && allowed.has(v),
+      parse: (v) => (accepts(v) ? ok(v) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`)),
+      accepts,
     }
   },
   /** An integer within JavaScript's safe range (ClickHouse Int64). */
   int64(): FieldType<number, 'int'> {
+    const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
     return {
       kind: 'int',
       clickhouseType: 'Int64',
       graphqlType: 'Float',
-      parse: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
-      accepts: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+      parse: (v) => (accepts(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
+      accepts,
     }
   },
   /** A finite double (ClickHouse Float64). NaN and infinities are rejected. */
   float64(): FieldType<number, 'float'> {
+    const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
     return {
       kind: 'float',
       clickhouseType: 'Float64',
       graphqlType: 'Float',
-      parse: (v) => (typeof v === 'number' && Number.isFinite(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
-      accepts: (v) => typeof v === 'number' && Number.isFinite(v),
+      parse: (v) => (accepts(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
+      accepts,
     }
   },
   boolean(): FieldType<boolean, 'bool'> {
+    const accepts = (v: unknown): v is boolean => typeof v === 'boolean'
     return {
       kind: 'bool',
       clickhouseType: 'UInt8',
       graphqlType: 'Boolean',
-      parse: (v) => (typeof v === 'boolean' ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
-      accepts: (v) => typeof v === 'boolean',
+      parse: (v) => (accepts(v) ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
+      accepts,
     }
   },
   /**

@@ -126,9 +126,9 @@ export class RedisRealtimeStore implements RealtimeStore {
         for (const { w, h } of hashes) buckets.push({ w, fields: Object.entries(h).flat() })
       }
       const rows: PartialRow[] = []
-      for (const { w, fields } of buckets) decodeBucket(def, w, fields, rows)
-      // Sorted by window, then by the keys' JSON (computed once per row, not per comparison).
-      const sortKeys = new Map(rows.map((r) => [r, JSON.stringify(r.keys)]))
+      // Sorted by window, then by the keys' JSON: the group field each row was decoded from.
+      const sortKeys = new Map<PartialRow, string>()
+      for (const { w, fields } of buckets) decodeBucket(def, w, fields, rows, sortKeys)
       return rows.sort((a, b) => a.windowStart - b.windowStart || (sortKeys.get(a)! < sortKeys.get(b)! ? -1 : 1))
     } catch (error) {
       throw storeError(error, 'readWindows', { view })
@@ -214,8 +214,11 @@ function cellOps(view: ViewDef): string {
   return view.cells.map((c) => (c.spec.op === 'min' ? 'n' : c.spec.op === 'max' ? 'x' : c.spec.numeric === 'int' ? 'i' : 'f')).join('')
 }
 
-/** Appends the groups of one bucket hash (flat field/value list; fields other than cells are skipped) to `out`. */
-function decodeBucket(view: ViewDef, windowStart: number, fields: readonly string[], out: PartialRow[]): void {
+/**
+ * Appends the groups of one bucket hash (flat field/value list; fields other than cells are
+ * skipped) to `out`, and each row's group field (the JSON of its keys, as `apply` wrote it) to `groupOf`.
+ */
+function decodeBucket(view: ViewDef, windowStart: number, fields: readonly string[], out: PartialRow[], groupOf: Map<PartialRow, string>): void {
   const groups = new Map<string, number[]>()
   for (let i = 0; i < fields.length; i += 2) {
     const field = fields[i]!
@@ -227,7 +230,11 @@ function decodeBucket(view: ViewDef, windowStart: number, fields: readonly strin
     if (!cells) groups.set(group, (cells = new Array<number>(view.cells.length)))
     cells[cell] = Number(fields[i + 1])
   }
-  for (const [group, cells] of groups) out.push({ windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells })
+  for (const [group, cells] of groups) {
+    const row = { windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells }
+    out.push(row)
+    groupOf.set(row, group)
+  }
 }
 
 function storeError(error: unknown, operation: string, context: Record<string, unknown> = {}): TwinflowError {
