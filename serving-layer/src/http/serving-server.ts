@@ -14,6 +14,7 @@ import { createMaskError } from './mask-error'
 import { runInRequestScope, type RequestScope } from './request-scope'
 import type { ServingMetrics } from './serving-metrics'
 import { useAuthentication } from './use-authentication'
+import { useBodySizeLimit } from './use-body-size-limit'
 import { useIntrospectionPolicy } from './use-introspection-policy'
 import { useOperationMetrics } from './use-operation-metrics'
 import { useRequestIdInErrors } from './use-request-id-in-errors'
@@ -35,7 +36,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 /**
  * The GraphQL endpoint (graphql-yoga, with GraphQL over SSE for subscriptions), made of plugins:
  * authentication (401 before parsing), graphql-armor (token, depth, alias, directive and cost
- * limits), the introspection policy, operation metrics; yoga's own body size limit (413), CORS,
+ * limits), the introspection policy, operation metrics, the body size limit (413), CORS,
  * masked errors. `handle` is the Node request listener an HTTP server mounts at `path`: it gives
  * each request an id (the `x-request-id` header, kept if the client sent a sane one), counts and
  * times it, and writes one access log line.
@@ -87,6 +88,8 @@ export class ServingServer {
       }),
       useOperationMetrics(metrics),
       useRequestIdInErrors(),
+      // Last: it wraps the request parser the plugins before it settled on.
+      useBodySizeLimit(limits.maxBodyBytes),
     ]
     if (deps.authenticator) {
       plugins.unshift(useAuthentication({ authenticator: deps.authenticator, onRejected: () => metrics.rejections.inc({ reason: 'unauthenticated' }) }))
@@ -98,7 +101,8 @@ export class ServingServer {
       graphiql: options.graphiql ? { title: 'Twinflow' } : false,
       landingPage: false,
       batching: false,
-      maxRequestBodySize: limits.maxBodyBytes,
+      // Checked by useBodySizeLimit (last of the plugins) without yoga's per-request stream.
+      maxRequestBodySize: false,
       cors: options.cors
         ? {
             origin: options.cors.origins,
