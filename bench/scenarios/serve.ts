@@ -31,7 +31,11 @@ export const serveScenario: Scenario = {
     await ctx.services.reset()
     const seconds = ctx.quick ? 2 : 8
     const config = ctx.services.configFile(ctx.services.config())
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../serve/bench-server.ts'), config], { stdio: ['ignore', 'pipe', 'inherit'] })
+    // As deployed (README): NODE_ENV=production turns off graphql-js's development checks.
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../serve/bench-server.ts'), config], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
     try {
       const ready = await new Promise<{ twinflow: string; constant: string; responseBytes: number[]; now: number }>((done, fail) => {
         child.once('exit', (code) => fail(new Error(`the serve benchmark's server exited with ${code}`)))

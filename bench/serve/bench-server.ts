@@ -1,6 +1,7 @@
 /**
  * The serve benchmark's server process: the online store (30 days of orders in the batch layer,
- * the current hours in the speed layer), served twice with the same serving-layer server (same
+ * the current hours in the speed layer, filled by archiver and speed roles that stop before the
+ * measures), served twice with the same serving-layer server (same
  * yoga plugins and options): once by Twinflow (merge at the cutoff), once by a schema printed from
  * it whose resolvers return the constant answers. Prints one JSON line when ready.
  *
@@ -31,19 +32,24 @@ const configFile = process.argv[2]
 const config = configFile
   ? parseConfig({ ...JSON.parse(readFileSync(configFile, 'utf8')), serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false }, log: { level: 'warn' } })
   : embeddedTestConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } })
-const twinflow = createTwinflow({ pipeline: onlineStorePipeline, config })
-await twinflow.start(['archiver', 'speed', 'serve'], { connect: ['batch'] })
-const log = twinflow.get(TOKENS.EventLog)
+// Setting up: an archiver and speed process fills both layers and publishes a batch run; then it
+// stops and the serving role runs alone in this process, as deployed (one role per process).
+const setup = createTwinflow({ pipeline: onlineStorePipeline, config })
+await setup.start(['archiver', 'speed'], { connect: ['batch'] })
+const log = setup.get(TOKENS.EventLog)
 const toMessages = (orders: object[]) => orders.map((o) => ({ value: Buffer.from(JSON.stringify(o)) }))
 await log.produce('twinflow.orders', toMessages(generateOrders(30_000, { seed: 1, from: now - 30 * DAY, to: now - 10 * 60_000 })))
-const runs = await twinflow.get(BATCH_TOKENS.Runner).runAll()
+const runs = await setup.get(BATCH_TOKENS.Runner).runAll()
 if (!runs.every((r) => r.status === 'succeeded')) throw new Error(`batch runs failed: ${JSON.stringify(runs)}`)
-await caughtUp(twinflow)
+await caughtUp(setup)
 // As in production after a publish: the speed layer drops its windows below the new cutoffs.
-await twinflow.get(SPEED_TOKENS.Worker).refreshCutoffs()
+await setup.get(SPEED_TOKENS.Worker).refreshCutoffs()
 await log.produce('twinflow.orders', toMessages(generateOrders(2_000, { seed: 2, from: now - 10 * 60_000, to: now + 60 * 60_000 })))
-await caughtUp(twinflow)
+await caughtUp(setup)
+await setup.stop()
 
+const twinflow = createTwinflow({ pipeline: onlineStorePipeline, config })
+await twinflow.start(['serve'])
 const queries = benchQueries(now)
 const answers: Record<string, unknown>[] = []
 for (const { query } of queries) {
@@ -75,7 +81,7 @@ const constant = new ServingServer(
         reader: twinflow.get(SERVING_TOKENS.ViewReader),
         batch: twinflow.get(TOKENS.BatchEngine),
         realtime: twinflow.get(TOKENS.RealtimeStore),
-        log,
+        log: twinflow.get(TOKENS.EventLog),
         clock: systemClock,
         speedGroupId: 'twinflow-speed',
       }),

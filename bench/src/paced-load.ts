@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http'
 import { quantile } from './stats'
 
 export interface PacedResult {
@@ -13,32 +14,55 @@ export interface PacedResult {
  * per-second budget that fires in bursts): request i is due at start + i/rate whatever happened to
  * the earlier ones, and its latency counts from when it was DUE, so a server that falls behind is
  * charged for the queueing it causes (no coordinated omission).
+ *
+ * Requests go through node:http with a keep-alive agent, not fetch: the load generator shares the
+ * machine's cores with the server it measures, and fetch (undici, WHATWG streams) costs several
+ * times the CPU per request, which showed up as the server's queueing on 2 cores.
  */
 export async function pacedLoad(url: string, body: string, options: { rate: number; seconds: number }): Promise<PacedResult> {
   const total = Math.max(1, Math.round(options.rate * options.seconds))
   const intervalMs = 1000 / options.rate
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  const payload = Buffer.from(body)
   const latencies: number[] = []
   let errors = 0
   const inFlight: Promise<void>[] = []
   const start = performance.now()
-  for (let i = 0; i < total; i++) {
-    const due = start + i * intervalMs
-    const wait = due - performance.now()
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait))
-    inFlight.push(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-        .then(async (res) => {
-          const text = await res.text()
-          if (!res.ok || text.includes('"errors"')) errors++
-          latencies.push(performance.now() - due)
-        })
-        .catch(() => {
-          errors++
-        }),
-    )
+  try {
+    for (let i = 0; i < total; i++) {
+      const due = start + i * intervalMs
+      const wait = due - performance.now()
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait))
+      inFlight.push(
+        post(url, payload, agent).then(
+          ({ status, text }) => {
+            if (status !== 200 || text.includes('"errors"')) errors++
+            latencies.push(performance.now() - due)
+          },
+          () => {
+            errors++
+          },
+        ),
+      )
+    }
+    await Promise.all(inFlight)
+  } finally {
+    agent.destroy()
   }
-  await Promise.all(inFlight)
   return { rate: options.rate, requests: total, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)), errors }
+}
+
+function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10
