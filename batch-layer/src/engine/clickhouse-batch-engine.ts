@@ -21,6 +21,9 @@ import { versionTableSql } from '../sql/version-table-sql'
 import type { ArchivedRecord, BatchLayerEngine } from './batch-layer-engine'
 import { decodeInt64 } from './decode-int64'
 
+/** ClickHouse's TABLE_ALREADY_EXISTS (both drivers put the server's code in `context.clickhouseCode`). */
+const TABLE_ALREADY_EXISTS = 57
+
 const DEFAULT_VALUES: Record<ValueKind, Scalar> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
 
 type Row = Record<string, unknown>
@@ -99,8 +102,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
 
   async nextVersion(viewName: string): Promise<number> {
     const view = this.#view(viewName)
-    const [published] = await this.driver.query<{ v: unknown }>(publicationsSql.maxVersion(view.name))
-    const tables = await this.versions(view.name)
+    const [[published], tables] = await Promise.all([this.driver.query<{ v: unknown }>(publicationsSql.maxVersion(view.name)), this.versions(view.name)])
     return Math.max(published ? decodeInt64(published.v, 'version') : 0, ...tables) + 1
   }
 
@@ -119,12 +121,18 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     checkVersion(version)
     checkCutoff(view, cutoff)
     const table = versionTableSql.table(view, version)
-    if (await this.#tableExists(table)) {
-      throw new TwinflowError('conflict', `version ${version} of view "${view.name}" already has a table (${table}); build a new version`, {
-        context: { view: view.name, version, table },
-      })
+    // CREATE without IF NOT EXISTS: the statement itself tells that the version has a table.
+    try {
+      await this.driver.command(versionTableSql.create(view, version))
+    } catch (error) {
+      if (TwinflowError.is(error) && error.context.clickhouseCode === TABLE_ALREADY_EXISTS) {
+        throw new TwinflowError('conflict', `version ${version} of view "${view.name}" already has a table (${table}); build a new version`, {
+          cause: error,
+          context: { view: view.name, version, table },
+        })
+      }
+      throw error
     }
-    await this.driver.command(versionTableSql.create(view, version))
     try {
       await this.driver.command(versionTableSql.build(view, version, cutoff))
       const [counted] = await this.driver.query<{ n: unknown }>(versionTableSql.count(view, version))
@@ -146,12 +154,12 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     checkVersion(version)
     checkCutoff(view, cutoff)
     const table = versionTableSql.table(view, version)
-    if (!(await this.#tableExists(table))) {
+    const [exists, current] = await Promise.all([this.#tableExists(table), this.currentPublication(view.name)])
+    if (!exists) {
       throw new TwinflowError('validation', `version ${version} of view "${view.name}" has no table (${table}): build it before publishing`, {
         context: { view: view.name, version },
       })
     }
-    const current = await this.currentPublication(view.name)
     if (current && version <= current.version) {
       throw new TwinflowError('conflict', `view "${view.name}" already serves version ${current.version}; version ${version} cannot be published`, {
         context: { view: view.name, version, current: current.version },
@@ -203,9 +211,9 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
 
   async dropVersionsBefore(viewName: string, keepVersion: number): Promise<number[]> {
     const view = this.#view(viewName)
-    const current = await this.currentPublication(view.name)
+    const [current, versions] = await Promise.all([this.currentPublication(view.name), this.versions(view.name)])
     const dropped: number[] = []
-    for (const version of await this.versions(view.name)) {
+    for (const version of versions) {
       if (version >= keepVersion || version === current?.version) continue
       await this.driver.command(catalogSql.dropTable(versionTableSql.table(view, version)))
       dropped.push(version)

@@ -57,9 +57,14 @@ export class BatchRunner {
         this.clock,
         async (attempt) => {
           run = { ...run, attempt, status: 'running', finishedAt: null, version: 0, rows: 0, error: null }
+          // Ends the archiver wait if the attempt fails before it is over.
+          const attemptOver = new AbortController()
           try {
             // Independent reads at once: a run's fixed cost is round trips, not work.
-            const [logEnds, served, version] = await Promise.all([ends ?? this.log.endOffsets(view.stream.topic), this.engine.currentPublication(view.name), this.engine.nextVersion(view.name)])
+            const reading = ends ? Promise.resolve(ends) : this.log.endOffsets(view.stream.topic)
+            const archived = this.#waitForArchiver(view, reading, attemptOver.signal)
+            archived.catch(() => {}) // awaited below; an attempt that fails first must not leave it unhandled
+            const [logEnds, served, version] = await Promise.all([reading, this.engine.currentPublication(view.name), this.engine.nextVersion(view.name)])
             ends = logEnds
             if (served && served.cutoff > run.cutoff) {
               logger.info('cutoff held at the served cutoff (the batch/speed boundary never moves back)', { computed: run.cutoff, served: served.cutoff })
@@ -69,10 +74,7 @@ export class BatchRunner {
             // The 'running' record is written while the run waits and builds; it settles before the
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
-            const work = (async () => {
-              await this.#waitForArchiver(view, logEnds)
-              return this.engine.buildVersion(view.name, run.version, run.cutoff)
-            })()
+            const work = archived.then(() => this.engine.buildVersion(view.name, run.version, run.cutoff))
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
             if (recorded.status === 'rejected') throw recorded.reason
@@ -82,6 +84,8 @@ export class BatchRunner {
             run = { ...run, status: 'failed', finishedAt: this.clock.now(), error: messageOf(error) }
             await this.#record(run, logger)
             throw error
+          } finally {
+            attemptOver.abort()
           }
         },
         {
@@ -102,13 +106,17 @@ export class BatchRunner {
   }
 
   /** Waits until every partition's archived offset reaches what the log held when the run began. */
-  async #waitForArchiver(view: ViewDef, ends: ReadonlyMap<number, number>): Promise<void> {
+  async #waitForArchiver(view: ViewDef, endsOf: Promise<ReadonlyMap<number, number>>, signal: AbortSignal): Promise<void> {
     const deadline = this.clock.now() + this.options.waitTimeoutMs
+    const lowerBound = () => this.engine.archivedOffsets(view.stream.name, { lowerBound: true })
+    // The first check reads the archived offsets while the log's end offsets are fetched: archived
+    // offsets only grow, so reading them early can make the run wait one more poll, never start early.
+    const [ends, first] = await Promise.all([endsOf, lowerBound()])
     const behindOf = (archived: Map<number, number>) => [...ends].filter(([partition, end]) => end > 0 && (archived.get(partition) ?? -1) < end - 1)
-    for (;;) {
+    for (let bound = first; ; bound = await lowerBound()) {
       // The cheap lower bound settles the usual case (caught up); only when it says "behind" is
       // the exact answer, which scans the master table, asked.
-      if (behindOf(await this.engine.archivedOffsets(view.stream.name, { lowerBound: true })).length === 0) return
+      if (behindOf(bound).length === 0) return
       const archived = await this.engine.archivedOffsets(view.stream.name)
       const behind = behindOf(archived)
       if (behind.length === 0) return
@@ -118,7 +126,7 @@ export class BatchRunner {
           context: { view: view.name, topic: view.stream.topic, waitedMs: this.options.waitTimeoutMs },
         })
       }
-      await this.clock.sleep(this.options.pollIntervalMs)
+      await this.clock.sleep(this.options.pollIntervalMs, signal)
     }
   }
 
