@@ -1,5 +1,5 @@
-import { TwinflowError, type Scalar, type ViewDef } from '@twinflow/core'
-import type { AnswerRow, OrderTerm } from './view-query'
+import { TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import type { OrderTerm } from './view-query'
 
 /** Compares two scalars of the same column: numbers and times numerically, strings by code unit, false < true. */
 export function compareScalars(a: Scalar, b: Scalar): number {
@@ -10,11 +10,14 @@ export function compareScalars(a: Scalar, b: Scalar): number {
 /**
  * A total order of answer rows: the requested terms, then the window start and the keys (ascending)
  * so that no two rows tie, which is what makes cursors stable. Rows are compared by their sort
- * values (the values of the terms), which is also what a cursor records.
+ * values (the values of the terms), which is also what a cursor records; they are read from the
+ * partial rows, so that only the rows of a page need finalizing.
  */
 export class RowOrder {
   readonly terms: readonly OrderTerm[]
   readonly #sign: number[]
+  /** Reads each term's value from a partial row. */
+  readonly #value: ((row: PartialRow) => Scalar)[]
 
   constructor(view: ViewDef, requested: readonly OrderTerm[], options: { windowStart: boolean }) {
     const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)])
@@ -32,11 +35,20 @@ export class RowOrder {
       .map((field): OrderTerm => ({ field, direction: 'ASC' }))
     this.terms = [...requested, ...tieBreakers]
     this.#sign = this.terms.map((t) => (t.direction === 'ASC' ? 1 : -1))
+    this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar) => {
+      if (field === 'windowStart') return (row) => row.windowStart
+      const key = view.keys.findIndex((k) => k.name === field)
+      if (key >= 0) return (row) => row.keys[key]!
+      // As finalizeRow computes it, so that a cursor's values are the answer's.
+      const { measure, firstCell } = view.measures.find((m) => m.name === field)!
+      const end = firstCell + measure.cells.length
+      return (row) => measure.finalize(row.cells.slice(firstCell, end))
+    })
   }
 
-  /** The row's values of the sort terms. */
-  valuesOf(row: AnswerRow): Scalar[] {
-    return this.terms.map((t) => row[t.field]!)
+  /** The values of the sort terms of a row, read from its partial form (only the measures ordered by are finalized). */
+  valuesOf(row: PartialRow): Scalar[] {
+    return this.#value.map((value) => value(row))
   }
 
   compareValues(a: readonly Scalar[], b: readonly Scalar[]): number {
@@ -47,11 +59,46 @@ export class RowOrder {
     return 0
   }
 
-  /** Sorts rows in place and returns them. */
-  sort(rows: AnswerRow[]): AnswerRow[] {
-    const keyed = rows.map((row) => ({ row, values: this.valuesOf(row) }))
-    keyed.sort((a, b) => this.compareValues(a.values, b.values))
-    for (let i = 0; i < keyed.length; i++) rows[i] = keyed[i]!.row
-    return rows
+  /**
+   * The first `limit` rows in this order of those strictly after `after` (of all rows when null),
+   * with their sort values, and how many rows follow `after` in all. A page much smaller than the
+   * rows is selected by keeping the best `limit` seen so far (n log limit), not by sorting them all.
+   */
+  firstAfter(rows: readonly PartialRow[], after: readonly Scalar[] | null, limit: number): { page: Ranked[]; following: number } {
+    const compare = (a: Ranked, b: Ranked) => this.compareValues(a.values, b.values)
+    let following = 0
+    if (limit * 4 >= rows.length) {
+      const ranked: Ranked[] = []
+      for (const row of rows) {
+        const values = this.valuesOf(row)
+        if (after === null || this.compareValues(values, after) > 0) ranked.push({ row, values })
+      }
+      following = ranked.length
+      return { page: ranked.sort(compare).slice(0, limit), following }
+    }
+    const best: Ranked[] = []
+    for (const row of rows) {
+      const values = this.valuesOf(row)
+      if (after !== null && this.compareValues(values, after) <= 0) continue
+      following++
+      if (best.length === limit && this.compareValues(values, best[limit - 1]!.values) >= 0) continue
+      // Binary search for the first kept row that comes after this one (the order is total).
+      let lo = 0
+      let hi = best.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (this.compareValues(best[mid]!.values, values) < 0) lo = mid + 1
+        else hi = mid
+      }
+      best.splice(lo, 0, { row, values })
+      if (best.length > limit) best.pop()
+    }
+    return { page: best, following }
   }
+}
+
+/** A row with its sort values. */
+export interface Ranked {
+  row: PartialRow
+  values: Scalar[]
 }

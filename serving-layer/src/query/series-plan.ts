@@ -45,30 +45,16 @@ export class SeriesPlan {
   answer(snapshot: ViewSnapshot): SeriesAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
     const merged = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.#bucket)
-    const rows = this.#order.sort(merged.map((r) => finalizeRow(this.view, r)))
-    const after = this.#after
-    let start = 0
-    if (after) {
-      // First row strictly after the cursor's values (rows are sorted; the order is total).
-      let lo = 0
-      let hi = rows.length
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1
-        if (this.#order.compareValues(this.#order.valuesOf(rows[mid]!), after) <= 0) lo = mid + 1
-        else hi = mid
-      }
-      start = lo
-    }
-    const page = rows.slice(start, start + this.limit)
+    const { page, following } = this.#order.firstAfter(merged, this.#after, this.limit)
     const last = page[page.length - 1]
     return {
       view: this.view.name,
       publication: snapshot.publication,
-      rows: page,
-      totalCount: rows.length,
+      rows: page.map(({ row }) => finalizeRow(this.view, row)),
+      totalCount: merged.length,
       pageInfo: {
-        hasNextPage: start + page.length < rows.length,
-        endCursor: last ? encodeCursor(this.#fingerprint, this.#order.valuesOf(last)) : (this.query.after ?? null),
+        hasNextPage: following > page.length,
+        endCursor: last ? encodeCursor(this.#fingerprint, last.values) : (this.query.after ?? null),
       },
       granularity: this.granularity,
     }

@@ -36,14 +36,14 @@ export class TopPlan {
 
   answer(snapshot: ViewSnapshot): TopAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
-    const totals = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.bucketing.of).map((r): AnswerRow => {
-      const { windowStart: _, ...row } = finalizeRow(this.view, r)
-      return row
-    })
+    const totals = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.bucketing.of)
     return {
       view: this.view.name,
       publication: snapshot.publication,
-      rows: this.#order.sort(totals).slice(0, this.limit),
+      rows: this.#order.firstAfter(totals, null, this.limit).page.map(({ row }): AnswerRow => {
+        const { windowStart: _, ...answer } = finalizeRow(this.view, row)
+        return answer
+      }),
       from: this.query.from,
       to: this.query.to,
       by: this.query.by,
