@@ -59,6 +59,15 @@ export class RowOrder {
     return 0
   }
 
+  /** Compares a partial row with sort values, reading the row's values only as far as needed. */
+  #compareRow(row: PartialRow, values: readonly Scalar[]): number {
+    for (let i = 0; i < this.#sign.length; i++) {
+      const c = compareScalars(this.#value[i]!(row), values[i]!)
+      if (c !== 0) return c * this.#sign[i]!
+    }
+    return 0
+  }
+
   /**
    * The first `limit` rows in this order of those strictly after `after` (of all rows when null),
    * with their sort values, and how many rows follow `after` in all. A page much smaller than the
@@ -78,10 +87,11 @@ export class RowOrder {
     }
     const best: Ranked[] = []
     for (const row of rows) {
-      const values = this.valuesOf(row)
-      if (after !== null && this.compareValues(values, after) <= 0) continue
+      if (after !== null && this.#compareRow(row, after) <= 0) continue
       following++
-      if (best.length === limit && this.compareValues(values, best[limit - 1]!.values) >= 0) continue
+      // Most rows lose to the last kept one on the first term: compared without taking all their values.
+      if (best.length === limit && this.#compareRow(row, best[limit - 1]!.values) >= 0) continue
+      const values = this.valuesOf(row)
       // Binary search for the first kept row that comes after this one (the order is total).
       let lo = 0
       let hi = best.length
