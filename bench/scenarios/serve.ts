@@ -77,7 +77,7 @@ export const serveScenario: Scenario = {
 
 async function paced(url: string, query: string, rate: number, seconds: number) {
   const result = await pacedLoad(url, JSON.stringify({ query }), { rate, seconds })
-  if (result.errors > 0) throw new Error(`${result.errors} paced requests to ${url} failed`)
+  if (result.errors > 0) throw new Error(`${result.errors} of ${result.requests} paced requests to ${url} failed; the first: ${result.firstError}`)
   return result
 }
 

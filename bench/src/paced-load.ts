@@ -7,6 +7,8 @@ export interface PacedResult {
   p50: number
   p99: number
   errors: number
+  /** What the first failed request got (status and body, or the socket's error). */
+  firstError: string | null
 }
 
 /**
@@ -26,6 +28,11 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
   const payload = Buffer.from(body)
   const latencies: number[] = []
   let errors = 0
+  let firstError: string | null = null
+  const failed = (reason: string) => {
+    errors++
+    firstError ??= reason
+  }
   const inFlight: Promise<void>[] = []
   const start = performance.now()
   try {
@@ -36,12 +43,10 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
       inFlight.push(
         post(url, payload, agent).then(
           ({ status, text }) => {
-            if (status !== 200 || text.includes('"errors"')) errors++
+            if (status !== 200 || text.includes('"errors"')) failed(`HTTP ${status}: ${text.slice(0, 300)}`)
             latencies.push(performance.now() - due)
           },
-          () => {
-            errors++
-          },
+          (error: Error) => failed(error.message),
         ),
       )
     }
@@ -49,7 +54,7 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
   } finally {
     agent.destroy()
   }
-  return { rate: options.rate, requests: total, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)), errors }
+  return { rate: options.rate, requests: total, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)), errors, firstError }
 }
 
 function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: number; text: string }> {
