@@ -104,6 +104,14 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       batch.calls.length = 0
       await reader.readMany([{ view: 'sales', from: T0, to: T0 + 47 * H }])
       expect(batch.calls.filter((c) => c.startsWith('readWindows'))).toEqual([]) // every chunk below the cutoff is cached now
+      // Three requests at once for the same realtime range: the first reads; the two that arrive
+      // while that read runs share the next one (it starts after they arrived), with equal rows.
+      speed.calls.length = 0
+      const live = { view: 'sales', from: CUTOFF, to: T0 + 70 * H }
+      const three = await Promise.all([reader.readMany([live]), reader.readMany([live]), reader.readMany([live])])
+      expect(speed.calls.filter((c) => c.startsWith('readWindows'))).toEqual([`readWindows(sales,${CUTOFF},${T0 + 70 * H})`, `readWindows(sales,${CUTOFF},${T0 + 70 * H})`])
+      expect(three[1]![0]!.rows).toEqual(three[0]![0]!.rows)
+      expect(three[2]![0]!.rows).toEqual(three[0]![0]!.rows)
     } finally {
       for (const m of ['currentPublication', 'readWindows'] as const) delete (engine as unknown as Record<string, unknown>)[m]
       for (const m of ['readWindows', 'markedCutoff'] as const) delete (store as unknown as Record<string, unknown>)[m]

@@ -38,20 +38,30 @@ export interface ViewReaderOptions {
  * and the read is done again at the newer one. A snapshot never has a gap or a double count at the
  * boundary; the check costs one realtime round trip shared by concurrent requests, not a query
  * to the batch engine, which is asked about once a second per view (PublicationTracker).
+ *
+ * Realtime reads of the same view and range by concurrent requests share one read that started
+ * after each of them arrived (FreshLookup): an answer is never older than its request. The rows
+ * of a read, like those of the batch cache, are shared by the requests and never modified.
  */
 export class ViewReader {
   readonly #publications: PublicationTracker
   readonly #marks: FreshLookup<number | null>
+  /** Realtime windows by view and range: concurrent requests for the same range share one read. */
+  readonly #windows: FreshLookup<readonly PartialRow[]>
 
   constructor(
     private readonly pipeline: Pipeline,
     private readonly batch: BatchEngine,
-    private readonly realtime: RealtimeStore,
+    realtime: RealtimeStore,
     private readonly cache: BatchPartCache,
     private readonly options: ViewReaderOptions = {},
   ) {
     this.#publications = new PublicationTracker(batch, { refreshMs: options.publicationRefreshMs })
     this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
+    this.#windows = new FreshLookup((key) => {
+      const [view, from, to] = key.split('\u0000')
+      return realtime.readWindows(view!, Number(from), Number(to))
+    })
   }
 
   async readMany(reads: readonly RangeRead[]): Promise<ViewSnapshot[]> {
@@ -107,7 +117,7 @@ export class ViewReader {
     const [batchParts, realtimeRows] = await Promise.all([
       publication && wantedBatch.length > 0 ? this.cache.read(this.batch, view, publication.version, wantedBatch) : [],
       wantedRealtime.length > 0
-        ? this.realtime.readWindows(view.name, Math.min(...wantedRealtime.map((r) => r[0])), Math.max(...wantedRealtime.map((r) => r[1])))
+        ? this.#windows.get(`${view.name}\u0000${Math.min(...wantedRealtime.map((r) => r[0]))}\u0000${Math.max(...wantedRealtime.map((r) => r[1]))}`)
         : [],
     ])
     let nextBatch = 0
