@@ -1,13 +1,16 @@
 import type { Scalar } from '../schema/value-kind'
-import type { ViewDef } from '../view/define-view'
+import type { ViewDef, ViewMeasure } from '../view/define-view'
 import type { PartialRow } from './partial-row'
+
+/** The answer value of one measure of a partial row (from the measure's cells). */
+export function measureValue(m: ViewMeasure, row: PartialRow): Scalar {
+  return m.measure.finalize(row.cells.slice(m.firstCell, m.firstCell + m.measure.cells.length))
+}
 
 /** Turns a partial row into an answer row: `{ windowStart, ...keys, ...measures }`. */
 export function finalizeRow(view: ViewDef, row: PartialRow): Record<string, Scalar> {
   const out: Record<string, Scalar> = { windowStart: row.windowStart }
   view.keys.forEach((k, i) => (out[k.name] = row.keys[i]!))
-  for (const m of view.measures) {
-    out[m.name] = m.measure.finalize(row.cells.slice(m.firstCell, m.firstCell + m.measure.cells.length))
-  }
+  for (const m of view.measures) out[m.name] = measureValue(m, row)
   return out
 }

@@ -27,13 +27,14 @@ export function useBodySizeLimit(limit: number): Plugin {
         if (Number(length) > limit) throw tooLarge(limit)
         return
       }
-      const body = request.body
-      if (requestParser == null || body == null) return
+      if (requestParser == null || request.body == null) return
       const parse = requestParser
       setRequestParser((req) => {
+        const body = req.body!
         let read = 0
+        // A native stream needs the native TransformStream, fetchAPI's ponyfill stream its own (as yoga does).
         const Transform = body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream
-        const counted = req.body!.pipeThrough(
+        const counted = body.pipeThrough(
           new Transform<Uint8Array, Uint8Array>({
             transform(chunk, controller) {
               read += chunk.byteLength

@@ -1,4 +1,4 @@
-import { TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { measureValue, TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
 import type { OrderTerm } from './view-query'
 
 /** Compares two scalars of the same column: numbers and times numerically, strings by code unit, false < true. */
@@ -40,9 +40,8 @@ export class RowOrder {
       const key = view.keys.findIndex((k) => k.name === field)
       if (key >= 0) return (row) => row.keys[key]!
       // As finalizeRow computes it, so that a cursor's values are the answer's.
-      const { measure, firstCell } = view.measures.find((m) => m.name === field)!
-      const end = firstCell + measure.cells.length
-      return (row) => measure.finalize(row.cells.slice(firstCell, end))
+      const measure = view.measures.find((m) => m.name === field)!
+      return (row) => measureValue(measure, row)
     })
   }
 
