@@ -1,5 +1,4 @@
-import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
-import type { ViewSelection } from './view-query'
+import { TwinflowError, type ViewDef } from '@twinflow/core'
 
 const iso = (time: number) => new Date(time).toISOString()
 
@@ -24,23 +23,4 @@ export function checkCount(name: string, value: number, max: number): number {
     throw new TwinflowError('validation', `${name} must be an integer from 1 to ${max}, got ${value}`)
   }
   return value
-}
-
-/** Compiles a key filter to a row predicate; an unknown key or a value of the wrong type is a `validation` error. */
-export function compileKeyFilter(view: ViewDef, filter: ViewSelection['keyFilter'] = {}): (row: PartialRow) => boolean {
-  const checks: { index: number; values: Set<unknown> }[] = []
-  for (const [name, values] of Object.entries(filter)) {
-    const index = view.keys.findIndex((k) => k.name === name)
-    if (index < 0) {
-      throw new TwinflowError('validation', `view "${view.name}" has no key "${name}"; its keys: ${view.keys.map((k) => k.name).join(', ') || 'none'}`)
-    }
-    const key = view.keys[index]!
-    const expected = key.type === 'string' ? 'string' : key.type === 'bool' ? 'boolean' : 'number'
-    for (const value of values) {
-      if (typeof value !== expected) throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
-    }
-    checks.push({ index, values: new Set(values) })
-  }
-  if (checks.length === 0) return () => true
-  return (row) => checks.every((c) => c.values.has(row.keys[c.index]))
 }

@@ -1,10 +1,12 @@
 import { finalizeRow, mergeRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache'
 import type { AnswerLimits } from './answer-limits'
-import { checkCount, checkRange, compileKeyFilter } from './check-selection'
+import type { KeySelection } from '../read/key-selection'
+import { checkCount, checkRange } from './check-selection'
 import { checkScan } from './check-scan'
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor'
 import { checkGranularity, type Granularity } from './granularity'
+import { KeyFilter } from './key-filter'
 import { RowOrder } from './row-order'
 import type { SeriesAnswer, SeriesQuery } from './view-query'
 import type { ViewSnapshot } from './view-snapshot'
@@ -19,6 +21,8 @@ export class SeriesPlan {
   readonly limit: number
   /** The buckets of the answer, for a read that can merge cached batch parts ahead. */
   readonly bucketing: Bucketing
+  /** The groups the read can be narrowed to (the filtered key with the fewest values). */
+  readonly keys: KeySelection | undefined
   readonly #bucket: BucketOf
   readonly #keep: (row: PartialRow) => boolean
   readonly #order: RowOrder
@@ -34,7 +38,9 @@ export class SeriesPlan {
     this.granularity = query.granularity ?? view.window
     this.#bucket = checkGranularity(view, this.granularity)
     this.bucketing = { key: this.granularity, of: this.#bucket }
-    this.#keep = compileKeyFilter(view, query.keyFilter)
+    const keyFilter = new KeyFilter(view, query.keyFilter)
+    this.#keep = keyFilter.keep
+    this.keys = keyFilter.narrowest
     this.#order = new RowOrder(view, query.orderBy ?? [], { windowStart: true })
     this.limit = checkCount('limit', query.limit ?? limits.defaultRows, limits.maxRows)
     const filter = Object.entries(query.keyFilter ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))

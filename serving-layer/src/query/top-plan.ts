@@ -1,8 +1,10 @@
 import { finalizeRow, mergeRows, TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache'
 import type { AnswerLimits } from './answer-limits'
-import { checkCount, checkRange, compileKeyFilter } from './check-selection'
+import type { KeySelection } from '../read/key-selection'
+import { checkCount, checkRange } from './check-selection'
 import { checkScan } from './check-scan'
+import { KeyFilter } from './key-filter'
 import { RowOrder } from './row-order'
 import type { AnswerRow, SortDirection, TopAnswer, TopQuery } from './view-query'
 import type { ViewSnapshot } from './view-snapshot'
@@ -14,6 +16,8 @@ import type { ViewSnapshot } from './view-snapshot'
 export class TopPlan {
   /** One bucket for the whole range. */
   readonly bucketing: Bucketing = { key: 'total', of: () => 0 }
+  /** The groups the read can be narrowed to (the filtered key with the fewest values). */
+  readonly keys: KeySelection | undefined
   readonly direction: SortDirection
   readonly limit: number
   readonly #keep: (row: PartialRow) => boolean
@@ -30,7 +34,9 @@ export class TopPlan {
     }
     this.direction = query.direction ?? 'DESC'
     this.limit = checkCount('limit', query.limit, limits.maxRows)
-    this.#keep = compileKeyFilter(view, query.keyFilter)
+    const keyFilter = new KeyFilter(view, query.keyFilter)
+    this.#keep = keyFilter.keep
+    this.keys = keyFilter.narrowest
     this.#order = new RowOrder(view, [{ field: query.by, direction: this.direction }], { windowStart: false })
   }
 

@@ -13,6 +13,7 @@ import { buildSchema } from '../schema/build-schema'
 import type { ServingServices } from '../schema/serving-services'
 import { ReadSession } from './read-session'
 import { BatchPartCache } from './batch-part-cache'
+import type { KeySelection } from './key-selection'
 import { ViewReader } from './view-reader'
 
 const H = 3_600_000
@@ -79,6 +80,31 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       expect(bucketed!.rows.length).toBeLessThan(raw!.rows.length)
       const daily = (rows: readonly PartialRow[]) => new Map(mergeRows(salesView, rows, day.of).map((r) => [key(r), r.cells]))
       expect(daily(bucketed!.rows)).toEqual(daily(raw!.rows))
+    }
+  })
+
+  it('a read narrowed to some groups returns exactly their rows of the whole read, from both layers, bucketed or not', async () => {
+    const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 4 }))
+    const day = { key: '1d', of: (t: number) => t - (t % (24 * H)) }
+    const selections: KeySelection[] = [
+      { index: 0, values: new Set(['s1', 's3']), id: 'shops' },
+      { index: 1, values: new Set([true]), id: 'web' },
+      { index: 0, values: new Set(['none']), id: 'nothing' },
+    ]
+    for (const [from, to] of [[T0, T0 + 100 * H], [T0 + 3 * H, T0 + 41 * H], [T0 + 5 * H, T0 + 60 * H]] as const) {
+      for (const bucket of [undefined, day]) {
+        // Twice: the second time the cached chunks' key indexes answer.
+        for (let pass = 0; pass < 2; pass++) {
+          const [whole, ...narrowed] = await reader.readMany([{ view: 'sales', from, to, bucket }, ...selections.map((keys) => ({ view: 'sales', from, to, bucket, keys }))])
+          selections.forEach((keys, i) => {
+            const expected = whole!.rows.filter((r) => keys.values.has(r.keys[keys.index]!))
+            expect(new Set(narrowed[i]!.rows)).toEqual(new Set(expected))
+            expect(narrowed[i]!.rows).toHaveLength(expected.length)
+          })
+          expect(narrowed[0]!.rows.length).toBeGreaterThan(0)
+          expect(narrowed[0]!.rows.length).toBeLessThan(whole!.rows.length)
+        }
+      }
     }
   })
 

@@ -2,6 +2,7 @@ import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type P
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
 import { FreshLookup } from './fresh-lookup'
+import { selects, type KeySelection } from './key-selection'
 import { PublicationTracker } from './publication-tracker'
 
 /** A read of the windows of one view with from <= windowStart < to. */
@@ -11,6 +12,8 @@ export interface RangeRead {
   to: number
   /** The buckets the rows will be merged into: batch rows may come already merged into them. */
   bucket?: Bucketing
+  /** The groups wanted: the rows of other groups are left out. */
+  keys?: KeySelection
 }
 
 export interface ViewReaderOptions {
@@ -110,7 +113,7 @@ export class ViewReader {
 
   async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<PartialRow[][]> {
     const cutoff = publication?.cutoff ?? -Infinity
-    const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket } : null))
+    const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null))
     const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
     const wantedBatch = batchRanges.filter((r): r is ChunkedRange => r !== null)
     const wantedRealtime = realtimeRanges.filter((r): r is TimeRange => r !== null)
@@ -121,10 +124,10 @@ export class ViewReader {
         : [],
     ])
     let nextBatch = 0
-    return reads.map((_, i) => {
-      const rows: PartialRow[] = batchRanges[i] ? [...batchParts[nextBatch++]!] : []
+    return reads.map(({ keys }, i) => {
+      const rows: PartialRow[] = batchRanges[i] ? batchParts[nextBatch++]! : []
       const range = realtimeRanges[i]
-      if (range) for (const row of realtimeRows) if (row.windowStart >= range[0] && row.windowStart < range[1]) rows.push(row)
+      if (range) for (const row of realtimeRows) if (row.windowStart >= range[0] && row.windowStart < range[1] && (!keys || selects(keys, row))) rows.push(row)
       return rows
     })
   }

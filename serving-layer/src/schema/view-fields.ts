@@ -85,7 +85,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     limit: { type: GraphQLInt, description: `Rows per page (at most ${services.limits.maxRows}; default ${services.limits.defaultRows}).` },
   }
   const read = async (session: ServingContext['session'], plan: SeriesPlan) => {
-    const snapshot = await session.snapshot({ view: view.name, from: plan.query.from, to: plan.query.to, bucket: plan.bucketing })
+    const snapshot = await session.snapshot({ view: view.name, from: plan.query.from, to: plan.query.to, bucket: plan.bucketing, keys: plan.keys })
     return { ...plan.answer(snapshot), session }
   }
 
@@ -116,7 +116,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
         assertCanRead(ctx.principal, view.name)
         const plan = new TopPlan(view, { ...selection(view, args), by: args.by, direction: args.direction, limit: args.limit }, services.limits)
         services.onViewRead?.(view.name, 'top')
-        const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing })
+        const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing, keys: plan.keys })
         return { ...plan.answer(snapshot), session: ctx.session }
       }),
   }

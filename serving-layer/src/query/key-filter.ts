@@ -1,0 +1,32 @@
+import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import type { KeySelection } from '../read/key-selection'
+import type { ViewSelection } from './view-query'
+
+/**
+ * A query's filter on keys, checked against the view: an unknown key or a value of the wrong type
+ * is a `validation` error. `keep` is the row predicate (every filtered key); `narrowest` is the
+ * filtered key with the fewest allowed values, which the read is narrowed to.
+ */
+export class KeyFilter {
+  readonly keep: (row: PartialRow) => boolean
+  readonly narrowest: KeySelection | undefined
+
+  constructor(view: ViewDef, filter: ViewSelection['keyFilter'] = {}) {
+    const checks: KeySelection[] = []
+    for (const [name, values] of Object.entries(filter)) {
+      const index = view.keys.findIndex((k) => k.name === name)
+      if (index < 0) {
+        throw new TwinflowError('validation', `view "${view.name}" has no key "${name}"; its keys: ${view.keys.map((k) => k.name).join(', ') || 'none'}`)
+      }
+      const key = view.keys[index]!
+      const expected = key.type === 'string' ? 'string' : key.type === 'bool' ? 'boolean' : 'number'
+      for (const value of values) {
+        if (typeof value !== expected) throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+      }
+      const distinct = new Set(values)
+      checks.push({ index, values: distinct, id: `${index}:${JSON.stringify([...distinct].sort())}` })
+    }
+    this.narrowest = checks.reduce<KeySelection | undefined>((best, c) => (best === undefined || c.values.size < best.values.size ? c : best), undefined)
+    this.keep = checks.length === 0 ? () => true : (row) => checks.every((c) => c.values.has(row.keys[c.index]!))
+  }
+}
