@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type ViewDef } from '@twinflow/core'
+import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type Publication, type ViewDef } from '@twinflow/core'
 import type { BatchLayerEngine } from '../engine/batch-layer-engine'
 import type { ResolvedBatchRunnerOptions } from './batch-runner-options'
 
@@ -52,6 +52,8 @@ export class BatchRunner {
       error: null,
     }
     let ends: Map<number, number> | null = null
+    // The publications before this run's, read while it builds: they tell which versions to keep.
+    let earlier: Promise<Publication[]> | null = null
     try {
       const rows = await retry(
         this.clock,
@@ -75,6 +77,8 @@ export class BatchRunner {
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
             const work = archived.then(() => this.engine.buildVersion(view.name, run.version, run.cutoff))
+            earlier = this.engine.publications(view.name)
+            earlier.catch(() => {}) // its failure is reported where it is used
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
             if (recorded.status === 'rejected') throw recorded.reason
@@ -96,7 +100,7 @@ export class BatchRunner {
         },
       )
       run = { ...run, status: 'succeeded', finishedAt: this.clock.now(), rows }
-      await Promise.all([this.#record(run, logger), this.#dropOldVersions(view, logger)])
+      await Promise.all([this.#record(run, logger), this.#dropOldVersions(view, run.version, earlier!, logger)])
       logger.info('batch run succeeded', { runId: run.runId, version: run.version, cutoff: run.cutoff, rows, attempts: run.attempt })
       return run
     } catch (error) {
@@ -130,10 +134,15 @@ export class BatchRunner {
     }
   }
 
-  async #dropOldVersions(view: ViewDef, logger: Logger): Promise<void> {
+  /**
+   * Drops the versions older than the `keepVersions` newest published: this run's `version` and
+   * those published before it (`earlier`, read during the build: a version another process
+   * published meanwhile is missing from it, which can only make the kept version older).
+   */
+  async #dropOldVersions(view: ViewDef, version: number, earlier: Promise<Publication[]>, logger: Logger): Promise<void> {
     try {
-      const published = await this.engine.publications(view.name)
-      const keep = published[this.options.keepVersions - 1]?.version
+      const published = [version, ...(await earlier).map((p) => p.version).filter((v) => v < version)]
+      const keep = published[this.options.keepVersions - 1]
       if (keep !== undefined) await this.engine.dropVersionsBefore(view.name, keep)
     } catch (error) {
       logger.warn('could not drop old batch versions; the next run tries again', { error })
