@@ -1,4 +1,4 @@
-import { keysId, mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
+import { mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
 
 interface Group {
   view: ViewDef
@@ -12,15 +12,16 @@ interface Group {
  * The pre-aggregation of one log batch: one delta per (view, window, keys), merged by the view's
  * cell monoids.
  *
- * This is the speed layer's per-event hot path: groups are found through one map per view and
- * window, keyed by the key value itself when the view has one key (no string is built), by the
- * JSON of the keys otherwise; nothing of an event is kept once it is merged (the part of a group
- * after a fence is recomputed by folding the batch's later records again, see BatchProcessor), so
- * the events of a batch die young and cost the garbage collector little.
+ * This is the speed layer's per-event hot path: groups are found through one tree of maps per view
+ * and window, one level per key, keyed by the key values themselves (no string is built per
+ * event); nothing of an event is kept once it is merged (the part of a group after a fence is
+ * recomputed by folding the batch's later records again, see BatchProcessor), so the events of a
+ * batch die young and cost the garbage collector little.
  */
 export class BatchAggregate {
   readonly #groups: Group[] = []
-  readonly #index = new Map<ViewDef, Map<number, Map<unknown, Group>>>()
+  /** view → window → key 0 → key 1 → … → group (a view without keys has its group at the window). */
+  readonly #index = new Map<ViewDef, Map<number, Level>>()
 
   get size(): number {
     return this.#groups.length
@@ -30,17 +31,24 @@ export class BatchAggregate {
   add(view: ViewDef, event: EvaluatedEvent): void {
     let windows = this.#index.get(view)
     if (!windows) this.#index.set(view, (windows = new Map()))
-    let groups = windows.get(event.windowStart)
-    if (!groups) windows.set(event.windowStart, (groups = new Map()))
-    const id = keysId(event.keys)
-    const group = groups.get(id)
+    let level = windows.get(event.windowStart)
+    if (level === undefined) windows.set(event.windowStart, (level = new Map()))
+    const { keys } = event
+    const last = keys.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = level.get(keys[i]!) as Level | undefined
+      if (next === undefined) level.set(keys[i]!, (next = new Map()))
+      level = next
+    }
+    const id = last < 0 ? null : keys[last]!
+    const group = level.get(id) as Group | undefined
     if (group) {
       mergeCells(view, group.cells, event.cells)
       return
     }
-    const created: Group = { view, windowStart: event.windowStart, keys: event.keys, cells: event.cells.slice() }
+    const created: Group = { view, windowStart: event.windowStart, keys, cells: event.cells.slice() }
     this.#groups.push(created)
-    groups.set(id, created)
+    level.set(id, created)
   }
 
   /** One delta per group, in the order groups were first seen. */
@@ -50,9 +58,14 @@ export class BatchAggregate {
 
   /** The delta of the group of (view, window, keys), or `null` when no event of it was added. */
   deltaOf(view: ViewDef, windowStart: number, keys: readonly Scalar[]): Delta | null {
-    const group = this.#index.get(view)?.get(windowStart)?.get(keysId(keys))
-    return group ? toDelta(group) : null
+    let found: Level | Group | undefined = this.#index.get(view)?.get(windowStart)
+    if (keys.length === 0) found = (found as Level | undefined)?.get(null)
+    for (const key of keys) found = (found as Level | undefined)?.get(key)
+    return found ? toDelta(found as Group) : null
   }
 }
+
+/** One level of the index: a key's values to the next level, or to the groups at the last key. */
+type Level = Map<Scalar | null, Level | Group>
 
 const toDelta = (g: Group): Delta => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: g.cells.slice() })

@@ -7,13 +7,17 @@ export interface LogMessage {
   timestamp?: number
 }
 
-/** A consumed message with its position. */
+/**
+ * A consumed message with its position. Read-only. Its fields may be getters computed on first read
+ * (the Kafka log converts key, timestamp and headers only when asked): read them by name; an object
+ * spread or structuredClone of a record may not carry them.
+ */
 export interface LogRecord {
-  offset: number
-  key: string | null
-  value: Buffer
-  timestamp: number
-  headers: Record<string, string>
+  readonly offset: number
+  readonly key: string | null
+  readonly value: Buffer
+  readonly timestamp: number
+  readonly headers: Record<string, string>
 }
 
 /** A batch of consecutive records of one partition. */

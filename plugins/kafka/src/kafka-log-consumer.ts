@@ -1,22 +1,10 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { ConsumeOptions, LogConsumer, LogRecord, Logger } from '@twinflow/core'
 import type { KafkaOptions } from './kafka-options'
+import { KafkaLogRecord } from './kafka-log-record'
 import { mapKafkaError } from './map-kafka-error'
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
-
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
-
-function toRecord(m: KafkaMessage): LogRecord {
-  let headers: Record<string, string> = NO_HEADERS
-  for (const k in m.headers) {
-    const v = m.headers[k]
-    if (v === undefined) continue
-    if (headers === NO_HEADERS) headers = {}
-    headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v)
-  }
-  return { offset: Number(m.offset), key: m.key ? m.key.toString() : null, value: m.value ?? Buffer.alloc(0), timestamp: Number(m.timestamp), headers }
-}
 
 function rootCause(error: unknown): unknown {
   let e = error
@@ -132,7 +120,11 @@ export class KafkaLogConsumer implements LogConsumer {
     }
     if (isStale()) return
     const startAt = this.#startAt.get(tp(batch.topic, batch.partition)) ?? 0
-    const records = batch.messages.filter((m) => Number(m.offset) >= startAt).map(toRecord)
+    const records: LogRecord[] = []
+    for (const m of batch.messages) {
+      const offset = Number(m.offset)
+      if (offset >= startAt) records.push(new KafkaLogRecord(m, offset))
+    }
     const max = this.options.maxBatchSize ?? 1000
     for (let i = 0; i < records.length; i += max) {
       if (!isRunning() || isStale()) return

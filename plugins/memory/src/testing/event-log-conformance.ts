@@ -81,6 +81,23 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       }
     })
 
+    it("gives back each message's key, value, headers and timestamp", async () => {
+      const topic = uniqueTopic('fields')
+      await log.createTopic(topic, 1)
+      const timestamp = Date.UTC(2026, 0, 2, 3, 4, 5, 6)
+      await log.produce(topic, [
+        { key: 'k', value: Buffer.from('with everything'), headers: { source: 'conformance', n: '1' }, timestamp },
+        { value: Buffer.from('bare') },
+      ])
+      const collector = new BatchCollector()
+      await consume({ groupId: group('fields'), topics: [topic], eachBatch: collector.eachBatch, onError: collector.onError })
+      await collector.until((c) => c.records().length >= 2, '2 records')
+      const [full, bare] = collector.batches.flatMap((b) => b.records)
+      expect([full!.offset, full!.key, full!.value.toString(), full!.headers, full!.timestamp]).toEqual([0, 'k', 'with everything', { source: 'conformance', n: '1' }, timestamp])
+      expect([bare!.offset, bare!.key, bare!.value.toString(), bare!.headers]).toEqual([1, null, 'bare', {}])
+      expect(Number.isSafeInteger(bare!.timestamp) && bare!.timestamp > 0).toBe(true)
+    })
+
     it('delivers batches of consecutive records of one partition, no larger than maxBatchSize', async () => {
       const topic = uniqueTopic('batches')
       await log.createTopic(topic, 2)
