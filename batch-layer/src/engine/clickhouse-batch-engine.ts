@@ -38,6 +38,7 @@ type Row = Record<string, unknown>
 export class ClickHouseBatchEngine implements BatchLayerEngine {
   #pipeline: Pipeline | null = null
   #seq = 0
+  readonly #fields = new WeakMap<StreamDef, { names: string[]; bools: boolean[]; defaults: Scalar[] }>()
 
   constructor(
     private readonly driver: ClickHouseDriver,
@@ -69,23 +70,36 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   async ingest(streamName: string, records: readonly ArchivedRecord[]): Promise<void> {
     if (records.length === 0) return
     const stream = this.#stream(streamName)
-    const fields = Object.entries(stream.fields)
-    const rows = records.map((record) => {
+    const { names, bools, defaults } = this.#fieldsOf(stream)
+    const rows = new Array<Row>(records.length)
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!
       const row: Row = { _partition: record.partition, _offset: record.offset, _error: record.error ?? '' }
       if (record.error) {
-        for (const [name, type] of fields) row[name] = DEFAULT_VALUES[type.kind]
-        return row
-      }
-      for (const [name, type] of fields) {
-        const value = record.event[name]
-        if (value === undefined) {
-          throw new TwinflowError('validation', `event at partition ${record.partition} offset ${record.offset} of stream "${streamName}" has no field "${name}"`)
+        for (let i = 0; i < names.length; i++) row[names[i]!] = defaults[i]
+      } else {
+        for (let i = 0; i < names.length; i++) {
+          const value = record.event[names[i]!]
+          if (value === undefined) {
+            throw new TwinflowError('validation', `event at partition ${record.partition} offset ${record.offset} of stream "${streamName}" has no field "${names[i]}"`)
+          }
+          row[names[i]!] = bools[i] ? (value ? 1 : 0) : value
         }
-        row[name] = type.kind === 'bool' ? (value ? 1 : 0) : value
       }
-      return row
-    })
+      rows[r] = row
+    }
     await this.driver.insert(masterTableSql.table(stream), rows)
+  }
+
+  /** The stream's fields in column order, which are booleans (stored as 0/1), and the values of a rejected record. */
+  #fieldsOf(stream: StreamDef): { names: string[]; bools: boolean[]; defaults: Scalar[] } {
+    let found = this.#fields.get(stream)
+    if (!found) {
+      const fields = Object.entries(stream.fields)
+      found = { names: fields.map(([name]) => name), bools: fields.map(([, type]) => type.kind === 'bool'), defaults: fields.map(([, type]) => DEFAULT_VALUES[type.kind]) }
+      this.#fields.set(stream, found)
+    }
+    return found
   }
 
   async archivedOffsets(streamName: string, options: { lowerBound?: boolean } = {}): Promise<Map<number, number>> {
