@@ -115,6 +115,19 @@ export class BenchServices {
     // Materialized views first: dropping one drops its `.inner.` table too.
     const ordered = [...tables].sort((a, b) => Number(a.name.startsWith('.inner.')) - Number(b.name.startsWith('.inner.')))
     for (const { name } of ordered) await this.clickhouse.command({ query: `DROP TABLE IF EXISTS \`${name}\`` })
+    await this.#mergesSettled()
+  }
+
+  /** Waits (up to a minute) until ClickHouse runs no merge: the previous scenario's must not run during the next one's measures. */
+  async #mergesSettled(): Promise<void> {
+    const started = Date.now()
+    for (;;) {
+      const [row] = await (await this.clickhouse.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' })).json<{ n: string }>()
+      if (Number(row?.n ?? 0) === 0 || Date.now() - started > 60_000) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const waited = Date.now() - started
+    if (waited > 500) console.log(`[bench] ClickHouse finished its merges in ${(waited / 1000).toFixed(1)} s before the next scenario`)
   }
 
   async stop(): Promise<void> {
