@@ -79,7 +79,7 @@ export const recomputeScenario: Scenario = {
     }
     return {
       scenario: 'recompute',
-      setup: [`View countryDevice (1h windows, 12 countries × 3 devices, count and avg) over 30 days of purchases; BatchRunner.runView vs CREATE TABLE + INSERT…SELECT…GROUP BY.`, ...setup],
+      setup: [`View countryDevice (1h windows, 12 countries × 3 devices, count and avg) over 30 days of purchases; BatchRunner.runView vs CREATE TABLE + INSERT…SELECT…GROUP BY; ${Math.max(ctx.repeats, RECOMPUTE_REPEATS)} repetitions of each side.`, ...setup],
       checks,
     }
   },
