@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe } from 'vitest'
-import { createJsonLogger } from '@twinflow/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createJsonLogger, type LogBatch, type LogConsumer } from '@twinflow/core'
 import { eventLogConformance } from '@twinflow/plugin-memory/testing'
 import { KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
 import { KafkaContainer, type StartedKafkaContainer } from '../src/containers'
 import { e2eEnvironment } from '../src/e2e-environment'
+import { eventually } from '../src/harness'
 import type { ImageVariable } from '../src/images'
 import { settings } from '../src/settings'
 
@@ -27,5 +28,56 @@ for (const variable of VERSIONS) {
       () => new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger),
       { timeoutMs: 60_000 },
     )
+
+    it("aborts the signal of a member's batch in flight when a rebalance takes its partitions, without reporting a failure", async () => {
+      const log = new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger)
+      await log.connect()
+      const consumers: LogConsumer[] = []
+      try {
+        const topic = `conformance.rebalance.${process.pid}.${Date.now().toString(36)}`
+        const groupId = `rebalance-${Date.now().toString(36)}`
+        await log.createTopic(topic, 2)
+        await log.produce(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })))
+        const errors: unknown[] = []
+        const seen = new Set<string>()
+        const keep = (batch: LogBatch) => batch.records.forEach((r) => seen.add(r.value.toString()))
+        let held: LogBatch | null = null
+        let abortedWith: unknown = null
+        // The first member holds its first batch until the batch's signal aborts (at most 30 s), then
+        // stops as a handler that checks its signal between writes does.
+        consumers.push(
+          await log.consume({
+            groupId,
+            topics: [topic],
+            onError: (error) => errors.push(error),
+            eachBatch: async (batch) => {
+              if (held === null) {
+                held = batch
+                await new Promise((resolve) => {
+                  batch.signal?.addEventListener('abort', resolve, { once: true })
+                  setTimeout(resolve, 30_000)
+                })
+                abortedWith = batch.signal?.aborted ? batch.signal.reason : 'not aborted'
+                batch.signal?.throwIfAborted()
+              }
+              keep(batch)
+            },
+          }),
+        )
+        await eventually(async () => held, (b) => b !== null, 30_000, 100)
+        expect(held).not.toBeNull()
+        // A second member joins: the group rebalances while the first one holds its batch.
+        consumers.push(await log.consume({ groupId, topics: [topic], onError: (error) => errors.push(error), eachBatch: async (batch) => keep(batch) }))
+        await eventually(async () => abortedWith, (a) => a !== null, 30_000, 100)
+        expect((abortedWith as { type?: string }).type).toMatch(/^(REBALANCE_IN_PROGRESS|ILLEGAL_GENERATION|UNKNOWN_MEMBER_ID|NOT_COORDINATOR_FOR_GROUP)$/)
+        // The held batch was not resolved: its records are delivered again, to one member or the other.
+        await eventually(async () => seen.size, (n) => n === 20, 30_000, 100)
+        expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort())
+        expect(errors).toEqual([])
+      } finally {
+        await Promise.all(consumers.map((c) => c.stop()))
+        await log.close()
+      }
+    })
   })
 }

@@ -6,6 +6,15 @@ import { mapKafkaError } from './map-kafka-error'
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
+/**
+ * A heartbeat error that means this member no longer owns its partitions: the group is
+ * rebalancing (kafkajs's own test, `isRebalancing`) or the coordinator expired the member.
+ */
+function lostPartitions(error: unknown): boolean {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID'
+}
+
 function rootCause(error: unknown): unknown {
   let e = error
   for (let depth = 0; depth < 10 && e && typeof e === 'object' && 'cause' in e && (e as { cause?: unknown }).cause; depth++) e = (e as { cause: unknown }).cause
@@ -20,6 +29,11 @@ function rootCause(error: unknown): unknown {
  * with that error and the next batch asks again. Batches are split to `maxBatchSize`, and each
  * part's offset is resolved and committed after the handler resolves.
  *
+ * While a batch is handled the member keeps heartbeating; when a heartbeat says the member lost its
+ * partitions (the group rebalances, or the coordinator expired the member), the batch's `signal`
+ * aborts, its offsets stay unresolved, and kafkajs rejoins the group: that is not reported as a
+ * failure.
+ *
  * Every failure of the handler is reported to `onError` as it was thrown, then kafkajs retries
  * retriable ones from the last resolved offset and stops the member on the others (it leaves the
  * group, so another member gets the partitions and the batch again). Other crashes of kafkajs are
@@ -32,6 +46,7 @@ export class KafkaLogConsumer implements LogConsumer {
   #assignment: Record<string, number[]> = {}
   #ready: Promise<void> | null = null
   #stopped: Promise<void> | null = null
+  readonly #heartbeatIntervalMs: number
 
   constructor(
     kafka: Kafka,
@@ -39,6 +54,7 @@ export class KafkaLogConsumer implements LogConsumer {
     kafkaOptions: KafkaOptions,
     private readonly logger: Logger,
   ) {
+    this.#heartbeatIntervalMs = kafkaOptions.heartbeatIntervalMs
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: kafkaOptions.sessionTimeoutMs,
@@ -104,6 +120,8 @@ export class KafkaLogConsumer implements LogConsumer {
     try {
       await this.#process(payload)
     } catch (error) {
+      // A batch stopped because the member lost its partitions is no failure: kafkajs rejoins the group.
+      if (lostPartitions(error)) throw error
       if (typeof error === 'object' && error !== null) this.#reported.add(error)
       this.options.onError?.(error)
       throw error
@@ -126,20 +144,40 @@ export class KafkaLogConsumer implements LogConsumer {
       if (offset >= startAt) records.push(new KafkaLogRecord(m, offset))
     }
     const max = this.options.maxBatchSize ?? 1000
-    for (let i = 0; i < records.length; i += max) {
-      if (!isRunning() || isStale()) return
-      const part = records.slice(i, i + max)
-      await this.options.eachBatch({
-        topic: batch.topic,
-        partition: batch.partition,
-        records: part,
-        firstOffset: part[0]!.offset,
-        lastOffset: part[part.length - 1]!.offset,
-        highWatermark: Number(batch.highWatermark),
+    // kafkajs heartbeats only when asked. While a batch is handled it is asked every heartbeat
+    // interval, so that a rebalance (or the member's expiry) is learnt of during the batch: the
+    // batch's signal then aborts, the handler stops before its next write, and the batch's offsets
+    // stay unresolved (whoever owns the partition next gets it again).
+    const lost = new AbortController()
+    const ticker = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        if (lostPartitions(error)) lost.abort(error)
       })
-      resolveOffset(String(part[part.length - 1]!.offset))
-      await heartbeat()
-      await commitOffsetsIfNecessary()
+    }, this.#heartbeatIntervalMs)
+    try {
+      for (let i = 0; i < records.length; i += max) {
+        if (!isRunning() || isStale()) return
+        const part = records.slice(i, i + max)
+        try {
+          await this.options.eachBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            records: part,
+            firstOffset: part[0]!.offset,
+            lastOffset: part[part.length - 1]!.offset,
+            highWatermark: Number(batch.highWatermark),
+            signal: lost.signal,
+          })
+        } catch (error) {
+          throw lost.signal.aborted ? lost.signal.reason : error
+        }
+        if (lost.signal.aborted) throw lost.signal.reason
+        resolveOffset(String(part[part.length - 1]!.offset))
+        await heartbeat()
+        await commitOffsetsIfNecessary()
+      }
+    } finally {
+      clearInterval(ticker)
     }
     if (records.length === 0 && batch.messages.length > 0) {
       resolveOffset(batch.lastOffset())
