@@ -29,6 +29,52 @@ for (const variable of VERSIONS) {
       { timeoutMs: 60_000 },
     )
 
+    it("hands over other partitions' new records while one partition's batch is still being handled, and that partition's next records after it", async () => {
+      const log = new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger)
+      await log.connect()
+      let consumer: LogConsumer | undefined
+      let release = () => {}
+      try {
+        const topic = `conformance.overlap.${process.pid}.${Date.now().toString(36)}`
+        await log.createTopic(topic, 2)
+        await log.produce(topic, [{ key: 'held', value: Buffer.from('first') }])
+        const errors: unknown[] = []
+        const seen = new Map<number, string[]>([[0, []], [1, []]])
+        const released = new Promise<void>((resolve) => (release = resolve))
+        let held: number | null = null
+        consumer = await log.consume({
+          groupId: `overlap-${Date.now().toString(36)}`,
+          topics: [topic],
+          onError: (error) => errors.push(error),
+          eachBatch: async (batch) => {
+            seen.get(batch.partition)!.push(...batch.records.map((r) => r.value.toString()))
+            if (held === null) {
+              held = batch.partition
+              await released
+            }
+          },
+        })
+        await eventually(async () => held, (p) => p !== null, 30_000, 100)
+        const heldPartition = held!
+        const other = 1 - heldPartition
+        // Produced while the first batch is held: kafkajs fetches them only if it does not wait for that batch.
+        await log.produce(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })))
+        const ends = await log.endOffsets(topic)
+        expect(ends.get(other)).toBeGreaterThan(0)
+        expect(await eventually(async () => seen.get(other)!.length, (n) => n === ends.get(other), 30_000, 100)).toBe(ends.get(other))
+        // The held partition's next records wait for the batch before them.
+        expect(seen.get(heldPartition)).toEqual(['first'])
+        release()
+        expect(await eventually(async () => seen.get(heldPartition)!.length, (n) => n === ends.get(heldPartition), 30_000, 100)).toBe(ends.get(heldPartition))
+        expect([...seen.get(0)!, ...seen.get(1)!].sort()).toEqual(['first', ...Array.from({ length: 20 }, (_, i) => `m${i}`)].sort())
+        expect(errors).toEqual([])
+      } finally {
+        release()
+        await consumer?.stop()
+        await log.close()
+      }
+    })
+
     it("aborts the signal of a member's batch in flight when a rebalance takes its partitions, without reporting a failure", async () => {
       const log = new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger)
       await log.connect()

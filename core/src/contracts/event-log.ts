@@ -52,6 +52,8 @@ export interface ConsumeOptions {
    * Processes one batch. When it resolves, the batch's offsets are committed. When it rejects, the
    * consumer stops fetching that partition, and the error is reported through `onError`; the
    * batch will be redelivered (at-least-once), so handlers must be idempotent.
+   * A partition's batches are handed over one at a time, in order; batches of different partitions
+   * may be handled concurrently, and a log may fetch while batches are handled (Kafka does).
    */
   eachBatch: (batch: LogBatch) => Promise<void>
   /** A consumer crash: `retriable` errors are retried by the log with backoff, others stop it. */

@@ -3,6 +3,7 @@ import type { ConsumeOptions, LogConsumer, LogRecord, Logger } from '@twinflow/c
 import type { KafkaOptions } from './kafka-options'
 import { KafkaLogRecord } from './kafka-log-record'
 import { mapKafkaError } from './map-kafka-error'
+import { OffsetCommitter } from './offset-committer'
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
@@ -26,25 +27,37 @@ function rootCause(error: unknown): unknown {
  * progress stands and seeks there (the sink, not the group's committed offset, is the truth); until
  * the seek takes effect, records below that offset are skipped and batches fetched before it are
  * left alone (kafkajs marks them stale). When `resumeFrom` fails (the sink is down), the batch fails
- * with that error and the next batch asks again. Batches are split to `maxBatchSize`, and each
- * part's offset is resolved and committed after the handler resolves.
+ * with that error and the next batch asks again. Batches are split to `maxBatchSize`.
+ *
+ * Fetching overlaps handling: kafkajs fetches only when every batch it handed over has returned, so
+ * a batch is handed to the handler in the background and kafkajs's `eachBatch` returns at once with
+ * the fetch position moved past it; the partition's next batch waits in `eachBatch` until the one
+ * before it is handled (one at a time per partition, in order; at most two fetched rounds in memory).
+ * Offsets are committed by the member, not by kafkajs, after the handler resolves (`OffsetCommitter`).
+ * When a handler fails, the partition is sought back to the first record not handled, and the error
+ * is thrown from the partition's next `eachBatch`, so that kafkajs's own retry (or stop) applies.
  *
  * While a batch is handled the member keeps heartbeating; when a heartbeat says the member lost its
  * partitions (the group rebalances, or the coordinator expired the member), the batch's `signal`
- * aborts, its offsets stay unresolved, and kafkajs rejoins the group: that is not reported as a
- * failure.
+ * aborts, its offsets stay uncommitted, and kafkajs rejoins the group: that is not reported as a
+ * failure. On every new assignment the member waits for its batches in flight before it resumes.
  *
  * Every failure of the handler is reported to `onError` as it was thrown, then kafkajs retries
- * retriable ones from the last resolved offset and stops the member on the others (it leaves the
+ * retriable ones from the first record not handled and stops the member on the others (it leaves the
  * group, so another member gets the partitions and the batch again). Other crashes of kafkajs are
- * reported once, mapped to TwinflowErrors.
+ * reported once, mapped to TwinflowErrors. `stop()` stops handing batches over, waits for those in
+ * flight and their commits, then leaves the group.
  */
 export class KafkaLogConsumer implements LogConsumer {
   readonly #consumer: Consumer
   readonly #startAt = new Map<string, number>()
   readonly #reported = new WeakSet<object>()
+  /** Per partition, the batch being handled; it settles to its failure, or null. */
+  readonly #inFlight = new Map<string, Promise<unknown>>()
+  readonly #committer: OffsetCommitter
   #assignment: Record<string, number[]> = {}
   #ready: Promise<void> | null = null
+  #stopping = false
   #stopped: Promise<void> | null = null
   readonly #heartbeatIntervalMs: number
 
@@ -63,6 +76,11 @@ export class KafkaLogConsumer implements LogConsumer {
       maxWaitTimeInMs: kafkaOptions.maxWaitTimeMs,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
     })
+    this.#committer = new OffsetCommitter(
+      (offsets) => this.#consumer.commitOffsets(offsets),
+      (topic, partition) => this.#assignment[topic]?.includes(partition) ?? false,
+      logger,
+    )
   }
 
   async start(): Promise<void> {
@@ -83,7 +101,7 @@ export class KafkaLogConsumer implements LogConsumer {
     try {
       await consumer.connect()
       for (const topic of this.options.topics) await consumer.subscribe({ topic, fromBeginning: true })
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.#eachBatch(payload) })
+      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.#eachBatch(payload) })
     } catch (error) {
       await consumer.disconnect().catch(() => {})
       throw mapKafkaError(error, 'consumer start', { groupId: this.options.groupId, topics: this.options.topics })
@@ -91,14 +109,32 @@ export class KafkaLogConsumer implements LogConsumer {
   }
 
   stop(): Promise<void> {
-    // disconnect() waits for the batch in flight, commits resolved offsets and leaves the group.
-    this.#stopped ??= this.#consumer.disconnect()
+    this.#stopped ??= (async () => {
+      this.#stopping = true
+      await this.#settled()
+      await this.#committer.flush()
+      // disconnect() waits for kafkajs's eachBatch in flight (it returns at once now) and leaves the group.
+      await this.#consumer.disconnect()
+    })()
     return this.#stopped
   }
 
-  /** Seeks the assigned partitions to the sink's progress. Settled on its own: a failure is handled by the next batch. */
+  /** Resolves when every batch in flight has been handled or has failed. */
+  async #settled(): Promise<void> {
+    await Promise.all(this.#inFlight.values())
+  }
+
+  /**
+   * Seeks the assigned partitions to the sink's progress, once the batches in flight are handled (so
+   * the progress read includes them). Failures of the previous assignment's batches are dropped:
+   * the new assignment starts from the sink's progress or the committed offsets. Settled on its own:
+   * a failure is handled by the next batch.
+   */
   #resume(): Promise<void> {
-    const resuming = this.#onAssignment(this.#assignment)
+    const resuming = this.#settled().then(() => {
+      this.#inFlight.clear()
+      return this.#onAssignment(this.#assignment)
+    })
     resuming.catch((error: unknown) => this.logger.warn('reading the resume offsets failed; the next batch tries again', { error }))
     return resuming
   }
@@ -117,18 +153,33 @@ export class KafkaLogConsumer implements LogConsumer {
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const key = tp(payload.batch.topic, payload.batch.partition)
+    const previous = this.#inFlight.get(key)
+    if (previous) {
+      const failure = await previous
+      if (this.#inFlight.get(key) === previous) this.#inFlight.delete(key)
+      // The partition was sought back to the failed record: this batch is stale; kafkajs retries or stops.
+      if (failure !== null) throw failure
+    }
+    // Stopping: nothing more is handed over or resolved; waiting here keeps kafkajs from fetching meanwhile.
+    if (this.#stopping) return this.#settled()
+    let handling: { done: Promise<unknown> } | null
     try {
-      await this.#process(payload)
+      handling = await this.#handOver(payload)
     } catch (error) {
-      // A batch stopped because the member lost its partitions is no failure: kafkajs rejoins the group.
-      if (lostPartitions(error)) throw error
       if (typeof error === 'object' && error !== null) this.#reported.add(error)
       this.options.onError?.(error)
       throw error
     }
+    if (handling) this.#inFlight.set(key, handling.done)
   }
 
-  async #process({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /**
+   * Moves kafkajs's fetch position past the batch and starts handling it in the background.
+   * Returns the handling (wrapped, so that returning it does not wait for it; it settles to its
+   * failure or null), or null when there is nothing to handle.
+   */
+  async #handOver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<{ done: Promise<unknown> } | null> {
     const ready = (this.#ready ??= this.#resume())
     try {
       await ready
@@ -136,18 +187,29 @@ export class KafkaLogConsumer implements LogConsumer {
       if (this.#ready === ready) this.#ready = null
       throw error
     }
-    if (isStale()) return
+    if (isStale()) return null
     const startAt = this.#startAt.get(tp(batch.topic, batch.partition)) ?? 0
     const records: LogRecord[] = []
     for (const m of batch.messages) {
       const offset = Number(m.offset)
       if (offset >= startAt) records.push(new KafkaLogRecord(m, offset))
     }
+    if (batch.messages.length === 0) return null
+    resolveOffset(batch.lastOffset())
+    if (records.length === 0) {
+      this.#committer.handled(batch.topic, batch.partition, Number(batch.lastOffset()) + 1)
+      return null
+    }
+    return { done: this.#handle(batch.topic, batch.partition, Number(batch.highWatermark), records, heartbeat, () => isRunning() && !isStale()) }
+  }
+
+  /** Hands the records to the handler, part by part; settles to the failure that stopped it, or null. Never rejects. */
+  async #handle(topic: string, partition: number, highWatermark: number, records: LogRecord[], heartbeat: () => Promise<void>, current: () => boolean): Promise<unknown> {
     const max = this.options.maxBatchSize ?? 1000
     // kafkajs heartbeats only when asked. While a batch is handled it is asked every heartbeat
     // interval, so that a rebalance (or the member's expiry) is learnt of during the batch: the
     // batch's signal then aborts, the handler stops before its next write, and the batch's offsets
-    // stay unresolved (whoever owns the partition next gets it again).
+    // stay uncommitted (whoever owns the partition next gets it again).
     const lost = new AbortController()
     const ticker = setInterval(() => {
       heartbeat().catch((error: unknown) => {
@@ -156,32 +218,41 @@ export class KafkaLogConsumer implements LogConsumer {
     }, this.#heartbeatIntervalMs)
     try {
       for (let i = 0; i < records.length; i += max) {
-        if (!isRunning() || isStale()) return
+        if (this.#stopping || !current()) return null
         const part = records.slice(i, i + max)
+        const firstOffset = part[0]!.offset
+        const lastOffset = part[part.length - 1]!.offset
         try {
-          await this.options.eachBatch({
-            topic: batch.topic,
-            partition: batch.partition,
-            records: part,
-            firstOffset: part[0]!.offset,
-            lastOffset: part[part.length - 1]!.offset,
-            highWatermark: Number(batch.highWatermark),
-            signal: lost.signal,
-          })
-        } catch (error) {
-          throw lost.signal.aborted ? lost.signal.reason : error
+          await this.options.eachBatch({ topic, partition, records: part, firstOffset, lastOffset, highWatermark, signal: lost.signal })
+          if (lost.signal.aborted) throw lost.signal.reason
+        } catch (thrown) {
+          const error: unknown = lost.signal.aborted ? lost.signal.reason : thrown
+          return await this.#failed(topic, partition, firstOffset, error)
         }
-        if (lost.signal.aborted) throw lost.signal.reason
-        resolveOffset(String(part[part.length - 1]!.offset))
-        await heartbeat()
-        await commitOffsetsIfNecessary()
+        this.#committer.handled(topic, partition, lastOffset + 1)
       }
+      return null
     } finally {
       clearInterval(ticker)
     }
-    if (records.length === 0 && batch.messages.length > 0) {
-      resolveOffset(batch.lastOffset())
-      await commitOffsetsIfNecessary()
+  }
+
+  /**
+   * A part failed: seeks the partition back to its first record (kafkajs's position is already past
+   * it), reports the error unless the member lost the partition, and lets the commits of the parts
+   * before it land before kafkajs learns of the failure (it may stop the member).
+   */
+  async #failed(topic: string, partition: number, firstOffset: number, error: unknown): Promise<unknown> {
+    try {
+      this.#consumer.seek({ topic, partition, offset: String(firstOffset) })
+    } catch (seekError) {
+      this.logger.warn('seeking back to a failed batch failed; the group rejoins from the committed offset', { error: seekError, topic, partition, firstOffset })
     }
+    if (!lostPartitions(error)) {
+      if (typeof error === 'object' && error !== null) this.#reported.add(error)
+      this.options.onError?.(error)
+    }
+    await this.#committer.flush()
+    return error ?? new Error('a batch handler failed with an empty error')
   }
 }
