@@ -47,4 +47,16 @@ describe('mergeRows', () => {
       )
     })
   }
+  it('returns a row alone in its group and aligned to its bucket as it is; copies merged and realigned rows', () => {
+    const aligned = { windowStart: 300_000, keys: ['x'], cells: [1, 5, 5] }
+    const first = { windowStart: 0, keys: ['y'], cells: [1, 2, 2] }
+    const second = { windowStart: 60_000, keys: ['y'], cells: [1, 3, 3] }
+    const realigned = { windowStart: 360_000, keys: ['z'], cells: [1, 4, 4] }
+    const out = mergeRows(views.one, [aligned, first, second, realigned], 300_000)
+    expect(out[0]).toBe(aligned)
+    expect(out[1]).toEqual({ windowStart: 0, keys: ['y'], cells: [2, 5, 3] })
+    expect(out[1]).not.toBe(first)
+    expect(out[2]).toEqual({ windowStart: 300_000, keys: ['z'], cells: [1, 4, 4] })
+    expect(first.cells).toEqual([1, 2, 2])
+  })
 })

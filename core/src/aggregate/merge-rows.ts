@@ -19,25 +19,44 @@ export type BucketOf = (windowStart: number) => number
 /**
  * Merges partial rows into coarser buckets: `granularityMs` (a multiple of the view's window), or
  * a bucket function for buckets of uneven length such as calendar months. Rows of the same bucket
- * and keys are combined by the measures' monoids. Input is not mutated.
+ * and keys are combined by the measures' monoids, in the order their groups were first seen.
+ *
+ * Input is not mutated, and the output shares what it can: a row whose window start is its
+ * bucket's and which is the only row of its group is returned as it is (a served answer's batch
+ * rows mostly are: the batch part comes merged into the answer's buckets), so callers must not
+ * mutate the rows they get back. Only groups of several rows, or realigned to a bucket, are copies.
  */
 export function mergeRows(view: ViewDef, rows: Iterable<PartialRow>, granularity: number | BucketOf = view.windowMs): PartialRow[] {
   const bucketOf: BucketOf = typeof granularity === 'function' ? granularity : (start) => start - (start % granularity)
-  // One map of groups per bucket, by keysId: this runs for every row of every served answer.
-  const buckets = new Map<number, Map<unknown, PartialRow>>()
+  // One map of groups per bucket, by keysId, to the group's index in the output: this runs for
+  // every row of every served answer.
+  const buckets = new Map<number, Map<unknown, number>>()
   const merged: PartialRow[] = []
+  // The output rows this call created (its own to merge into); the others are input rows.
+  const created = new Set<PartialRow>()
   for (const row of rows) {
     const windowStart = bucketOf(row.windowStart)
     let groups = buckets.get(windowStart)
     if (!groups) buckets.set(windowStart, (groups = new Map()))
     const id = keysId(row.keys)
-    const existing = groups.get(id)
-    if (existing) mergeCells(view, existing.cells, row.cells)
-    else {
-      const created = { windowStart, keys: row.keys, cells: row.cells.slice() }
-      groups.set(id, created)
-      merged.push(created)
+    const at = groups.get(id)
+    if (at === undefined) {
+      groups.set(id, merged.length)
+      if (windowStart === row.windowStart) merged.push(row)
+      else {
+        const copy = { windowStart, keys: row.keys, cells: row.cells.slice() }
+        created.add(copy)
+        merged.push(copy)
+      }
+      continue
     }
+    let target = merged[at]!
+    if (!created.has(target)) {
+      target = { windowStart, keys: target.keys, cells: target.cells.slice() }
+      created.add(target)
+      merged[at] = target
+    }
+    mergeCells(view, target.cells, row.cells)
   }
   return merged
 }

@@ -5,11 +5,13 @@ import type { ViewSelection } from './view-query'
 /**
  * A query's filter on keys, checked against the view: an unknown key or a value of the wrong type
  * is a `validation` error. `keep` is the row predicate (every filtered key); `narrowest` is the
- * filtered key with the fewest allowed values, which the read is narrowed to.
+ * filtered key with the fewest allowed values, which the read is narrowed to; `select` keeps the
+ * rows that pass (the rows themselves when nothing is filtered).
  */
 export class KeyFilter {
   readonly keep: (row: PartialRow) => boolean
   readonly narrowest: KeySelection | undefined
+  readonly #filters: boolean
 
   constructor(view: ViewDef, filter: ViewSelection['keyFilter'] = {}) {
     const checks: KeySelection[] = []
@@ -28,5 +30,10 @@ export class KeyFilter {
     }
     this.narrowest = checks.reduce<KeySelection | undefined>((best, c) => (best === undefined || c.values.size < best.values.size ? c : best), undefined)
     this.keep = checks.length === 0 ? () => true : (row) => checks.every((c) => c.values.has(row.keys[c.index]!))
+    this.#filters = checks.length > 0
+  }
+
+  select(rows: readonly PartialRow[]): readonly PartialRow[] {
+    return this.#filters ? rows.filter(this.keep) : rows
   }
 }

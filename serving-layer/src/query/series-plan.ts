@@ -24,7 +24,7 @@ export class SeriesPlan {
   /** The groups the read can be narrowed to (the filtered key with the fewest values). */
   readonly keys: KeySelection | undefined
   readonly #bucket: BucketOf
-  readonly #keep: (row: PartialRow) => boolean
+  readonly #keys: KeyFilter
   readonly #order: RowOrder
   readonly #fingerprint: string
   readonly #after: Scalar[] | null
@@ -39,7 +39,7 @@ export class SeriesPlan {
     this.#bucket = checkGranularity(view, this.granularity)
     this.bucketing = { key: this.granularity, of: this.#bucket }
     const keyFilter = new KeyFilter(view, query.keyFilter)
-    this.#keep = keyFilter.keep
+    this.#keys = keyFilter
     this.keys = keyFilter.narrowest
     this.#order = new RowOrder(view, query.orderBy ?? [], { windowStart: true })
     this.limit = checkCount('limit', query.limit ?? limits.defaultRows, limits.maxRows)
@@ -50,7 +50,7 @@ export class SeriesPlan {
 
   answer(snapshot: ViewSnapshot): SeriesAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
-    const merged = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.#bucket)
+    const merged = mergeRows(this.view, this.#keys.select(snapshot.rows), this.#bucket)
     const { page, following } = this.#order.firstAfter(merged, this.#after, this.limit)
     const last = page[page.length - 1]
     return {

@@ -20,7 +20,7 @@ export class TopPlan {
   readonly keys: KeySelection | undefined
   readonly direction: SortDirection
   readonly limit: number
-  readonly #keep: (row: PartialRow) => boolean
+  readonly #keys: KeyFilter
   readonly #order: RowOrder
 
   constructor(
@@ -35,14 +35,14 @@ export class TopPlan {
     this.direction = query.direction ?? 'DESC'
     this.limit = checkCount('limit', query.limit, limits.maxRows)
     const keyFilter = new KeyFilter(view, query.keyFilter)
-    this.#keep = keyFilter.keep
+    this.#keys = keyFilter
     this.keys = keyFilter.narrowest
     this.#order = new RowOrder(view, [{ field: query.by, direction: this.direction }], { windowStart: false })
   }
 
   answer(snapshot: ViewSnapshot): TopAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
-    const totals = mergeRows(this.view, snapshot.rows.filter(this.#keep), this.bucketing.of)
+    const totals = mergeRows(this.view, this.#keys.select(snapshot.rows), this.bucketing.of)
     return {
       view: this.view.name,
       publication: snapshot.publication,
