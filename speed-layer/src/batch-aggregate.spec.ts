@@ -32,6 +32,19 @@ describe('BatchAggregate', () => {
     expect(agg.deltas()).toEqual([{ view: 'v', windowStart: 0, keys: ['a'], cells: [2, 6, 1, 5, 6, 2] }])
   })
 
+  it('keeps nothing of an added event: reusing its keys and cells for the next event changes no delta', () => {
+    const agg = new BatchAggregate()
+    const scratch = event('a', 5)
+    agg.add(v, scratch)
+    scratch.keys[0] = 'b'
+    scratch.cells.splice(0, 6, 1, 7, 7, 7, 7, 1)
+    agg.add(v, scratch)
+    expect(agg.deltas()).toEqual([
+      { view: 'v', windowStart: 0, keys: ['a'], cells: [1, 5, 5, 5, 5, 1] },
+      { view: 'v', windowStart: 0, keys: ['b'], cells: [1, 7, 7, 7, 7, 1] },
+    ])
+  })
+
   it('finds the delta of one group by view, window and keys', () => {
     const agg = new BatchAggregate()
     agg.add(v, event('a', 5))

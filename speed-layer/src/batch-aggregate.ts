@@ -27,7 +27,7 @@ export class BatchAggregate {
     return this.#groups.length
   }
 
-  /** Adds one event evaluated by `view`. Its `cells` array is not kept. */
+  /** Adds one event evaluated by `view`. Nothing of `event` is kept (its arrays are copied): it may be reused. */
   add(view: ViewDef, event: EvaluatedEvent): void {
     let windows = this.#index.get(view)
     if (!windows) this.#index.set(view, (windows = new Map()))
@@ -46,7 +46,7 @@ export class BatchAggregate {
       mergeCells(view, group.cells, event.cells)
       return
     }
-    const created: Group = { view, windowStart: event.windowStart, keys, cells: event.cells.slice() }
+    const created: Group = { view, windowStart: event.windowStart, keys: keys.slice(), cells: event.cells.slice() }
     this.#groups.push(created)
     level.set(id, created)
   }

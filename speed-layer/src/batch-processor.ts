@@ -55,7 +55,9 @@ export interface BatchResult {
 
 interface CompiledView {
   view: ViewDef
-  evaluate: (event: Record<string, unknown>) => EvaluatedEvent | null
+  evaluate: (event: Record<string, unknown>, into?: EvaluatedEvent) => EvaluatedEvent | null
+  /** What `evaluate` fills for each event of a fold (one per view, so no object per event). */
+  scratch: EvaluatedEvent
 }
 
 interface CompiledStream {
@@ -91,7 +93,7 @@ export class BatchProcessor {
       this.#streams.set(stream.topic, {
         stream,
         decode: compileDecoder(stream, { maxBytes: deps.maxEventBytes }) as CompiledStream['decode'],
-        views: views.map((view) => ({ view, evaluate: compileViewEvaluator(view) })),
+        views: views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } })),
       })
     }
   }
@@ -149,10 +151,10 @@ export class BatchProcessor {
         continue
       }
       for (let i = 0; i < views.length; i++) {
-        const { view, evaluate } = views[i]!
+        const { view, evaluate, scratch } = views[i]!
         let evaluated: EvaluatedEvent | null
         try {
-          evaluated = evaluate(decoded.event)
+          evaluated = evaluate(decoded.event, scratch)
         } catch (error) {
           throw this.#error('internal', `evaluating view "${view.name}" threw at offset ${record.offset}`, batch, error)
         }

@@ -13,8 +13,11 @@ export interface EvaluatedEvent {
 /**
  * Compiles a view to a function of one validated event: `null` when the view's filter drops it,
  * else its window, keys and cell contributions. This is the speed layer's side of the SQL/JS pair.
+ *
+ * Given `into`, the function fills that object (its arrays written in place) and returns it instead
+ * of allocating one per event: the speed layer's fold passes one per view, and copies what it keeps.
  */
-export function compileViewEvaluator(view: ViewDef): (event: Record<string, unknown>) => EvaluatedEvent | null {
+export function compileViewEvaluator(view: ViewDef): (event: Record<string, unknown>, into?: EvaluatedEvent) => EvaluatedEvent | null {
   const derived = view.derived.map((d) => ({ name: d.name, fn: compileEvaluator(d.node) }))
   const where = view.where ? compileEvaluator(view.where) : null
   const keys = view.keys.map((k) => compileEvaluator(k.node))
@@ -22,19 +25,26 @@ export function compileViewEvaluator(view: ViewDef): (event: Record<string, unkn
   const timeField = view.stream.timeField
   const size = view.windowMs
   const measures = view.measures
-  return (event) => {
+  return (event, into) => {
     let row = event
     if (derived.length > 0) {
       row = { ...event }
       for (const d of derived) row[d.name] = d.fn(row)
     }
     if (where && where(row) !== true) return null
-    const cells: number[] = []
+    const out = into ?? { windowStart: 0, keys: [], cells: [] }
+    const cells = out.cells
+    let c = 0
     for (let i = 0; i < measures.length; i++) {
       const arg = measureArgs[i]
       const value = arg ? (arg(row) as number) : undefined
-      for (const cell of measures[i]!.measure.cells) cells.push(cell.lift(value))
+      for (const cell of measures[i]!.measure.cells) cells[c++] = cell.lift(value)
     }
-    return { windowStart: windowStart(row[timeField] as number, size), keys: keys.map((k) => k(row)), cells }
+    cells.length = c
+    const outKeys = out.keys
+    for (let k = 0; k < keys.length; k++) outKeys[k] = keys[k]!(row)
+    outKeys.length = keys.length
+    out.windowStart = windowStart(row[timeField] as number, size)
+    return out
   }
 }

@@ -57,4 +57,16 @@ describe('measures are commutative monoids', () => {
         expect(whole.af).toBe(events.reduce((a, e) => a + e.f, 0) / events.length)
       }),
     ))
+
+  it('evaluates into a given object exactly as into a new one, whatever that object held before', () => {
+    const into = { windowStart: -1, keys: ['left over', 1, 2], cells: Array.from({ length: 40 }, () => Number.NaN) }
+    fc.assert(
+      fc.property(event, (e) => {
+        const fresh = evaluate(e)
+        const filled = evaluate(e, into)
+        expect(filled).toBe(into)
+        expect({ ...filled }).toEqual(fresh)
+      }),
+    )
+  })
 })
