@@ -40,10 +40,10 @@ export function compileViewEvaluator(view: ViewDef): (event: Record<string, unkn
       const value = arg ? (arg(row) as number) : undefined
       for (const cell of measures[i]!.measure.cells) cells[c++] = cell.lift(value)
     }
-    cells.length = c
+    if (cells.length !== c) cells.length = c
     const outKeys = out.keys
     for (let k = 0; k < keys.length; k++) outKeys[k] = keys[k]!(row)
-    outKeys.length = keys.length
+    if (outKeys.length !== keys.length) outKeys.length = keys.length
     out.windowStart = windowStart(row[timeField] as number, size)
     return out
   }
