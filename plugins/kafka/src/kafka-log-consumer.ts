@@ -7,11 +7,18 @@ import { OffsetCommitter } from './offset-committer'
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
+/** Why the batches of a member's generation were aborted: the group rebalances, or kafkajs crashed and leaves it. */
+class PartitionsGivenUp extends Error {
+  override readonly name = 'PartitionsGivenUp'
+}
+
 /**
- * A heartbeat error that means this member no longer owns its partitions: the group is
- * rebalancing (kafkajs's own test, `isRebalancing`) or the coordinator expired the member.
+ * An error that means this member no longer owns its partitions: a heartbeat's answer (the group is
+ * rebalancing, kafkajs's own test `isRebalancing`, or the coordinator expired the member), or the
+ * member's own abort of a generation's batches.
  */
 function lostPartitions(error: unknown): boolean {
+  if (error instanceof PartitionsGivenUp) return true
   const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined
   return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID'
 }
@@ -35,12 +42,17 @@ function rootCause(error: unknown): unknown {
  * before it is handled (one at a time per partition, in order; at most two fetched rounds in memory).
  * Offsets are committed by the member, not by kafkajs, after the handler resolves (`OffsetCommitter`).
  * When a handler fails, the partition is sought back to the first record not handled, and the error
- * is thrown from the partition's next `eachBatch`, so that kafkajs's own retry (or stop) applies.
+ * is thrown from the partition's next `eachBatch` once every batch in flight has settled, so that
+ * kafkajs's own retry (or stop) applies with nothing running.
  *
  * While a batch is handled the member keeps heartbeating; when a heartbeat says the member lost its
  * partitions (the group rebalances, or the coordinator expired the member), the batch's `signal`
- * aborts, its offsets stay uncommitted, and kafkajs rejoins the group: that is not reported as a
- * failure. On every new assignment the member waits for its batches in flight before it resumes.
+ * aborts. The signals of every batch in flight abort too when kafkajs starts to rejoin the group
+ * (REBALANCING), when it joined again (GROUP_JOIN: a new generation), and when it crashed. An
+ * aborted batch's partition is sought back and its offsets stay uncommitted; that is not reported
+ * as a failure (kafkajs rejoins on its own heartbeat), and failures of an earlier generation are
+ * not thrown into the next one. On every new assignment the member waits for its batches in flight
+ * before it resumes.
  *
  * Every failure of the handler is reported to `onError` as it was thrown, then kafkajs retries
  * retriable ones from the first record not handled and stops the member on the others (it leaves the
@@ -52,12 +64,17 @@ export class KafkaLogConsumer implements LogConsumer {
   readonly #consumer: Consumer
   readonly #startAt = new Map<string, number>()
   readonly #reported = new WeakSet<object>()
-  /** Per partition, the batch being handled; it settles to its failure, or null. */
-  readonly #inFlight = new Map<string, Promise<unknown>>()
+  /** Per partition, the last batch handed over, of which generation; it settles to its failure, or null. */
+  readonly #inFlight = new Map<string, { generation: number; done: Promise<unknown> }>()
   readonly #committer: OffsetCommitter
   #assignment: Record<string, number[]> = {}
   #ready: Promise<void> | null = null
+  /** The group generation this member is in (counted from 0 here), and the abort of its batches. */
+  #generation = 0
+  #current = new AbortController()
   #stopping = false
+  /** Set by stop(): every batch in flight handled and their offsets committed. */
+  #drained: Promise<void> | null = null
   #stopped: Promise<void> | null = null
   readonly #heartbeatIntervalMs: number
 
@@ -85,11 +102,16 @@ export class KafkaLogConsumer implements LogConsumer {
 
   async start(): Promise<void> {
     const consumer = this.#consumer
+    consumer.on(consumer.events.REBALANCING, () => this.#giveUp('the group is rebalancing'))
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#giveUp('the member joined the group again')
+      this.#generation++
+      this.#current = new AbortController()
       this.#assignment = payload.memberAssignment
       this.#ready = this.#resume()
     })
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.#giveUp('the kafka consumer crashed')
       const cause = rootCause(payload.error)
       if (typeof cause === 'object' && cause !== null && this.#reported.has(cause)) {
         this.logger.warn('kafka consumer stopped after a failed batch', { groupId: payload.groupId, restart: payload.restart })
@@ -111,30 +133,31 @@ export class KafkaLogConsumer implements LogConsumer {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#stopping = true
-      await this.#settled()
-      await this.#committer.flush()
-      // disconnect() waits for kafkajs's eachBatch in flight (it returns at once now) and leaves the group.
+      this.#drained = this.#settled().then(() => this.#committer.flush())
+      await this.#drained
+      // disconnect() waits for kafkajs's eachBatch in flight (it returns once drained) and leaves the group.
       await this.#consumer.disconnect()
     })()
     return this.#stopped
   }
 
+  /** Aborts the signals of every batch of the current generation (once). */
+  #giveUp(why: string): void {
+    if (!this.#current.signal.aborted) this.#current.abort(new PartitionsGivenUp(`batches in flight stopped: ${why}`))
+  }
+
   /** Resolves when every batch in flight has been handled or has failed. */
   async #settled(): Promise<void> {
-    await Promise.all(this.#inFlight.values())
+    await Promise.all([...this.#inFlight.values()].map((entry) => entry.done))
   }
 
   /**
    * Seeks the assigned partitions to the sink's progress, once the batches in flight are handled (so
-   * the progress read includes them). Failures of the previous assignment's batches are dropped:
-   * the new assignment starts from the sink's progress or the committed offsets. Settled on its own:
-   * a failure is handled by the next batch.
+   * the progress read includes them). The new assignment starts from the sink's progress or the
+   * committed offsets. Settled on its own: a failure is handled by the next batch.
    */
   #resume(): Promise<void> {
-    const resuming = this.#settled().then(() => {
-      this.#inFlight.clear()
-      return this.#onAssignment(this.#assignment)
-    })
+    const resuming = this.#settled().then(() => this.#onAssignment(this.#assignment))
     resuming.catch((error: unknown) => this.logger.warn('reading the resume offsets failed; the next batch tries again', { error }))
     return resuming
   }
@@ -156,13 +179,20 @@ export class KafkaLogConsumer implements LogConsumer {
     const key = tp(payload.batch.topic, payload.batch.partition)
     const previous = this.#inFlight.get(key)
     if (previous) {
-      const failure = await previous
+      const failure = await previous.done
       if (this.#inFlight.get(key) === previous) this.#inFlight.delete(key)
-      // The partition was sought back to the failed record: this batch is stale; kafkajs retries or stops.
-      if (failure !== null) throw failure
+      // The partition was sought back to the failed record, so this batch is stale. A handler's
+      // failure goes to kafkajs (it retries or stops) once nothing is in flight; a lost partition
+      // needs nothing (kafkajs learns of the rebalance on its own heartbeat), nor does a failure
+      // of an earlier generation (the new one starts from the sink's progress or the commits).
+      if (failure !== null && previous.generation === this.#generation && !lostPartitions(failure)) {
+        await this.#settled()
+        throw failure
+      }
     }
-    // Stopping: nothing more is handed over or resolved; waiting here keeps kafkajs from fetching meanwhile.
-    if (this.#stopping) return this.#settled()
+    // Stopping: nothing more is handed over or resolved; waiting until stop() drained keeps kafkajs
+    // from fetching the same records again meanwhile.
+    if (this.#stopping) return this.#drained ?? undefined
     let handling: { done: Promise<unknown> } | null
     try {
       handling = await this.#handOver(payload)
@@ -171,7 +201,7 @@ export class KafkaLogConsumer implements LogConsumer {
       this.options.onError?.(error)
       throw error
     }
-    if (handling) this.#inFlight.set(key, handling.done)
+    if (handling) this.#inFlight.set(key, { generation: this.#generation, done: handling.done })
   }
 
   /**
@@ -200,11 +230,20 @@ export class KafkaLogConsumer implements LogConsumer {
       this.#committer.handled(batch.topic, batch.partition, Number(batch.lastOffset()) + 1)
       return null
     }
-    return { done: this.#handle(batch.topic, batch.partition, Number(batch.highWatermark), records, heartbeat, () => isRunning() && !isStale()) }
+    const generation = this.#current.signal
+    return { done: this.#handle(batch.topic, batch.partition, Number(batch.highWatermark), records, heartbeat, generation, () => isRunning() && !isStale()) }
   }
 
   /** Hands the records to the handler, part by part; settles to the failure that stopped it, or null. Never rejects. */
-  async #handle(topic: string, partition: number, highWatermark: number, records: LogRecord[], heartbeat: () => Promise<void>, current: () => boolean): Promise<unknown> {
+  async #handle(
+    topic: string,
+    partition: number,
+    highWatermark: number,
+    records: LogRecord[],
+    heartbeat: () => Promise<void>,
+    generation: AbortSignal,
+    current: () => boolean,
+  ): Promise<unknown> {
     const max = this.options.maxBatchSize ?? 1000
     // kafkajs heartbeats only when asked. While a batch is handled it is asked every heartbeat
     // interval, so that a rebalance (or the member's expiry) is learnt of during the batch: the
@@ -216,6 +255,7 @@ export class KafkaLogConsumer implements LogConsumer {
         if (lostPartitions(error)) lost.abort(error)
       })
     }, this.#heartbeatIntervalMs)
+    const signal = AbortSignal.any([lost.signal, generation])
     try {
       for (let i = 0; i < records.length; i += max) {
         if (this.#stopping || !current()) return null
@@ -223,10 +263,11 @@ export class KafkaLogConsumer implements LogConsumer {
         const firstOffset = part[0]!.offset
         const lastOffset = part[part.length - 1]!.offset
         try {
-          await this.options.eachBatch({ topic, partition, records: part, firstOffset, lastOffset, highWatermark, signal: lost.signal })
-          if (lost.signal.aborted) throw lost.signal.reason
+          if (signal.aborted) throw signal.reason
+          await this.options.eachBatch({ topic, partition, records: part, firstOffset, lastOffset, highWatermark, signal })
+          if (signal.aborted) throw signal.reason
         } catch (thrown) {
-          const error: unknown = lost.signal.aborted ? lost.signal.reason : thrown
+          const error: unknown = signal.aborted ? signal.reason : thrown
           return await this.#failed(topic, partition, firstOffset, error)
         }
         this.#committer.handled(topic, partition, lastOffset + 1)
@@ -246,7 +287,9 @@ export class KafkaLogConsumer implements LogConsumer {
     try {
       this.#consumer.seek({ topic, partition, offset: String(firstOffset) })
     } catch (seekError) {
-      this.logger.warn('seeking back to a failed batch failed; the group rejoins from the committed offset', { error: seekError, topic, partition, firstOffset })
+      // Expected when the member is leaving (a crash); it rejoins from the committed offsets.
+      const log = lostPartitions(error) ? this.logger.debug : this.logger.warn
+      log.call(this.logger, 'seeking back to a failed batch failed; the group rejoins from the committed offset', { error: seekError, topic, partition, firstOffset })
     }
     if (!lostPartitions(error)) {
       if (typeof error === 'object' && error !== null) this.#reported.add(error)

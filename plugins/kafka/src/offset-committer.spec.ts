@@ -51,26 +51,35 @@ describe('OffsetCommitter', () => {
     await committer.flush()
   })
 
-  it('logs a failed commit and sends its offsets with the next one, unless newer ones replaced them', async () => {
+  it('logs a failed commit and sends its offsets with the next commit or flush, unless newer ones replaced them', async () => {
     const lines: string[] = []
     const { requests, commit } = broker()
     const committer = new OffsetCommitter(commit, () => true, createJsonLogger({ level: 'warn', write: (l) => lines.push(l) }))
+    const byPartition = (offsets: PartitionOffset[]) => [...offsets].sort((a, b) => a.partition - b.partition)
     committer.handled('t', 0, 10)
     committer.handled('t', 1, 3)
     await tick()
-    const flushed = committer.flush()
     requests[0]!.answer(new Error('coordinator moved'))
-    await flushed
+    await tick()
     expect(lines.join('\n')).toMatch(/committing offsets failed/)
+    // No retry loop of its own: the kept offsets wait for the next commit.
     expect(requests).toHaveLength(1)
     committer.handled('t', 0, 12)
     await tick()
     expect(requests[0]!.offsets).toEqual([{ topic: 't', partition: 0, offset: '10' }])
-    expect([...requests[1]!.offsets].sort((a, b) => a.partition - b.partition)).toEqual([
+    expect(byPartition(requests[1]!.offsets)).toEqual([
       { topic: 't', partition: 0, offset: '12' },
       { topic: 't', partition: 1, offset: '3' },
     ])
-    requests[1]!.answer()
-    await committer.flush()
+    requests[1]!.answer(new Error('still moving'))
+    await tick()
+    // A flush (a member that stops) sends them once more.
+    const flushed = committer.flush()
+    await tick()
+    expect(requests).toHaveLength(3)
+    expect(byPartition(requests[2]!.offsets)).toEqual(byPartition(requests[1]!.offsets))
+    requests[2]!.answer()
+    await flushed
+    expect(requests).toHaveLength(3)
   })
 })

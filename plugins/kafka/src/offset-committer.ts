@@ -33,8 +33,14 @@ export class OffsetCommitter {
     this.#start()
   }
 
-  /** Resolves once every offset noted before the call was committed, or its commit failed (then they wait for the next one). */
+  /**
+   * Resolves once every offset noted before the call was committed, or a last attempt failed: offsets
+   * kept from a failed commit are sent once more (a member that stops commits what it handled).
+   */
   async flush(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight
+    if (this.#pending.size === 0) return
+    this.#start()
     while (this.#inFlight) await this.#inFlight
   }
 
