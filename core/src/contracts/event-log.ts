@@ -31,9 +31,10 @@ export interface LogBatch {
   /** The partition's end offset (next offset to be written) when the batch was fetched. */
   highWatermark: number
   /**
-   * Aborted when this member lost the partition (rebalance, crash, stop) while the batch is being
+   * Aborted when this member lost the partition (rebalance, crash) while the batch is being
    * handled: a handler checks it between its writes and stops, instead of finishing as a zombie
-   * whose writes race the partition's new owner.
+   * whose writes race the partition's new owner. A log may also abort it when the member stops
+   * (the memory log does; Kafka lets the batch finish and commits it).
    */
   signal?: AbortSignal
 }
