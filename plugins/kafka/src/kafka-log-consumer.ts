@@ -170,6 +170,9 @@ export class KafkaLogConsumer implements LogConsumer {
       for (const [partition, offset] of resume) {
         this.#startAt.set(tp(topic, partition), offset)
         this.#consumer.seek({ topic, partition, offset: String(offset) })
+        // The group's offset follows the sink's progress (what lag monitoring reads), and offsets
+        // kept from a commit that failed before the assignment go with it.
+        this.#committer.handled(topic, partition, offset)
       }
       this.logger.info('partitions assigned', { topic, partitions, resumeFrom: Object.fromEntries(resume) })
     }
