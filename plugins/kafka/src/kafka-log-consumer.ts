@@ -72,8 +72,7 @@ export class KafkaLogConsumer implements LogConsumer {
   /** The group generation this member is in (counted from 0 here), and the abort of its batches. */
   #generation = 0
   #current = new AbortController()
-  #stopping = false
-  /** Set by stop(): every batch in flight handled and their offsets committed. */
+  /** Set by stop() (the member is stopping): every batch in flight handled and their offsets committed. */
   #drained: Promise<void> | null = null
   #stopped: Promise<void> | null = null
   readonly #heartbeatIntervalMs: number
@@ -132,13 +131,18 @@ export class KafkaLogConsumer implements LogConsumer {
 
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
-      this.#stopping = true
       this.#drained = this.#settled().then(() => this.#committer.flush())
       await this.#drained
       // disconnect() waits for kafkajs's eachBatch in flight (it returns once drained) and leaves the group.
       await this.#consumer.disconnect()
     })()
     return this.#stopped
+  }
+
+  /** Reports a failure to `onError`, remembering it so that the crash it causes is not reported again. */
+  #report(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.#reported.add(error)
+    this.options.onError?.(error)
   }
 
   /** Aborts the signals of every batch of the current generation (once). */
@@ -195,13 +199,12 @@ export class KafkaLogConsumer implements LogConsumer {
     }
     // Stopping: nothing more is handed over or resolved; waiting until stop() drained keeps kafkajs
     // from fetching the same records again meanwhile.
-    if (this.#stopping) return this.#drained ?? undefined
+    if (this.#drained) return this.#drained
     let handling: { done: Promise<unknown> } | null
     try {
       handling = await this.#handOver(payload)
     } catch (error) {
-      if (typeof error === 'object' && error !== null) this.#reported.add(error)
-      this.options.onError?.(error)
+      this.#report(error)
       throw error
     }
     if (handling) this.#inFlight.set(key, { generation: this.#generation, done: handling.done })
@@ -261,7 +264,7 @@ export class KafkaLogConsumer implements LogConsumer {
     const signal = AbortSignal.any([lost.signal, generation])
     try {
       for (let i = 0; i < records.length; i += max) {
-        if (this.#stopping || !current()) return null
+        if (this.#drained || !current()) return null
         const part = records.slice(i, i + max)
         const firstOffset = part[0]!.offset
         const lastOffset = part[part.length - 1]!.offset
@@ -294,10 +297,7 @@ export class KafkaLogConsumer implements LogConsumer {
       const log = lostPartitions(error) ? this.logger.debug : this.logger.warn
       log.call(this.logger, 'seeking back to a failed batch failed; the group rejoins from the committed offset', { error: seekError, topic, partition, firstOffset })
     }
-    if (!lostPartitions(error)) {
-      if (typeof error === 'object' && error !== null) this.#reported.add(error)
-      this.options.onError?.(error)
-    }
+    if (!lostPartitions(error)) this.#report(error)
     await this.#committer.flush()
     return error ?? new Error('a batch handler failed with an empty error')
   }

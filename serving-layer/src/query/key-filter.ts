@@ -1,20 +1,19 @@
 import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
-import type { KeySelection } from '../read/key-selection'
+import { selects, type KeySelection } from '../read/key-selection'
 import type { ViewSelection } from './view-query'
 
 /**
  * A query's filter on keys, checked against the view: an unknown key or a value of the wrong type
- * is a `validation` error. `keep` is the row predicate (every filtered key); `narrowest` is the
- * filtered key with the fewest allowed values, which the read is narrowed to; `select` keeps the
- * rows that pass (the rows themselves when nothing is filtered).
+ * is a `validation` error. `narrowest` is the filtered key with the fewest allowed values, which
+ * the read is narrowed to; `select` keeps the rows that pass every filtered key (the rows
+ * themselves when nothing is filtered).
  */
 export class KeyFilter {
-  readonly keep: (row: PartialRow) => boolean
   readonly narrowest: KeySelection | undefined
-  readonly #filters: boolean
+  readonly #checks: KeySelection[] = []
 
   constructor(view: ViewDef, filter: ViewSelection['keyFilter'] = {}) {
-    const checks: KeySelection[] = []
+    const checks = this.#checks
     for (const [name, values] of Object.entries(filter)) {
       const index = view.keys.findIndex((k) => k.name === name)
       if (index < 0) {
@@ -29,11 +28,10 @@ export class KeyFilter {
       checks.push({ index, values: distinct, id: `${index}:${JSON.stringify([...distinct].sort())}` })
     }
     this.narrowest = checks.reduce<KeySelection | undefined>((best, c) => (best === undefined || c.values.size < best.values.size ? c : best), undefined)
-    this.keep = checks.length === 0 ? () => true : (row) => checks.every((c) => c.values.has(row.keys[c.index]!))
-    this.#filters = checks.length > 0
   }
 
   select(rows: readonly PartialRow[]): readonly PartialRow[] {
-    return this.#filters ? rows.filter(this.keep) : rows
+    const checks = this.#checks
+    return checks.length === 0 ? rows : rows.filter((row) => checks.every((c) => selects(c, row)))
   }
 }
