@@ -1,6 +1,4 @@
 import {
-  compileDecoder,
-  compileViewEvaluator,
   retry,
   TwinflowError,
   type Clock,
@@ -8,7 +6,6 @@ import {
   type DeadLetterQueue,
   type Delta,
   type DeltaOutcome,
-  type EvaluatedEvent,
   type FencedBatch,
   type LogBatch,
   type Logger,
@@ -17,9 +14,10 @@ import {
   type RetryOptions,
   type Sink,
   type StreamDef,
-  type ViewDef,
 } from '@twinflow/core'
-import { BatchAggregate } from './batch-aggregate'
+import type { BatchAggregate } from './batch-aggregate'
+import { inlineFolder, logRecords, type BatchFolder, type FoldOutcome } from './fold/batch-folder'
+import { FoldError, StreamFold } from './fold/stream-fold'
 
 export interface BatchProcessorDeps {
   pipeline: Pipeline
@@ -36,6 +34,8 @@ export interface BatchProcessorDeps {
   maxEventBytes: number
   /** Retries of sink and dead-letter writes. */
   retry: Pick<RetryOptions, 'retries' | 'initialDelayMs' | 'maxDelayMs'>
+  /** Where each batch's first pass runs (a later pass, after a fence, runs on the event loop). @default inlineFolder */
+  folder?: BatchFolder
 }
 
 /** What processing one log batch did. */
@@ -53,22 +53,9 @@ export interface BatchResult {
   reapplied: number
 }
 
-interface CompiledView {
-  view: ViewDef
-  evaluate: (event: Record<string, unknown>, into?: EvaluatedEvent) => EvaluatedEvent | null
-  /** What `evaluate` fills for each event of a fold (one per view, so no object per event). */
-  scratch: EvaluatedEvent
-}
-
-interface CompiledStream {
-  stream: StreamDef
-  decode: (payload: Buffer) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
-  views: CompiledView[]
-}
-
 /**
  * Turns one log batch into exactly-once effects on the realtime store:
- * 1. decode every record with the stream's decoder; invalid ones become dead letters;
+ * 1. (the first pass, by the `folder`: on the event loop or in a fold thread) decode every record with the stream's decoder; invalid ones become dead letters;
  * 2. evaluate every view of the stream on the valid events, skipping windows below the view's
  *    cutoff (an event whose measure is NaN is dead-lettered for that view: NaN has no monoid);
  * 3. write the dead letters (before anything is committed);
@@ -83,18 +70,15 @@ interface CompiledStream {
  */
 export class BatchProcessor {
   readonly #deps: BatchProcessorDeps
-  readonly #streams = new Map<string, CompiledStream>()
+  readonly #folder: BatchFolder
+  readonly #streams = new Map<string, StreamFold>()
 
   constructor(deps: BatchProcessorDeps) {
     this.#deps = deps
+    this.#folder = deps.folder ?? inlineFolder
     for (const stream of deps.pipeline.streams) {
       const views = deps.pipeline.viewsOf(stream.name)
-      if (views.length === 0) continue
-      this.#streams.set(stream.topic, {
-        stream,
-        decode: compileDecoder(stream, { maxBytes: deps.maxEventBytes }) as CompiledStream['decode'],
-        views: views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } })),
-      })
+      if (views.length > 0) this.#streams.set(stream.topic, new StreamFold(stream, views, { maxEventBytes: deps.maxEventBytes }))
     }
   }
 
@@ -104,22 +88,22 @@ export class BatchProcessor {
   }
 
   async process(batch: LogBatch, signal?: AbortSignal): Promise<BatchResult> {
-    const compiled = this.#streams.get(batch.topic)
-    if (!compiled) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
-    const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: 0, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
-    const letters: DeadLetter[] = []
-    const newest: Record<string, number> = {}
-    const cutoffs = compiled.views.map((v) => this.#deps.cutoff(v.view.name))
-    const aggregate = this.#fold(compiled, batch, cutoffs, -1, { result, letters, newest })
-    if (letters.length > 0) {
+    const fold = this.#streams.get(batch.topic)
+    if (!fold) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
+    const cutoffs = fold.views.map((v) => this.#deps.cutoff(v.name))
+    const first = await this.#folding(batch, () => this.#folder.fold(fold, batch, cutoffs))
+    const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: first.skippedBelowCutoff, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
+    if (first.letters.length > 0) {
+      const letters = first.letters.map(({ index, reason }) => this.#letter(fold.stream, batch, batch.records[index]!, reason))
       signal?.throwIfAborted()
       await this.#step('dead-letter write', batch, () => this.#retrying('dead-letter write', () => this.#deps.deadLetters.write(letters)))
       result.deadLetters = letters.length
     }
-    if (aggregate.size > 0) {
-      const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: aggregate.deltas(), newestEventTime: newest }
-      result.groups = aggregate.size
-      await this.#apply(fenced, (fence) => this.#fold(compiled, batch, cutoffs, fence, null), result, signal)
+    if (first.deltas.length > 0) {
+      const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: first.deltas, newestEventTime: first.newest }
+      result.groups = first.deltas.length
+      const after = (fence: number) => this.#foldingNow(batch, () => fold.fold(logRecords(batch), cutoffs, fence, null))
+      await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
       await Promise.all(this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))))
     }
@@ -128,54 +112,33 @@ export class BatchProcessor {
     return result
   }
 
-  /**
-   * Folds the batch's records with offset > `after` into a new aggregate: decode, evaluate every
-   * view, skip windows below `cutoffs`. The first pass (`first` given) also collects the dead
-   * letters, the counts and the newest event time per view; a later pass (the part after a fence)
-   * folds the same records the same way, so it gives exactly those events' contributions.
-   */
-  #fold(
-    compiled: CompiledStream,
-    batch: LogBatch,
-    cutoffs: readonly number[],
-    after: number,
-    first: { result: BatchResult; letters: DeadLetter[]; newest: Record<string, number> } | null,
-  ): BatchAggregate {
-    const { views, stream } = compiled
-    const aggregate = new BatchAggregate()
-    for (const record of batch.records) {
-      if (record.offset <= after) continue
-      const decoded = compiled.decode(record.value)
-      if (!decoded.ok) {
-        first?.letters.push(this.#letter(stream, batch, record.offset, record.value, decoded.reason))
-        continue
-      }
-      for (let i = 0; i < views.length; i++) {
-        const { view, evaluate, scratch } = views[i]!
-        let evaluated: EvaluatedEvent | null
-        try {
-          evaluated = evaluate(decoded.event, scratch)
-        } catch (error) {
-          throw this.#error('internal', `evaluating view "${view.name}" threw at offset ${record.offset}`, batch, error)
-        }
-        if (evaluated === null) continue
-        if (evaluated.windowStart < cutoffs[i]!) {
-          if (first) first.result.skippedBelowCutoff++
-          continue
-        }
-        const nan = nanCell(evaluated.cells)
-        if (nan >= 0) {
-          first?.letters.push(this.#letter(stream, batch, record.offset, record.value, `evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}`))
-          continue
-        }
-        aggregate.add(view, evaluated)
-        if (first) {
-          const time = decoded.event[stream.timeField] as number
-          if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
-        }
-      }
+  /** Runs the batch's first pass; a view that threw is an `internal` error at its offset. */
+  async #folding(batch: LogBatch, fn: () => Promise<FoldOutcome>): Promise<FoldOutcome> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw this.#foldError(batch, error)
     }
-    return aggregate
+  }
+
+  /** Runs a later pass (on the event loop), with the errors of `#folding`. */
+  #foldingNow(batch: LogBatch, fn: () => BatchAggregate): BatchAggregate {
+    try {
+      return fn()
+    } catch (error) {
+      throw this.#foldError(batch, error)
+    }
+  }
+
+  /**
+   * A fold does no I/O: what it throws is a bug (a view's evaluation, a field type's parser), an
+   * `internal` error at the batch's position, except the pool's own errors (a fold thread died:
+   * retriable), which keep their kind.
+   */
+  #foldError(batch: LogBatch, error: unknown): TwinflowError {
+    if (error instanceof FoldError) return this.#error('internal', error.message, batch, error.cause)
+    if (TwinflowError.is(error)) return this.#error(error.kind, `fold failed: ${error.message}`, batch, error, error.retriable)
+    return this.#error('internal', `fold failed: ${error instanceof Error ? error.message : String(error)}`, batch, error)
   }
 
   /** Applies the batch, then the parts after each fence of the overlapping groups, until none overlaps. */
@@ -224,8 +187,8 @@ export class BatchProcessor {
     }
   }
 
-  #letter(stream: StreamDef, batch: LogBatch, offset: number, payload: Buffer, reason: string): DeadLetter {
-    return { stream: stream.name, stage: 'speed', reason, payload, topic: batch.topic, partition: batch.partition, offset, at: this.#deps.clock.now() }
+  #letter(stream: StreamDef, batch: LogBatch, record: LogBatch['records'][number], reason: string): DeadLetter {
+    return { stream: stream.name, stage: 'speed', reason, payload: record.value, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.#deps.clock.now() }
   }
 
   #retrying<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -260,10 +223,4 @@ export class BatchProcessor {
       context: { ...(TwinflowError.is(cause) ? cause.context : {}), topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset },
     })
   }
-}
-
-/** The index of the first NaN cell, or -1. */
-function nanCell(cells: readonly number[]): number {
-  for (let i = 0; i < cells.length; i++) if (Number.isNaN(cells[i])) return i
-  return -1
 }

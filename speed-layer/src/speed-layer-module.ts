@@ -8,9 +8,10 @@ import { SPEED_TOKENS } from './speed-tokens'
 /**
  * The speed layer's bindings: its options (validated now, so bad config fails at load), the
  * cutoff source (the batch engine's publications) and the worker, over the event log, realtime
- * store, dead-letter queue and every sink bound in the container.
+ * store, dead-letter queue and every sink bound in the container. `pipelineModule` (a file URL)
+ * is the module that exports the pipeline, which fold threads import.
  */
-export function speedLayerModule(options: SpeedLayerOptions = {}): ContainerModule {
+export function speedLayerModule(options: SpeedLayerOptions = {}, context: { pipelineModule?: string } = {}): ContainerModule {
   const resolved = parseSpeedLayerOptions(options)
   return new ContainerModule(({ bind }) => {
     bind(SPEED_TOKENS.Options).toConstantValue(resolved)
@@ -30,6 +31,7 @@ export function speedLayerModule(options: SpeedLayerOptions = {}): ContainerModu
               cutoffs: ctx.get(SPEED_TOKENS.CutoffSource),
               clock: ctx.get(TOKENS.Clock),
               logger: ctx.get(TOKENS.Logger),
+              ...(context.pipelineModule === undefined ? {} : { pipelineModule: context.pipelineModule }),
             },
             ctx.get(SPEED_TOKENS.Options),
           ),

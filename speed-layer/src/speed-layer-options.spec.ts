@@ -10,7 +10,10 @@ describe('parseSpeedLayerOptions', () => {
       cutoffRefreshMs: 30_000,
       maxEventBytes: 1024 * 1024,
       retry: { retries: 5, initialDelayMs: 300, maxDelayMs: 30_000 },
+      foldThreads: 'auto',
     })
+    expect(parseSpeedLayerOptions({ foldThreads: 0 }).foldThreads).toBe(0)
+    expect(parseSpeedLayerOptions({ foldThreads: 2 }).foldThreads).toBe(2)
     expect(parseSpeedLayerOptions({ groupId: 'speed-eu', retry: { retries: 0 } })).toMatchObject({ groupId: 'speed-eu', retry: { retries: 0, initialDelayMs: 300 } })
   })
 
@@ -20,7 +23,9 @@ describe('parseSpeedLayerOptions', () => {
     expect(bad({ cutoffRefreshMs: '5s' })).toThrow('option "cutoffRefreshMs" must be an integer >= 1, got "5s"')
     expect(bad({ retry: { retries: -1 } })).toThrow('option "retry.retries" must be an integer >= 0, got -1')
     expect(bad({ groupId: '' })).toThrow('option "groupId" must be a non-empty string')
-    expect(bad({ batchSize: 10 })).toThrow('unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry')
+    expect(bad({ batchSize: 10 })).toThrow('unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry, foldThreads')
+    expect(bad({ foldThreads: 'max' })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got "max"`)
+    expect(bad({ foldThreads: 1.5 })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got 1.5`)
     expect(bad([])).toThrow('speed layer options must be an object, got an array')
     expect(bad({ maxBatchSize: 0 })).toThrow(TwinflowError)
   })

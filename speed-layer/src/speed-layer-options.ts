@@ -20,11 +20,20 @@ export interface SpeedLayerOptions {
   /** Larger event payloads are dead-lettered as `oversized`. @default 1048576 (1 MiB) */
   maxEventBytes?: number
   retry?: SpeedRetryOptions
+  /**
+   * Worker threads that run each batch's first pass (decode, validate, evaluate the views,
+   * pre-aggregate) beside the event loop, which keeps fetching, applying and committing. The
+   * threads import the pipeline module the config names (`pipeline`), so they need one. `'auto'`:
+   * one thread when the pipeline module is known and the machine has more than one core, else
+   * none. `0`: every batch folds on the event loop.
+   * @default 'auto'
+   */
+  foldThreads?: number | 'auto'
 }
 
 export type ResolvedSpeedLayerOptions = Required<Omit<SpeedLayerOptions, 'retry'>> & { retry: Required<SpeedRetryOptions> }
 
-const KNOWN = ['groupId', 'maxBatchSize', 'cutoffRefreshMs', 'maxEventBytes', 'retry']
+const KNOWN = ['groupId', 'maxBatchSize', 'cutoffRefreshMs', 'maxEventBytes', 'retry', 'foldThreads']
 const KNOWN_RETRY = ['retries', 'initialDelayMs', 'maxDelayMs']
 
 /** Validates the speed layer's options (from code or the config's `speed` section) and fills in the defaults. */
@@ -38,6 +47,7 @@ export function parseSpeedLayerOptions(raw: unknown): ResolvedSpeedLayerOptions 
     maxBatchSize: integer(options, 'maxBatchSize', 5000, 1),
     cutoffRefreshMs: integer(options, 'cutoffRefreshMs', 30_000, 1),
     maxEventBytes: integer(options, 'maxEventBytes', 1024 * 1024, 1),
+    foldThreads: options.foldThreads === 'auto' ? 'auto' : integer(options, 'foldThreads', 'auto', 0, '', "or 'auto'"),
     retry: {
       retries: integer(retry, 'retries', 5, 0, 'retry.'),
       initialDelayMs: integer(retry, 'initialDelayMs', 300, 0, 'retry.'),
@@ -57,11 +67,11 @@ function record(raw: unknown, what: string, known: readonly string[]): Record<st
   return value
 }
 
-function integer(options: Record<string, unknown>, key: string, fallback: number, min: number, prefix = ''): number {
+function integer<F extends number | 'auto'>(options: Record<string, unknown>, key: string, fallback: F, min: number, prefix = '', or = ''): number | F {
   const value = options[key]
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    fail(`option "${prefix}${key}" must be an integer >= ${min}, got ${JSON.stringify(value) ?? typeof value}`)
+    fail(`option "${prefix}${key}" must be an integer >= ${min}${or ? ` ${or}` : ''}, got ${JSON.stringify(value) ?? typeof value}`)
   }
   return value as number
 }

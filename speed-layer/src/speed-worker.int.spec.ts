@@ -1,6 +1,7 @@
-import { TwinflowError, type LogMessage } from '@twinflow/core'
+import { definePipeline, TwinflowError, type LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ONLINE_STORE_MODULE } from './testing/online-store-module-url'
 import { onlineStoreReference } from './testing/online-store-reference'
 import { SpeedHarness } from './testing/speed-harness'
 import { Waiter } from '@twinflow/plugin-memory/testing'
@@ -35,6 +36,28 @@ describe('SpeedWorker over the embedded runtimes', () => {
     const ends = await h.log.endOffsets(ORDERS)
     expect(await h.store.progress('twinflow-speed', ORDERS)).toEqual(new Map([...ends].filter(([, end]) => end > 0).map(([p, end]) => [p, end - 1])))
     expect(await h.store.newestEventTime('shopRevenue')).toBe(Math.max(...orders.filter((o) => o.status === 'paid').map((o) => o.ts)))
+  })
+
+  it('folds in a thread when given the pipeline module, to the same realtime rows and dead letters', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 3, pipelineModule: ONLINE_STORE_MODULE })
+    const orders = generateOrders(1200, { seed: 7, from: T0, to: T0 + 5 * HOUR })
+    const views = generatePageViews(900, { seed: 8, from: T0, to: T0 + 5 * HOUR })
+    const { worker } = await h.startWorker({ maxBatchSize: 64, foldThreads: 1 })
+    await h.produce(ORDERS, json(orders.slice(0, 700), (o) => o.orderId))
+    await h.produce(VIEWS, [...json(views), { value: Buffer.from('{"shopId": 1}') }])
+    await h.produce(ORDERS, json(orders.slice(700)))
+    await h.caughtUp()
+    const truth = onlineStoreReference(orders, views, null)
+    for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) expect(await h.rows(view), view).toEqual(truth[view])
+    expect(worker.stats()).toMatchObject({ records: 2101, deadLetters: 1, duplicates: 0, overlaps: 0 })
+    expect(h.deadLetters.letters().map((l) => [l.topic, l.reason, l.payload.toString()])).toEqual([[VIEWS, 'schema: field "shopId": expected a string, got number', '{"shopId": 1}']])
+    expect(await h.store.newestEventTime('shopTraffic')).toBe(Math.max(...views.map((v) => v.ts)))
+  })
+
+  it('fails at start with a config error when its fold threads find another pipeline in the module', async () => {
+    const other = definePipeline({ streams: [onlineStorePipeline.stream('orders')], views: [onlineStorePipeline.view('shopRevenue')] })
+    h = await SpeedHarness.start({ pipeline: other, partitions: 1, pipelineModule: ONLINE_STORE_MODULE })
+    await expect(h.startWorker({ foldThreads: 1 })).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining('declares other streams or views than the pipeline this process runs') })
   })
 
   it('splits the partitions between two workers of one group, and stays exact through the rebalances', async () => {

@@ -14,6 +14,8 @@ import {
 import { BatchProcessor, type BatchResult } from './batch-processor'
 import type { CutoffSource } from './cutoff-source'
 import { CutoffWatcher } from './cutoff-watcher'
+import { FoldPool } from './fold/fold-pool'
+import { resolveFoldThreads } from './fold/resolve-fold-threads'
 import { parseSpeedLayerOptions, type ResolvedSpeedLayerOptions, type SpeedLayerOptions } from './speed-layer-options'
 
 export interface SpeedWorkerDeps {
@@ -25,6 +27,11 @@ export interface SpeedWorkerDeps {
   cutoffs: CutoffSource
   clock: Clock
   logger: Logger
+  /**
+   * File URL of the module that exports `pipeline` (what the config's `pipeline` names). Fold
+   * threads import it; without it every batch folds on the event loop.
+   */
+  pipelineModule?: string
 }
 
 /**
@@ -47,7 +54,8 @@ export type SpeedWorkerStats = BatchResult & { batches: number }
  * A speed layer worker: a member of the speed consumer group over every topic whose stream has
  * views. Each log batch goes through a `BatchProcessor` (decode, evaluate, skip below the
  * cutoff, pre-aggregate, one fenced apply, overlap repair, sinks, progress) and is committed by
- * the log when it succeeds. Partitions resume from the realtime store's progress (+1), which wins
+ * the log when it succeeds. The first pass of each batch (decode to pre-aggregate) runs in fold
+ * threads when the options and the pipeline module allow (`foldThreads`), else on the event loop. Partitions resume from the realtime store's progress (+1), which wins
  * over the group's commits: a partition without progress starts from offset 0. A `CutoffWatcher`
  * keeps the published cutoffs and drops realtime windows below them.
  *
@@ -59,6 +67,7 @@ export class SpeedWorker {
   readonly #deps: SpeedWorkerDeps
   readonly #options: ResolvedSpeedLayerOptions
   readonly #processor: BatchProcessor
+  readonly #pool: FoldPool | null
   readonly #watcher: CutoffWatcher
   readonly #logger: Logger
   readonly #inFlight = new Set<Promise<unknown>>()
@@ -81,6 +90,11 @@ export class SpeedWorker {
       refreshIntervalMs: this.#options.cutoffRefreshMs,
       settle: () => this.#settle(),
     })
+    const threads = resolveFoldThreads(this.#options.foldThreads, deps.pipelineModule)
+    this.#pool =
+      threads > 0
+        ? new FoldPool({ threads, pipeline: deps.pipeline, pipelineModule: deps.pipelineModule!, maxEventBytes: this.#options.maxEventBytes, logger: this.#logger })
+        : null
     this.#processor = new BatchProcessor({
       pipeline: deps.pipeline,
       store: deps.store,
@@ -92,6 +106,7 @@ export class SpeedWorker {
       consumer: this.#options.groupId,
       maxEventBytes: this.#options.maxEventBytes,
       retry: this.#options.retry,
+      ...(this.#pool ? { folder: this.#pool } : {}),
     })
   }
 
@@ -107,6 +122,7 @@ export class SpeedWorker {
       await this.#watcher.start()
       const topics = this.#processor.topics
       if (topics.length > 0) {
+        await this.#pool?.start()
         this.#consumer = await this.#deps.log.consume({
           groupId: this.#options.groupId,
           topics,
@@ -119,9 +135,10 @@ export class SpeedWorker {
         this.#logger.warn('no stream of the pipeline has views: the speed worker has nothing to consume')
       }
       this.#setHealth({ state: 'running', healthy: true })
-      this.#logger.info('speed worker started', { topics })
+      this.#logger.info('speed worker started', { topics, foldThreads: this.#pool?.threads ?? 0 })
     } catch (error) {
       await this.#watcher.stop()
+      await this.#pool?.close()
       this.#setHealth({ state: 'failed', healthy: false, lastError: error, lastErrorAt: this.#deps.clock.now() })
       throw error
     }
@@ -135,6 +152,7 @@ export class SpeedWorker {
       await this.#watcher.stop()
       await this.#consumer?.stop()
       await this.#settle()
+      await this.#pool?.close()
       this.#setHealth({ state: failed ? 'failed' : 'stopped', healthy: false })
       this.#logger.info('speed worker stopped', { stats: this.#stats })
     })()

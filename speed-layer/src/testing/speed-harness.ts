@@ -9,6 +9,8 @@ export interface SpeedHarnessOptions {
   pipeline: Pipeline
   /** Partitions of every stream's topic. */
   partitions: number
+  /** File URL of a module that exports `pipeline`: the workers' fold threads import it. @default none (no fold threads) */
+  pipelineModule?: string
   /** Receives every log line (JSON). @default dropped */
   logLines?: (line: string) => void
 }
@@ -28,10 +30,12 @@ export class SpeedHarness {
   readonly cutoffs = new SettableCutoffSource()
   readonly workers: { worker: SpeedWorker; consumer: MemoryLogConsumer | undefined }[] = []
   readonly #partitions: number
+  readonly #pipelineModule: string | undefined
 
   private constructor(options: SpeedHarnessOptions) {
     this.pipeline = options.pipeline
     this.#partitions = options.partitions
+    this.#pipelineModule = options.pipelineModule
     this.logger = options.logLines ? createJsonLogger({ level: 'debug', write: options.logLines }) : createJsonLogger({ level: 'silent' })
     this.log = new MemoryEventLog({ retry: { retries: 3, initialDelayMs: 2, maxDelayMs: 10 } }, { clock: systemClock, logger: this.logger })
     this.deadLetters = new MemoryDeadLetterQueue({}, { logger: this.logger })
@@ -54,7 +58,17 @@ export class SpeedHarness {
   /** Starts a worker; returns it with its group member (the newest one of the group). */
   async startWorker(options: SpeedLayerOptions = {}): Promise<{ worker: SpeedWorker; consumer: MemoryLogConsumer | undefined }> {
     const worker = new SpeedWorker(
-      { pipeline: this.pipeline, log: this.log, store: this.store, deadLetters: this.deadLetters, sinks: [this.sink], cutoffs: this.cutoffs, clock: systemClock, logger: this.logger },
+      {
+        pipeline: this.pipeline,
+        log: this.log,
+        store: this.store,
+        deadLetters: this.deadLetters,
+        sinks: [this.sink],
+        cutoffs: this.cutoffs,
+        clock: systemClock,
+        logger: this.logger,
+        ...(this.#pipelineModule === undefined ? {} : { pipelineModule: this.#pipelineModule }),
+      },
       { retry: { retries: 3, initialDelayMs: 1, maxDelayMs: 5 }, ...options },
     )
     await worker.start()

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import {
@@ -59,7 +61,8 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     ...config.sources.map((s, i) => pluginModule(registry.get('source', s.plugin), s.options, `sources[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     batchLayerModule(config.batch as never),
-    speedLayerModule(config.speed as never),
+    // The speed layer's fold threads import the pipeline from the module the config names.
+    speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href } : {}),
     servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
   )
   return new Twinflow(container, pipeline, config, logger, metrics)

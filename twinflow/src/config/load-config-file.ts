@@ -29,7 +29,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const config = parseConfig(raw, `config file ${file}`)
   if (!config.pipeline) throw new TwinflowError('config', `config file ${file}: "pipeline" must name the module that exports your pipeline`)
   const base = dirname(file)
-  const pipelineModule = await importModule(resolve(base, config.pipeline), 'pipeline')
+  const pipelinePath = resolve(base, config.pipeline)
+  const pipelineModule = await importModule(pipelinePath, 'pipeline')
   const pipeline = (pipelineModule.pipeline ?? pipelineModule.default) as Pipeline | undefined
   if (!pipeline || !Array.isArray(pipeline.views)) {
     throw new TwinflowError('config', `${config.pipeline} must export the pipeline (export const pipeline = definePipeline(...), or a default export)`)
@@ -41,7 +42,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
     if (!exported) throw new TwinflowError('config', `plugin module ${p} must have a default export: a plugin or an array of plugins`)
     plugins.push(...(Array.isArray(exported) ? exported : [exported]))
   }
-  return { config, pipeline, plugins }
+  // The pipeline's path, resolved: what is relative to the config file is not to the process.
+  return { config: { ...config, pipeline: pipelinePath }, pipeline, plugins }
 }
 
 async function importModule(path: string, what: string): Promise<Record<string, unknown>> {

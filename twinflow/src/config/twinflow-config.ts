@@ -15,7 +15,11 @@ const pluginRef = z
 /** A Twinflow deployment: which runtimes, sources and sinks, and the layers' settings. */
 export const twinflowConfigSchema = z
   .object({
-    /** Module that exports the pipeline (`export const pipeline = definePipeline(...)` or default). Relative to the config file. */
+    /**
+     * Module that exports the pipeline (`export const pipeline = definePipeline(...)` or default).
+     * Relative to the config file (to the working directory for a config given in code). The speed
+     * layer's fold threads import it (see `speed.foldThreads`).
+     */
     pipeline: z.string().min(1).optional(),
     /** Modules exporting third-party plugins (default export: a plugin or an array of plugins). Relative to the config file. */
     plugins: z.array(z.string().min(1)).default([]),

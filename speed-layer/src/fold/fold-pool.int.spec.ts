@@ -1,0 +1,101 @@
+import { pathToFileURL } from 'node:url'
+import { createJsonLogger, definePipeline, TwinflowError, type LogBatch, type Pipeline } from '@twinflow/core'
+import { generateOrders, onlineStorePipeline, orders, shopRevenue } from '@twinflow/example-online-store'
+import fc from 'fast-check'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { pipeline as fragilePipeline } from '../testing/fragile-pipeline-module'
+import { ONLINE_STORE_MODULE as ONLINE_STORE } from '../testing/online-store-module-url'
+import { inlineFolder } from './batch-folder'
+import { FoldPool } from './fold-pool'
+import { FoldError, StreamFold } from './stream-fold'
+
+const T0 = Date.UTC(2026, 0, 5)
+const MINUTE = 60_000
+const moduleUrl = (relative: string) => pathToFileURL(new URL(relative, import.meta.url).pathname).href
+const FRAGILE = moduleUrl('../testing/fragile-pipeline-module.ts')
+const logger = createJsonLogger({ level: 'silent' })
+
+const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1) => new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger })
+
+function batchOf(topic: string, payloads: readonly Buffer[], firstOffset = 100): LogBatch {
+  const records = payloads.map((value, i) => ({ offset: firstOffset + i, key: null, value, timestamp: T0, headers: {} }))
+  return { topic, partition: 0, records, firstOffset, lastOffset: firstOffset + payloads.length - 1, highWatermark: firstOffset + payloads.length }
+}
+
+describe('FoldPool', () => {
+  describe('on the online-store pipeline', () => {
+    let threads: FoldPool
+    beforeAll(async () => {
+      threads = pool(onlineStorePipeline, ONLINE_STORE, 2)
+      await threads.start()
+    })
+    afterAll(() => threads.close())
+
+    it('folds every batch to the outcome the event loop gets: deltas, dead letters, skipped pairs, newest times', async () => {
+      const fold = new StreamFold(orders, onlineStorePipeline.viewsOf('orders'), { maxEventBytes: 600 })
+      const events = generateOrders(400, { seed: 3, from: T0, to: T0 + 90 * MINUTE })
+      const broken = [Buffer.from('{"orderId": '), Buffer.from('{}'), Buffer.alloc(700, 32), Buffer.from(JSON.stringify({ ...events[0], quantity: 'two' }))]
+      const payload = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...events).map((e) => Buffer.from(JSON.stringify(e))) }, { weight: 1, arbitrary: fc.constantFrom(...broken) })
+      const cutoff = fc.constantFrom(0, T0, T0 + 30 * MINUTE, T0 + 3 * 3_600_000)
+      await fc.assert(
+        fc.asyncProperty(fc.array(payload, { minLength: 1, maxLength: 300 }), fc.tuple(cutoff, cutoff), async (payloads, cutoffs) => {
+          const batch = batchOf(orders.topic, payloads)
+          const [inThreads, onLoop] = await Promise.all([threads.fold(fold, batch, cutoffs), inlineFolder.fold(fold, batch, cutoffs)])
+          expect(inThreads).toEqual(onLoop)
+        }),
+        { numRuns: 60 },
+      )
+    })
+
+    it('folds batches sent at once, each to its own outcome', async () => {
+      const fold = new StreamFold(orders, onlineStorePipeline.viewsOf('orders'), { maxEventBytes: 600 })
+      const batches = [1, 2, 3, 4, 5, 6].map((seed) => batchOf(orders.topic, generateOrders(50 * seed, { seed, from: T0, to: T0 + 60 * MINUTE }).map((e) => Buffer.from(JSON.stringify(e)))))
+      const outcomes = await Promise.all(batches.map((b) => threads.fold(fold, b, [0, 0])))
+      for (const [i, b] of batches.entries()) expect(outcomes[i]).toEqual(await inlineFolder.fold(fold, b, [0, 0]))
+    })
+  })
+
+  it('fails to start with a config error when the module declares another pipeline than the process runs', async () => {
+    const other = definePipeline({ streams: [orders], views: [shopRevenue] })
+    const threads = pool(other, ONLINE_STORE)
+    const started = threads.start()
+    await expect(started).rejects.toThrow(TwinflowError)
+    await expect(started).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining('declares other streams or views than the pipeline this process runs') })
+  })
+
+  it('fails to start with a config error that names a module it cannot load', async () => {
+    const missing = moduleUrl('../testing/no-such-pipeline-module.ts')
+    const started = pool(onlineStorePipeline, missing).start()
+    await expect(started).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining(`cannot load the pipeline module ${missing}`) })
+  })
+
+  describe('when a thread fails', () => {
+    let threads: FoldPool
+    const fold = new StreamFold(fragilePipeline.streams[0]!, fragilePipeline.views, { maxEventBytes: 600 })
+    const event = (label: string, minute = 0) => Buffer.from(JSON.stringify({ label, ts: T0 + minute * MINUTE }))
+    afterEach(() => threads?.close())
+
+    it('rejects the batch with what the fold threw, and folds the next batch', async () => {
+      threads = pool(fragilePipeline, FRAGILE)
+      await threads.start()
+      const failed = threads.fold(fold, batchOf('twinflow.fragile', [event('a'), event('throw')]), [0])
+      await expect(failed).rejects.toThrow(new Error('the label parser threw'))
+      await expect(failed).rejects.not.toBeInstanceOf(FoldError)
+      await expect(failed).rejects.not.toBeInstanceOf(TwinflowError)
+      const next = await threads.fold(fold, batchOf('twinflow.fragile', [event('a'), event('b', 1)]), [0])
+      expect(next.deltas.map((d) => [d.windowStart, d.keys, d.cells])).toEqual([
+        [T0, ['a'], [1]],
+        [T0 + MINUTE, ['b'], [1]],
+      ])
+    })
+
+    it('rejects the batches in flight of a thread that died with a retriable error, and replaces the thread', async () => {
+      threads = pool(fragilePipeline, FRAGILE)
+      await threads.start()
+      const dying = threads.fold(fold, batchOf('twinflow.fragile', [event('a'), event('exit-thread')]), [0])
+      await expect(dying).rejects.toMatchObject({ kind: 'unavailable', retriable: true, message: 'fold thread 0 exited (code 7)' })
+      const next = await threads.fold(fold, batchOf('twinflow.fragile', [event('c')]), [0])
+      expect(next.deltas.map((d) => d.keys)).toEqual([['c']])
+    })
+  })
+})

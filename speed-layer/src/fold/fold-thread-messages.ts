@@ -1,0 +1,23 @@
+import type { FoldOutcome } from './batch-folder'
+import type { PackedRecordsData } from './packed-records'
+
+/** What a fold thread is started with (its `workerData`). */
+export interface FoldThreadData {
+  /** File URL of the module that exports the pipeline (`pipeline` or default), as the config names it. */
+  pipelineModule: string
+  maxEventBytes: number
+}
+
+/** A batch to fold: the stream's name, the views' cutoffs in the stream's view order, the records. */
+export interface FoldRequest extends PackedRecordsData {
+  id: number
+  stream: string
+  cutoffs: number[]
+}
+
+/** What a fold thread posts: once `ready` (or `init-failed`), then one `result` or `failed` per request. */
+export type FoldThreadMessage =
+  | { type: 'ready'; fingerprint: string }
+  | { type: 'init-failed'; message: string }
+  | { type: 'result'; id: number; outcome: FoldOutcome }
+  | { type: 'failed'; id: number; message: string; stack?: string; view?: string; offset?: number }

@@ -1,0 +1,49 @@
+import type { MessagePort } from 'node:worker_threads'
+import type { Pipeline } from '@twinflow/core'
+import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
+import { PackedRecords } from './packed-records'
+import { pipelineFingerprint } from './pipeline-fingerprint'
+import { FoldError, StreamFold } from './stream-fold'
+
+/**
+ * A fold thread's life: import the pipeline module, compile every stream's fold, post `ready`
+ * with the pipeline's fingerprint, then answer each request with the first pass of its batch.
+ * A request that throws gets `failed` (with the view and offset of a `FoldError`); the thread
+ * goes on with the next one.
+ */
+export async function runFoldThread(port: MessagePort, data: FoldThreadData): Promise<void> {
+  const post = (message: FoldThreadMessage) => port.postMessage(message)
+  let folds: Map<string, StreamFold>
+  let fingerprint: string
+  try {
+    const module = (await import(data.pipelineModule)) as Record<string, unknown>
+    const pipeline = (module.pipeline ?? module.default) as Pipeline | undefined
+    if (!pipeline || !Array.isArray(pipeline.views)) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')
+    folds = new Map(pipeline.streams.map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]))
+    fingerprint = pipelineFingerprint(pipeline)
+  } catch (error) {
+    post({ type: 'init-failed', message: `cannot load the pipeline module ${data.pipelineModule}: ${error instanceof Error ? error.message : String(error)}` })
+    return
+  }
+  port.on('message', (request: FoldRequest) => {
+    try {
+      const fold = folds.get(request.stream)
+      if (!fold) throw new Error(`the pipeline has no stream "${request.stream}"`)
+      const first = fold.firstPass()
+      const aggregate = fold.fold(new PackedRecords(request), request.cutoffs, -1, first)
+      post({ type: 'result', id: request.id, outcome: { ...first, deltas: aggregate.deltas() } })
+    } catch (error) {
+      // A FoldError's own message is rebuilt by the pool: send its cause's.
+      const cause = error instanceof FoldError ? error.cause : error
+      const e = cause instanceof Error ? cause : new Error(String(cause))
+      post({
+        type: 'failed',
+        id: request.id,
+        message: e.message,
+        ...(e.stack === undefined ? {} : { stack: e.stack }),
+        ...(error instanceof FoldError ? { view: error.view, offset: error.offset } : {}),
+      })
+    }
+  })
+  post({ type: 'ready', fingerprint })
+}

@@ -1,0 +1,126 @@
+import { compileDecoder, compileViewEvaluator, type EvaluatedEvent, type StreamDef, type ViewDef } from '@twinflow/core'
+import { BatchAggregate } from '../batch-aggregate'
+
+/** The records a fold reads: by index, in offset order (a log batch's, or a packed copy of them in a fold thread). */
+export interface FoldRecords {
+  readonly length: number
+  offset(index: number): number
+  payload(index: number): Buffer
+}
+
+/** A record the first pass dead-letters, by its index in the records. */
+export interface FoldLetter {
+  index: number
+  reason: string
+}
+
+/** What the first pass of a batch collects besides the aggregate. */
+export interface FirstPass {
+  letters: FoldLetter[]
+  /** (event, view) pairs skipped because their window is below the view's cutoff. */
+  skippedBelowCutoff: number
+  /** The newest event time per view (only views that got an event). */
+  newest: Record<string, number>
+}
+
+/** A view's evaluation threw (a bug in an expression's implementation, not bad input). */
+export class FoldError extends Error {
+  constructor(
+    readonly view: string,
+    readonly offset: number,
+    cause: unknown,
+  ) {
+    super(`evaluating view "${view}" threw at offset ${offset}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    this.name = 'FoldError'
+  }
+}
+
+type Decode = (payload: Buffer) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+
+interface CompiledView {
+  view: ViewDef
+  evaluate: (event: Record<string, unknown>, into?: EvaluatedEvent) => EvaluatedEvent | null
+  /** What `evaluate` fills for each event of a fold (one per view, so no object per event). */
+  scratch: EvaluatedEvent
+}
+
+/**
+ * One stream's views compiled for the speed layer's fold: decode every record with the stream's
+ * decoder, evaluate every view, skip windows below the view's cutoff, pre-aggregate per (view,
+ * window, keys). The same code folds a batch on the event loop and in a fold thread, so both give
+ * the same aggregate.
+ */
+export class StreamFold {
+  readonly stream: StreamDef
+  readonly #decode: Decode
+  readonly #views: CompiledView[]
+
+  constructor(stream: StreamDef, views: readonly ViewDef[], options: { maxEventBytes: number }) {
+    this.stream = stream
+    this.#decode = compileDecoder(stream, { maxBytes: options.maxEventBytes }) as Decode
+    this.#views = views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } }))
+  }
+
+  get views(): readonly ViewDef[] {
+    return this.#views.map((v) => v.view)
+  }
+
+  /** A first pass's collector for this stream's views. */
+  firstPass(): FirstPass {
+    return { letters: [], skippedBelowCutoff: 0, newest: {} }
+  }
+
+  /**
+   * Folds the records with offset > `after` into a new aggregate (`cutoffs` in the order of
+   * `views`). The first pass (`first` given) also collects the dead letters (invalid payloads, and
+   * an event whose measure is NaN, which has no monoid, for that view), the skipped pairs and the
+   * newest event time per view; a later pass (the part after a fence) folds the same records the
+   * same way, so it gives exactly those events' contributions. Throws `FoldError` if a view's
+   * evaluation throws.
+   */
+  fold(records: FoldRecords, cutoffs: readonly number[], after: number, first: FirstPass | null): BatchAggregate {
+    const views = this.#views
+    const timeField = this.stream.timeField
+    const aggregate = new BatchAggregate()
+    for (let r = 0; r < records.length; r++) {
+      const offset = records.offset(r)
+      if (offset <= after) continue
+      const decoded = this.#decode(records.payload(r))
+      if (!decoded.ok) {
+        first?.letters.push({ index: r, reason: decoded.reason })
+        continue
+      }
+      for (let i = 0; i < views.length; i++) {
+        const { view, evaluate, scratch } = views[i]!
+        let evaluated: EvaluatedEvent | null
+        try {
+          evaluated = evaluate(decoded.event, scratch)
+        } catch (error) {
+          throw new FoldError(view.name, offset, error)
+        }
+        if (evaluated === null) continue
+        if (evaluated.windowStart < cutoffs[i]!) {
+          if (first) first.skippedBelowCutoff++
+          continue
+        }
+        const nan = nanCell(evaluated.cells)
+        if (nan >= 0) {
+          first?.letters.push({ index: r, reason: `evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}` })
+          continue
+        }
+        aggregate.add(view, evaluated)
+        if (first) {
+          const time = decoded.event[timeField] as number
+          if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
+        }
+      }
+    }
+    return aggregate
+  }
+}
+
+/** The index of the first NaN cell, or -1. */
+function nanCell(cells: readonly number[]): number {
+  for (let i = 0; i < cells.length; i++) if (Number.isNaN(cells[i])) return i
+  return -1
+}

@@ -1,0 +1,24 @@
+import { isMainThread } from 'node:worker_threads'
+import { count, definePipeline, defineStream, defineView, t, type FieldType } from '@twinflow/core'
+
+/**
+ * A pipeline module for the fold threads' failure tests: its `label` field's parser ends a fold
+ * thread (not the process) on the value "exit-thread" and throws on "throw"; any other string is
+ * valid. Not for the event loop: there "exit-thread" is an ordinary value.
+ */
+const label: FieldType<string, 'string'> = {
+  kind: 'string',
+  clickhouseType: 'String',
+  graphqlType: 'String',
+  parse(value) {
+    if (value === 'exit-thread' && !isMainThread) process.exit(7)
+    if (value === 'throw') throw new Error('the label parser threw')
+    return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: 'expected a string' }
+  },
+}
+
+export const fragile = defineStream('fragile', { label, ts: t.eventTime() })
+
+export const labels = defineView('labels', fragile, { groupBy: (e) => ({ label: e.label }), window: '1m', measures: () => ({ events: count() }) })
+
+export const pipeline = definePipeline({ streams: [fragile], views: [labels] })
