@@ -91,7 +91,7 @@ export class BatchProcessor {
     const fold = this.#streams.get(batch.topic)
     if (!fold) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
     const cutoffs = fold.views.map((v) => this.#deps.cutoff(v.name))
-    const first = await this.#folding(batch, () => this.#folder.fold(fold, batch, cutoffs))
+    const first = await this.#folding(batch, signal, () => this.#folder.fold(fold, batch, cutoffs, signal))
     const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: first.skippedBelowCutoff, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
     if (first.letters.length > 0) {
       const letters = first.letters.map(({ index, reason }) => this.#letter(fold.stream, batch, batch.records[index]!, reason))
@@ -112,11 +112,12 @@ export class BatchProcessor {
     return result
   }
 
-  /** Runs the batch's first pass; a view that threw is an `internal` error at its offset. */
-  async #folding(batch: LogBatch, fn: () => Promise<FoldOutcome>): Promise<FoldOutcome> {
+  /** Runs the batch's first pass; a view that threw is an `internal` error at its offset; an abort stays what it is. */
+  async #folding(batch: LogBatch, signal: AbortSignal | undefined, fn: () => Promise<FoldOutcome>): Promise<FoldOutcome> {
     try {
       return await fn()
     } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error
       throw this.#foldError(batch, error)
     }
   }

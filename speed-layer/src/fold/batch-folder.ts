@@ -8,13 +8,16 @@ export interface FoldOutcome extends FirstPass {
 
 /**
  * Where the first pass of each batch runs: on the event loop (`inlineFolder`) or in fold threads
- * (`FoldPool`). Both run the same `StreamFold`, so a batch folds to the same outcome either way.
- * `fold` rejects with `FoldError` when a view's evaluation throws, with what was thrown when
- * anything else of the fold throws (a field type's parser), and with a retriable `unavailable`
- * TwinflowError when the fold could not run (a fold thread died, or the pool is closed).
+ * (`FoldPool`). Both run the same `StreamFold` code, so a batch folds to the same outcome either
+ * way (a fold thread runs its own compilation of the stream `fold` names, from the same
+ * declarations). `fold` rejects with `FoldError` when a view's evaluation throws, with what was
+ * thrown when anything else of the fold throws (a field type's parser; from a thread, an `Error`
+ * with its message and stack, or a `TwinflowError` with its kind and retriability), with a
+ * retriable `unavailable` TwinflowError when the fold could not run (a fold thread died, or the
+ * pool is closed), and with `signal`'s reason once it aborts (the fold's result is dropped).
  */
 export interface BatchFolder {
-  fold(fold: StreamFold, batch: LogBatch, cutoffs: readonly number[]): Promise<FoldOutcome>
+  fold(fold: StreamFold, batch: LogBatch, cutoffs: readonly number[], signal?: AbortSignal): Promise<FoldOutcome>
 }
 
 /** A log batch's records as `FoldRecords`. */

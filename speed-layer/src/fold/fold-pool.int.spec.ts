@@ -60,7 +60,10 @@ describe('FoldPool', () => {
     const threads = pool(other, ONLINE_STORE)
     const started = threads.start()
     await expect(started).rejects.toThrow(TwinflowError)
-    await expect(started).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining('declares other streams or views than the pipeline this process runs') })
+    await expect(started).rejects.toMatchObject({
+      kind: 'config',
+      message: expect.stringContaining('declares other streams or views than the pipeline this process runs (stream "pageViews" is only in the module; view "orderMix" is only in the module; view "shopTraffic" is only in the module)'),
+    })
   })
 
   it('fails to start with a config error that names a module it cannot load', async () => {
@@ -87,6 +90,40 @@ describe('FoldPool', () => {
         [T0, ['a'], [1]],
         [T0 + MINUTE, ['b'], [1]],
       ])
+    })
+
+    it('keeps the kind and retriability of a TwinflowError the fold threw', async () => {
+      threads = pool(fragilePipeline, FRAGILE)
+      await threads.start()
+      const failed = threads.fold(fold, batchOf('twinflow.fragile', [event('unavailable')]), [0])
+      await expect(failed).rejects.toThrow(TwinflowError)
+      await expect(failed).rejects.toMatchObject({ kind: 'unavailable', retriable: true, message: 'the label service did not answer' })
+    })
+
+    it('rejects a fold whose signal aborts at once with its reason, and folds the next batch', async () => {
+      threads = pool(fragilePipeline, FRAGILE)
+      await threads.start()
+      const controller = new AbortController()
+      const big = batchOf('twinflow.fragile', Array.from({ length: 20_000 }, (_, i) => event(`l${i % 50}`, i % 7)))
+      const aborted = threads.fold(fold, big, [0], controller.signal)
+      const reason = new Error('partition revoked')
+      controller.abort(reason)
+      await expect(aborted).rejects.toBe(reason)
+      await expect(threads.fold(fold, batchOf('twinflow.fragile', [event('x')]), [0], AbortSignal.abort(reason))).rejects.toBe(reason)
+      const next = await threads.fold(fold, batchOf('twinflow.fragile', [event('d')]), [0], new AbortController().signal)
+      expect(next.deltas.map((d) => d.keys)).toEqual([['d']])
+    })
+
+    it('gives up with a non-retriable error when threads die again and again with no batch folded in between', async () => {
+      threads = pool(fragilePipeline, FRAGILE)
+      await threads.start()
+      const killer = batchOf('twinflow.fragile', [event('exit-thread')])
+      for (let i = 0; i < 3; i++) await expect(threads.fold(fold, killer, [0])).rejects.toMatchObject({ kind: 'unavailable', retriable: true })
+      await expect(threads.fold(fold, batchOf('twinflow.fragile', [event('e')]), [0])).rejects.toMatchObject({
+        kind: 'internal',
+        retriable: false,
+        message: expect.stringContaining('the fold threads died 3 times in a row without folding a batch'),
+      })
     })
 
     it('rejects the batches in flight of a thread that died with a retriable error, and replaces the thread', async () => {

@@ -3,7 +3,7 @@ import { TwinflowError, type LogBatch, type Logger, type Pipeline } from '@twinf
 import type { BatchFolder, FoldOutcome } from './batch-folder'
 import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
 import { packRecords } from './packed-records'
-import { pipelineFingerprint } from './pipeline-fingerprint'
+import { fingerprintDifferences, pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint'
 import { FoldError, type StreamFold } from './stream-fold'
 
 export interface FoldPoolOptions {
@@ -14,6 +14,8 @@ export interface FoldPoolOptions {
   pipelineModule: string
   maxEventBytes: number
   logger: Logger
+  /** How long `start()` waits for every thread to load the pipeline. @default 60000 */
+  startTimeoutMs?: number
 }
 
 interface Pending {
@@ -23,32 +25,40 @@ interface Pending {
 
 interface FoldThread {
   worker: Worker
-  /** Resolves when the thread has loaded the pipeline; rejects if it cannot. */
+  /** Resolves when the thread has loaded the pipeline; rejects if it cannot, or exits first. */
   ready: Promise<void>
   pending: Map<number, Pending>
 }
 
 const ENTRY = new URL('./fold-thread-entry.mjs', import.meta.url)
+/** Deaths of threads in a row, with no batch folded in between, after which the pool gives up. */
+const MAX_DEATHS = 3
 
 /**
  * Fold threads: the first pass of each batch (decode, validate, evaluate every view, pre-aggregate)
  * runs in one of `threads` worker threads, so that it overlaps the event loop's work (fetching,
  * the store's apply, commits). A batch's payloads are copied into one transferred buffer; the
  * thread answers with the batch's deltas, dead letters (by record index), skipped pairs and newest
- * event times. Each batch goes to the thread with the fewest batches in flight.
+ * event times. Each batch goes to the thread with the fewest batches in flight; a thread folds its
+ * batches one at a time, in the order sent.
  *
  * Lifecycle: `start()` spawns the threads and resolves when each has imported the pipeline module
- * and found the pipeline the process runs (else it rejects with a `config` error that says what
- * differs or failed); `close()` terminates them. A thread that dies rejects its batches in flight
- * with a retriable `unavailable` error (the log redelivers them) and is replaced; one that could
- * not load the pipeline is not, and every batch sent to it rejects with that `config` error.
+ * and found the pipeline the process runs (else it rejects with a `config` error that names what
+ * differs or failed); `close()` terminates them. A thread that dies after the start rejects its
+ * batches in flight with a retriable `unavailable` error (the log redelivers them) and is replaced
+ * at once; after `MAX_DEATHS` deaths in a row with no batch folded in between (a batch that kills
+ * every thread it is sent to), every fold rejects with a non-retriable `internal` error. A replaced
+ * thread imports the pipeline module as it is on disk then, and is checked again.
  */
 export class FoldPool implements BatchFolder {
   readonly #options: FoldPoolOptions
-  readonly #fingerprint: string
+  readonly #fingerprint: PipelineFingerprint
   readonly #threads: FoldThread[] = []
   #nextId = 0
+  #started = false
   #closed = false
+  #deaths = 0
+  #broken: TwinflowError | null = null
 
   constructor(options: FoldPoolOptions) {
     if (!Number.isSafeInteger(options.threads) || options.threads < 1) throw new TwinflowError('internal', `a fold pool needs at least one thread, got ${options.threads}`)
@@ -62,11 +72,19 @@ export class FoldPool implements BatchFolder {
 
   async start(): Promise<void> {
     for (let i = 0; i < this.#options.threads; i++) this.#threads.push(this.#spawn(i))
-    const started = await Promise.allSettled(this.#threads.map((t) => t.ready))
-    const failed = started.find((s) => s.status === 'rejected')
-    if (failed) {
+    const timeoutMs = this.#options.startTimeoutMs ?? 60_000
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TwinflowError('unavailable', `speed layer: the fold threads did not load the pipeline module ${this.#options.pipelineModule} within ${timeoutMs} ms; set speed.foldThreads to 0 to fold on the event loop`)), timeoutMs)
+    })
+    try {
+      await Promise.race([Promise.all(this.#threads.map((t) => t.ready)), timeout])
+      this.#started = true
+    } catch (error) {
       await this.close()
-      throw (failed as PromiseRejectedResult).reason
+      throw error
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -77,17 +95,36 @@ export class FoldPool implements BatchFolder {
     await Promise.all(threads.map((t) => t.worker.terminate()))
   }
 
-  async fold(fold: StreamFold, batch: LogBatch, cutoffs: readonly number[]): Promise<FoldOutcome> {
-    if (this.#closed || this.#threads.length === 0) throw new TwinflowError('unavailable', 'the fold threads are not running')
+  /** `signal` aborted: the fold rejects with its reason at once (the thread's answer is dropped). */
+  fold(fold: StreamFold, batch: LogBatch, cutoffs: readonly number[], signal?: AbortSignal): Promise<FoldOutcome> {
+    if (this.#broken) return Promise.reject(this.#broken)
+    if (this.#closed || this.#threads.length === 0) return Promise.reject(new TwinflowError('unavailable', 'the fold threads are not running'))
+    if (signal?.aborted) return Promise.reject(signal.reason)
     let thread = this.#threads[0]!
     for (const t of this.#threads) if (t.pending.size < thread.pending.size) thread = t
-    await thread.ready
     const id = this.#nextId++
     const packed = packRecords(batch.records)
     const request: FoldRequest = { id, stream: fold.stream.name, cutoffs: [...cutoffs], ...packed }
     return new Promise<FoldOutcome>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject })
-      thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer])
+      const onAbort = () => settle(() => reject(signal!.reason))
+      const settle = (then: () => void) => {
+        signal?.removeEventListener('abort', onAbort)
+        if (thread.pending.delete(id)) then()
+      }
+      // Counted in flight at once, so that batches sent in one turn spread over the threads.
+      thread.pending.set(id, { resolve: (outcome) => settle(() => resolve(outcome)), reject: (error) => settle(() => reject(error)) })
+      signal?.addEventListener('abort', onAbort, { once: true })
+      thread.ready.then(
+        () => {
+          if (!thread.pending.has(id)) return
+          try {
+            thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer])
+          } catch (error) {
+            settle(() => reject(error))
+          }
+        },
+        (error: unknown) => settle(() => reject(error)),
+      )
     })
   }
 
@@ -97,29 +134,26 @@ export class FoldPool implements BatchFolder {
     const pending = new Map<number, Pending>()
     let settle!: { resolve: () => void; reject: (error: unknown) => void }
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
-    ready.catch(() => {}) // observed by start() or by the fold that awaits it
+    ready.catch(() => {}) // observed by start() or by the folds sent to this thread
     const thread: FoldThread = { worker, ready, pending }
     let lastError: unknown = null
-    let started = false
     worker.on('message', (message: FoldThreadMessage) => {
       switch (message.type) {
-        case 'ready':
-          if (message.fingerprint === this.#fingerprint) {
-            started = true
-            settle.resolve()
-          } else settle.reject(new TwinflowError('config', `speed layer: the fold threads import the pipeline module ${this.#options.pipelineModule}, and it declares other streams or views than the pipeline this process runs: make the config's "pipeline" name the module of the pipeline you run, or set speed.foldThreads to 0`))
+        case 'ready': {
+          const differences = fingerprintDifferences(this.#fingerprint, message.fingerprint)
+          if (differences.length === 0) settle.resolve()
+          else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
           return
+        }
         case 'init-failed':
-          settle.reject(new TwinflowError('config', `speed layer: a fold thread ${message.message}; fix the module, or set speed.foldThreads to 0 to fold on the event loop`))
+          settle.reject(this.#configError(message.message))
           return
         case 'result':
-        case 'failed': {
-          const waiting = pending.get(message.id)
-          if (!waiting) return
-          pending.delete(message.id)
-          if (message.type === 'result') waiting.resolve(message.outcome)
-          else waiting.reject(threadFailure(message))
-        }
+          this.#deaths = 0
+          pending.get(message.id)?.resolve(message.outcome)
+          return
+        case 'failed':
+          pending.get(message.id)?.reject(threadFailure(message))
       }
     })
     worker.on('error', (error) => {
@@ -129,24 +163,37 @@ export class FoldPool implements BatchFolder {
       const error = new TwinflowError('unavailable', `fold thread ${index} exited (code ${code})${lastError ? `: ${(lastError as Error).message}` : ''}`, lastError ? { cause: lastError } : {})
       settle.reject(error)
       this.#rejectAll(thread, error)
-      // A thread that never started is not replaced: its successor would fail the same way.
       const at = this.#threads.indexOf(thread)
-      if (this.#closed || !started || at < 0) return
+      if (this.#closed || !this.#started || at < 0) return
+      if (++this.#deaths >= MAX_DEATHS) {
+        this.#broken = new TwinflowError('internal', `speed layer: the fold threads died ${this.#deaths} times in a row without folding a batch (the last: ${error.message}); a batch may kill every thread it is sent to: set speed.foldThreads to 0 to fold on the event loop`, { cause: error })
+        this.#options.logger.error('the fold threads keep dying; folding stops', { error: this.#broken })
+        return
+      }
       this.#options.logger.error('a fold thread died; starting another', { error })
-      this.#threads[at] = this.#spawn(index)
+      try {
+        this.#threads[at] = this.#spawn(index)
+      } catch (spawnError) {
+        this.#broken = new TwinflowError('internal', `speed layer: a fold thread died and another could not be started: ${(spawnError as Error).message}`, { cause: spawnError })
+      }
     })
     return thread
   }
 
+  #configError(what: string): TwinflowError {
+    return new TwinflowError('config', `speed layer: a fold thread ${what}; or set speed.foldThreads to 0 to fold on the event loop`)
+  }
+
   #rejectAll(thread: FoldThread, error: unknown): void {
-    for (const waiting of thread.pending.values()) waiting.reject(error)
-    thread.pending.clear()
+    for (const waiting of [...thread.pending.values()]) waiting.reject(error)
   }
 }
 
-/** What a fold thread threw, rebuilt: a `FoldError`, or an `Error` with its message and stack (what folding on the event loop throws). */
+/** What a fold thread threw, rebuilt: a `FoldError`, a `TwinflowError` with its kind and retriability, or an `Error` with its message and stack. */
 function threadFailure(message: Extract<FoldThreadMessage, { type: 'failed' }>): Error {
   const cause = new Error(message.message)
   if (message.stack !== undefined) cause.stack = message.stack
-  return message.view !== undefined && message.offset !== undefined ? new FoldError(message.view, message.offset, cause) : cause
+  if (message.view !== undefined && message.offset !== undefined) return new FoldError(message.view, message.offset, cause)
+  if (message.twinflow) return new TwinflowError(message.twinflow.kind, message.message, { retriable: message.twinflow.retriable, cause })
+  return cause
 }

@@ -1,4 +1,6 @@
+import type { TwinflowErrorKind } from '@twinflow/core'
 import type { FoldOutcome } from './batch-folder'
+import type { PipelineFingerprint } from './pipeline-fingerprint'
 import type { PackedRecordsData } from './packed-records'
 
 /** What a fold thread is started with (its `workerData`). */
@@ -17,7 +19,7 @@ export interface FoldRequest extends PackedRecordsData {
 
 /** What a fold thread posts: once `ready` (or `init-failed`), then one `result` or `failed` per request. */
 export type FoldThreadMessage =
-  | { type: 'ready'; fingerprint: string }
+  | { type: 'ready'; fingerprint: PipelineFingerprint }
   | { type: 'init-failed'; message: string }
   | { type: 'result'; id: number; outcome: FoldOutcome }
-  | { type: 'failed'; id: number; message: string; stack?: string; view?: string; offset?: number }
+  | { type: 'failed'; id: number; message: string; stack?: string; view?: string; offset?: number; twinflow?: { kind: TwinflowErrorKind; retriable: boolean } }

@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads'
-import type { Pipeline } from '@twinflow/core'
+import { TwinflowError, type Pipeline } from '@twinflow/core'
 import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
 import { PackedRecords } from './packed-records'
-import { pipelineFingerprint } from './pipeline-fingerprint'
+import { pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint'
 import { FoldError, StreamFold } from './stream-fold'
 
 /**
@@ -14,7 +14,7 @@ import { FoldError, StreamFold } from './stream-fold'
 export async function runFoldThread(port: MessagePort, data: FoldThreadData): Promise<void> {
   const post = (message: FoldThreadMessage) => port.postMessage(message)
   let folds: Map<string, StreamFold>
-  let fingerprint: string
+  let fingerprint: PipelineFingerprint
   try {
     const module = (await import(data.pipelineModule)) as Record<string, unknown>
     const pipeline = (module.pipeline ?? module.default) as Pipeline | undefined
@@ -42,6 +42,7 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
         message: e.message,
         ...(e.stack === undefined ? {} : { stack: e.stack }),
         ...(error instanceof FoldError ? { view: error.view, offset: error.offset } : {}),
+        ...(TwinflowError.is(cause) ? { twinflow: { kind: cause.kind, retriable: cause.retriable } } : {}),
       })
     }
   })

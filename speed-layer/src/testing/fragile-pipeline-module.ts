@@ -1,10 +1,10 @@
 import { isMainThread } from 'node:worker_threads'
-import { count, definePipeline, defineStream, defineView, t, type FieldType } from '@twinflow/core'
+import { count, definePipeline, defineStream, defineView, t, TwinflowError, type FieldType } from '@twinflow/core'
 
 /**
  * A pipeline module for the fold threads' failure tests: its `label` field's parser ends a fold
- * thread (not the process) on the value "exit-thread" and throws on "throw"; any other string is
- * valid. Not for the event loop: there "exit-thread" is an ordinary value.
+ * thread (not the process) on the value "exit-thread", throws an Error on "throw" and a retriable
+ * TwinflowError on "unavailable"; any other string is valid. Not for the event loop: there "exit-thread" is an ordinary value.
  */
 const label: FieldType<string, 'string'> = {
   kind: 'string',
@@ -13,6 +13,7 @@ const label: FieldType<string, 'string'> = {
   parse(value) {
     if (value === 'exit-thread' && !isMainThread) process.exit(7)
     if (value === 'throw') throw new Error('the label parser threw')
+    if (value === 'unavailable') throw new TwinflowError('unavailable', 'the label service did not answer')
     return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: 'expected a string' }
   },
 }

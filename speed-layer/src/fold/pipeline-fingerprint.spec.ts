@@ -1,0 +1,21 @@
+import { definePipeline, defineView, count, sum } from '@twinflow/core'
+import { onlineStorePipeline, orders, shopRevenue } from '@twinflow/example-online-store'
+import { describe, expect, it } from 'vitest'
+import { fingerprintDifferences, pipelineFingerprint } from './pipeline-fingerprint'
+
+describe('pipelineFingerprint', () => {
+  it('is equal for the same declarations, and names what differs', () => {
+    const same = definePipeline({ streams: onlineStorePipeline.streams, views: onlineStorePipeline.views })
+    expect(fingerprintDifferences(pipelineFingerprint(onlineStorePipeline), pipelineFingerprint(same))).toEqual([])
+    const changed = defineView('shopRevenue', orders, { groupBy: (o) => ({ shop: o.shopId }), window: '1h', measures: (o) => ({ orders: count(), revenueCents: sum(o.items) }) })
+    const other = definePipeline({ streams: [orders], views: [changed, defineView('extra', orders, { groupBy: () => ({}), window: '1d', measures: () => ({ n: count() }) })] })
+    expect(fingerprintDifferences(pipelineFingerprint(onlineStorePipeline), pipelineFingerprint(other))).toEqual([
+      'stream "pageViews" is not in the module',
+      'view "shopRevenue" is declared differently',
+      'view "orderMix" is not in the module',
+      'view "shopTraffic" is not in the module',
+      'view "extra" is only in the module',
+    ])
+    expect(pipelineFingerprint(definePipeline({ streams: [orders], views: [shopRevenue] })).views.shopRevenue).toBe(pipelineFingerprint(onlineStorePipeline).views.shopRevenue)
+  })
+})
