@@ -54,17 +54,22 @@ export const serveScenario: Scenario = {
         const baseline = runs.baseline.map((r) => r.qps)
         const half = Math.max(1, Math.round(summarize(framework).median / 2))
         const atHalf = await alternate(ctx.repeats, { framework: () => paced(ready.twinflow, query, half, seconds), baseline: () => paced(ready.constant, query, half, seconds) }, ctx.log)
+        // Reference: what half saturation costs a server on this machine whatever it does per request.
+        const ownHalf = Math.max(1, Math.round(summarize(baseline).median / 2))
+        const constantAtOwnHalf = await alternate(ctx.repeats, { baseline: () => paced(ready.constant, query, ownHalf, seconds) }, ctx.log)
         const short = name.split(':')[0] === 'series' ? name.slice(8) : name
         checks.push(
           { name: `q/s ÷ constant resolvers — ${short} (${ready.responseBytes[i]} B)`, samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.35 }, figures: { unit: 'q/s', framework, baseline } },
           { name: `p99 at half saturation (${half} q/s) — ${short}`, samples: atHalf.framework.map((r) => r.p99), unit: 'ms', target: { op: '<=', value: 20 }, figures: { unit: 'ms p99', framework: atHalf.framework.map((r) => r.p99), baseline: atHalf.baseline.map((r) => r.p99) } },
+          { name: `reference: constant resolvers' p99 at their own half saturation (${ownHalf} q/s) — ${short}`, samples: constantAtOwnHalf.baseline.map((r) => r.p99), unit: 'ms', target: null },
         )
       }
       return {
         scenario: 'serve',
         setup: [
           `Online store: 30,000 orders over 30 days published by a batch run (ClickHouse), 2,000 live ones in the speed layer (Redis); ${CONNECTIONS} connections, ${seconds} s per measure after a warm-up;`,
-          'the same yoga server with constant resolvers as baseline; p99 at half saturation: an open-loop load, evenly spaced, at half the median Twinflow rate, latency counted from each request\'s due time.',
+          'the same yoga server with constant resolvers as baseline; p99 at half saturation: an open-loop load, evenly spaced, at half the median Twinflow rate, latency counted from each request\'s due time;',
+          'reference: the constant server loaded the same way at half its own saturating rate.',
         ],
         checks,
       }

@@ -11,6 +11,7 @@
  * containers) it runs on those services; without, on the embedded runtimes.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { printSchema, type GraphQLResolveInfo } from 'graphql'
 import { createSchema } from 'graphql-yoga'
 import { Registry } from 'prom-client'
@@ -30,7 +31,13 @@ const DAY = 86_400_000
 const now = Date.now()
 const configFile = process.argv[2]
 const config = configFile
-  ? parseConfig({ ...JSON.parse(readFileSync(configFile, 'utf8')), serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false }, log: { level: 'warn' } })
+  ? parseConfig({
+      ...JSON.parse(readFileSync(configFile, 'utf8')),
+      // This process runs the online store (the benchmark's config names its purchases pipeline).
+      pipeline: resolve(import.meta.dirname, '../../examples/online-store/src/pipeline-module.ts'),
+      serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false },
+      log: { level: 'warn' },
+    })
   : embeddedTestConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } })
 // Setting up: an archiver and speed process fills both layers and publishes a batch run; then it
 // stops and the serving role runs alone in this process, as deployed (one role per process).
