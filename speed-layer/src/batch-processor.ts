@@ -8,6 +8,7 @@ import {
   type DeltaOutcome,
   type FencedBatch,
   type LogBatch,
+  type LogRecord,
   type Logger,
   type Pipeline,
   type RealtimeStore,
@@ -55,7 +56,9 @@ export interface BatchResult {
 
 /**
  * Turns one log batch into exactly-once effects on the realtime store:
- * 1. (the first pass, by the `folder`: on the event loop or in a fold thread) decode every record with the stream's decoder; invalid ones become dead letters;
+ * 1. decode every record with the stream's decoder; invalid ones become dead letters (steps 1, 2
+ *    and the pre-aggregation of 4 are the batch's first pass: the `folder` runs it, on the event
+ *    loop or in a fold thread);
  * 2. evaluate every view of the stream on the valid events, skipping windows below the view's
  *    cutoff (an event whose measure is NaN is dead-lettered for that view: NaN has no monoid);
  * 3. write the dead letters (before anything is committed);
@@ -133,8 +136,8 @@ export class BatchProcessor {
 
   /**
    * A fold does no I/O: what it throws is a bug (a view's evaluation, a field type's parser), an
-   * `internal` error at the batch's position, except the pool's own errors (a fold thread died:
-   * retriable), which keep their kind.
+   * `internal` error at the batch's position; a TwinflowError (the pool's own, such as a fold
+   * thread that died, which is retriable, or one a field type threw) keeps its kind.
    */
   #foldError(batch: LogBatch, error: unknown): TwinflowError {
     if (error instanceof FoldError) return this.#error('internal', error.message, batch, error.cause)
@@ -188,7 +191,7 @@ export class BatchProcessor {
     }
   }
 
-  #letter(stream: StreamDef, batch: LogBatch, record: LogBatch['records'][number], reason: string): DeadLetter {
+  #letter(stream: StreamDef, batch: LogBatch, record: LogRecord, reason: string): DeadLetter {
     return { stream: stream.name, stage: 'speed', reason, payload: record.value, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.#deps.clock.now() }
   }
 

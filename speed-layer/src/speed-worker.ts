@@ -55,9 +55,10 @@ export type SpeedWorkerStats = BatchResult & { batches: number }
  * views. Each log batch goes through a `BatchProcessor` (decode, evaluate, skip below the
  * cutoff, pre-aggregate, one fenced apply, overlap repair, sinks, progress) and is committed by
  * the log when it succeeds. The first pass of each batch (decode to pre-aggregate) runs in fold
- * threads when the options and the pipeline module allow (`foldThreads`), else on the event loop. Partitions resume from the realtime store's progress (+1), which wins
- * over the group's commits: a partition without progress starts from offset 0. A `CutoffWatcher`
- * keeps the published cutoffs and drops realtime windows below them.
+ * threads when the options and the pipeline module allow (`foldThreads`), else on the event loop.
+ * Partitions resume from the realtime store's progress (+1), which wins over the group's commits:
+ * a partition without progress starts from offset 0. A `CutoffWatcher` keeps the published
+ * cutoffs and drops realtime windows below them.
  *
  * Its runtimes must be started by the caller (log connected, store started, dead-letter queue and
  * sinks connected); the worker does not own them. Failures are reported through the log's

@@ -52,17 +52,15 @@ interface CompiledView {
  */
 export class StreamFold {
   readonly stream: StreamDef
+  readonly views: readonly ViewDef[]
   readonly #decode: Decode
   readonly #views: CompiledView[]
 
   constructor(stream: StreamDef, views: readonly ViewDef[], options: { maxEventBytes: number }) {
     this.stream = stream
+    this.views = views
     this.#decode = compileDecoder(stream, { maxBytes: options.maxEventBytes }) as Decode
     this.#views = views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } }))
-  }
-
-  get views(): readonly ViewDef[] {
-    return this.#views.map((v) => v.view)
   }
 
   /** A first pass's collector for this stream's views. */
