@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { createJsonLogger } from '@twinflow/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTwinflow } from '../app/create-twinflow'
+import type { Twinflow } from '../app/twinflow'
+import { loadConfigFile } from './load-config-file'
+
+const EXAMPLE_MODULE = resolve(import.meta.dirname, '../../../examples/online-store/src/pipeline-module.ts')
+
+describe('loadConfigFile', () => {
+  let twinflow: Twinflow | undefined
+  afterEach(async () => {
+    await twinflow?.stop()
+  })
+
+  it('resolves the pipeline module against the config file, and the speed role folds in a thread that imports it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twinflow-config-'))
+    const file = join(dir, 'twinflow.json')
+    const pipeline = relative(dir, EXAMPLE_MODULE)
+    expect(isAbsolute(pipeline)).toBe(false)
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pipeline,
+        runtimes: {
+          eventLog: { plugin: 'memory' },
+          clickhouse: { plugin: 'chdb', options: { path: join(dir, 'chdb') } },
+          realtimeStore: { plugin: 'memory' },
+          deadLetterQueue: { plugin: 'memory' },
+          scheduler: { plugin: 'node-cron' },
+        },
+        speed: { foldThreads: 1 },
+        serving: { port: 0, host: '127.0.0.1', graphiql: false },
+      }),
+    )
+    const loaded = await loadConfigFile(file)
+    expect(loaded.config.pipeline).toBe(EXAMPLE_MODULE)
+    const lines: string[] = []
+    twinflow = createTwinflow({ ...loaded, logger: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }) })
+    await twinflow.start(['speed'], { connect: ['batch'] })
+    const started = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'speed worker started')
+    expect(started).toMatchObject({ foldThreads: 1 })
+  })
+})
