@@ -59,6 +59,25 @@ describe('BatchSchedule', () => {
     expect(records.some((r) => r.level === 'error' && r.msg === 'batch run failed' && r.view === view.name)).toBe(true)
   })
 
+  it('runs every view now on demand, and stop() waits for that run', async () => {
+    const { view, engine, schedule } = await setup('now', true)
+    const batch = schedule('0 0 1 1 *')
+    await batch.start()
+    let settled = false
+    const run = batch.runNow().finally(() => (settled = true))
+    await batch.stop()
+    expect(settled).toBe(true)
+    await run
+    expect(await engine.currentPublication(view.name)).not.toBeNull()
+  })
+
+  it('rejects a run on demand that failed, naming its views', async () => {
+    const { view, schedule } = await setup('nowfailing', false)
+    const batch = schedule('0 0 1 1 *')
+    await expect(batch.runNow()).rejects.toThrow(new RegExp(`batch runs failed for "${view.name}" \\(unknown topic`))
+    await batch.stop()
+  })
+
   it('refuses an invalid cron expression when started', async () => {
     const { schedule } = await setup('badcron', true)
     const error = await schedule('every minute').start().catch((e: unknown) => e)

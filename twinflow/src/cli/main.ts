@@ -48,8 +48,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Twinflow dev is running (embedded runtimes). GraphQL: ${twinflow.url}`)
       console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
       console.log(`Try: ${SAMPLE_QUERY}`)
-      // First recompute right away (the schedule then runs every minute).
-      void twinflow.get(BATCH_TOKENS.Runner).runAll().catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
+      // First recompute right away (the schedule then runs every minute); a stop waits for it.
+      twinflow.get(BATCH_TOKENS.Schedule).runNow().catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
       return waitForSignal(twinflow)
     }
     case 'start': {
