@@ -11,14 +11,13 @@
  * containers) it runs on those services; without, on the embedded runtimes.
  */
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { printSchema, type GraphQLResolveInfo } from 'graphql'
 import { createSchema } from 'graphql-yoga'
 import { Registry } from 'prom-client'
 import { systemClock, TOKENS } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
-import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
+import { generateOrders, onlineStorePipeline, onlineStorePipelineModule } from '@twinflow/example-online-store'
 import { BatchPartCache, ReadSession, SERVING_TOKENS, ServingMetrics, ServingServer } from '@twinflow/serving-layer'
 import { createTwinflow } from '../../twinflow/src/app/create-twinflow'
 import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-server'
@@ -34,7 +33,7 @@ const config = configFile
   ? parseConfig({
       ...JSON.parse(readFileSync(configFile, 'utf8')),
       // This process runs the online store (the benchmark's config names its purchases pipeline).
-      pipeline: resolve(import.meta.dirname, '../../examples/online-store/src/pipeline-module.ts'),
+      pipeline: onlineStorePipelineModule,
       serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false },
       log: { level: 'warn' },
     })

@@ -17,7 +17,7 @@ import {
   type StreamDef,
 } from '@twinflow/core'
 import type { BatchAggregate } from './batch-aggregate'
-import { inlineFolder, logRecords, type BatchFolder, type FoldOutcome } from './fold/batch-folder'
+import { inlineFolder, logRecords, type BatchFolder } from './fold/batch-folder'
 import { FoldError, StreamFold } from './fold/stream-fold'
 
 export interface BatchProcessorDeps {
@@ -94,7 +94,9 @@ export class BatchProcessor {
     const fold = this.#streams.get(batch.topic)
     if (!fold) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
     const cutoffs = fold.views.map((v) => this.#deps.cutoff(v.name))
-    const first = await this.#folding(batch, signal, () => this.#folder.fold(fold, batch, cutoffs, signal))
+    const first = await this.#folder.fold(fold, batch, cutoffs, signal).catch((error: unknown) => {
+      throw signal?.aborted && error === signal.reason ? error : this.#foldError(batch, error)
+    })
     const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: first.skippedBelowCutoff, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
     if (first.letters.length > 0) {
       const letters = first.letters.map(({ index, reason }) => this.#letter(fold.stream, batch, batch.records[index]!, reason))
@@ -105,7 +107,13 @@ export class BatchProcessor {
     if (first.deltas.length > 0) {
       const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: first.deltas, newestEventTime: first.newest }
       result.groups = first.deltas.length
-      const after = (fence: number) => this.#foldingNow(batch, () => fold.fold(logRecords(batch), cutoffs, fence, null))
+      const after = (fence: number) => {
+        try {
+          return fold.fold(logRecords(batch), cutoffs, fence, null)
+        } catch (error) {
+          throw this.#foldError(batch, error)
+        }
+      }
       await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
       await Promise.all(this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))))
@@ -115,26 +123,8 @@ export class BatchProcessor {
     return result
   }
 
-  /** Runs the batch's first pass; a view that threw is an `internal` error at its offset; an abort stays what it is. */
-  async #folding(batch: LogBatch, signal: AbortSignal | undefined, fn: () => Promise<FoldOutcome>): Promise<FoldOutcome> {
-    try {
-      return await fn()
-    } catch (error) {
-      if (signal?.aborted && error === signal.reason) throw error
-      throw this.#foldError(batch, error)
-    }
-  }
-
-  /** Runs a later pass (on the event loop), with the errors of `#folding`. */
-  #foldingNow(batch: LogBatch, fn: () => BatchAggregate): BatchAggregate {
-    try {
-      return fn()
-    } catch (error) {
-      throw this.#foldError(batch, error)
-    }
-  }
-
   /**
+   * What a pass of the fold threw, for the batch (the first pass's abort is rethrown as it is).
    * A fold does no I/O: what it throws is a bug (a view's evaluation, a field type's parser), an
    * `internal` error at the batch's position; a TwinflowError (the pool's own, such as a fold
    * thread that died, which is retriable, or one a field type threw) keeps its kind.

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { createJsonLogger, type LogMessage } from '@twinflow/core'
+import { onlineStorePipelineModule } from '@twinflow/example-online-store'
 import { KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
 import {
   ClickHouseContainer,
@@ -13,9 +14,8 @@ import {
 } from '../containers'
 import type { ImageVariable } from '../images'
 import { settings } from '../settings'
-import { REPO_ROOT, TwinflowProcess } from './twinflow-process'
+import { TwinflowProcess } from './twinflow-process'
 
-export const PIPELINE_MODULE = resolve(REPO_ROOT, 'examples/online-store/src/pipeline-module.ts')
 export const TOPICS = { orders: 'twinflow.orders', pageViews: 'twinflow.pageViews' } as const
 export const DEAD_LETTER_TOPIC = 'twinflow.dead-letters'
 export const SPEED_GROUP = 'twinflow-speed'
@@ -81,7 +81,7 @@ export class Stack {
   writeConfig(overrides: ConfigOverrides = {}): string {
     const kafka = { ...this.kafka.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxWaitTimeMs: 1000, ...overrides.kafka }
     const config = {
-      pipeline: PIPELINE_MODULE,
+      pipeline: onlineStorePipelineModule,
       runtimes: {
         eventLog: { plugin: 'kafka', options: kafka },
         clickhouse: { plugin: 'clickhouse', options: this.clickhouse.getClientOptions() },

@@ -4,8 +4,7 @@ import type { KafkaOptions } from './kafka-options'
 import { KafkaLogRecord } from './kafka-log-record'
 import { mapKafkaError } from './map-kafka-error'
 import { OffsetCommitter } from './offset-committer'
-
-const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
+import { topicPartitionKey as tp } from './topic-partition-key'
 
 /** Why the batches of a member's generation were aborted: the group rebalances, or kafkajs crashed and leaves it. */
 class PartitionsGivenUp extends Error {

@@ -1,4 +1,5 @@
 import type { Logger } from '@twinflow/core'
+import { topicPartitionKey } from './topic-partition-key'
 
 /** A partition's next offset to commit (the offset after its last handled record). */
 export interface PartitionOffset {
@@ -29,7 +30,7 @@ export class OffsetCommitter {
 
   /** Notes that every record before `nextOffset` was handled and starts a commit unless one is in flight. */
   handled(topic: string, partition: number, nextOffset: number): void {
-    this.#pending.set(`${topic}\u0000${partition}`, { topic, partition, offset: String(nextOffset) })
+    this.#pending.set(topicPartitionKey(topic, partition), { topic, partition, offset: String(nextOffset) })
     this.#start()
   }
 

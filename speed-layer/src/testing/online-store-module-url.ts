@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url'
+import { onlineStorePipelineModule } from '@twinflow/example-online-store'
 
 /** File URL of the online-store example's pipeline module (what fold threads import in tests). */
-export const ONLINE_STORE_MODULE = pathToFileURL(new URL('../../../examples/online-store/src/pipeline-module.ts', import.meta.url).pathname).href
+export const ONLINE_STORE_MODULE = pathToFileURL(onlineStorePipelineModule).href

@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { createJsonLogger } from '@twinflow/core'
+import { onlineStorePipelineModule as EXAMPLE_MODULE } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTwinflow } from '../app/create-twinflow'
 import type { Twinflow } from '../app/twinflow'
 import { loadConfigFile } from './load-config-file'
 
-const EXAMPLE_MODULE = resolve(import.meta.dirname, '../../../examples/online-store/src/pipeline-module.ts')
 
 describe('loadConfigFile', () => {
   let twinflow: Twinflow | undefined
