@@ -1,0 +1,68 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { compileViewEvaluator, createJsonLogger, definePipeline, mergeRows, systemClock, type ClickHouseDriver, type PartialRow } from '@twinflow/core'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
+import { randomViews } from './random-views'
+
+export interface BatchSqlEquivalenceOptions {
+  /** A connected driver on an empty database of its own, and how to let it go. */
+  open(): Promise<{ driver: ClickHouseDriver; dispose(): Promise<void> }>
+  /** Random cases. @default 30 */
+  numRuns?: number
+}
+
+const asMap = (rows: PartialRow[]) => new Map(rows.map((r) => [JSON.stringify([r.windowStart, ...r.keys]), r.cells.map(randomViews.zero)]))
+const sorted = (m: Map<string, number[]>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+
+/**
+ * THE batch/speed equivalence property, as a vitest suite for one ClickHouse (call it at the top
+ * level of a spec file): for random events and random view declarations, the batch SQL run on that
+ * ClickHouse gives the same partial rows as the speed layer's JS evaluator merged with mergeRows,
+ * and both equal a reference written for the tests as a plain reduce over the events (its own
+ * expression interpreter, no Twinflow code: testing/random-views). Numbers are integers and dyadic
+ * floats (k/8, divisions by powers of two), so sums are exact in any order.
+ *
+ * The same property runs on the embedded chdb (a current ClickHouse) and on every server image
+ * the end-to-end suite runs: SQL that one release accepts another may read otherwise.
+ */
+export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOptions): void {
+  let opened: Awaited<ReturnType<BatchSqlEquivalenceOptions['open']>> | undefined
+  describe(`batch SQL ≡ speed-layer JS ≡ reference reduce (${name})`, () => {
+    beforeAll(async () => {
+      opened = await options.open()
+    }, 120_000)
+    afterAll(() => opened?.dispose())
+
+    it('gives the same partial rows for random views and events', async () => {
+      const logger = createJsonLogger({ level: 'silent' })
+      let run = 0
+      await fc.assert(
+        fc.asyncProperty(randomViews.viewCase, async ({ spec, events, rejected, cutoff }) => {
+          const view = randomViews.declare(`eq${++run}`, spec)
+          const expected = randomViews.reduce(spec, events, cutoff)
+
+          const evaluate = compileViewEvaluator(view)
+          const partials: PartialRow[] = []
+          for (const event of events) {
+            if (event.ts >= cutoff) continue
+            const out = evaluate(event as unknown as Record<string, unknown>)
+            if (out) partials.push({ windowStart: out.windowStart, keys: out.keys, cells: out.cells })
+          }
+          expect(sorted(asMap(mergeRows(view, partials))), 'speed-layer JS vs reference').toEqual(sorted(expected))
+
+          const engine = new ClickHouseBatchEngine(opened!.driver, systemClock, logger)
+          await engine.start(definePipeline({ streams: [view.stream], views: [view] }))
+          const records = [
+            ...events.map((event, i) => ({ partition: i % 3, offset: Math.floor(i / 3), event: event as unknown as Record<string, unknown> })),
+            ...rejected.map((reason, i) => ({ partition: 3, offset: i, event: {}, error: reason })),
+          ]
+          await engine.ingest(view.stream.name, records)
+          await engine.buildVersion(view.name, 1, cutoff)
+          const batch = await engine.readWindows(view.name, 1, -Infinity, Infinity)
+          expect(sorted(asMap(batch)), 'batch SQL vs reference').toEqual(sorted(expected))
+        }),
+        { numRuns: options.numRuns ?? 30 },
+      )
+    }, 300_000)
+  })
+}
