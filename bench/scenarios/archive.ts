@@ -49,7 +49,7 @@ export const archiveScenario: Scenario = {
           return ms
         },
       },
-      ctx.log,
+      { log: ctx.log, warmUps: 1 },
     )
     if (fingerprints.framework !== fingerprints.baseline) throw new Error(`the archiver and the hand-written insert wrote different rows: ${fingerprints.framework} vs ${fingerprints.baseline}`)
     const perSecond = (ms: number) => (events / ms) * 1000

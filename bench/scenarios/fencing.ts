@@ -52,7 +52,7 @@ export const fencingScenario: Scenario = {
           return ms
         },
       },
-      ctx.log,
+      { log: ctx.log, warmUps: 1 },
     )
     assertSameCells(cells.framework!, cells.baseline!)
     const perSecond = (ms: number) => (deltas / ms) * 1000

@@ -62,7 +62,7 @@ export const freshnessScenario: Scenario = {
       const rate = Math.round(sustainable / 2)
       // Warm-up (not counted).
       await steadyLoad({ producer, rate, seconds: 3, probes, observer, warmUp: true })
-      const steady = await alternate(ctx.repeats, { framework: () => steadyLoad({ producer, rate, seconds, probes, observer }) }, ctx.log)
+      const steady = await alternate(ctx.repeats, { framework: () => steadyLoad({ producer, rate, seconds, probes, observer }) }, { log: ctx.log })
       const drains = await alternate(
         ctx.repeats,
         {
@@ -71,7 +71,7 @@ export const freshnessScenario: Scenario = {
             return result
           },
         },
-        ctx.log,
+        { log: ctx.log },
       )
       const gaps = steady.framework.map((r) => r.visibleP99 - r.consumedP99)
       const checks: Check[] = [

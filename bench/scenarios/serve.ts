@@ -49,14 +49,14 @@ export const serveScenario: Scenario = {
         // Warm-up (not counted): JIT, parsed documents, batch parts, connections.
         await load(ready.twinflow, query, ctx.quick ? 1 : 2)
         await load(ready.constant, query, ctx.quick ? 1 : 2)
-        const runs = await alternate(ctx.repeats, { framework: () => load(ready.twinflow, query, seconds), baseline: () => load(ready.constant, query, seconds) }, ctx.log)
+        const runs = await alternate(ctx.repeats, { framework: () => load(ready.twinflow, query, seconds), baseline: () => load(ready.constant, query, seconds) }, { log: ctx.log })
         const framework = runs.framework.map((r) => r.qps)
         const baseline = runs.baseline.map((r) => r.qps)
         const half = Math.max(1, Math.round(summarize(framework).median / 2))
-        const atHalf = await alternate(ctx.repeats, { framework: () => paced(ready.twinflow, query, half, seconds), baseline: () => paced(ready.constant, query, half, seconds) }, ctx.log)
+        const atHalf = await alternate(ctx.repeats, { framework: () => paced(ready.twinflow, query, half, seconds), baseline: () => paced(ready.constant, query, half, seconds) }, { log: ctx.log })
         // Reference: what half saturation costs a server on this machine whatever it does per request.
         const ownHalf = Math.max(1, Math.round(summarize(baseline).median / 2))
-        const constantAtOwnHalf = await alternate(ctx.repeats, { baseline: () => paced(ready.constant, query, ownHalf, seconds) }, ctx.log)
+        const constantAtOwnHalf = await alternate(ctx.repeats, { baseline: () => paced(ready.constant, query, ownHalf, seconds) }, { log: ctx.log })
         const short = name.split(':')[0] === 'series' ? name.slice(8) : name
         checks.push(
           { name: `q/s ÷ constant resolvers — ${short} (${ready.responseBytes[i]} B)`, samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.35 }, figures: { unit: 'q/s', framework, baseline } },

@@ -29,7 +29,7 @@ export const speedScenario: Scenario = {
         // Reference: what any consumer of JSON events pays at least (kafkajs plus JSON.parse).
         parseOnly: (i) => baselineRun(ctx, events, `bench-parse-${i}`, (value) => JSON.parse(value.toString('utf8'))),
       },
-      ctx.log,
+      { log: ctx.log, warmUps: 1 },
     )
     const framework = runs.framework.map((r) => r.perSecond)
     const baseline = runs.baseline.map((r) => r.perSecond)

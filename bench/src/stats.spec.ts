@@ -38,4 +38,18 @@ describe('bench statistics', () => {
     await alternate(2, { a: side('a'), b: side('b'), c: side('c') })
     expect(order).toEqual(['a0', 'b0', 'c0', 'c1', 'b1', 'a1'])
   })
+
+  it('runs warm-up rounds of every side first (negative indexes) and leaves them out of the samples', async () => {
+    const order: string[] = []
+    const logged: string[] = []
+    const { framework, baseline } = await alternate(
+      2,
+      { framework: async (i) => (order.push(`F${i}`), i), baseline: async (i) => (order.push(`B${i}`), i) },
+      { warmUps: 2, log: (m) => logged.push(m) },
+    )
+    expect(order).toEqual(['F-1', 'B-1', 'F-2', 'B-2', 'F0', 'B0', 'B1', 'F1'])
+    expect(framework).toEqual([0, 1])
+    expect(baseline).toEqual([0, 1])
+    expect(logged[0]).toBe('  framework warm-up 1: -1')
+  })
 })
