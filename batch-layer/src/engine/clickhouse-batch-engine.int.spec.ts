@@ -132,6 +132,8 @@ describe('ClickHouseBatchEngine', () => {
     await engine.publish(view.name, 3, T0 + 3 * HOUR)
     expect((await engine.currentPublication(view.name))?.version).toBe(3)
     expect((await engine.publications(view.name)).map((p) => p.version)).toEqual([3, 2])
+    expect((await engine.publications(view.name, 1)).map((p) => p.version)).toEqual([3])
+    await expect(engine.publications(view.name, 0)).rejects.toMatchObject({ kind: 'validation' })
     expect(await engine.nextVersion(view.name)).toBe(4)
   })
 

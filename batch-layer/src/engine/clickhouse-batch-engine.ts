@@ -198,9 +198,10 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     return rows[0] ? decodePublication(rows[0]) : null
   }
 
-  async publications(viewName: string): Promise<Publication[]> {
+  async publications(viewName: string, limit?: number): Promise<Publication[]> {
     const view = this.#view(viewName)
-    return (await this.driver.query<Row>(publicationsSql.list(view.name))).map(decodePublication)
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) throw new TwinflowError('validation', `publications: limit must be a positive integer, got ${limit}`)
+    return (await this.driver.query<Row>(publicationsSql.list(view.name, limit ?? null))).map(decodePublication)
   }
 
   async readWindows(viewName: string, version: number, from: number, to: number): Promise<PartialRow[]> {

@@ -52,8 +52,9 @@ export class BatchRunner {
       error: null,
     }
     let ends: Map<number, number> | null = null
-    // The publications before this run's, read while it builds: they tell which versions to keep.
-    let earlier: Promise<Publication[]> | null = null
+    // The newest `keepVersions` publications before this run's, read with the run's first reads:
+    // the newest is the served cutoff, and they tell which versions to keep after the publish.
+    let earlier: Publication[] = []
     try {
       const rows = await retry(
         this.clock,
@@ -66,8 +67,10 @@ export class BatchRunner {
             const reading = ends ? Promise.resolve(ends) : this.log.endOffsets(view.stream.topic)
             const archived = this.#waitForArchiver(view, reading, attemptOver.signal)
             archived.catch(() => {}) // awaited below; an attempt that fails first must not leave it unhandled
-            const [logEnds, served, version] = await Promise.all([reading, this.engine.currentPublication(view.name), this.engine.nextVersion(view.name)])
+            const [logEnds, published, version] = await Promise.all([reading, this.engine.publications(view.name, this.options.keepVersions), this.engine.nextVersion(view.name)])
             ends = logEnds
+            earlier = published
+            const served = published[0]
             if (served && served.cutoff > run.cutoff) {
               logger.info('cutoff held at the served cutoff (the batch/speed boundary never moves back)', { computed: run.cutoff, served: served.cutoff })
               run = { ...run, cutoff: served.cutoff }
@@ -77,8 +80,6 @@ export class BatchRunner {
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
             const work = archived.then(() => this.engine.buildVersion(view.name, run.version, run.cutoff))
-            earlier = this.engine.publications(view.name)
-            earlier.catch(() => {}) // its failure is reported where it is used
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
             if (recorded.status === 'rejected') throw recorded.reason
@@ -100,7 +101,7 @@ export class BatchRunner {
         },
       )
       run = { ...run, status: 'succeeded', finishedAt: this.clock.now(), rows }
-      await Promise.all([this.#record(run, logger), this.#dropOldVersions(view, run.version, earlier!, logger)])
+      await Promise.all([this.#record(run, logger), this.#dropOldVersions(view, run.version, earlier, logger)])
       logger.info('batch run succeeded', { runId: run.runId, version: run.version, cutoff: run.cutoff, rows, attempts: run.attempt })
       return run
     } catch (error) {
@@ -136,12 +137,12 @@ export class BatchRunner {
 
   /**
    * Drops the versions older than the `keepVersions` newest published: this run's `version` and
-   * those published before it (`earlier`, read during the build: a version another process
+   * those published before it (`earlier`, read before the build: a version another process
    * published meanwhile is missing from it, which can only make the kept version older).
    */
-  async #dropOldVersions(view: ViewDef, version: number, earlier: Promise<Publication[]>, logger: Logger): Promise<void> {
+  async #dropOldVersions(view: ViewDef, version: number, earlier: readonly Publication[], logger: Logger): Promise<void> {
     try {
-      const published = [version, ...(await earlier).map((p) => p.version).filter((v) => v < version)]
+      const published = [version, ...earlier.map((p) => p.version).filter((v) => v < version)]
       const keep = published[this.options.keepVersions - 1]
       if (keep !== undefined) await this.engine.dropVersionsBefore(view.name, keep)
     } catch (error) {

@@ -63,8 +63,8 @@ export interface BatchEngine {
   publish(view: string, version: number, cutoff: number): Promise<Publication>
   /** The served publication, if any. */
   currentPublication(view: string): Promise<Publication | null>
-  /** Every publication of a view, newest first. */
-  publications(view: string): Promise<Publication[]>
+  /** Every publication of a view, newest first; only the newest `limit` when given. */
+  publications(view: string, limit?: number): Promise<Publication[]>
   /** Rows of a published version with from <= windowStart < to. */
   readWindows(view: string, version: number, from: number, to: number): Promise<PartialRow[]>
   /** Drops version tables older than `keepVersion` that are no longer served. Returns the versions dropped. */
