@@ -29,11 +29,18 @@ export interface SpeedLayerOptions {
    * @default 'auto'
    */
   foldThreads?: number | 'auto'
+  /**
+   * How long a fold thread with batches to fold may answer nothing before it is terminated and
+   * replaced (its batches are retried): a fold that never returns, such as a loop in a custom field
+   * type's parser. Three in a row with no batch folded between them stop the worker with an error.
+   * Folding on the event loop (`foldThreads: 0`) has no such guard. @default 30000
+   */
+  foldTimeoutMs?: number
 }
 
 export type ResolvedSpeedLayerOptions = Required<Omit<SpeedLayerOptions, 'retry'>> & { retry: Required<SpeedRetryOptions> }
 
-const KNOWN = ['groupId', 'maxBatchSize', 'cutoffRefreshMs', 'maxEventBytes', 'retry', 'foldThreads']
+const KNOWN = ['groupId', 'maxBatchSize', 'cutoffRefreshMs', 'maxEventBytes', 'retry', 'foldThreads', 'foldTimeoutMs']
 const KNOWN_RETRY = ['retries', 'initialDelayMs', 'maxDelayMs']
 
 /** Validates the speed layer's options (from code or the config's `speed` section) and fills in the defaults. */
@@ -48,6 +55,7 @@ export function parseSpeedLayerOptions(raw: unknown): ResolvedSpeedLayerOptions 
     cutoffRefreshMs: integer(options, 'cutoffRefreshMs', 30_000, 1),
     maxEventBytes: integer(options, 'maxEventBytes', 1024 * 1024, 1),
     foldThreads: options.foldThreads === 'auto' ? 'auto' : integer(options, 'foldThreads', 'auto', 0, '', "or 'auto'"),
+    foldTimeoutMs: integer(options, 'foldTimeoutMs', 30_000, 100),
     retry: {
       retries: integer(retry, 'retries', 5, 0, 'retry.'),
       initialDelayMs: integer(retry, 'initialDelayMs', 300, 0, 'retry.'),

@@ -1,6 +1,8 @@
 import { definePipeline, TwinflowError, type LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { pipeline as fragilePipeline } from './testing/fragile-pipeline-module'
 import { ONLINE_STORE_MODULE } from './testing/online-store-module-url'
 import { onlineStoreReference } from './testing/online-store-reference'
 import { SpeedHarness } from './testing/speed-harness'
@@ -213,6 +215,19 @@ describe('SpeedWorker over the embedded runtimes', () => {
     await h.caughtUp()
     expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], null).orderMix)
     expect(next.worker.stats()).toMatchObject({ duplicates: next.worker.stats().groups, applied: 0 })
+    await worker.stop()
+    expect(worker.health().state).toBe('failed')
+  })
+
+  it('fails, rather than hangs, on a batch whose fold never returns in a thread, and stops', async () => {
+    const fragileModule = pathToFileURL(new URL('./testing/fragile-pipeline-module.ts', import.meta.url).pathname).href
+    h = await SpeedHarness.start({ pipeline: fragilePipeline, partitions: 1, pipelineModule: fragileModule })
+    const { worker } = await h.startWorker({ foldThreads: 1, foldTimeoutMs: 300, retry: { retries: 5, initialDelayMs: 10 } })
+    const failed = new Promise((resolve) => worker.onHealthChange((health) => health.state === 'failed' && resolve(health)))
+    await h.produce('twinflow.fragile', json([{ label: 'a', ts: T0 }, { label: 'loop', ts: T0 }]))
+    const health = (await failed) as ReturnType<typeof worker.health>
+    expect(health.lastError).toMatchObject({ kind: 'internal', retriable: false, message: expect.stringContaining('answered nothing for 300 ms') })
+    expect(h.log.committedOffsets('twinflow-speed', 'twinflow.fragile')).toEqual(new Map())
     await worker.stop()
     expect(worker.health().state).toBe('failed')
   })

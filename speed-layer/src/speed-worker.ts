@@ -94,7 +94,14 @@ export class SpeedWorker {
     const threads = resolveFoldThreads(this.#options.foldThreads, deps.pipelineModule)
     this.#pool =
       threads > 0
-        ? new FoldPool({ threads, pipeline: deps.pipeline, pipelineModule: deps.pipelineModule!, maxEventBytes: this.#options.maxEventBytes, logger: this.#logger })
+        ? new FoldPool({
+            threads,
+            pipeline: deps.pipeline,
+            pipelineModule: deps.pipelineModule!,
+            maxEventBytes: this.#options.maxEventBytes,
+            foldTimeoutMs: this.#options.foldTimeoutMs,
+            logger: this.#logger,
+          })
         : null
     this.#processor = new BatchProcessor({
       pipeline: deps.pipeline,

@@ -15,7 +15,8 @@ const moduleUrl = (relative: string) => pathToFileURL(new URL(relative, import.m
 const FRAGILE = moduleUrl('../testing/fragile-pipeline-module.ts')
 const logger = createJsonLogger({ level: 'silent' })
 
-const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1) => new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger })
+const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs?: number) =>
+  new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger, ...(foldTimeoutMs ? { foldTimeoutMs } : {}) })
 
 function batchOf(topic: string, payloads: readonly Buffer[], firstOffset = 100): LogBatch {
   const records = payloads.map((value, i) => ({ offset: firstOffset + i, key: null, value, timestamp: T0, headers: {} }))
@@ -124,6 +125,30 @@ describe('FoldPool', () => {
         retriable: false,
         message: expect.stringContaining('the fold threads died 3 times in a row without folding a batch'),
       })
+    })
+
+    it('terminates a thread that answers nothing for foldTimeoutMs (a fold that never returns), rejects its batches with a retriable error, and replaces it', async () => {
+      threads = pool(fragilePipeline, FRAGILE, 1, 400)
+      await threads.start()
+      const started = performance.now()
+      const looping = threads.fold(fold, batchOf('twinflow.fragile', [event('a'), event('loop')]), [0])
+      const queued = threads.fold(fold, batchOf('twinflow.fragile', [event('b')]), [0])
+      const stuck = { kind: 'unavailable', retriable: true, message: expect.stringContaining('fold thread 0 had batches to fold and answered nothing for 400 ms') }
+      await expect(looping).rejects.toMatchObject(stuck)
+      await expect(queued).rejects.toMatchObject(stuck)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(400)
+      const next = await threads.fold(fold, batchOf('twinflow.fragile', [event('c')]), [0])
+      expect(next.deltas.map((d) => d.keys)).toEqual([['c']])
+      // A thread that keeps answering is never terminated, however long it stays busy.
+      const payloads = Array.from({ length: 20_000 }, (_, j) => event(`l${j % 9}`))
+      const busyFrom = performance.now()
+      const batches = Array.from({ length: 40 }, () => threads.fold(fold, batchOf('twinflow.fragile', payloads), [0]))
+      expect((await Promise.all(batches)).map((o) => o.deltas.length)).toEqual(Array(40).fill(9))
+      expect(performance.now() - busyFrom).toBeGreaterThan(400)
+      // Three endless folds in a row, with no batch folded between them: the pool gives up.
+      const loop = batchOf('twinflow.fragile', [event('loop')])
+      for (let i = 0; i < 3; i++) await expect(threads.fold(fold, loop, [0])).rejects.toMatchObject(stuck)
+      await expect(threads.fold(fold, batchOf('twinflow.fragile', [event('e')]), [0])).rejects.toMatchObject({ kind: 'internal', retriable: false })
     })
 
     it('rejects the batches in flight of a thread that died with a retriable error, and replaces the thread', async () => {

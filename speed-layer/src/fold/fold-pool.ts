@@ -16,6 +16,11 @@ export interface FoldPoolOptions {
   logger: Logger
   /** How long `start()` waits for every thread to load the pipeline. @default 60000 */
   startTimeoutMs?: number
+  /**
+   * How long a thread with batches to fold may go without answering before it is terminated (its
+   * batches reject with a retriable error) and replaced: a fold that never returns. @default 30000
+   */
+  foldTimeoutMs?: number
 }
 
 interface Pending {
@@ -28,6 +33,12 @@ interface FoldThread {
   /** Resolves when the thread has loaded the pipeline; rejects if it cannot, or exits first. */
   ready: Promise<void>
   pending: Map<number, Pending>
+  /** Whether the thread has loaded the pipeline (the watchdog leaves a loading thread alone: `start()` has its own timeout). */
+  loaded: boolean
+  /** When the thread last answered, loaded the pipeline, or got a batch while it had none (performance.now()). */
+  busySince: number
+  /** Set when the watchdog terminates the thread: what its batches reject with. */
+  stuck: TwinflowError | null
 }
 
 const ENTRY = new URL('./fold-thread-entry.mjs', import.meta.url)
@@ -48,7 +59,9 @@ const MAX_DEATHS = 3
  * batches in flight with a retriable `unavailable` error (the log redelivers them) and is replaced
  * at once; after `MAX_DEATHS` deaths in a row with no batch folded in between (a batch that kills
  * every thread it is sent to), every fold rejects with a non-retriable `internal` error. A replaced
- * thread imports the pipeline module as it is on disk then, and is checked again.
+ * thread imports the pipeline module as it is on disk then, and is checked again. A thread that
+ * has batches to fold and answers nothing for `foldTimeoutMs` (a fold that never returns: a loop in
+ * a field type's parser or in a view's code) is terminated, and counts as a death.
  */
 export class FoldPool implements BatchFolder {
   readonly #options: FoldPoolOptions
@@ -59,6 +72,7 @@ export class FoldPool implements BatchFolder {
   #closed = false
   #deaths = 0
   #broken: TwinflowError | null = null
+  #watchdog: NodeJS.Timeout | undefined
 
   constructor(options: FoldPoolOptions) {
     if (!Number.isSafeInteger(options.threads) || options.threads < 1) throw new TwinflowError('internal', `a fold pool needs at least one thread, got ${options.threads}`)
@@ -80,6 +94,9 @@ export class FoldPool implements BatchFolder {
     try {
       await Promise.race([Promise.all(this.#threads.map((t) => t.ready)), timeout])
       this.#started = true
+      const foldTimeoutMs = this.#options.foldTimeoutMs ?? 30_000
+      this.#watchdog = setInterval(() => this.#terminateStuck(foldTimeoutMs), Math.min(1000, Math.ceil(foldTimeoutMs / 4)))
+      this.#watchdog.unref()
     } catch (error) {
       await this.close()
       throw error
@@ -90,6 +107,7 @@ export class FoldPool implements BatchFolder {
 
   async close(): Promise<void> {
     this.#closed = true
+    clearInterval(this.#watchdog)
     const threads = this.#threads.splice(0)
     for (const thread of threads) this.#rejectAll(thread, new TwinflowError('unavailable', 'the fold threads were closed while folding a batch'))
     await Promise.all(threads.map((t) => t.worker.terminate()))
@@ -112,6 +130,7 @@ export class FoldPool implements BatchFolder {
         if (thread.pending.delete(id)) then()
       }
       // Counted in flight at once, so that batches sent in one turn spread over the threads.
+      if (thread.pending.size === 0) thread.busySince = performance.now()
       thread.pending.set(id, { resolve: (outcome) => settle(() => resolve(outcome)), reject: (error) => settle(() => reject(error)) })
       signal?.addEventListener('abort', onAbort, { once: true })
       thread.ready.then(
@@ -135,13 +154,17 @@ export class FoldPool implements BatchFolder {
     let settle!: { resolve: () => void; reject: (error: unknown) => void }
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
     ready.catch(() => {}) // observed by start() or by the folds sent to this thread
-    const thread: FoldThread = { worker, ready, pending }
+    const thread: FoldThread = { worker, ready, pending, loaded: false, busySince: performance.now(), stuck: null }
     let lastError: unknown = null
     worker.on('message', (message: FoldThreadMessage) => {
       switch (message.type) {
         case 'ready': {
           const differences = fingerprintDifferences(this.#fingerprint, message.fingerprint)
-          if (differences.length === 0) settle.resolve()
+          if (differences.length === 0) {
+            thread.loaded = true
+            thread.busySince = performance.now()
+            settle.resolve()
+          }
           else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
           return
         }
@@ -150,9 +173,11 @@ export class FoldPool implements BatchFolder {
           return
         case 'result':
           this.#deaths = 0
+          thread.busySince = performance.now()
           pending.get(message.id)?.resolve(message.outcome)
           return
         case 'failed':
+          thread.busySince = performance.now()
           pending.get(message.id)?.reject(threadFailure(message))
       }
     })
@@ -160,7 +185,8 @@ export class FoldPool implements BatchFolder {
       lastError = error
     })
     worker.on('exit', (code) => {
-      const error = new TwinflowError('unavailable', `fold thread ${index} exited (code ${code})${lastError ? `: ${(lastError as Error).message}` : ''}`, lastError ? { cause: lastError } : {})
+      const error =
+        thread.stuck ?? new TwinflowError('unavailable', `fold thread ${index} exited (code ${code})${lastError ? `: ${(lastError as Error).message}` : ''}`, lastError ? { cause: lastError } : {})
       settle.reject(error)
       this.#rejectAll(thread, error)
       const at = this.#threads.indexOf(thread)
@@ -178,6 +204,20 @@ export class FoldPool implements BatchFolder {
       }
     })
     return thread
+  }
+
+  /** Terminates every thread that has had batches to fold and answered nothing for `timeoutMs`; its exit rejects them. */
+  #terminateStuck(timeoutMs: number): void {
+    const now = performance.now()
+    for (const [index, thread] of this.#threads.entries()) {
+      if (thread.stuck || !thread.loaded || thread.pending.size === 0 || now - thread.busySince < timeoutMs) continue
+      thread.stuck = new TwinflowError(
+        'unavailable',
+        `fold thread ${index} had batches to fold and answered nothing for ${timeoutMs} ms (a fold that never returns: a loop in a field type's parser or in a view's code?); it was terminated`,
+      )
+      this.#options.logger.error('a fold thread does not answer; terminating it', { thread: index, batches: thread.pending.size, timeoutMs })
+      thread.worker.terminate().catch(() => {})
+    }
   }
 
   #configError(what: string): TwinflowError {

@@ -3,8 +3,9 @@ import { count, definePipeline, defineStream, defineView, t, TwinflowError, type
 
 /**
  * A pipeline module for the fold threads' failure tests: its `label` field's parser ends a fold
- * thread (not the process) on the value "exit-thread", throws an Error on "throw" and a retriable
- * TwinflowError on "unavailable"; any other string is valid. Not for the event loop: there "exit-thread" is an ordinary value.
+ * thread (not the process) on the value "exit-thread", never returns on "loop" (in a fold thread
+ * only), throws an Error on "throw" and a retriable TwinflowError on "unavailable"; any other
+ * string is valid. Not for the event loop: there "exit-thread" and "loop" are ordinary values.
  */
 const label: FieldType<string, 'string'> = {
   kind: 'string',
@@ -12,6 +13,8 @@ const label: FieldType<string, 'string'> = {
   graphqlType: 'String',
   parse(value) {
     if (value === 'exit-thread' && !isMainThread) process.exit(7)
+    // A loop the compiler cannot prove endless (it would be allowed to drop a side-effect-free one).
+    if (value === 'loop' && !isMainThread) for (let i = 0; i >= 0; i = (i + 1) % 1_000_000);
     if (value === 'throw') throw new Error('the label parser threw')
     if (value === 'unavailable') throw new TwinflowError('unavailable', 'the label service did not answer')
     return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: 'expected a string' }
