@@ -32,20 +32,27 @@ const log = (message: string) => console.log(`[bench +${((Date.now() - started.g
 log(`starting the services (${values.quick ? 'quick' : 'full'} run, ${repeats} repetitions)`)
 const services = await BenchServices.start()
 const results: ScenarioResult[] = []
+const failed: { scenario: string; error: string }[] = []
 const earlier = new Map<string, ScenarioResult>()
 try {
   for (const scenario of selected) {
     log(`scenario ${scenario.name}`)
-    const result = await scenario.run({ services, quick: values.quick, repeats, earlier, log })
-    results.push(result)
-    earlier.set(scenario.name, result)
+    try {
+      const result = await scenario.run({ services, quick: values.quick, repeats, earlier, log })
+      results.push(result)
+      earlier.set(scenario.name, result)
+    } catch (error) {
+      // One scenario's failure (a refused connection, a timeout) does not throw away the others' measures.
+      log(`scenario ${scenario.name} FAILED: ${(error as Error).stack ?? String(error)}`)
+      failed.push({ scenario: scenario.name, error: (error as Error).message ?? String(error) })
+    }
   }
 } finally {
   await services.stop()
 }
-const report = buildReport({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), mode: values.quick ? 'quick' : 'full', repeats, machine, images: services.images, results })
+const report = buildReport({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), mode: values.quick ? 'quick' : 'full', repeats, machine, images: services.images, results, failed })
 const dir = resolve(import.meta.dirname, 'results')
 writeReport(report, resolve(dir, 'latest.json'), resolve(dir, 'latest.md'))
 console.log(`\n${renderMarkdown(report)}`)
 console.log(`written: bench/results/latest.json, bench/results/latest.md (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`)
-process.exit(0)
+process.exit(failed.length > 0 ? 1 : 0)

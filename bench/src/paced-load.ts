@@ -24,7 +24,10 @@ export interface PacedResult {
 export async function pacedLoad(url: string, body: string, options: { rate: number; seconds: number }): Promise<PacedResult> {
   const total = Math.max(1, Math.round(options.rate * options.seconds))
   const intervalMs = 1000 / options.rate
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  // An idle socket is closed here after 4 s, before the server's keep-alive timeout (Node's default
+  // 5 s) closes it: otherwise a request sent on a socket the server is closing at that moment fails
+  // with ECONNRESET (Node's agent heeds the server's Keep-Alive hint only when it has a timeout).
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 })
   const payload = Buffer.from(body)
   const latencies: number[] = []
   let errors = 0

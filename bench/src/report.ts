@@ -18,6 +18,8 @@ export interface BenchReport {
   machine: Machine
   images: string[]
   scenarios: { scenario: string; setup: string[]; checks: CheckReport[] }[]
+  /** Scenarios that threw: the others still ran and are reported. */
+  failed: { scenario: string; error: string }[]
 }
 
 export function checkReport(check: Check): CheckReport {
@@ -62,6 +64,7 @@ export function renderMarkdown(report: BenchReport): string {
   }
   lines.push('')
   for (const s of report.scenarios) lines.push(`- **${s.scenario}**: ${s.setup.join(' ')}`)
+  for (const f of report.failed) lines.push(`- **${f.scenario}: FAILED**: ${f.error}`)
   return lines.join('\n') + '\n'
 }
 
