@@ -43,8 +43,8 @@ try {
       earlier.set(scenario.name, result)
     } catch (error) {
       // One scenario's failure (a refused connection, a timeout) does not throw away the others' measures.
-      log(`scenario ${scenario.name} FAILED: ${(error as Error).stack ?? String(error)}`)
-      failed.push({ scenario: scenario.name, error: (error as Error).message ?? String(error) })
+      log(`scenario ${scenario.name} FAILED: ${error instanceof Error ? error.stack : String(error)}`)
+      failed.push({ scenario: scenario.name, error: error instanceof Error ? error.message : String(error) })
     }
   }
 } finally {

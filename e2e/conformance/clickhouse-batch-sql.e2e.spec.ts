@@ -14,7 +14,12 @@ describe.skipIf(env.skip)(`ClickHouse ${env.images.TWINFLOW_CLICKHOUSE_IMAGE}`, 
     async open() {
       const container: StartedClickHouseContainer = await new ClickHouseContainer(env.images.TWINFLOW_CLICKHOUSE_IMAGE).start()
       const driver = new ClickHouseServerDriver(parseClickHouseServerDriverOptions(container.getClientOptions()), createJsonLogger({ level: 'error' }))
-      await driver.connect()
+      try {
+        await driver.connect()
+      } catch (error) {
+        await container.stop()
+        throw error
+      }
       return {
         driver,
         async dispose() {

@@ -1,8 +1,7 @@
 import { definePipeline, TwinflowError, type LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pathToFileURL } from 'node:url'
-import { pipeline as fragilePipeline } from './testing/fragile-pipeline-module'
+import { FRAGILE_MODULE, pipeline as fragilePipeline } from './testing/fragile-pipeline-module'
 import { ONLINE_STORE_MODULE } from './testing/online-store-module-url'
 import { onlineStoreReference } from './testing/online-store-reference'
 import { SpeedHarness } from './testing/speed-harness'
@@ -220,8 +219,7 @@ describe('SpeedWorker over the embedded runtimes', () => {
   })
 
   it('fails, rather than hangs, on a batch whose fold never returns in a thread, and stops', async () => {
-    const fragileModule = pathToFileURL(new URL('./testing/fragile-pipeline-module.ts', import.meta.url).pathname).href
-    h = await SpeedHarness.start({ pipeline: fragilePipeline, partitions: 1, pipelineModule: fragileModule })
+    h = await SpeedHarness.start({ pipeline: fragilePipeline, partitions: 1, pipelineModule: FRAGILE_MODULE })
     const { worker } = await h.startWorker({ foldThreads: 1, foldTimeoutMs: 300, retry: { retries: 5, initialDelayMs: 10 } })
     const failed = new Promise((resolve) => worker.onHealthChange((health) => health.state === 'failed' && resolve(health)))
     await h.produce('twinflow.fragile', json([{ label: 'a', ts: T0 }, { label: 'loop', ts: T0 }]))

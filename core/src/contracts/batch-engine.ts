@@ -63,7 +63,7 @@ export interface BatchEngine {
   publish(view: string, version: number, cutoff: number): Promise<Publication>
   /** The served publication, if any. */
   currentPublication(view: string): Promise<Publication | null>
-  /** Every publication of a view, newest first; only the newest `limit` when given. */
+  /** Every publication of a view, newest first; only the newest `limit` (an integer >= 1, else a `validation` error) when given. */
   publications(view: string, limit?: number): Promise<Publication[]>
   /** Rows of a published version with from <= windowStart < to. */
   readWindows(view: string, version: number, from: number, to: number): Promise<PartialRow[]>

@@ -100,7 +100,8 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     if (!(e instanceof Expr)) fail(`derived field "${n}" must be an expression`)
     return { name: n, node: e.node }
   })
-  // Derived fields are referenced by name, so that SQL and JS both compute them once.
+  // Derived fields are referenced by name: JS computes each once per event; the batch SQL writes
+  // each out where it is used (ClickHouse computes a repeated expression once).
   const row = { ...base } as Record<string, Expr>
   for (const d of derived) row[d.name] = wrap({ op: 'field', type: d.node.type, name: d.name })
   const full = row as ExprRow<F> & D

@@ -3,7 +3,7 @@ import { createJsonLogger, definePipeline, TwinflowError, type LogBatch, type Pi
 import { generateOrders, onlineStorePipeline, orders, shopRevenue } from '@twinflow/example-online-store'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { pipeline as fragilePipeline } from '../testing/fragile-pipeline-module'
+import { FRAGILE_MODULE as FRAGILE, pipeline as fragilePipeline } from '../testing/fragile-pipeline-module'
 import { ONLINE_STORE_MODULE as ONLINE_STORE } from '../testing/online-store-module-url'
 import { inlineFolder } from './batch-folder'
 import { FoldPool } from './fold-pool'
@@ -12,7 +12,6 @@ import { FoldError, StreamFold } from './stream-fold'
 const T0 = Date.UTC(2026, 0, 5)
 const MINUTE = 60_000
 const moduleUrl = (relative: string) => pathToFileURL(new URL(relative, import.meta.url).pathname).href
-const FRAGILE = moduleUrl('../testing/fragile-pipeline-module.ts')
 const logger = createJsonLogger({ level: 'silent' })
 
 const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs?: number) =>
@@ -145,6 +144,15 @@ describe('FoldPool', () => {
       const batches = Array.from({ length: 40 }, () => threads.fold(fold, batchOf('twinflow.fragile', payloads), [0]))
       expect((await Promise.all(batches)).map((o) => o.deltas.length)).toEqual(Array(40).fill(9))
       expect(performance.now() - busyFrom).toBeGreaterThan(400)
+      // A batch aborted while its fold loops: the thread is terminated all the same, so the next batch folds.
+      const controller = new AbortController()
+      const abandoned = threads.fold(fold, batchOf('twinflow.fragile', [event('loop')]), [0], controller.signal)
+      await new Promise((r) => setTimeout(r, 100)) // the thread has it, and loops
+      controller.abort(new Error('partition revoked'))
+      await expect(abandoned).rejects.toThrow('partition revoked')
+      await new Promise((r) => setTimeout(r, 700))
+      const after = await threads.fold(fold, batchOf('twinflow.fragile', [event('f')]), [0])
+      expect(after.deltas.map((d) => d.keys)).toEqual([['f']])
       // Three endless folds in a row, with no batch folded between them: the pool gives up.
       const loop = batchOf('twinflow.fragile', [event('loop')])
       for (let i = 0; i < 3; i++) await expect(threads.fold(fold, loop, [0])).rejects.toMatchObject(stuck)

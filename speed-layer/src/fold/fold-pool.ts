@@ -33,9 +33,13 @@ interface FoldThread {
   /** Resolves when the thread has loaded the pipeline; rejects if it cannot, or exits first. */
   ready: Promise<void>
   pending: Map<number, Pending>
-  /** Whether the thread has loaded the pipeline (the watchdog leaves a loading thread alone: `start()` has its own timeout). */
+  /** When the thread was spawned (performance.now()). */
+  spawnedAt: number
+  /** Whether the thread has loaded the pipeline. */
   loaded: boolean
-  /** When the thread last answered, loaded the pipeline, or got a batch while it had none (performance.now()). */
+  /** Batches posted to the thread and not answered yet (a batch whose fold was aborted included: the thread still folds it). */
+  posted: number
+  /** When the thread last answered, or was posted a batch while it had none (performance.now()). */
   busySince: number
   /** Set when the watchdog terminates the thread: what its batches reject with. */
   stuck: TwinflowError | null
@@ -61,7 +65,9 @@ const MAX_DEATHS = 3
  * every thread it is sent to), every fold rejects with a non-retriable `internal` error. A replaced
  * thread imports the pipeline module as it is on disk then, and is checked again. A thread that
  * has batches to fold and answers nothing for `foldTimeoutMs` (a fold that never returns: a loop in
- * a field type's parser or in a view's code) is terminated, and counts as a death.
+ * a field type's parser or in a view's code), or a replacement that has batches waiting and has not
+ * loaded the pipeline after `startTimeoutMs`, is terminated, and counts as a death; batches sent
+ * while it is being terminated reject with a retriable error.
  */
 export class FoldPool implements BatchFolder {
   readonly #options: FoldPoolOptions
@@ -94,8 +100,9 @@ export class FoldPool implements BatchFolder {
     try {
       await Promise.race([Promise.all(this.#threads.map((t) => t.ready)), timeout])
       this.#started = true
+      if (this.#closed) return
       const foldTimeoutMs = this.#options.foldTimeoutMs ?? 30_000
-      this.#watchdog = setInterval(() => this.#terminateStuck(foldTimeoutMs), Math.min(1000, Math.ceil(foldTimeoutMs / 4)))
+      this.#watchdog = setInterval(() => this.#watch(foldTimeoutMs, timeoutMs), Math.min(1000, Math.ceil(foldTimeoutMs / 4)))
       this.#watchdog.unref()
     } catch (error) {
       await this.close()
@@ -118,8 +125,9 @@ export class FoldPool implements BatchFolder {
     if (this.#broken) return Promise.reject(this.#broken)
     if (this.#closed || this.#threads.length === 0) return Promise.reject(new TwinflowError('unavailable', 'the fold threads are not running'))
     if (signal?.aborted) return Promise.reject(signal.reason)
-    let thread = this.#threads[0]!
-    for (const t of this.#threads) if (t.pending.size < thread.pending.size) thread = t
+    let thread: FoldThread | undefined
+    for (const t of this.#threads) if (!t.stuck && (!thread || t.pending.size < thread.pending.size)) thread = t
+    if (!thread) return Promise.reject(new TwinflowError('unavailable', 'the fold threads stopped answering and are being replaced'))
     const id = this.#nextId++
     const packed = packRecords(batch.records)
     const request: FoldRequest = { id, stream: fold.stream.name, cutoffs: [...cutoffs], ...packed }
@@ -130,7 +138,6 @@ export class FoldPool implements BatchFolder {
         if (thread.pending.delete(id)) then()
       }
       // Counted in flight at once, so that batches sent in one turn spread over the threads.
-      if (thread.pending.size === 0) thread.busySince = performance.now()
       thread.pending.set(id, { resolve: (outcome) => settle(() => resolve(outcome)), reject: (error) => settle(() => reject(error)) })
       signal?.addEventListener('abort', onAbort, { once: true })
       thread.ready.then(
@@ -138,6 +145,7 @@ export class FoldPool implements BatchFolder {
           if (!thread.pending.has(id)) return
           try {
             thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer])
+            if (thread.posted++ === 0) thread.busySince = performance.now()
           } catch (error) {
             settle(() => reject(error))
           }
@@ -154,7 +162,7 @@ export class FoldPool implements BatchFolder {
     let settle!: { resolve: () => void; reject: (error: unknown) => void }
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
     ready.catch(() => {}) // observed by start() or by the folds sent to this thread
-    const thread: FoldThread = { worker, ready, pending, loaded: false, busySince: performance.now(), stuck: null }
+    const thread: FoldThread = { worker, ready, pending, spawnedAt: performance.now(), loaded: false, posted: 0, busySince: 0, stuck: null }
     let lastError: unknown = null
     worker.on('message', (message: FoldThreadMessage) => {
       switch (message.type) {
@@ -162,7 +170,6 @@ export class FoldPool implements BatchFolder {
           const differences = fingerprintDifferences(this.#fingerprint, message.fingerprint)
           if (differences.length === 0) {
             thread.loaded = true
-            thread.busySince = performance.now()
             settle.resolve()
           }
           else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
@@ -173,10 +180,12 @@ export class FoldPool implements BatchFolder {
           return
         case 'result':
           this.#deaths = 0
+          thread.posted--
           thread.busySince = performance.now()
           pending.get(message.id)?.resolve(message.outcome)
           return
         case 'failed':
+          thread.posted--
           thread.busySince = performance.now()
           pending.get(message.id)?.reject(threadFailure(message))
       }
@@ -206,18 +215,38 @@ export class FoldPool implements BatchFolder {
     return thread
   }
 
-  /** Terminates every thread that has had batches to fold and answered nothing for `timeoutMs`; its exit rejects them. */
-  #terminateStuck(timeoutMs: number): void {
+  /**
+   * Terminates the threads that look stuck (see `#stuckReason`); its exit rejects their batches. A
+   * thread found stuck is checked again once the event loop has handled the messages waiting (after
+   * a long task on the event loop, a timer can run before the answers that arrived meanwhile).
+   */
+  #watch(foldTimeoutMs: number, loadTimeoutMs: number): void {
+    const suspects = this.#threads.filter((t) => this.#stuckReason(t, foldTimeoutMs, loadTimeoutMs) !== null)
+    if (suspects.length === 0) return
+    setImmediate(() => {
+      for (const thread of suspects) {
+        const index = this.#threads.indexOf(thread)
+        const reason = index < 0 || this.#closed ? null : this.#stuckReason(thread, foldTimeoutMs, loadTimeoutMs)
+        if (reason === null) continue
+        thread.stuck = new TwinflowError('unavailable', `fold thread ${index} ${reason}; it was terminated`)
+        this.#options.logger.error('a fold thread does not answer; terminating it', { thread: index, batches: thread.pending.size, reason })
+        thread.worker.terminate().catch(() => {})
+      }
+    })
+  }
+
+  /** Why `thread` counts as stuck now, or null. */
+  #stuckReason(thread: FoldThread, foldTimeoutMs: number, loadTimeoutMs: number): string | null {
+    if (thread.stuck) return null
     const now = performance.now()
-    for (const [index, thread] of this.#threads.entries()) {
-      if (thread.stuck || !thread.loaded || thread.pending.size === 0 || now - thread.busySince < timeoutMs) continue
-      thread.stuck = new TwinflowError(
-        'unavailable',
-        `fold thread ${index} had batches to fold and answered nothing for ${timeoutMs} ms (a fold that never returns: a loop in a field type's parser or in a view's code?); it was terminated`,
-      )
-      this.#options.logger.error('a fold thread does not answer; terminating it', { thread: index, batches: thread.pending.size, timeoutMs })
-      thread.worker.terminate().catch(() => {})
+    if (thread.loaded) {
+      if (thread.posted > 0 && now - thread.busySince >= foldTimeoutMs) {
+        return `had batches to fold and answered nothing for ${foldTimeoutMs} ms (a fold that never returns: a loop in a field type's parser or in a view's code?)`
+      }
+    } else if (thread.pending.size > 0 && now - thread.spawnedAt >= loadTimeoutMs) {
+      return `has batches waiting and did not load the pipeline module ${this.#options.pipelineModule} within ${loadTimeoutMs} ms`
     }
+    return null
   }
 
   #configError(what: string): TwinflowError {

@@ -13,13 +13,15 @@ const label: FieldType<string, 'string'> = {
   graphqlType: 'String',
   parse(value) {
     if (value === 'exit-thread' && !isMainThread) process.exit(7)
-    // A loop the compiler cannot prove endless (it would be allowed to drop a side-effect-free one).
-    if (value === 'loop' && !isMainThread) for (let i = 0; i >= 0; i = (i + 1) % 1_000_000);
+    if (value === 'loop' && !isMainThread) for (;;);
     if (value === 'throw') throw new Error('the label parser threw')
     if (value === 'unavailable') throw new TwinflowError('unavailable', 'the label service did not answer')
     return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: 'expected a string' }
   },
 }
+
+/** This module's file URL (what fold threads import in tests). */
+export const FRAGILE_MODULE = import.meta.url
 
 export const fragile = defineStream('fragile', { label, ts: t.eventTime() })
 
