@@ -22,8 +22,8 @@ const sorted = (m: Map<string, number[]>) => [...m.entries()].sort(([a], [b]) =>
  * expression interpreter, no Twinflow code: testing/random-views). Numbers are integers and dyadic
  * floats (k/8, divisions by powers of two), so sums are exact in any order.
  *
- * The same property runs on the embedded chdb (a current ClickHouse) and on every server image
- * the end-to-end suite runs: SQL that one release accepts another may read otherwise.
+ * The same property runs on the embedded chdb (a current ClickHouse) and on the server image the
+ * end-to-end suite runs (18.16): SQL that one release accepts another may read otherwise.
  */
 export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOptions): void {
   let opened: Awaited<ReturnType<BatchSqlEquivalenceOptions['open']>> | undefined

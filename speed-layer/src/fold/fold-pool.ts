@@ -171,8 +171,7 @@ export class FoldPool implements BatchFolder {
           if (differences.length === 0) {
             thread.loaded = true
             settle.resolve()
-          }
-          else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
+          } else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
           return
         }
         case 'init-failed':
