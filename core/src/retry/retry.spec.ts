@@ -31,4 +31,17 @@ describe('retry', () => {
     expect(error.cause.message).toBe('still down')
     expect(error.retriable).toBe(false)
   })
+  it('ends with the signal\'s reason when a failure comes once the signal aborted: no retry, no onRetry', async () => {
+    const clock = recordingClock()
+    const controller = new AbortController()
+    const reason = new Error('stopping')
+    const retried: unknown[] = []
+    const run = retry(clock, async () => {
+      controller.abort(reason)
+      throw new TwinflowError('unavailable', 'read cut short')
+    }, { signal: controller.signal, onRetry: (info) => retried.push(info) })
+    await expect(run).rejects.toBe(reason)
+    expect(retried).toEqual([])
+    expect(clock.waits).toEqual([])
+  })
 })

@@ -24,7 +24,8 @@ export interface RetryOptions {
 /**
  * Runs `fn` until it succeeds, retrying retriable failures with exponential backoff.
  * A non-retriable error is rethrown at once; exhaustion throws an `unavailable` TwinflowError
- * whose `cause` is the last error. `fn` receives the attempt number, starting at 1.
+ * whose `cause` is the last error. Once `signal` aborts, a failure ends it with the signal's reason
+ * (neither retried nor passed to `onRetry`). `fn` receives the attempt number, starting at 1.
  */
 export async function retry<T>(clock: Clock, fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const retries = options.retries ?? 3
@@ -45,6 +46,8 @@ export async function retry<T>(clock: Clock, fn: (attempt: number) => Promise<T>
           context: { attempts: attempt },
         })
       }
+      // Aborted meanwhile (a stop): what failed was cut short, not a failure to retry and report.
+      if (options.signal?.aborted) throw options.signal.reason
       const spread = delay * jitter * (2 * Math.random() - 1)
       const wait = Math.max(0, Math.min(maxDelay, Math.round(delay + spread)))
       options.onRetry?.({ attempt, delayMs: wait, error })

@@ -44,8 +44,7 @@ export class IngestRunner {
           retries: 10,
           operation: `read source ${source.name}`,
           signal,
-          // A read cut short by stop() is not a failure to report.
-          onRetry: ({ error, delayMs }) => (signal.aborted ? undefined : logger.warn('source read failed; retrying', { error, delayMs })),
+          onRetry: ({ error, delayMs }) => logger.warn('source read failed; retrying', { error, delayMs }),
         })
         if (batch === END_OF_INPUT) break
         if (batch.messages.length > 0) {
