@@ -54,7 +54,7 @@ export function parseSpeedLayerOptions(raw: unknown): ResolvedSpeedLayerOptions 
     maxBatchSize: integer(options, 'maxBatchSize', 5000, 1),
     cutoffRefreshMs: integer(options, 'cutoffRefreshMs', 30_000, 1),
     maxEventBytes: integer(options, 'maxEventBytes', 1024 * 1024, 1),
-    foldThreads: options.foldThreads === 'auto' ? 'auto' : integer(options, 'foldThreads', 'auto', 0, '', "or 'auto'"),
+    foldThreads: options.foldThreads === undefined || options.foldThreads === 'auto' ? 'auto' : integer(options, 'foldThreads', 0, 0, '', "or 'auto'"),
     foldTimeoutMs: integer(options, 'foldTimeoutMs', 30_000, 100),
     retry: {
       retries: integer(retry, 'retries', 5, 0, 'retry.'),
@@ -75,11 +75,11 @@ function record(raw: unknown, what: string, known: readonly string[]): Record<st
   return value
 }
 
-function integer<F extends number | 'auto'>(options: Record<string, unknown>, key: string, fallback: F, min: number, prefix = '', or = ''): number | F {
+function integer(options: Record<string, unknown>, key: string, fallback: number, min: number, prefix = '', or = ''): number {
   const value = options[key]
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     fail(`option "${prefix}${key}" must be an integer >= ${min}${or ? ` ${or}` : ''}, got ${JSON.stringify(value) ?? typeof value}`)
   }
-  return value as number
+  return value
 }

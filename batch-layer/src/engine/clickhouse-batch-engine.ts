@@ -200,7 +200,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
 
   async publications(viewName: string, limit?: number): Promise<Publication[]> {
     const view = this.#view(viewName)
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) throw new TwinflowError('validation', `publications: limit must be a positive integer, got ${limit}`)
+    if (limit !== undefined) checkLimit('publications', limit)
     return (await this.driver.query<Row>(publicationsSql.list(view.name, limit ?? null))).map(decodePublication)
   }
 
@@ -258,7 +258,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
 
   async runs(viewName: string | null, limit: number): Promise<BatchRun[]> {
     const view = viewName === null ? null : this.#view(viewName).name
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new TwinflowError('validation', `runs: limit must be a positive integer, got ${limit}`)
+    checkLimit('runs', limit)
     const rows = await this.driver.query<Row>(batchRunsSql.latest(view, limit))
     return rows.map(decodeRun)
   }
@@ -298,6 +298,10 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   #view(name: string): ViewDef {
     return this.#started().view(name)
   }
+}
+
+function checkLimit(operation: string, limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new TwinflowError('validation', `${operation}: limit must be a positive integer, got ${limit}`)
 }
 
 function checkVersion(version: number): void {

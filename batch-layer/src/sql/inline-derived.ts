@@ -1,12 +1,12 @@
 import type { ExprNode, ViewDef } from '@twinflow/core'
 
 /**
- * The view's expression `node` with every reference to a derived field replaced by that field's
- * expression, so that it reads stream fields only. Derived fields are defined over the stream's
- * fields alone (`derive` gets the stream's row), so one substitution is enough.
+ * For the view's expressions: the expression with every reference to a derived field replaced by
+ * that field's expression, so that it reads stream fields only. Derived fields are defined over the
+ * stream's fields alone (`derive` gets the stream's row), so one substitution is enough.
  */
-export function inlineDerived(view: ViewDef, node: ExprNode): ExprNode {
-  if (view.derived.length === 0) return node
+export function inlineDerived(view: ViewDef): (node: ExprNode) => ExprNode {
+  if (view.derived.length === 0) return (node) => node
   const derived = new Map(view.derived.map((d) => [d.name, d.node]))
   const visit = (n: ExprNode): ExprNode => {
     switch (n.op) {
@@ -24,5 +24,5 @@ export function inlineDerived(view: ViewDef, node: ExprNode): ExprNode {
         return { ...n, left: visit(n.left), right: visit(n.right) }
     }
   }
-  return visit(node)
+  return visit
 }

@@ -57,20 +57,20 @@ export const versionTableSql = {
    * runs about a tenth faster than the same work over a subquery (18.16, 10M events).
    */
   build(view: ViewDef, version: number, cutoff: number): string {
-    const sql = (node: ExprNode) => compileExprSql(inlineDerived(view, node))
+    const inline = inlineDerived(view)
+    const sql = (node: ExprNode) => compileExprSql(inline(node))
+    // Each measure's argument, compiled once: the aggregate and its NaN guard read the same SQL.
+    const args = view.measures.map((m) => (m.measure.arg ? sql(m.measure.arg) : null))
     const time = quoteIdentifier(view.stream.timeField)
     const window = formatLiteral(view.windowMs, 'int')
     const select = [
       `intDiv(${time}, ${window}) * ${window} AS ${WINDOW_START}`,
       ...view.keys.map((k) => `${sql(k.node)} AS ${k.column}`),
-      ...view.measures.flatMap((m) => {
-        const arg = m.measure.arg ? sql(m.measure.arg) : null
-        return m.measure.cells.map((cell, i) => `${cell.sqlAggregate(arg)} AS ${view.cells[m.firstCell + i]!.column}`)
-      }),
+      ...view.measures.flatMap((m, j) => m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ?? null)} AS ${view.cells[m.firstCell + i]!.column}`)),
     ]
     // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
     // layer dead-letters it for this view, so the batch layer leaves it out of this view too.
-    const nanGuards = view.measures.flatMap((m) => (m.measure.arg?.type === 'float' ? [`NOT isNaN(${sql(m.measure.arg)})`] : []))
+    const nanGuards = view.measures.flatMap((m, j) => (m.measure.arg?.type === 'float' ? [`NOT isNaN(${args[j]})`] : []))
     const conditions = [`_error = ''`, `${time} < ${formatLiteral(cutoff, 'time')}`, ...(view.where ? [sql(view.where)] : []), ...nanGuards]
     const groupBy = [WINDOW_START, ...view.keys.map((k) => k.column)]
     const columns = versionTableSql.columns(view).map((c) => c.name)

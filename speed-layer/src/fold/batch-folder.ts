@@ -29,8 +29,6 @@ export function logRecords(batch: LogBatch): FoldRecords {
 /** Folds on the event loop. */
 export const inlineFolder: BatchFolder = {
   async fold(fold, batch, cutoffs) {
-    const first = fold.firstPass()
-    const aggregate = fold.fold(logRecords(batch), cutoffs, -1, first)
-    return { ...first, deltas: aggregate.deltas() }
+    return fold.foldFirst(logRecords(batch), cutoffs)
   },
 }

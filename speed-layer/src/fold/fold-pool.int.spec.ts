@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url'
 import { createJsonLogger, definePipeline, TwinflowError, type LogBatch, type Pipeline } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline, orders, shopRevenue } from '@twinflow/example-online-store'
 import fc from 'fast-check'
@@ -11,11 +10,10 @@ import { FoldError, StreamFold } from './stream-fold'
 
 const T0 = Date.UTC(2026, 0, 5)
 const MINUTE = 60_000
-const moduleUrl = (relative: string) => pathToFileURL(new URL(relative, import.meta.url).pathname).href
+const moduleUrl = (relative: string) => new URL(relative, import.meta.url).href
 const logger = createJsonLogger({ level: 'silent' })
 
-const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs?: number) =>
-  new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger, ...(foldTimeoutMs ? { foldTimeoutMs } : {}) })
+const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs = 30_000) => new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger, foldTimeoutMs })
 
 function batchOf(topic: string, payloads: readonly Buffer[], firstOffset = 100): LogBatch {
   const records = payloads.map((value, i) => ({ offset: firstOffset + i, key: null, value, timestamp: T0, headers: {} }))

@@ -14,13 +14,11 @@ export interface FoldPoolOptions {
   pipelineModule: string
   maxEventBytes: number
   logger: Logger
-  /** How long `start()` waits for every thread to load the pipeline. @default 60000 */
-  startTimeoutMs?: number
   /**
    * How long a thread with batches to fold may go without answering before it is terminated (its
-   * batches reject with a retriable error) and replaced: a fold that never returns. @default 30000
+   * batches reject with a retriable error) and replaced: a fold that never returns.
    */
-  foldTimeoutMs?: number
+  foldTimeoutMs: number
 }
 
 interface Pending {
@@ -48,6 +46,8 @@ interface FoldThread {
 const ENTRY = new URL('./fold-thread-entry.mjs', import.meta.url)
 /** Deaths of threads in a row, with no batch folded in between, after which the pool gives up. */
 const MAX_DEATHS = 3
+/** How long a thread may take to load the pipeline module (`start()` waits that long at most). */
+const LOAD_TIMEOUT_MS = 60_000
 
 /**
  * Fold threads: the first pass of each batch (decode, validate, evaluate every view, pre-aggregate)
@@ -66,7 +66,7 @@ const MAX_DEATHS = 3
  * thread imports the pipeline module as it is on disk then, and is checked again. A thread that
  * has batches to fold and answers nothing for `foldTimeoutMs` (a fold that never returns: a loop in
  * a field type's parser or in a view's code), or a replacement that has batches waiting and has not
- * loaded the pipeline after `startTimeoutMs`, is terminated, and counts as a death; batches sent
+ * loaded the pipeline after `LOAD_TIMEOUT_MS`, is terminated, and counts as a death; batches sent
  * while it is being terminated reject with a retriable error.
  */
 export class FoldPool implements BatchFolder {
@@ -92,17 +92,16 @@ export class FoldPool implements BatchFolder {
 
   async start(): Promise<void> {
     for (let i = 0; i < this.#options.threads; i++) this.#threads.push(this.#spawn(i))
-    const timeoutMs = this.#options.startTimeoutMs ?? 60_000
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TwinflowError('unavailable', `speed layer: the fold threads did not load the pipeline module ${this.#options.pipelineModule} within ${timeoutMs} ms; set speed.foldThreads to 0 to fold on the event loop`)), timeoutMs)
+      timer = setTimeout(() => reject(new TwinflowError('unavailable', `speed layer: the fold threads did not load the pipeline module ${this.#options.pipelineModule} within ${LOAD_TIMEOUT_MS} ms; set speed.foldThreads to 0 to fold on the event loop`)), LOAD_TIMEOUT_MS)
     })
     try {
       await Promise.race([Promise.all(this.#threads.map((t) => t.ready)), timeout])
       this.#started = true
       if (this.#closed) return
-      const foldTimeoutMs = this.#options.foldTimeoutMs ?? 30_000
-      this.#watchdog = setInterval(() => this.#watch(foldTimeoutMs, timeoutMs), Math.min(1000, Math.ceil(foldTimeoutMs / 4)))
+      const { foldTimeoutMs } = this.#options
+      this.#watchdog = setInterval(() => this.#watch(foldTimeoutMs), Math.min(1000, Math.ceil(foldTimeoutMs / 4)))
       this.#watchdog.unref()
     } catch (error) {
       await this.close()
@@ -130,7 +129,7 @@ export class FoldPool implements BatchFolder {
     if (!thread) return Promise.reject(new TwinflowError('unavailable', 'the fold threads stopped answering and are being replaced'))
     const id = this.#nextId++
     const packed = packRecords(batch.records)
-    const request: FoldRequest = { id, stream: fold.stream.name, cutoffs: [...cutoffs], ...packed }
+    const request: FoldRequest = { id, stream: fold.stream.name, cutoffs, ...packed }
     return new Promise<FoldOutcome>((resolve, reject) => {
       const onAbort = () => settle(() => reject(signal!.reason))
       const settle = (then: () => void) => {
@@ -219,13 +218,13 @@ export class FoldPool implements BatchFolder {
    * thread found stuck is checked again once the event loop has handled the messages waiting (after
    * a long task on the event loop, a timer can run before the answers that arrived meanwhile).
    */
-  #watch(foldTimeoutMs: number, loadTimeoutMs: number): void {
-    const suspects = this.#threads.filter((t) => this.#stuckReason(t, foldTimeoutMs, loadTimeoutMs) !== null)
+  #watch(foldTimeoutMs: number): void {
+    const suspects = this.#threads.filter((t) => this.#stuckReason(t, foldTimeoutMs) !== null)
     if (suspects.length === 0) return
     setImmediate(() => {
       for (const thread of suspects) {
         const index = this.#threads.indexOf(thread)
-        const reason = index < 0 || this.#closed ? null : this.#stuckReason(thread, foldTimeoutMs, loadTimeoutMs)
+        const reason = index < 0 || this.#closed ? null : this.#stuckReason(thread, foldTimeoutMs)
         if (reason === null) continue
         thread.stuck = new TwinflowError('unavailable', `fold thread ${index} ${reason}; it was terminated`)
         this.#options.logger.error('a fold thread does not answer; terminating it', { thread: index, batches: thread.pending.size, reason })
@@ -235,15 +234,15 @@ export class FoldPool implements BatchFolder {
   }
 
   /** Why `thread` counts as stuck now, or null. */
-  #stuckReason(thread: FoldThread, foldTimeoutMs: number, loadTimeoutMs: number): string | null {
+  #stuckReason(thread: FoldThread, foldTimeoutMs: number): string | null {
     if (thread.stuck) return null
     const now = performance.now()
     if (thread.loaded) {
       if (thread.posted > 0 && now - thread.busySince >= foldTimeoutMs) {
         return `had batches to fold and answered nothing for ${foldTimeoutMs} ms (a fold that never returns: a loop in a field type's parser or in a view's code?)`
       }
-    } else if (thread.pending.size > 0 && now - thread.spawnedAt >= loadTimeoutMs) {
-      return `has batches waiting and did not load the pipeline module ${this.#options.pipelineModule} within ${loadTimeoutMs} ms`
+    } else if (thread.pending.size > 0 && now - thread.spawnedAt >= LOAD_TIMEOUT_MS) {
+      return `has batches waiting and did not load the pipeline module ${this.#options.pipelineModule} within ${LOAD_TIMEOUT_MS} ms`
     }
     return null
   }

@@ -14,7 +14,7 @@ export interface FoldThreadData {
 export interface FoldRequest extends PackedRecordsData {
   id: number
   stream: string
-  cutoffs: number[]
+  cutoffs: readonly number[]
 }
 
 /** What a fold thread posts: once `ready` (or `init-failed`), then one `result` or `failed` per request. */

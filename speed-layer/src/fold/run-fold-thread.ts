@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import { TwinflowError, type Pipeline } from '@twinflow/core'
+import { pipelineExport, TwinflowError } from '@twinflow/core'
 import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
 import { PackedRecords } from './packed-records'
 import { pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint'
@@ -17,9 +17,9 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
   let fingerprint: PipelineFingerprint
   try {
     const module = (await import(data.pipelineModule)) as Record<string, unknown>
-    const pipeline = (module.pipeline ?? module.default) as Pipeline | undefined
-    if (!pipeline || !Array.isArray(pipeline.views)) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')
-    folds = new Map(pipeline.streams.map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]))
+    const pipeline = pipelineExport(module)
+    if (!pipeline) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')
+    folds = new Map(pipeline.streams.filter((s) => pipeline.viewsOf(s.name).length > 0).map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]))
     fingerprint = pipelineFingerprint(pipeline)
   } catch (error) {
     post({ type: 'init-failed', message: `cannot load the pipeline module ${data.pipelineModule}: ${error instanceof Error ? error.message : String(error)}` })
@@ -29,9 +29,7 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
     try {
       const fold = folds.get(request.stream)
       if (!fold) throw new Error(`the pipeline has no stream "${request.stream}"`)
-      const first = fold.firstPass()
-      const aggregate = fold.fold(new PackedRecords(request), request.cutoffs, -1, first)
-      post({ type: 'result', id: request.id, outcome: { ...first, deltas: aggregate.deltas() } })
+      post({ type: 'result', id: request.id, outcome: fold.foldFirst(new PackedRecords(request), request.cutoffs) })
     } catch (error) {
       // A FoldError's own message is rebuilt by the pool: send its cause's.
       const cause = error instanceof FoldError ? error.cause : error

@@ -1,5 +1,6 @@
 import { compileDecoder, compileViewEvaluator, type EvaluatedEvent, type StreamDef, type ViewDef } from '@twinflow/core'
 import { BatchAggregate } from '../batch-aggregate'
+import type { FoldOutcome } from './batch-folder'
 
 /** The records a fold reads: by index, in offset order (a log batch's, or a packed copy of them in a fold thread). */
 export interface FoldRecords {
@@ -63,9 +64,11 @@ export class StreamFold {
     this.#views = views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } }))
   }
 
-  /** A first pass's collector for this stream's views. */
-  firstPass(): FirstPass {
-    return { letters: [], skippedBelowCutoff: 0, newest: {} }
+  /** The first pass over all of `records`: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
+  foldFirst(records: FoldRecords, cutoffs: readonly number[]): FoldOutcome {
+    const first: FirstPass = { letters: [], skippedBelowCutoff: 0, newest: {} }
+    const aggregate = this.fold(records, cutoffs, -1, first)
+    return { ...first, deltas: aggregate.deltas() }
   }
 
   /**

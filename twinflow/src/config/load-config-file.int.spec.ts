@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative } from 'node:path'
 import { createJsonLogger } from '@twinflow/core'
@@ -8,15 +8,15 @@ import { createTwinflow } from '../app/create-twinflow'
 import type { Twinflow } from '../app/twinflow'
 import { loadConfigFile } from './load-config-file'
 
-
 describe('loadConfigFile', () => {
   let twinflow: Twinflow | undefined
+  const dir = mkdtempSync(join(tmpdir(), 'twinflow-config-'))
   afterEach(async () => {
     await twinflow?.stop()
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('resolves the pipeline module against the config file, and the speed role folds in a thread that imports it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'twinflow-config-'))
     const file = join(dir, 'twinflow.json')
     const pipeline = relative(dir, EXAMPLE_MODULE)
     expect(isAbsolute(pipeline)).toBe(false)

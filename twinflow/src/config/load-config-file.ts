@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { TwinflowError, type Pipeline, type TwinflowPlugin } from '@twinflow/core'
+import { pipelineExport, TwinflowError, type Pipeline, type TwinflowPlugin } from '@twinflow/core'
 import { parseConfig } from './parse-config'
 import type { TwinflowConfig } from './twinflow-config'
 
@@ -31,8 +31,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const base = dirname(file)
   const pipelinePath = resolve(base, config.pipeline)
   const pipelineModule = await importModule(pipelinePath, 'pipeline')
-  const pipeline = (pipelineModule.pipeline ?? pipelineModule.default) as Pipeline | undefined
-  if (!pipeline || !Array.isArray(pipeline.views)) {
+  const pipeline = pipelineExport(pipelineModule)
+  if (!pipeline) {
     throw new TwinflowError('config', `${config.pipeline} must export the pipeline (export const pipeline = definePipeline(...), or a default export)`)
   }
   const plugins: TwinflowPlugin<any, any>[] = []
