@@ -34,6 +34,13 @@ export interface FencedBatch {
  */
 export type DeltaOutcome = { status: 'applied' } | { status: 'duplicate' } | { status: 'overlap'; fence: number }
 
+/** A view's realtime windows and its cutoff mark, read together (`readMarkedWindows`). */
+export interface MarkedWindows {
+  rows: PartialRow[]
+  /** The highest cutoff marked for the view when (or after) the windows were read; `null`: none. */
+  markedCutoff: number | null
+}
+
 /**
  * The speed layer's store of realtime windows (Redis in production, in-memory when embedded).
  * Applying a delta and recording its fence happen atomically per group key, so at-least-once
@@ -50,6 +57,12 @@ export interface RealtimeStore {
   apply(batch: FencedBatch): Promise<DeltaOutcome[]>
   /** Groups of a view with from <= windowStart < to. */
   readWindows(view: string, from: number, to: number): Promise<PartialRow[]>
+  /**
+   * `readWindows` and `markedCutoff` in one read, the mark read no earlier than the windows (at
+   * the same instant where the store can: one script, one round trip): what a reader needs to
+   * check its realtime windows were complete (see `markCutoff`) without a second round trip.
+   */
+  readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows>
   /**
    * Deletes a view's windows with windowStart < cutoff, fences included; returns how many groups
    * were deleted. Marks the cutoff first (see `markCutoff`), so a drop is never unannounced.

@@ -5,6 +5,7 @@ import {
   validateFencedBatch,
   type DeltaOutcome,
   type FencedBatch,
+  type MarkedWindows,
   type PartialRow,
   type Pipeline,
   type RealtimeStore,
@@ -67,6 +68,15 @@ export class MemoryRealtimeStore implements RealtimeStore {
   }
 
   async readWindows(view: string, from: number, to: number): Promise<PartialRow[]> {
+    return this.#rows(view, from, to)
+  }
+
+  async readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows> {
+    // Both in one synchronous step: nothing can mark or drop between them.
+    return { rows: this.#rows(view, from, to), markedCutoff: this.#marks.get(view) ?? null }
+  }
+
+  #rows(view: string, from: number, to: number): PartialRow[] {
     this.#started().view(view)
     const rows: PartialRow[] = []
     for (const g of this.#groupsOf(view).values()) {

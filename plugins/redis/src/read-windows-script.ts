@@ -5,17 +5,19 @@
  * store reads bucket by bucket).
  *
  * KEYS[1]  the view's window index (sorted set)
+ * KEYS[2]  the view's cutoff mark (hash, field 'cutoff')
  * ARGV[1]  from (inclusive), ARGV[2] to (exclusive)
  * ARGV[3]  bucket key prefix: '<prefix>:v:{<view>:'
  * ARGV[4]  number of buckets
- * Returns a flat list: window start, then the bucket's cell fields and values (fences left out),
- * for each non-empty bucket.
+ * Returns a flat list: the cutoff mark ('' when none; read in the same atomic step as the windows),
+ * then window start and the bucket's cell fields and values (fences left out), for each non-empty
+ * bucket.
  */
 export const READ_WINDOWS_SCRIPT = `
 local starts = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '(' .. ARGV[2])
 local prefix = ARGV[3]
 local buckets = tonumber(ARGV[4])
-local out = {}
+local out = { redis.call('HGET', KEYS[2], 'cutoff') or '' }
 for _, w in ipairs(starts) do
   for b = 0, buckets - 1 do
     local h = redis.call('HGETALL', prefix .. w .. ':' .. b .. '}')

@@ -4,6 +4,7 @@ import {
   validateFencedBatch,
   type DeltaOutcome,
   type FencedBatch,
+  type MarkedWindows,
   type Logger,
   type PartialRow,
   type Pipeline,
@@ -19,7 +20,7 @@ type Client = (Redis | Cluster) & {
   tfApply(key: string, ...args: (string | number)[]): Promise<number[]>
   tfMaxSet(key: string, field: string, value: string): Promise<number>
   tfDrop(key: string): Promise<number>
-  tfReadWindows(key: string, from: number, to: number, bucketPrefix: string, buckets: number): Promise<(string | string[])[]>
+  tfReadWindows(windows: string, marked: string, from: number, to: number, bucketPrefix: string, buckets: number): Promise<(string | string[])[]>
 }
 
 const SEP = '\x1f'
@@ -51,7 +52,7 @@ export class RedisRealtimeStore implements RealtimeStore {
     client.defineCommand('tfApply', { numberOfKeys: 1, lua: APPLY_SCRIPT })
     client.defineCommand('tfMaxSet', { numberOfKeys: 1, lua: MAX_SET_SCRIPT })
     client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
-    client.defineCommand('tfReadWindows', { numberOfKeys: 1, lua: READ_WINDOWS_SCRIPT })
+    client.defineCommand('tfReadWindows', { numberOfKeys: 2, lua: READ_WINDOWS_SCRIPT })
     client.on('error', (error: Error) => this.logger.warn('redis connection error', { error: error.message }))
     try {
       await client.connect()
@@ -113,23 +114,33 @@ export class RedisRealtimeStore implements RealtimeStore {
   }
 
   async readWindows(view: string, from: number, to: number): Promise<PartialRow[]> {
+    return (await this.readMarkedWindows(view, from, to)).rows
+  }
+
+  async readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows> {
     const { client, pipeline } = this.#started()
     const def = pipeline.view(view)
     try {
       const buckets: { w: number; fields: string[] }[] = []
+      let marked: string | null
       if (this.options.clusterNodes.length === 0) {
-        const flat = await client.tfReadWindows(this.#keys.windows(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets)
-        for (let i = 0; i < flat.length; i += 2) buckets.push({ w: Number(flat[i]), fields: flat[i + 1] as string[] })
+        // One script: the windows and the mark at the same instant.
+        const flat = await client.tfReadWindows(this.#keys.windows(view), this.#keys.marked(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets)
+        marked = flat[0] === '' ? null : (flat[0] as string)
+        for (let i = 1; i < flat.length; i += 2) buckets.push({ w: Number(flat[i]), fields: flat[i + 1] as string[] })
       } else {
+        // Bucket by bucket (the keys are in different slots), then the mark: read after the windows.
         const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
         const hashes = await Promise.all(starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))))
         for (const { w, h } of hashes) buckets.push({ w, fields: Object.entries(h).flat() })
+        marked = await client.hget(this.#keys.marked(view), 'cutoff')
       }
       const rows: PartialRow[] = []
       // Sorted by window, then by the keys' JSON: the group field each row was decoded from.
       const sortKeys = new Map<PartialRow, string>()
       for (const { w, fields } of buckets) decodeBucket(def, w, fields, rows, sortKeys)
-      return rows.sort((a, b) => a.windowStart - b.windowStart || (sortKeys.get(a)! < sortKeys.get(b)! ? -1 : 1))
+      rows.sort((a, b) => a.windowStart - b.windowStart || (sortKeys.get(a)! < sortKeys.get(b)! ? -1 : 1))
+      return { rows, markedCutoff: marked === null ? null : Number(marked) }
     } catch (error) {
       throw storeError(error, 'readWindows', { view })
     }

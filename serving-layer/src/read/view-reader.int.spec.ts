@@ -110,7 +110,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
 
   it('reads each layer once per view for all the ranges of a request, and each batch chunk once', async () => {
     const batch = counted(engine as BatchEngine, ['currentPublication', 'readWindows'])
-    const speed = counted(store, ['readWindows', 'markedCutoff'])
+    const speed = counted(store, ['readMarkedWindows', 'markedCutoff'])
     try {
       const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 8 }), { publicationRefreshMs: 60_000 })
       const ranges = [
@@ -119,9 +119,9 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
         { view: 'sales', from: T0 + 50 * H, to: T0 + 70 * H },
       ]
       const snapshots = await reader.readMany(ranges)
-      // The publication is read once (none was seen yet); after the data, the race check asks the realtime store's cutoff mark.
+      // The publication is read once (none was seen yet); the race check's cutoff mark comes with the realtime windows.
       expect(batch.calls).toEqual(['currentPublication(sales)', `readWindows(sales,1,${T0},${T0 + 48 * H})`])
-      expect(speed.calls).toEqual([`readWindows(sales,${CUTOFF},${T0 + 70 * H})`, 'markedCutoff(sales)'])
+      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`])
       snapshots.forEach((s, i) => expect(s.rows.every((r) => r.windowStart >= ranges[i]!.from && r.windowStart < ranges[i]!.to)).toBe(true))
       batch.calls.length = 0
       // Two requests at once that need the same uncached chunk: it is read once, for both.
@@ -130,17 +130,21 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       batch.calls.length = 0
       await reader.readMany([{ view: 'sales', from: T0, to: T0 + 47 * H }])
       expect(batch.calls.filter((c) => c.startsWith('readWindows'))).toEqual([]) // every chunk below the cutoff is cached now
+      // A read with nothing above the cutoff reads the mark alone, after its batch data.
+      speed.calls.length = 0
+      await reader.readMany([{ view: 'sales', from: T0, to: T0 + 10 * H }])
+      expect(speed.calls).toEqual(['markedCutoff(sales)'])
       // Three requests at once for the same realtime range: the first reads; the two that arrive
       // while that read runs share the next one (it starts after they arrived), with equal rows.
       speed.calls.length = 0
       const live = { view: 'sales', from: CUTOFF, to: T0 + 70 * H }
       const three = await Promise.all([reader.readMany([live]), reader.readMany([live]), reader.readMany([live])])
-      expect(speed.calls.filter((c) => c.startsWith('readWindows'))).toEqual([`readWindows(sales,${CUTOFF},${T0 + 70 * H})`, `readWindows(sales,${CUTOFF},${T0 + 70 * H})`])
+      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`, `readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`])
       expect(three[1]![0]!.rows).toEqual(three[0]![0]!.rows)
       expect(three[2]![0]!.rows).toEqual(three[0]![0]!.rows)
     } finally {
       for (const m of ['currentPublication', 'readWindows'] as const) delete (engine as unknown as Record<string, unknown>)[m]
-      for (const m of ['readWindows', 'markedCutoff'] as const) delete (store as unknown as Record<string, unknown>)[m]
+      for (const m of ['readMarkedWindows', 'markedCutoff'] as const) delete (store as unknown as Record<string, unknown>)[m]
     }
   })
 
@@ -148,11 +152,11 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     const cache = new BatchPartCache()
     const retries: string[] = []
     const reader = new ViewReader(salesPipeline, engine, store, cache, { onRetry: (view) => retries.push(view) })
-    const realtimeRead = store.readWindows.bind(store)
+    const realtimeRead = store.readMarkedWindows.bind(store)
     let raced = false
     // While the first read is at the speed layer, the batch publishes version 2 at a later cutoff
     // and the speed layer drops its windows below it (what the speed layer does after a publish).
-    store.readWindows = async (view, from, to) => {
+    store.readMarkedWindows = async (view, from, to) => {
       if (!raced) {
         raced = true
         await engine.buildVersion('sales', 2, CUTOFF + 24 * H)
@@ -168,13 +172,13 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       const evaluate = compileViewEvaluator(salesView)
       expect(byGroup(snapshot!.rows)).toEqual(byGroup(sales.map((s) => evaluate(s)!)))
     } finally {
-      delete (store as unknown as Record<string, unknown>).readWindows
+      delete (store as unknown as Record<string, unknown>).readMarkedWindows
     }
     // A publish the speed layer has not marked yet changes nothing for a reader: the realtime
     // windows from the older cutoff on are still complete, so the answer is the older version's.
     const calm = new ViewReader(salesPipeline, engine, store, cache, { publicationRefreshMs: 60_000 })
     await calm.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
-    store.readWindows = async (view, from, to) => {
+    store.readMarkedWindows = async (view, from, to) => {
       await engine.buildVersion('sales', 3, CUTOFF + 36 * H)
       await engine.publish('sales', 3, CUTOFF + 36 * H)
       return realtimeRead(view, from, to)
@@ -185,12 +189,12 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       const evaluate = compileViewEvaluator(salesView)
       expect(byGroup(snapshot!.rows)).toEqual(byGroup(sales.map((s) => evaluate(s)!)))
     } finally {
-      delete (store as unknown as Record<string, unknown>).readWindows
+      delete (store as unknown as Record<string, unknown>).readMarkedWindows
     }
     // Once the speed layer marks a cutoff above the reader's on every attempt, the reader gives up.
     const stale = new ViewReader(salesPipeline, engine, store, cache, { maxAttempts: 1, publicationRefreshMs: 60_000 })
     await stale.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
-    store.readWindows = async (view, from, to) => {
+    store.readMarkedWindows = async (view, from, to) => {
       await engine.buildVersion('sales', 4, CUTOFF + 48 * H)
       await engine.publish('sales', 4, CUTOFF + 48 * H)
       await store.markCutoff('sales', CUTOFF + 48 * H)
@@ -199,7 +203,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     try {
       await expect(stale.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])).rejects.toThrow(/republished during 1 reads in a row; retry/)
     } finally {
-      delete (store as unknown as Record<string, unknown>).readWindows
+      delete (store as unknown as Record<string, unknown>).readMarkedWindows
     }
   })
 

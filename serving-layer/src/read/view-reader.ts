@@ -1,4 +1,4 @@
-import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
+import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type MarkedWindows, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
 import { FreshLookup } from './fresh-lookup'
@@ -32,15 +32,17 @@ export interface ViewReaderOptions {
  * `readMany` serves every read of one request together: per view, one batch read (for the chunks
  * not cached) and one realtime read, over the span of all its reads.
  *
- * The boundary check: a read starts from the last publication seen (P), and after reading, reads
- * the realtime store's cutoff mark with a lookup that started after the data was read. The speed
+ * The boundary check: a read starts from the last publication seen (P) and reads the realtime
+ * store's cutoff mark with the realtime windows, in the same step (`readMarkedWindows`; a read
+ * with no realtime range reads the mark after its batch data). The speed
  * layer marks a new cutoff before it stops applying events below it and before it drops windows
  * below it, so if the mark is still at or below P's cutoff, the realtime windows from P's cutoff
  * on were complete and all there during the read; a batch version is immutable, and a read of a
  * dropped one fails. Otherwise (or on a failure) the publication is looked up in the batch engine
  * and the read is done again at the newer one. A snapshot never has a gap or a double count at the
- * boundary; the check costs one realtime round trip shared by concurrent requests, not a query
- * to the batch engine, which is asked about once a second per view (PublicationTracker).
+ * boundary; the check costs no round trip of its own (a second one, after the windows, doubled the
+ * wait of requests that queue behind shared reads), and no query to the batch engine, which is
+ * asked about once a second per view (PublicationTracker).
  *
  * Realtime reads of the same view and range by concurrent requests share one read that started
  * after each of them arrived (FreshLookup): an answer is never older than its request. The rows
@@ -49,8 +51,8 @@ export interface ViewReaderOptions {
 export class ViewReader {
   readonly #publications: PublicationTracker
   readonly #marks: FreshLookup<number | null>
-  /** Realtime windows by view and range: concurrent requests for the same range share one read. */
-  readonly #windows: FreshLookup<readonly PartialRow[]>
+  /** Realtime windows and mark by view and range: concurrent requests for the same range share one read. */
+  readonly #windows: FreshLookup<MarkedWindows>
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -63,7 +65,7 @@ export class ViewReader {
     this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
     this.#windows = new FreshLookup((key) => {
       const [view, from, to] = key.split('\u0000')
-      return realtime.readWindows(view!, Number(from), Number(to))
+      return realtime.readMarkedWindows(view!, Number(from), Number(to))
     })
   }
 
@@ -89,17 +91,18 @@ export class ViewReader {
     const maxAttempts = this.options.maxAttempts ?? 5
     let publication = await this.#publications.known(view.name)
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      let parts: PartialRow[][] | null = null
+      let parts: { rows: PartialRow[][]; marked: number | null | undefined } | null = null
       let failure: unknown = null
       try {
         parts = await this.#readParts(view, publication, reads)
       } catch (error) {
         failure = error
       }
-      if (failure === null) {
-        const marked = await this.#marks.get(view.name)
+      if (parts !== null) {
+        const marked = parts.marked !== undefined ? parts.marked : await this.#marks.get(view.name)
         if (marked === null || marked <= (publication?.cutoff ?? -Infinity)) {
-          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: parts![i]! }))
+          const rows = parts.rows
+          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: rows[i]! }))
         }
       }
       const after = await this.#publications.fresh(view.name)
@@ -111,25 +114,28 @@ export class ViewReader {
     throw new TwinflowError('unavailable', `view "${view.name}" was republished during ${maxAttempts} reads in a row; retry`, { context: { view: view.name } })
   }
 
-  async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<PartialRow[][]> {
+  /** The rows of each read, and the cutoff mark read with the realtime windows (undefined: no realtime range was read). */
+  async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<{ rows: PartialRow[][]; marked: number | null | undefined }> {
     const cutoff = publication?.cutoff ?? -Infinity
     const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null))
     const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
     const wantedBatch = batchRanges.filter((r): r is ChunkedRange => r !== null)
     const wantedRealtime = realtimeRanges.filter((r): r is TimeRange => r !== null)
-    const [batchParts, realtimeRows] = await Promise.all([
+    const [batchParts, realtime] = await Promise.all([
       publication && wantedBatch.length > 0 ? this.cache.read(this.batch, view, publication.version, wantedBatch) : [],
       wantedRealtime.length > 0
         ? this.#windows.get(`${view.name}\u0000${Math.min(...wantedRealtime.map((r) => r[0]))}\u0000${Math.max(...wantedRealtime.map((r) => r[1]))}`)
-        : [],
+        : undefined,
     ])
+    const realtimeRows = realtime?.rows ?? []
     let nextBatch = 0
-    return reads.map(({ keys }, i) => {
+    const perRead = reads.map(({ keys }, i) => {
       const rows: PartialRow[] = batchRanges[i] ? batchParts[nextBatch++]! : []
       const range = realtimeRanges[i]
       if (range) for (const row of realtimeRows) if (row.windowStart >= range[0] && row.windowStart < range[1] && (!keys || selects(keys, row))) rows.push(row)
       return rows
     })
+    return { rows: perRead, marked: realtime?.markedCutoff }
   }
 }
 

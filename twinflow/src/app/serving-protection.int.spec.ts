@@ -147,8 +147,8 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
 
   it('an internal error is masked, with the request id the log line has', async () => {
     const store = fixture.twinflow.get(TOKENS.RealtimeStore)
-    const readWindows = store.readWindows.bind(store)
-    store.readWindows = async () => {
+    const readMarkedWindows = store.readMarkedWindows.bind(store)
+    store.readMarkedWindows = async () => {
       throw new Error('redis exploded at 10.0.0.7')
     }
     try {
@@ -164,7 +164,7 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
         expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0042' } }),
       ])
     } finally {
-      store.readWindows = readWindows
+      store.readMarkedWindows = readMarkedWindows
     }
     const lines = log.records().filter((r) => r.requestId === 'req-0042')
     expect(lines.find((r) => r.level === 'error')).toMatchObject({ msg: 'unexpected error while answering a GraphQL request', error: { message: 'redis exploded at 10.0.0.7' } })

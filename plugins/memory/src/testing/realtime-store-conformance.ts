@@ -146,6 +146,18 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       expect(await store.markedCutoff('byShop')).toBe(T0 + MINUTE)
     })
 
+    it('reads windows and the cutoff mark together, the mark as markedCutoff gives it', async () => {
+      await store.apply(batch(0, 0, [byBucket(T0, 7, 1), byBucket(T0 + HOUR, 7, 2), byBucket(T0 + 2 * HOUR, 7, 3)]))
+      expect(await store.readMarkedWindows('byBucket', T0 + HOUR, T0 + 3 * HOUR)).toEqual({ rows: await store.readWindows('byBucket', T0 + HOUR, T0 + 3 * HOUR), markedCutoff: null })
+      expect(await store.readMarkedWindows('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
+      await store.markCutoff('byBucket', T0 + HOUR)
+      expect(await store.readMarkedWindows('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: await everything(store, 'byBucket'), markedCutoff: T0 + HOUR })
+      await store.dropBefore('byBucket', T0 + 2 * HOUR)
+      expect(await store.readMarkedWindows('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [{ windowStart: T0 + 2 * HOUR, keys: [7], cells: [3] }], markedCutoff: T0 + 2 * HOUR })
+      expect(await store.readMarkedWindows('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
+      await expect(store.readMarkedWindows('nope', 0, 1)).rejects.toThrow(TwinflowError)
+    })
+
     it('records progress per consumer and topic, and never moves it back', async () => {
       expect(await store.progress('speed', 'conformance')).toEqual(new Map())
       await store.recordProgress('speed', 'conformance', 0, 41)
