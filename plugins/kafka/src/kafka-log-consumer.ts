@@ -132,6 +132,7 @@ export class KafkaLogConsumer implements LogConsumer {
     this.#stopped ??= (async () => {
       this.#drained = this.#settled().then(() => this.#committer.flush())
       await this.#drained
+      this.#committer.close()
       // disconnect() waits for kafkajs's eachBatch in flight (it returns once drained) and leaves the group.
       await this.#consumer.disconnect()
     })()
@@ -285,8 +286,11 @@ export class KafkaLogConsumer implements LogConsumer {
 
   /**
    * A part failed: seeks the partition back to its first record (kafkajs's position is already past
-   * it), reports the error unless the member lost the partition, and lets the commits of the parts
-   * before it land before kafkajs learns of the failure (it may stop the member).
+   * it), and unless the member lost the partition, reports the error and lets the commits of the
+   * parts before it land before kafkajs learns of the failure (it may stop the member). A member
+   * that lost it does not wait for commits: they fail for a member the group expired, and a commit
+   * sent while the broker does not answer waits for kafkajs's retries (tens of seconds), which held
+   * up the batches of the member's next generation (it waits for those in flight).
    */
   async #failed(topic: string, partition: number, firstOffset: number, error: unknown): Promise<unknown> {
     try {
@@ -296,8 +300,10 @@ export class KafkaLogConsumer implements LogConsumer {
       const log = lostPartitions(error) ? this.logger.debug : this.logger.warn
       log.call(this.logger, 'seeking back to a failed batch failed; the group rejoins from the committed offset', { error: seekError, topic, partition, firstOffset })
     }
-    if (!lostPartitions(error)) this.#report(error)
-    await this.#committer.flush()
+    if (!lostPartitions(error)) {
+      this.#report(error)
+      await this.#committer.flush()
+    }
     return error ?? new Error('a batch handler failed with an empty error')
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createJsonLogger } from '@twinflow/core'
 import { OffsetCommitter, type PartitionOffset } from './offset-committer'
 
@@ -51,10 +51,15 @@ describe('OffsetCommitter', () => {
     await committer.flush()
   })
 
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('logs a failed commit and sends its offsets with the next commit or flush, unless newer ones replaced them', async () => {
     const lines: string[] = []
     const { requests, commit } = broker()
-    const committer = new OffsetCommitter(commit, () => true, createJsonLogger({ level: 'warn', write: (l) => lines.push(l) }))
+    // No retry within the test (the backoff is tested below).
+    const committer = new OffsetCommitter(commit, () => true, createJsonLogger({ level: 'warn', write: (l) => lines.push(l) }), { retryMs: 3_600_000 })
     const byPartition = (offsets: PartitionOffset[]) => [...offsets].sort((a, b) => a.partition - b.partition)
     committer.handled('t', 0, 10)
     committer.handled('t', 1, 3)
@@ -62,7 +67,7 @@ describe('OffsetCommitter', () => {
     requests[0]!.answer(new Error('coordinator moved'))
     await tick()
     expect(lines.join('\n')).toMatch(/committing offsets failed/)
-    // No retry loop of its own: the kept offsets wait for the next commit.
+    // The kept offsets go with the next commit (before the backoff ends).
     expect(requests).toHaveLength(1)
     committer.handled('t', 0, 12)
     await tick()
@@ -81,5 +86,40 @@ describe('OffsetCommitter', () => {
     requests[2]!.answer()
     await flushed
     expect(requests).toHaveLength(3)
+    committer.close()
+  })
+
+  it('retries a failed commit after a backoff that doubles, with no new batch; a success resets it; close stops it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { requests, commit } = broker()
+    const committer = new OffsetCommitter(commit, () => true, createJsonLogger({ level: 'error' }), { retryMs: 100, maxRetryMs: 300 })
+    const last = [{ topic: 't', partition: 0, offset: '10' }]
+    committer.handled('t', 0, 10)
+    const fail = async (i: number) => {
+      requests[i]!.answer(new Error('The coordinator is not aware of this member'))
+      await tick()
+    }
+    // Waits of 100, 200, then 300 ms (the cap) before each retry, none sooner.
+    for (const [i, wait] of [100, 200, 300, 300].entries()) {
+      await fail(i)
+      await vi.advanceTimersByTimeAsync(wait - 1)
+      expect(requests).toHaveLength(i + 1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(requests).toHaveLength(i + 2)
+      expect(requests[i + 1]!.offsets).toEqual(last)
+    }
+    requests[4]!.answer()
+    await tick()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(requests).toHaveLength(5)
+    // After a success the first wait is 100 ms again; close() ends the retries.
+    committer.handled('t', 0, 20)
+    await fail(5)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(requests).toHaveLength(7)
+    await fail(6)
+    committer.close()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(requests).toHaveLength(7)
   })
 })

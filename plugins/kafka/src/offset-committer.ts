@@ -8,15 +8,30 @@ export interface PartitionOffset {
   offset: string
 }
 
+export interface OffsetCommitterOptions {
+  /** Wait before the first retry of a failed commit, doubled after each failure in a row. @default 500 */
+  retryMs?: number
+  /** The longest wait between retries. @default 10000 */
+  maxRetryMs?: number
+}
+
 /**
  * Commits the offsets of handled records, coalesced: offsets noted while a commit is in flight go
  * together in the next one, so at most one commit request is in flight and none waits in a
- * handler's path. A failed commit is logged and its offsets are kept for the next one, unless newer
- * ones were noted meanwhile; losing a commit only means records are delivered again (at-least-once).
+ * handler's path. A failed commit is logged and its offsets are kept, unless newer ones were noted
+ * meanwhile, and sent again with the next handled batch or after a backoff, whichever comes first:
+ * a partition that goes idle still gets its last offsets committed (before, they waited for a
+ * batch that might never come, and the group's lag stayed up with every record handled). Losing a
+ * commit only means records are delivered again (at-least-once).
+ *
+ * Lifecycle: `handled` as batches are handled, `flush` when the member stops, then `close`.
  */
 export class OffsetCommitter {
   readonly #pending = new Map<string, PartitionOffset>()
   #inFlight: Promise<void> | null = null
+  #retry: NodeJS.Timeout | null = null
+  /** Failed commits in a row (the backoff's exponent). */
+  #failures = 0
 
   /**
    * @param commit sends one commit request (kafkajs's `consumer.commitOffsets`)
@@ -26,6 +41,7 @@ export class OffsetCommitter {
     private readonly commit: (offsets: PartitionOffset[]) => Promise<void>,
     private readonly owned: (topic: string, partition: number) => boolean,
     private readonly logger: Logger,
+    private readonly options: OffsetCommitterOptions = {},
   ) {}
 
   /** Notes that every record before `nextOffset` was handled and starts a commit unless one is in flight. */
@@ -45,17 +61,38 @@ export class OffsetCommitter {
     while (this.#inFlight) await this.#inFlight
   }
 
+  /** Stops the retries of failed commits (after `flush`, when the member stops). */
+  close(): void {
+    if (this.#retry) clearTimeout(this.#retry)
+    this.#retry = null
+  }
+
   #start(): void {
     if (this.#inFlight) return
+    this.close()
     // Cleared in a callback, not inside #drain: a drain that ends without awaiting anything must not
     // clear the field before it is set. Offsets noted after the drain's last look start the next one.
     this.#inFlight = this.#drain().then((failed) => {
       this.#inFlight = null
-      if (!failed && this.#pending.size > 0) this.#start()
+      if (failed) return this.#retryLater()
+      this.#failures = 0
+      if (this.#pending.size > 0) this.#start()
     })
   }
 
-  /** Commits until nothing is pending; resolves to true when a commit failed (the rest waits for the next `handled`). */
+  #retryLater(): void {
+    const first = this.options.retryMs ?? 500
+    const wait = Math.min(this.options.maxRetryMs ?? 10_000, first * 2 ** Math.min(this.#failures, 20))
+    this.#failures++
+    this.#retry = setTimeout(() => {
+      this.#retry = null
+      this.#start()
+    }, wait)
+    // A retry alone does not keep the process alive: a member that stops flushes instead.
+    this.#retry.unref()
+  }
+
+  /** Commits until nothing is pending; resolves to true when a commit failed (the rest waits for a retry or the next `handled`). */
   async #drain(): Promise<boolean> {
     while (this.#pending.size > 0) {
       const offsets = [...this.#pending.entries()]
