@@ -1,8 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs'
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs'
 import type { ConsumeOptions, LogConsumer, LogRecord, Logger } from '@twinflow/core'
 import type { KafkaOptions } from './kafka-options'
 import { KafkaLogRecord } from './kafka-log-record'
 import { mapKafkaError } from './map-kafka-error'
+import { MembershipWatch } from './membership-watch'
 import { OffsetCommitter } from './offset-committer'
 import { topicPartitionKey as tp } from './topic-partition-key'
 
@@ -58,6 +59,11 @@ function rootCause(error: unknown): unknown {
  * group, so another member gets the partitions and the batch again). Other crashes of kafkajs are
  * reported once, mapped to TwinflowErrors. `stop()` stops handing batches over, waits for those in
  * flight and their commits, then leaves the group.
+ *
+ * A member the group no longer knows and that kafkajs does not rejoin (see MembershipWatch: its
+ * offset commits fail with UNKNOWN_MEMBER_ID for longer than a session timeout, with no join) is
+ * restarted: its batches in flight abort, the kafkajs consumer stops and runs again, and it joins
+ * the group as a new member.
  */
 export class KafkaLogConsumer implements LogConsumer {
   readonly #consumer: Consumer
@@ -75,6 +81,10 @@ export class KafkaLogConsumer implements LogConsumer {
   #drained: Promise<void> | null = null
   #stopped: Promise<void> | null = null
   readonly #heartbeatIntervalMs: number
+  readonly #membership: MembershipWatch
+  #runConfig: ConsumerRunConfig | null = null
+  /** A restart of the kafkajs consumer in progress (see MembershipWatch). */
+  #restarting: Promise<void> | null = null
 
   constructor(
     kafka: Kafka,
@@ -83,6 +93,7 @@ export class KafkaLogConsumer implements LogConsumer {
     private readonly logger: Logger,
   ) {
     this.#heartbeatIntervalMs = kafkaOptions.heartbeatIntervalMs
+    this.#membership = new MembershipWatch(kafkaOptions.sessionTimeoutMs)
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: kafkaOptions.sessionTimeoutMs,
@@ -92,7 +103,11 @@ export class KafkaLogConsumer implements LogConsumer {
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
     })
     this.#committer = new OffsetCommitter(
-      (offsets) => this.#consumer.commitOffsets(offsets),
+      (offsets) =>
+        this.#consumer.commitOffsets(offsets).catch((error: unknown) => {
+          if (this.#membership.commitFailed(error, Date.now())) this.#restart()
+          throw error
+        }),
       (topic, partition) => this.#assignment[topic]?.includes(partition) ?? false,
       logger,
     )
@@ -102,6 +117,7 @@ export class KafkaLogConsumer implements LogConsumer {
     const consumer = this.#consumer
     consumer.on(consumer.events.REBALANCING, () => this.#giveUp('the group is rebalancing'))
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#membership.joined()
       this.#giveUp('the member joined the group again')
       this.#generation++
       this.#current = new AbortController()
@@ -121,7 +137,8 @@ export class KafkaLogConsumer implements LogConsumer {
     try {
       await consumer.connect()
       for (const topic of this.options.topics) await consumer.subscribe({ topic, fromBeginning: true })
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.#eachBatch(payload) })
+      this.#runConfig = { eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.#eachBatch(payload) }
+      await consumer.run(this.#runConfig)
     } catch (error) {
       await consumer.disconnect().catch(() => {})
       throw mapKafkaError(error, 'consumer start', { groupId: this.options.groupId, topics: this.options.topics })
@@ -133,10 +150,31 @@ export class KafkaLogConsumer implements LogConsumer {
       this.#drained = this.#settled().then(() => this.#committer.flush())
       await this.#drained
       this.#committer.close()
+      await this.#restarting
       // disconnect() waits for kafkajs's eachBatch in flight (it returns once drained) and leaves the group.
       await this.#consumer.disconnect()
     })()
     return this.#stopped
+  }
+
+  /**
+   * Stops the kafkajs consumer and runs it again (a new member of the group), unless the member is
+   * stopping or a restart is in progress. A failure is reported to `onError`.
+   */
+  #restart(): void {
+    if (this.#restarting || this.#drained || !this.#runConfig) return
+    const config = this.#runConfig
+    this.logger.warn('the group no longer knows this member and kafkajs has not rejoined it; restarting the consumer', { groupId: this.options.groupId })
+    this.#restarting = (async () => {
+      this.#giveUp('the member restarts')
+      try {
+        await this.#consumer.stop()
+        if (!this.#drained) await this.#consumer.run(config)
+      } catch (error) {
+        this.logger.error('restarting the kafka consumer failed', { error, groupId: this.options.groupId })
+        this.options.onError?.(mapKafkaError(error, 'consumer restart', { groupId: this.options.groupId }))
+      }
+    })().finally(() => (this.#restarting = null))
   }
 
   /** Reports a failure to `onError`, remembering it so that the crash it causes is not reported again. */
