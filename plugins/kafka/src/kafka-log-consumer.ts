@@ -147,10 +147,11 @@ export class KafkaLogConsumer implements LogConsumer {
 
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      // A restart in progress ends first (its member commits what is flushed); none starts after.
+      await this.#restarting
       this.#drained = this.#settled().then(() => this.#committer.flush())
       await this.#drained
       this.#committer.close()
-      await this.#restarting
       // disconnect() waits for kafkajs's eachBatch in flight (it returns once drained) and leaves the group.
       await this.#consumer.disconnect()
     })()
