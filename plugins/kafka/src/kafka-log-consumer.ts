@@ -5,6 +5,7 @@ import { KafkaLogRecord } from './kafka-log-record'
 import { mapKafkaError } from './map-kafka-error'
 import { MembershipWatch } from './membership-watch'
 import { OffsetCommitter } from './offset-committer'
+import { rootCause } from './root-cause'
 import { topicPartitionKey as tp } from './topic-partition-key'
 
 /** Why the batches of a member's generation were aborted: the group rebalances, or kafkajs crashed and leaves it. */
@@ -21,12 +22,6 @@ function lostPartitions(error: unknown): boolean {
   if (error instanceof PartitionsGivenUp) return true
   const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined
   return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID'
-}
-
-function rootCause(error: unknown): unknown {
-  let e = error
-  for (let depth = 0; depth < 10 && e && typeof e === 'object' && 'cause' in e && (e as { cause?: unknown }).cause; depth++) e = (e as { cause: unknown }).cause
-  return e
 }
 
 /**

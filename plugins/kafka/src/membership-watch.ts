@@ -1,15 +1,7 @@
+import { rootCause } from './root-cause'
+
 /** The error types with which the coordinator refuses a request of a member it no longer has. */
 const EXPIRED = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION'])
-
-function errorType(error: unknown): unknown {
-  let e = error
-  for (let depth = 0; depth < 10 && e && typeof e === 'object'; depth++) {
-    const type = (e as { type?: unknown }).type
-    if (typeof type === 'string' && EXPIRED.has(type)) return type
-    e = (e as { cause?: unknown }).cause
-  }
-  return undefined
-}
 
 /**
  * Tells when a consumer-group member has to be restarted because the group no longer knows it and
@@ -35,7 +27,9 @@ export class MembershipWatch {
 
   /** An offset commit failed at `now`; true when the member should be restarted now. */
   commitFailed(error: unknown, now: number): boolean {
-    if (errorType(error) === undefined) return false
+    const cause = rootCause(error)
+    const type = typeof cause === 'object' && cause !== null ? (cause as { type?: unknown }).type : undefined
+    if (typeof type !== 'string' || !EXPIRED.has(type)) return false
     this.#expiredSince ??= now
     if (now - this.#expiredSince < this.graceMs) return false
     // Restarted once per grace period at most: the restart's own join clears this.

@@ -63,13 +63,12 @@ export class OffsetCommitter {
 
   /** Stops the retries of failed commits (after `flush`, when the member stops). */
   close(): void {
-    if (this.#retry) clearTimeout(this.#retry)
-    this.#retry = null
+    this.#cancelRetry()
   }
 
   #start(): void {
     if (this.#inFlight) return
-    this.close()
+    this.#cancelRetry() // this commit sends what the retry would have
     // Cleared in a callback, not inside #drain: a drain that ends without awaiting anything must not
     // clear the field before it is set. Offsets noted after the drain's last look start the next one.
     this.#inFlight = this.#drain().then((failed) => {
@@ -78,6 +77,11 @@ export class OffsetCommitter {
       this.#failures = 0
       if (this.#pending.size > 0) this.#start()
     })
+  }
+
+  #cancelRetry(): void {
+    if (this.#retry) clearTimeout(this.#retry)
+    this.#retry = null
   }
 
   #retryLater(): void {

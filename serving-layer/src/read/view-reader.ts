@@ -1,4 +1,4 @@
-import { TwinflowError, type BatchEngine, type PartialRow, type Pipeline, type MarkedWindows, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
+import { TwinflowError, type BatchEngine, type MarkedWindows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
 import { FreshLookup } from './fresh-lookup'
