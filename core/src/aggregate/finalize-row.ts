@@ -4,7 +4,7 @@ import type { PartialRow } from './partial-row'
 
 /** The answer value of one measure of a partial row (from the measure's cells). */
 export function measureValue(m: ViewMeasure, row: PartialRow): Scalar {
-  return m.measure.finalize(row.cells.slice(m.firstCell, m.firstCell + m.measure.cells.length))
+  return m.measure.finalize(row.cells, m.firstCell)
 }
 
 /** Turns a partial row into an answer row: `{ windowStart, ...keys, ...measures }`. */

@@ -12,8 +12,12 @@ export interface Measure<R = number> {
   /** The per-event argument (absent for count). */
   readonly arg: ExprNode | null
   readonly cells: readonly CellSpec[]
-  /** Turns merged cell values into the answer (e.g. avg = sum / count). */
-  finalize(cells: readonly number[]): R
+  /**
+   * Turns merged cell values into the answer (e.g. avg = sum / count): this measure's cells are
+   * `cells[at]`, `cells[at + 1]`, … (a row's cells hold every measure's, one after the other, and
+   * answers read them in place: ordering rows by a measure finalizes it for every row compared).
+   */
+  finalize(cells: readonly number[], at: number): R
   /** The result's kind, for ClickHouse and GraphQL types. */
   readonly resultType: 'int' | 'float'
   /** Phantom, for type inference only. */

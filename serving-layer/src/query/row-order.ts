@@ -18,6 +18,12 @@ export class RowOrder {
   readonly #sign: number[]
   /** Reads each term's value from a partial row. */
   readonly #value: ((row: PartialRow) => Scalar)[]
+  /**
+   * When the first term is a measure of one cell (count, sum, min, max), that cell's index (else -1):
+   * selecting a page compares every row's first term with the last kept row's, read in place (a
+   * number read through the general term readers is boxed: an allocation per row compared).
+   */
+  readonly #firstCell: number
 
   constructor(view: ViewDef, requested: readonly OrderTerm[], options: { windowStart: boolean }) {
     const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)])
@@ -43,6 +49,8 @@ export class RowOrder {
       const measure = view.measures.find((m) => m.name === field)!
       return (row) => measureValue(measure, row)
     })
+    const first = view.measures.find((m) => m.name === this.terms[0]?.field)
+    this.#firstCell = first && first.measure.cells.length === 1 ? first.firstCell : -1
   }
 
   /** The values of the sort terms of a row, read from its partial form (only the measures ordered by are finalized). */
@@ -85,11 +93,21 @@ export class RowOrder {
       return { page: ranked.sort(compare).slice(0, limit), following }
     }
     const best: Ranked[] = []
+    const cell = this.#firstCell
+    const firstSign = this.#sign[0]!
     for (const row of rows) {
       if (after !== null && this.#compareRow(row, after) <= 0) continue
       following++
       // Most rows lose to the last kept one on the first term: compared without taking all their values.
-      if (best.length === limit && this.#compareRow(row, best[limit - 1]!.values) >= 0) continue
+      if (best.length === limit) {
+        const last = best[limit - 1]!.values
+        if (cell >= 0) {
+          const value = row.cells[cell]!
+          const kept = last[0] as number
+          const first = (value === kept ? 0 : value < kept ? -1 : 1) * firstSign
+          if (first > 0 || (first === 0 && this.#compareRow(row, last) >= 0)) continue
+        } else if (this.#compareRow(row, last) >= 0) continue
+      }
       const values = this.valuesOf(row)
       // Binary search for the first kept row that comes after this one (the order is total).
       let lo = 0
