@@ -4,7 +4,7 @@ import { count, max, sum } from '../measures/measures'
 import { defineStream } from '../schema/define-stream'
 import { t } from '../schema/t'
 import { defineView } from '../view/define-view'
-import { mergeCells, mergeRows } from './merge-rows'
+import { indexMerged, mergeCells, mergeRows } from './merge-rows'
 import { groupId, type PartialRow } from './partial-row'
 
 const s = defineStream('s', { a: t.string(), b: t.int64(), n: t.int64(), ts: t.eventTime() })
@@ -58,5 +58,22 @@ describe('mergeRows', () => {
     expect(out[1]).not.toBe(first)
     expect(out[2]).toEqual({ windowStart: 300_000, keys: ['z'], cells: [1, 4, 4] })
     expect(first.cells).toEqual([1, 2, 2])
+  })
+  for (const [name, keyCount] of [['none', 0], ['one', 1], ['two', 2]] as const) {
+    it(`into an indexed base: the groups of merging base's rows and then the others, base not mutated (${keyCount} keys)`, () => {
+      fc.assert(
+        fc.property(fc.array(rowOf(keyCount), { maxLength: 40 }), fc.array(rowOf(keyCount), { maxLength: 40 }), fc.constantFrom(60_000, 300_000, 3_600_000), (first, rest, size) => {
+          const base = indexMerged(views[name], first, size)
+          const before = structuredClone([base.rows, rest])
+          expect(mergeRows(views[name], rest, size, base)).toEqual(reference(views[name], [...first, ...rest], size))
+          expect([base.rows, rest]).toEqual(before) // neither base nor the input mutated
+        }),
+      )
+    })
+  }
+  it('indexes each merged row by its bucket and group', () => {
+    const base = indexMerged(views.two, [{ windowStart: 60_000, keys: ['x', 1], cells: [1, 2, 2] }, { windowStart: 0, keys: ['x', 1], cells: [1, 3, 3] }, { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] }], 300_000)
+    expect(base.rows).toEqual([{ windowStart: 0, keys: ['x', 1], cells: [2, 5, 3] }, { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] }])
+    expect([...base.index.get(0)!.values()]).toEqual([0, 1])
   })
 })

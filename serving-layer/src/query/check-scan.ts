@@ -1,12 +1,13 @@
 import { TwinflowError } from '@twinflow/core'
-import type { ViewSnapshot } from './view-snapshot'
+import { snapshotSize, type ViewSnapshot } from './view-snapshot'
 
 /** Refuses to merge more partial rows than the limit: a query that wide must be narrowed. */
 export function checkScan(snapshot: ViewSnapshot, maxScanRows: number): void {
-  if (snapshot.rows.length > maxScanRows) {
+  const size = snapshotSize(snapshot)
+  if (size > maxScanRows) {
     throw new TwinflowError(
       'validation',
-      `this query reads ${snapshot.rows.length} partial rows of view "${snapshot.view}"; the limit is ${maxScanRows}: narrow the time range or filter on keys`,
+      `this query reads ${size} partial rows of view "${snapshot.view}"; the limit is ${maxScanRows}: narrow the time range or filter on keys`,
       { context: { view: snapshot.view } },
     )
   }

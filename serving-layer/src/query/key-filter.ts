@@ -30,6 +30,11 @@ export class KeyFilter {
     this.narrowest = checks.reduce<KeySelection | undefined>((best, c) => (best === undefined || c.values.size < best.values.size ? c : best), undefined)
   }
 
+  /** Whether any key is filtered (otherwise `select` keeps every row). */
+  get filters(): boolean {
+    return this.#checks.length > 0
+  }
+
   select(rows: readonly PartialRow[]): readonly PartialRow[] {
     const checks = this.#checks
     return checks.length === 0 ? rows : rows.filter((row) => checks.every((c) => selects(c, row)))

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { TwinflowError } from '@twinflow/core'
+import { indexMerged, TwinflowError } from '@twinflow/core'
+import { bucketOf } from './granularity'
 import { SeriesPlan } from './series-plan'
 import { salesView, snapshotOf, type Sale } from './test-view'
 import type { AnswerLimits } from './answer-limits'
@@ -61,6 +62,26 @@ describe('SeriesPlan', () => {
           if (first) expect((a[first.field]! < b[first.field]!) === (first.direction === 'ASC'), JSON.stringify({ a, b, first })).toBe(true)
         }
       }),
+      { numRuns: 60 },
+    ))
+
+  it('a snapshot whose batch rows come merged into the buckets and indexed gives the answer of the flat rows (property)', () =>
+    fc.assert(
+      fc.property(
+        fc.array(sale, { maxLength: 120 }),
+        fc.integer({ min: from, max: to }),
+        orderBy,
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom('1h' as const, '1d' as const),
+        fc.constantFrom(undefined, { shop: ['a', 'c'] }),
+        (events, cutoff, terms: OrderTerm[], size, granularity, keyFilter) => {
+          const query: SeriesQuery = { view: 'sales', from, to, granularity, orderBy: terms, limit: size, keyFilter }
+          const flat = snapshotOf(events, from, to)
+          const batch = flat.rows.filter((r) => r.windowStart < cutoff)
+          const split = { ...flat, merged: indexMerged(salesView, batch, bucketOf(granularity)), rows: flat.rows.filter((r) => r.windowStart >= cutoff) }
+          expect(new SeriesPlan(salesView, query, limits).answer(split)).toEqual(new SeriesPlan(salesView, query, limits).answer(flat))
+        },
+      ),
       { numRuns: 60 },
     ))
 

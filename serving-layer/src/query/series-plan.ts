@@ -1,4 +1,4 @@
-import { finalizeRow, mergeRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { finalizeRow, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache'
 import type { AnswerLimits } from './answer-limits'
 import type { KeySelection } from '../read/key-selection'
@@ -7,6 +7,7 @@ import { checkScan } from './check-scan'
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor'
 import { checkGranularity, type Granularity } from './granularity'
 import { KeyFilter } from './key-filter'
+import { mergeSnapshot } from './merge-snapshot'
 import { RowOrder } from './row-order'
 import type { SeriesAnswer, SeriesQuery } from './view-query'
 import type { ViewSnapshot } from './view-snapshot'
@@ -50,7 +51,7 @@ export class SeriesPlan {
 
   answer(snapshot: ViewSnapshot): SeriesAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
-    const merged = mergeRows(this.view, this.#keys.select(snapshot.rows), this.#bucket)
+    const merged = mergeSnapshot(this.view, snapshot, this.#keys, this.#bucket)
     const { page, following } = this.#order.firstAfter(merged, this.#after, this.limit)
     const last = page[page.length - 1]
     return {

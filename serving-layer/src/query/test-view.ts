@@ -16,5 +16,5 @@ export type Sale = { shop: string; web: boolean; cents: number; ts: number }
 export function snapshotOf(events: readonly Sale[], from: number, to: number): ViewSnapshot {
   const evaluate = compileViewEvaluator(salesView)
   const rows: PartialRow[] = events.map((e) => evaluate(e)!).filter((r) => r.windowStart >= from && r.windowStart < to)
-  return { view: 'sales', from, to, publication: null, rows }
+  return { view: 'sales', from, to, publication: null, merged: null, rows }
 }

@@ -1,10 +1,11 @@
-import { finalizeRow, mergeRows, TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import { finalizeRow, TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache'
 import type { AnswerLimits } from './answer-limits'
 import type { KeySelection } from '../read/key-selection'
 import { checkCount, checkRange } from './check-selection'
 import { checkScan } from './check-scan'
 import { KeyFilter } from './key-filter'
+import { mergeSnapshot } from './merge-snapshot'
 import { RowOrder } from './row-order'
 import type { AnswerRow, SortDirection, TopAnswer, TopQuery } from './view-query'
 import type { ViewSnapshot } from './view-snapshot'
@@ -42,7 +43,7 @@ export class TopPlan {
 
   answer(snapshot: ViewSnapshot): TopAnswer {
     checkScan(snapshot, this.limits.maxScanRows)
-    const totals = mergeRows(this.view, this.#keys.select(snapshot.rows), this.bucketing.of)
+    const totals = mergeSnapshot(this.view, snapshot, this.#keys, this.bucketing.of)
     return {
       view: this.view.name,
       publication: snapshot.publication,

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache'
-import { mergeRows, type BatchEngine, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { indexMerged, mergeRows, type BatchEngine, type MergedRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
 import type { KeySelection } from './key-selection'
 
 export interface BatchPartCacheOptions {
-  /** Most partial rows kept, over every view and version. @default 250000 */
+  /** Most partial rows kept, over every view and version (chunks, and a quarter as much again in merged ranges). @default 250000 */
   maxRows?: number
   /** Windows per cached chunk (chunks are aligned on multiples of their length). @default 64 */
   chunkWindows?: number
@@ -36,6 +36,9 @@ export interface ChunkedRange {
   keys?: KeySelection
 }
 
+/** The batch rows of one range: merged into its buckets (and indexed) when the range named them, otherwise as stored. */
+export type BatchPart = { merged: MergedRows; rows?: undefined } | { merged?: undefined; rows: PartialRow[] }
+
 /**
  * Rows of published batch versions, which never change once built: a version is read once per
  * chunk of windows and then served from memory (least recently used chunks go first). Lookups of
@@ -49,9 +52,15 @@ export interface ChunkedRange {
  * A range narrowed to some groups (`keys`) takes their rows of each chunk from an index of the
  * chunk by that key, built on first use and dropped with the chunk: a filter on 3 shops of 200
  * costs their rows, not a scan of every shop's.
+ *
+ * A range with buckets is answered merged and indexed (`MergedRows`), and that answer is kept too
+ * (same version, range, buckets and groups: a dashboard asks the same range again and again), so
+ * a repeated read costs a lookup, and merging the realtime rows into it costs those rows only.
  */
 export class BatchPartCache {
   readonly #chunks: LRUCache<string, readonly PartialRow[]>
+  /** Merged answers of ranges, apart from the chunks: ranges that slide (a `from` of now minus a day) must not evict them. */
+  readonly #ranges: LRUCache<string, MergedRows>
   readonly #loading = new Map<string, Promise<readonly PartialRow[]>>()
   /** Per cached chunk (merged or not) and key position: its rows by key value. */
   readonly #byKey = new WeakMap<readonly PartialRow[], Map<number, Map<Scalar, PartialRow[]>>>()
@@ -64,20 +73,26 @@ export class BatchPartCache {
     const maxRows = options.maxRows ?? 250_000
     this.#chunkWindows = options.chunkWindows ?? 64
     this.#chunks = new LRUCache({ maxSize: Math.max(1, maxRows), sizeCalculation: (rows) => rows.length + 1 })
+    this.#ranges = new LRUCache({ maxSize: Math.max(1, Math.floor(maxRows / 4)), sizeCalculation: (merged) => merged.rows.length + 1 })
   }
 
   stats(): BatchPartCacheStats {
-    return { hits: this.#hits, misses: this.#misses, reads: this.#reads, rows: this.#chunks.calculatedSize }
+    return { hits: this.#hits, misses: this.#misses, reads: this.#reads, rows: this.#chunks.calculatedSize + this.#ranges.calculatedSize }
   }
 
   /**
    * The rows of `version` with from <= windowStart < to, for each range; with a bucket, the chunks
    * inside the range come merged into it (their rows' windowStart is then their bucket's start).
    */
-  async read(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<PartialRow[][]> {
+  async read(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<BatchPart[]> {
     const chunkMs = view.windowMs * this.#chunkWindows
+    const answered = ranges.map((range) => (range.bucket ? this.#ranges.get(rangeKey(view.name, version, range)) : undefined))
     const starts = new Set<number>()
-    for (const { from, to } of ranges) {
+    for (const [i, { from, to }] of ranges.entries()) {
+      if (answered[i]) {
+        this.#hits++
+        continue
+      }
       for (let start = from - (from % chunkMs); start < to; start += chunkMs) starts.add(start)
     }
     const chunks = new Map<number, readonly PartialRow[] | Promise<readonly PartialRow[]>>()
@@ -95,7 +110,10 @@ export class BatchPartCache {
     if (missing.length > 0) this.#load(engine, view, version, chunkMs, missing, chunks)
     const loaded = new Map<number, readonly PartialRow[]>()
     await Promise.all([...chunks].map(async ([start, rows]) => loaded.set(start, await rows)))
-    return ranges.map(({ from, to, bucket, keys }) => {
+    return ranges.map((range, i): BatchPart => {
+      const kept = answered[i]
+      if (kept) return { merged: kept }
+      const { from, to, bucket, keys } = range
       const out: PartialRow[] = []
       for (let start = from - (from % chunkMs); start < to; start += chunkMs) {
         const whole = start >= from && start + chunkMs <= to
@@ -105,7 +123,10 @@ export class BatchPartCache {
           else for (const row of rows) if (row.windowStart >= from && row.windowStart < to) out.push(row)
         }
       }
-      return out
+      if (!bucket) return { rows: out }
+      const merged = indexMerged(view, out, bucket.of)
+      this.#ranges.set(rangeKey(view.name, version, range), merged)
+      return { merged }
     })
   }
 
@@ -169,4 +190,8 @@ export class BatchPartCache {
 
 function chunkKey(view: string, version: number, start: number): string {
   return `${view}\u0000${version}\u0000${start}`
+}
+
+function rangeKey(view: string, version: number, { from, to, bucket, keys }: ChunkedRange): string {
+  return `${view}\u0000${version}\u0000${from}\u0000${to}\u0000${bucket?.key}\u0000${keys?.id ?? ''}`
 }

@@ -1,4 +1,4 @@
-import { TwinflowError, type BatchEngine, type MarkedWindows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
+import { TwinflowError, type BatchEngine, type MarkedWindows, type MergedRows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
 import { FreshLookup } from './fresh-lookup'
@@ -91,7 +91,7 @@ export class ViewReader {
     const maxAttempts = this.options.maxAttempts ?? 5
     let publication = await this.#publications.known(view.name)
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      let parts: { rows: PartialRow[][]; marked: number | null | undefined } | null = null
+      let parts: Parts | null = null
       let failure: unknown = null
       try {
         parts = await this.#readParts(view, publication, reads)
@@ -101,8 +101,8 @@ export class ViewReader {
       if (parts !== null) {
         const marked = parts.marked !== undefined ? parts.marked : await this.#marks.get(view.name)
         if (marked === null || marked <= (publication?.cutoff ?? -Infinity)) {
-          const rows = parts.rows
-          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, rows: rows[i]! }))
+          const { merged, rows } = parts
+          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, merged: merged[i]!, rows: rows[i]! }))
         }
       }
       const after = await this.#publications.fresh(view.name)
@@ -115,7 +115,7 @@ export class ViewReader {
   }
 
   /** The rows of each read, and the cutoff mark read with the realtime windows (undefined: no realtime range was read). */
-  async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<{ rows: PartialRow[][]; marked: number | null | undefined }> {
+  async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<Parts> {
     const cutoff = publication?.cutoff ?? -Infinity
     const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null))
     const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
@@ -129,14 +129,32 @@ export class ViewReader {
     ])
     const realtimeRows = realtime?.rows ?? []
     let nextBatch = 0
+    const merged: (MergedRows | null)[] = []
     const perRead = reads.map(({ keys }, i) => {
-      const rows: PartialRow[] = batchRanges[i] ? batchParts[nextBatch++]! : []
+      const batch = batchRanges[i] ? batchParts[nextBatch++]! : null
+      merged.push(batch?.merged ?? null)
       const range = realtimeRanges[i]
-      if (range) for (const row of realtimeRows) if (row.windowStart >= range[0] && row.windowStart < range[1] && (!keys || selects(keys, row))) rows.push(row)
-      return rows
+      const fresh = range ? realtimeOf(realtimeRows, range, keys) : []
+      if (!batch?.rows) return fresh
+      // Unmerged batch rows come in an array made for this read.
+      for (const row of fresh) batch.rows.push(row)
+      return batch.rows
     })
-    return { rows: perRead, marked: realtime?.markedCutoff }
+    return { merged, rows: perRead, marked: realtime?.markedCutoff }
   }
+}
+
+/** Per read: its batch rows merged into its buckets (if it named them), its other rows; and the realtime store's cutoff mark. */
+interface Parts {
+  merged: (MergedRows | null)[]
+  rows: (readonly PartialRow[])[]
+  marked: number | null | undefined
+}
+
+/** The realtime rows of a read's range and groups: the shared read's own rows when it wants them all (as a series of the whole day does), unchanged. */
+function realtimeOf(rows: readonly PartialRow[], [from, to]: TimeRange, keys: KeySelection | undefined): readonly PartialRow[] {
+  const wanted = (row: PartialRow) => row.windowStart >= from && row.windowStart < to && (!keys || selects(keys, row))
+  return rows.every(wanted) ? rows : rows.filter(wanted)
 }
 
 function sameVersion(a: Publication | null, b: Publication | null): boolean {
