@@ -36,9 +36,21 @@ export type DeltaOutcome = { status: 'applied' } | { status: 'duplicate' } | { s
 
 /** A view's realtime windows and its cutoff mark, read together (`readMarkedWindows`). */
 export interface MarkedWindows {
+  /** The windows of the range; empty when `unchanged`. */
   rows: PartialRow[]
   /** The highest cutoff marked for the view when (or after) the windows were read; `null`: none. */
   markedCutoff: number | null
+  /**
+   * The version of the view's windows this read saw: every change to them (a delta applied, a group
+   * dropped) gives the view a version it never had before, so equal versions mean equal windows.
+   * `null`: the store does not version them (every read is a full read).
+   */
+  version: string | null
+  /**
+   * The read named a version (`since`) and the view's windows are still at it: `rows` is empty,
+   * and the rows the caller read at that version, of the same range, are the answer.
+   */
+  unchanged: boolean
 }
 
 /**
@@ -61,8 +73,10 @@ export interface RealtimeStore {
    * `readWindows` and `markedCutoff` in one read, the mark read no earlier than the windows (at
    * the same instant where the store can: one script, one round trip): what a reader needs to
    * check its realtime windows were complete (see `markCutoff`) without a second round trip.
+   * With `since` (the `version` of an earlier read of the same range), a conditional read: when
+   * the view's windows have not changed since, it answers `unchanged` with the mark and no rows.
    */
-  readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows>
+  readMarkedWindows(view: string, from: number, to: number, since?: string | null): Promise<MarkedWindows>
   /**
    * Deletes a view's windows with windowStart < cutoff, fences included; returns how many groups
    * were deleted. Marks the cutoff first (see `markCutoff`), so a drop is never unannounced.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   groupId,
   mergeCells,
@@ -34,6 +35,9 @@ export class MemoryRealtimeStore implements RealtimeStore {
   readonly #progress = new Map<string, Map<number, number>>()
   readonly #newest = new Map<string, number>()
   readonly #marks = new Map<string, number>()
+  /** Versions of each view's windows: this instance's id and a count of the changes. */
+  readonly #instance = randomUUID()
+  readonly #changes = new Map<string, number>()
 
   async start(pipeline: Pipeline): Promise<void> {
     this.#pipeline = pipeline
@@ -63,6 +67,7 @@ export class MemoryRealtimeStore implements RealtimeStore {
       }
       const time = batch.newestEventTime?.[view.name] ?? delta.windowStart
       this.#newest.set(view.name, Math.max(this.#newest.get(view.name) ?? -Infinity, time))
+      this.#changed(view.name)
       return { status: 'applied' }
     })
   }
@@ -71,9 +76,17 @@ export class MemoryRealtimeStore implements RealtimeStore {
     return this.#rows(view, from, to)
   }
 
-  async readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows> {
-    // Both in one synchronous step: nothing can mark or drop between them.
-    return { rows: this.#rows(view, from, to), markedCutoff: this.#marks.get(view) ?? null }
+  async readMarkedWindows(view: string, from: number, to: number, since?: string | null): Promise<MarkedWindows> {
+    // In one synchronous step: nothing can apply, mark or drop between the parts.
+    this.#started().view(view)
+    const version = `${this.#instance}:${this.#changes.get(view) ?? 0}`
+    const markedCutoff = this.#marks.get(view) ?? null
+    if (since === version) return { rows: [], markedCutoff, version, unchanged: true }
+    return { rows: this.#rows(view, from, to), markedCutoff, version, unchanged: false }
+  }
+
+  #changed(view: string): void {
+    this.#changes.set(view, (this.#changes.get(view) ?? 0) + 1)
   }
 
   #rows(view: string, from: number, to: number): PartialRow[] {
@@ -96,6 +109,7 @@ export class MemoryRealtimeStore implements RealtimeStore {
         dropped++
       }
     }
+    if (dropped > 0) this.#changed(view)
     return dropped
   }
 

@@ -3,10 +3,13 @@
  * under per-group offset fences, atomically.
  *
  * KEYS[1]  bucket hash
+ * KEYS[2]  the view's version hash (optional: on a standalone server, where it may be in
+ *          another hash slot); when the call changes a group its field 'v' is set to ARGV[6]
  * ARGV[1]  fence field prefix: 'f' .. topic .. '\31' .. partition .. '\31'
  * ARGV[2]  firstOffset, ARGV[3] lastOffset
  * ARGV[4]  one op per cell: i (integer sum), f (float sum), n (min), x (max)
  * ARGV[5]  TTL in ms (0: none)
+ * ARGV[6]  the view's new version if this call changes it (unique per call)
  * then per group: its id, then one value per cell
  * Returns per group: -1 applied, -2 duplicate, or the fence (>= 0) on overlap.
  *
@@ -23,7 +26,7 @@ local n = string.len(ops)
 local ttl = tonumber(ARGV[5])
 local out = {}
 local changed = false
-local i = 6
+local i = 7
 while i <= #ARGV do
   local g = ARGV[i]
   local ff = fp .. g
@@ -56,6 +59,7 @@ while i <= #ARGV do
   i = i + 1 + n
 end
 if changed and ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+if changed and KEYS[2] then redis.call('HSET', KEYS[2], 'v', ARGV[6]) end
 return out
 `
 
@@ -66,12 +70,16 @@ if tonumber(ARGV[2]) > cur then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) re
 return 0
 `
 
-/** Deletes a bucket hash and returns how many groups it held. */
+/**
+ * Deletes a bucket hash and returns how many groups it held; when it held any and KEYS[2] (the
+ * view's version hash, standalone only) is given, sets its field 'v' to ARGV[1].
+ */
 export const DROP_SCRIPT = `
 local n = 0
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(f, 1, 3) == 'c0\\31' then n = n + 1 end
 end
 redis.call('DEL', KEYS[1])
+if n > 0 and KEYS[2] then redis.call('HSET', KEYS[2], 'v', ARGV[1]) end
 return n
 `

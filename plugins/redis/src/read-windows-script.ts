@@ -6,18 +6,23 @@
  *
  * KEYS[1]  the view's window index (sorted set)
  * KEYS[2]  the view's cutoff mark (hash, field 'cutoff')
+ * KEYS[3]  the view's version (hash, field 'v': set by every script call that changes its windows)
  * ARGV[1]  from (inclusive), ARGV[2] to (exclusive)
  * ARGV[3]  bucket key prefix: '<prefix>:v:{<view>:'
  * ARGV[4]  number of buckets
- * Returns a flat list: the cutoff mark ('' when none; read in the same atomic step as the windows),
- * then window start and the bucket's cell fields and values (fences left out), for each non-empty
- * bucket.
+ * ARGV[5]  the version the caller holds ('' none)
+ * Returns a flat list: the cutoff mark ('' when none), the version ('' when none), '1' if it is
+ * ARGV[5] (then nothing follows) else '0', then window start and the bucket's cell fields and
+ * values (fences left out), for each non-empty bucket. All read in the same atomic step.
  */
 export const READ_WINDOWS_SCRIPT = `
+local version = redis.call('HGET', KEYS[3], 'v') or ''
+local mark = redis.call('HGET', KEYS[2], 'cutoff') or ''
+if version ~= '' and version == ARGV[5] then return { mark, version, '1' } end
 local starts = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '(' .. ARGV[2])
 local prefix = ARGV[3]
 local buckets = tonumber(ARGV[4])
-local out = { redis.call('HGET', KEYS[2], 'cutoff') or '' }
+local out = { mark, version, '0' }
 for _, w in ipairs(starts) do
   for b = 0, buckets - 1 do
     local h = redis.call('HGETALL', prefix .. w .. ':' .. b .. '}')

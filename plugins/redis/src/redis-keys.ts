@@ -6,6 +6,7 @@
  * - `<p>:w:{<view>}`                    sorted set of the view's windows with data
  * - `<p>:n:{<view>}`                    hash: newest event time applied
  * - `<p>:m:{<view>}`                    hash: the highest cutoff marked (markCutoff)
+ * - `<p>:g:{<view>}`                    hash: the version of the view's windows (standalone server only)
  * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
  */
 export class RedisKeys {
@@ -34,6 +35,9 @@ export class RedisKeys {
   }
   marked(view: string): string {
     return `${this.prefix}:m:{${view}}`
+  }
+  version(view: string): string {
+    return `${this.prefix}:g:{${view}}`
   }
   newest(view: string): string {
     return `${this.prefix}:n:{${view}}`

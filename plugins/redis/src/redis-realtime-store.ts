@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import {
   TwinflowError,
@@ -18,9 +19,11 @@ import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options'
 
 type Client = (Redis | Cluster) & {
   tfApply(key: string, ...args: (string | number)[]): Promise<number[]>
+  tfApplyVersioned(key: string, version: string, ...args: (string | number)[]): Promise<number[]>
   tfMaxSet(key: string, field: string, value: string): Promise<number>
-  tfDrop(key: string): Promise<number>
-  tfReadWindows(windows: string, marked: string, from: number, to: number, bucketPrefix: string, buckets: number): Promise<(string | string[])[]>
+  tfDrop(key: string, newVersion: string): Promise<number>
+  tfDropVersioned(key: string, version: string, newVersion: string): Promise<number>
+  tfReadWindows(windows: string, marked: string, version: string, from: number, to: number, bucketPrefix: string, buckets: number, since: string): Promise<(string | string[])[]>
 }
 
 const SEP = '\x1f'
@@ -29,17 +32,36 @@ const SEP = '\x1f'
  * The production realtime store (ioredis). Every delta is applied with its fence by one Lua
  * script call per bucket hash (one key, one hash slot), so redelivered batches are no-ops and the
  * same code runs on Redis Cluster. See RedisKeys for the layout.
+ *
+ * Versions (conditional reads, standalone server only): every script call that changes a view's
+ * windows (an apply that merged a delta, a drop that deleted a group) sets the view's version to
+ * a value never used before (this writer's random id and a count), in the same atomic step as the
+ * change; the read script compares it with the caller's in the same step as the windows. A
+ * version lost with Redis's data (a flush, a failover to a replica behind) cannot come back with
+ * other windows: the next change sets a new one. Windows that expire by `ttlMs` (a safety net for
+ * windows never dropped, 7 days after their last write) change no version: a reader holding rows
+ * read before the expiry keeps them until the view's next change. On Redis Cluster the version
+ * would be in another hash slot than the windows, so every read there is a full read.
  */
 export class RedisRealtimeStore implements RealtimeStore {
   #client: Client | null = null
   #pipeline: Pipeline | null = null
   readonly #keys: RedisKeys
+  readonly #versioned: boolean
+  /** This store's writes set view versions `<writer>.<n>`: unique across writers and calls. */
+  readonly #writer = randomUUID()
+  #writes = 0
 
   constructor(
     private readonly options: RedisRealtimeStoreOptions,
     private readonly logger: Logger,
   ) {
     this.#keys = new RedisKeys(options.keyPrefix, options.buckets)
+    this.#versioned = options.clusterNodes.length === 0
+  }
+
+  #newVersion(): string {
+    return `${this.#writer}.${++this.#writes}`
   }
 
   async start(pipeline: Pipeline): Promise<void> {
@@ -50,9 +72,11 @@ export class RedisRealtimeStore implements RealtimeStore {
         : new Redis(this.options.url, common)
     ) as Client
     client.defineCommand('tfApply', { numberOfKeys: 1, lua: APPLY_SCRIPT })
+    client.defineCommand('tfApplyVersioned', { numberOfKeys: 2, lua: APPLY_SCRIPT })
     client.defineCommand('tfMaxSet', { numberOfKeys: 1, lua: MAX_SET_SCRIPT })
     client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
-    client.defineCommand('tfReadWindows', { numberOfKeys: 2, lua: READ_WINDOWS_SCRIPT })
+    client.defineCommand('tfDropVersioned', { numberOfKeys: 2, lua: DROP_SCRIPT })
+    client.defineCommand('tfReadWindows', { numberOfKeys: 3, lua: READ_WINDOWS_SCRIPT })
     client.on('error', (error: Error) => this.logger.warn('redis connection error', { error: error.message }))
     try {
       await client.connect()
@@ -100,7 +124,8 @@ export class RedisRealtimeStore implements RealtimeStore {
       ])
       if (this.options.clusterNodes.length > 0) await Promise.all(indexing)
       const applying = [...calls].map(async ([key, call]) => {
-        const result = await client.tfApply(key, fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, ...call.args)
+        const args = [fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, this.#newVersion(), ...call.args]
+        const result = await (this.#versioned ? client.tfApplyVersioned(key, this.#keys.version(call.view.name), ...args) : client.tfApply(key, ...args))
         call.indexes.forEach((index, j) => {
           const r = Number(result[j])
           outcomes[index] = r === -1 ? { status: 'applied' } : r === -2 ? { status: 'duplicate' } : { status: 'overlap', fence: r }
@@ -117,17 +142,21 @@ export class RedisRealtimeStore implements RealtimeStore {
     return (await this.readMarkedWindows(view, from, to)).rows
   }
 
-  async readMarkedWindows(view: string, from: number, to: number): Promise<MarkedWindows> {
+  async readMarkedWindows(view: string, from: number, to: number, since?: string | null): Promise<MarkedWindows> {
     const { client, pipeline } = this.#started()
     const def = pipeline.view(view)
     try {
       const buckets: { w: number; fields: string[] }[] = []
       let marked: string | null
-      if (this.options.clusterNodes.length === 0) {
-        // One script: the windows and the mark at the same instant.
-        const flat = await client.tfReadWindows(this.#keys.windows(view), this.#keys.marked(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets)
+      let version: string | null = null
+      if (this.#versioned) {
+        // One script: the version, the mark and the windows at the same instant.
+        const flat = await client.tfReadWindows(this.#keys.windows(view), this.#keys.marked(view), this.#keys.version(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets, since ?? '')
         marked = flat[0] === '' ? null : (flat[0] as string)
-        for (let i = 1; i < flat.length; i += 2) buckets.push({ w: Number(flat[i]), fields: flat[i + 1] as string[] })
+        version = flat[1] === '' ? null : (flat[1] as string)
+        const markedCutoff = marked === null ? null : Number(marked)
+        if (flat[2] === '1') return { rows: [], markedCutoff, version, unchanged: true }
+        for (let i = 3; i < flat.length; i += 2) buckets.push({ w: Number(flat[i]), fields: flat[i + 1] as string[] })
       } else {
         // Bucket by bucket (the keys are in different slots), then the mark: read after the windows.
         const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
@@ -140,7 +169,7 @@ export class RedisRealtimeStore implements RealtimeStore {
       const sortKeys = new Map<PartialRow, string>()
       for (const { w, fields } of buckets) decodeBucket(def, w, fields, rows, sortKeys)
       rows.sort((a, b) => a.windowStart - b.windowStart || (sortKeys.get(a)! < sortKeys.get(b)! ? -1 : 1))
-      return { rows, markedCutoff: marked === null ? null : Number(marked) }
+      return { rows, markedCutoff: marked === null ? null : Number(marked), version, unchanged: false }
     } catch (error) {
       throw storeError(error, 'readWindows', { view })
     }
@@ -153,7 +182,11 @@ export class RedisRealtimeStore implements RealtimeStore {
       await client.tfMaxSet(this.#keys.marked(view), 'cutoff', String(cutoff))
       const starts = (await client.zrangebyscore(this.#keys.windows(view), '-inf', `(${cutoff}`)).map(Number)
       const counts = await Promise.all(
-        starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.tfDrop(this.#keys.bucket(view, w, b)))),
+        starts.flatMap((w) =>
+          Array.from({ length: this.options.buckets }, (_, b) =>
+            this.#versioned ? client.tfDropVersioned(this.#keys.bucket(view, w, b), this.#keys.version(view), this.#newVersion()) : client.tfDrop(this.#keys.bucket(view, w, b), ''),
+          ),
+        ),
       )
       // Only after the data is gone: a reader that sees the window listed finds it or finds it empty.
       if (starts.length > 0) await client.zremrangebyscore(this.#keys.windows(view), '-inf', `(${cutoff}`)

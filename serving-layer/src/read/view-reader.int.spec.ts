@@ -29,7 +29,9 @@ function counted<O extends object>(target: O, methods: (keyof O & string)[]): { 
   for (const method of methods) {
     const original = (target[method] as (...args: unknown[]) => unknown).bind(target)
     ;(target as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      record.calls.push(`${method}(${args.join(',')})`)
+      // A conditional realtime read's version (its 4th argument) is shown as "since".
+      const shown = method === 'readMarkedWindows' ? args.map((a, i) => (i === 3 ? (a === null ? '' : 'since') : a)) : args
+      record.calls.push(`${method}(${shown.join(',')})`)
       return original(...args)
     }
   }
@@ -121,6 +123,27 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     }
   })
 
+  it('reads the realtime windows of a range read before conditionally: unchanged windows are the rows read then, a change reads them again', async () => {
+    // A store of its own: this test changes its windows.
+    const own = new MemoryRealtimeStore()
+    await own.start(salesPipeline)
+    const evaluate = compileViewEvaluator(salesView)
+    const live = sales.filter((s) => s.ts >= CUTOFF).map((s) => evaluate(s)!)
+    await own.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 0, lastOffset: 0, deltas: mergeRows(salesView, live).map((r) => ({ view: 'sales', ...r })) })
+    const reader = new ViewReader(salesPipeline, engine, own, new BatchPartCache({ chunkWindows: 8 }), { publicationRefreshMs: 60_000 })
+    const range = { view: 'sales', from: CUTOFF, to: T0 + 70 * H }
+    const [first] = await reader.readMany([range])
+    const [second] = await reader.readMany([range])
+    expect(first!.rows.length).toBeGreaterThan(0)
+    expect(byGroup(first!.rows)).toEqual(byGroup(live))
+    expect(second!.rows).toBe(first!.rows) // the same rows: not sent, decoded or copied again
+    const extra = evaluate({ shop: 's9', web: true, cents: 5, ts: CUTOFF + 5 * H })!
+    await own.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 1, lastOffset: 1, deltas: [{ view: 'sales', ...extra }] })
+    const [third] = await reader.readMany([range])
+    expect(third!.rows).not.toBe(first!.rows)
+    expect(byGroup(third!.rows)).toEqual(byGroup([...live, extra]))
+  })
+
   it('reads each layer once per view for all the ranges of a request, and each batch chunk once', async () => {
     const batch = counted(engine as BatchEngine, ['currentPublication', 'readWindows'])
     const speed = counted(store, ['readMarkedWindows', 'markedCutoff'])
@@ -134,7 +157,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       const snapshots = await reader.readMany(ranges)
       // The publication is read once (none was seen yet); the race check's cutoff mark comes with the realtime windows.
       expect(batch.calls).toEqual(['currentPublication(sales)', `readWindows(sales,1,${T0},${T0 + 48 * H})`])
-      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`])
+      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H},)`])
       snapshots.forEach((s, i) => expect(s.rows.every((r) => r.windowStart >= ranges[i]!.from && r.windowStart < ranges[i]!.to)).toBe(true))
       batch.calls.length = 0
       // Two requests at once that need the same uncached chunk: it is read once, for both.
@@ -152,7 +175,8 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       speed.calls.length = 0
       const live = { view: 'sales', from: CUTOFF, to: T0 + 70 * H }
       const three = await Promise.all([reader.readMany([live]), reader.readMany([live]), reader.readMany([live])])
-      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`, `readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H})`])
+      // The range was read before (by the first readMany): both reads are conditional, and nothing changed.
+      expect(speed.calls).toEqual([`readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H},since)`, `readMarkedWindows(sales,${CUTOFF},${T0 + 70 * H},since)`])
       expect(three[1]![0]!.rows).toEqual(three[0]![0]!.rows)
       expect(three[2]![0]!.rows).toEqual(three[0]![0]!.rows)
     } finally {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { TwinflowError, type BatchEngine, type MarkedWindows, type MergedRows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
@@ -47,12 +48,17 @@ export interface ViewReaderOptions {
  * Realtime reads of the same view and range by concurrent requests share one read that started
  * after each of them arrived (FreshLookup): an answer is never older than its request. The rows
  * of a read, like those of the batch cache, are shared by the requests and never modified.
+ * A realtime read names the version of the last read of its range (kept for the ranges read
+ * lately): when the view's windows have not changed since, the store answers "unchanged" with
+ * the mark alone, and that read's rows are the answer (no rows sent, decoded or allocated again).
  */
 export class ViewReader {
   readonly #publications: PublicationTracker
   readonly #marks: FreshLookup<number | null>
   /** Realtime windows and mark by view and range: concurrent requests for the same range share one read. */
   readonly #windows: FreshLookup<MarkedWindows>
+  /** The last versioned realtime read of each range lately read, for conditional reads. */
+  readonly #lastWindows = new LRUCache<string, MarkedWindows>({ max: 256 })
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -63,9 +69,18 @@ export class ViewReader {
   ) {
     this.#publications = new PublicationTracker(batch, { refreshMs: options.publicationRefreshMs })
     this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
-    this.#windows = new FreshLookup((key) => {
-      const [view, from, to] = key.split('\u0000')
-      return realtime.readMarkedWindows(view!, Number(from), Number(to))
+    this.#windows = new FreshLookup(async (key) => {
+      const [view, from, to] = key.split('\u0000') as [string, string, string]
+      const last = this.#lastWindows.get(key)
+      const read = await realtime.readMarkedWindows(view, Number(from), Number(to), last?.version ?? null)
+      if (read.unchanged) {
+        if (last && read.version === last.version) return { ...read, rows: last.rows }
+        // Only a store that breaks its contract answers "unchanged" to another version: read it all.
+        return realtime.readMarkedWindows(view, Number(from), Number(to))
+      }
+      if (read.version !== null) this.#lastWindows.set(key, read)
+      else this.#lastWindows.delete(key)
+      return read
     })
   }
 

@@ -19,8 +19,10 @@ const duplicate: DeltaOutcome = { status: 'duplicate' }
  * The behaviour every RealtimeStore must have (memory, Redis, ...), as a vitest suite. Call it at
  * the top level of a spec file. `makeStore` returns a new, not yet started store with no data
  * (a fresh Redis database or key prefix); the suite starts it with its own pipeline and stops it.
+ * `versionsWindows: false` for a store whose reads carry no version (every read a full read).
  */
-export function realtimeStoreConformance(name: string, makeStore: () => RealtimeStore | Promise<RealtimeStore>): void {
+export function realtimeStoreConformance(name: string, makeStore: () => RealtimeStore | Promise<RealtimeStore>, options: { versionsWindows?: boolean } = {}): void {
+  const versionsWindows = options.versionsWindows ?? true
   describe(`RealtimeStore conformance: ${name}`, () => {
     let store: RealtimeStore
 
@@ -147,15 +149,53 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
     })
 
     it('reads windows and the cutoff mark together, the mark as markedCutoff gives it', async () => {
+      const marked = async (view: string, from: number, to: number) => {
+        const { rows, markedCutoff, unchanged } = await store.readMarkedWindows(view, from, to)
+        expect(unchanged).toBe(false)
+        return { rows, markedCutoff }
+      }
       await store.apply(batch(0, 0, [byBucket(T0, 7, 1), byBucket(T0 + HOUR, 7, 2), byBucket(T0 + 2 * HOUR, 7, 3)]))
-      expect(await store.readMarkedWindows('byBucket', T0 + HOUR, T0 + 3 * HOUR)).toEqual({ rows: await store.readWindows('byBucket', T0 + HOUR, T0 + 3 * HOUR), markedCutoff: null })
-      expect(await store.readMarkedWindows('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
+      expect(await marked('byBucket', T0 + HOUR, T0 + 3 * HOUR)).toEqual({ rows: await store.readWindows('byBucket', T0 + HOUR, T0 + 3 * HOUR), markedCutoff: null })
+      expect(await marked('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
       await store.markCutoff('byBucket', T0 + HOUR)
-      expect(await store.readMarkedWindows('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: await everything(store, 'byBucket'), markedCutoff: T0 + HOUR })
+      expect(await marked('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: await everything(store, 'byBucket'), markedCutoff: T0 + HOUR })
       await store.dropBefore('byBucket', T0 + 2 * HOUR)
-      expect(await store.readMarkedWindows('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [{ windowStart: T0 + 2 * HOUR, keys: [7], cells: [3] }], markedCutoff: T0 + 2 * HOUR })
-      expect(await store.readMarkedWindows('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
+      expect(await marked('byBucket', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [{ windowStart: T0 + 2 * HOUR, keys: [7], cells: [3] }], markedCutoff: T0 + 2 * HOUR })
+      expect(await marked('byShop', 0, Number.MAX_SAFE_INTEGER)).toEqual({ rows: [], markedCutoff: null })
       await expect(store.readMarkedWindows('nope', 0, 1)).rejects.toThrow(TwinflowError)
+    })
+
+    it('a read since a version answers "unchanged" (no rows, the current mark) until a delta is applied or a group dropped', async () => {
+      const all = (since?: string | null) => store.readMarkedWindows('byBucket', 0, Number.MAX_SAFE_INTEGER, since)
+      await store.apply(batch(0, 0, [byBucket(T0, 7, 1), byBucket(T0 + HOUR, 8, 2)]))
+      const first = await all()
+      expect(first.version === null).toBe(!versionsWindows)
+      if (first.version === null) {
+        // A store that does not version its windows: every read is a full read.
+        expect(await all('anything')).toEqual({ ...first, unchanged: false })
+        return
+      }
+      expect(first.rows).toHaveLength(2)
+      expect(await all(first.version)).toEqual({ rows: [], markedCutoff: null, version: first.version, unchanged: true })
+      // Neither the mark, nor a redelivered batch, nor a drop of nothing changes the windows.
+      await store.markCutoff('byBucket', T0 - HOUR)
+      expect(await store.apply(batch(0, 0, [byBucket(T0, 7, 1)]))).toEqual([duplicate])
+      expect(await store.dropBefore('byBucket', T0 - HOUR)).toBe(0)
+      await store.apply(batch(0, 9, [byShop(T0, 's', true, [1, 1, 1, 1, 1, 1])])) // another view
+      expect(await all(first.version)).toEqual({ rows: [], markedCutoff: T0 - HOUR, version: first.version, unchanged: true })
+      // An applied delta changes them: a full read, at a version never seen before.
+      await store.apply(batch(1, 1, [byBucket(T0 + HOUR, 8, 5)]))
+      const second = await all(first.version)
+      expect(second).toMatchObject({ unchanged: false, markedCutoff: T0 - HOUR })
+      expect(second.rows).toEqual(await everything(store, 'byBucket'))
+      expect(second.version).not.toBe(first.version)
+      expect(await all(second.version)).toMatchObject({ unchanged: true, rows: [] })
+      // So does a drop that deletes a group; an unknown version gets a full read.
+      expect(await store.dropBefore('byBucket', T0 + HOUR)).toBe(1)
+      const third = await all(second.version)
+      expect(third).toMatchObject({ unchanged: false, rows: [{ windowStart: T0 + HOUR, keys: [8], cells: [7] }] })
+      expect([first.version, second.version]).not.toContain(third.version)
+      expect(await all('not a version')).toEqual({ ...third, unchanged: false })
     })
 
     it('records progress per consumer and topic, and never moves it back', async () => {
