@@ -124,7 +124,7 @@ export class RedisRealtimeStore implements RealtimeStore {
       ])
       if (this.options.clusterNodes.length > 0) await Promise.all(indexing)
       const applying = [...calls].map(async ([key, call]) => {
-        const args = [fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, this.#newVersion(), ...call.args]
+        const args = [fencePrefix, batch.firstOffset, batch.lastOffset, cellOps(call.view), this.options.ttlMs, this.#versioned ? this.#newVersion() : '', ...call.args]
         const result = await (this.#versioned ? client.tfApplyVersioned(key, this.#keys.version(call.view.name), ...args) : client.tfApply(key, ...args))
         call.indexes.forEach((index, j) => {
           const r = Number(result[j])

@@ -73,11 +73,8 @@ export class ViewReader {
       const [view, from, to] = key.split('\u0000') as [string, string, string]
       const last = this.#lastWindows.get(key)
       const read = await realtime.readMarkedWindows(view, Number(from), Number(to), last?.version ?? null)
-      if (read.unchanged) {
-        if (last && read.version === last.version) return { ...read, rows: last.rows }
-        // Only a store that breaks its contract answers "unchanged" to another version: read it all.
-        return realtime.readMarkedWindows(view, Number(from), Number(to))
-      }
+      // "unchanged" only ever answers a read that named a version: the last read's.
+      if (read.unchanged && last) return { ...read, rows: last.rows }
       if (read.version !== null) this.#lastWindows.set(key, read)
       else this.#lastWindows.delete(key)
       return read
