@@ -11,12 +11,17 @@ export interface ArchivedRecord extends ArchivedEvent {
 
 /**
  * What the batch layer needs of its engine beyond core's BatchEngine contract: storing rejected
- * records, and the next free version number. (Proposed for core's contract; see the batch layer's
- * notes.)
+ * records, and the view's version tables listed and dropped by the runner, which read them with
+ * the run's first reads. (Proposed for core's contract; see the batch layer's notes.)
  */
 export interface BatchLayerEngine extends BatchEngine {
   /** Appends the records of one log batch, accepted and rejected, in ONE atomic insert. */
   ingest(stream: string, records: readonly ArchivedRecord[]): Promise<void>
-  /** 1 + the highest version of the view that is published or has a table (built, maybe unpublished). */
-  nextVersion(view: string): Promise<number>
+  /** Versions of the view that have a table (published or not), ascending. */
+  versions(view: string): Promise<number[]>
+  /**
+   * Drops the tables of these versions (a version without a table is skipped). Unlike
+   * `dropVersionsBefore` it reads nothing first: the caller knows that none of them is served.
+   */
+  dropVersions(view: string, versions: readonly number[]): Promise<void>
 }

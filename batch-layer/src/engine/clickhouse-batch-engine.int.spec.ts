@@ -88,7 +88,7 @@ describe('ClickHouseBatchEngine', () => {
       { partition: 1, offset: 0, event: event('b', false, 1, -1, T0 + HOUR) },
       { partition: 1, offset: 1, event: event('a', true, 100, 9, T0 + 2 * HOUR) }, // at the cutoff: excluded
     ])
-    expect(await engine.nextVersion(view.name)).toBe(1)
+    expect(await engine.versions(view.name)).toEqual([])
     const rows = await engine.buildVersion(view.name, 1, T0 + 2 * HOUR)
     expect(rows).toBe(2)
     expect(await engine.readWindows(view.name, 1, T0, T0 + 2 * HOUR)).toEqual([
@@ -96,7 +96,7 @@ describe('ClickHouseBatchEngine', () => {
       { windowStart: T0 + HOUR, keys: ['b', false], cells: [1, 1, -1] },
     ])
     expect(await engine.readWindows(view.name, 1, T0 + HOUR, Infinity)).toEqual([{ windowStart: T0 + HOUR, keys: ['b', false], cells: [1, 1, -1] }])
-    expect(await engine.nextVersion(view.name)).toBe(2) // an unpublished table counts
+    expect(await engine.versions(view.name)).toEqual([1]) // built, not published
     const again = await error(engine.buildVersion(view.name, 1, T0 + 2 * HOUR))
     expect(again.kind).toBe('conflict')
     const misaligned = await error(engine.buildVersion(view.name, 2, T0 + 1))
@@ -134,7 +134,6 @@ describe('ClickHouseBatchEngine', () => {
     expect((await engine.publications(view.name)).map((p) => p.version)).toEqual([3, 2])
     expect((await engine.publications(view.name, 1)).map((p) => p.version)).toEqual([3])
     await expect(engine.publications(view.name, 0)).rejects.toMatchObject({ kind: 'validation' })
-    expect(await engine.nextVersion(view.name)).toBe(4)
   })
 
   it('drops versions older than the one to keep, never the served one', async () => {
@@ -149,6 +148,9 @@ describe('ClickHouseBatchEngine', () => {
     expect(gone.message).toMatch(/read the current publication again/)
     await engine.publish(view.name, 4, T0)
     expect(await engine.dropVersionsBefore(view.name, 4)).toEqual([1])
+    await engine.buildVersion(view.name, 5, T0)
+    await engine.dropVersions(view.name, [4, 6]) // 6 has no table
+    expect(await engine.versions(view.name)).toEqual([5])
   })
 
   it('keeps run history: the latest record of each run wins, newest runs first', async () => {
@@ -158,6 +160,8 @@ describe('ClickHouseBatchEngine', () => {
     await engine.recordRun(base)
     await engine.recordRun({ ...base, status: 'failed', finishedAt: T0 + 5, error: 'batch engine timed out' })
     await engine.recordRun({ ...base, attempt: 2, status: 'running', version: 2, error: null })
+    await engine.buildVersion(view.name, 2, T0)
+    await engine.publish(view.name, 2, T0)
     await engine.recordRun({ ...base, attempt: 2, status: 'succeeded', version: 2, finishedAt: T0 + 9, rows: 42 })
     await engine.recordRun({ ...base, runId: 'r2', startedAt: T0 + HOUR, error: 'it\'s "quoted" \\ and\nmultiline' })
     expect(await engine.runs(view.name, 10)).toEqual([
@@ -166,6 +170,23 @@ describe('ClickHouseBatchEngine', () => {
     ])
     expect((await engine.runs(view.name, 1)).map((r) => r.runId)).toEqual(['r2'])
     expect((await engine.runs(null, 100)).filter((r) => r.view === view.name).length).toBe(2)
+  })
+
+  it('reads a succeeded record whose version has no publication as still running', async () => {
+    const { view, pipeline, engine } = fixture('commit')
+    await engine.start(pipeline)
+    const run: BatchRun = { runId: 'c1', view: view.name, attempt: 1, status: 'succeeded', startedAt: T0, finishedAt: T0 + 7, cutoff: T0, version: 3, rows: 5, error: null }
+    await engine.buildVersion(view.name, 3, T0)
+    await engine.recordRun(run) // written alongside the publication, which has not landed
+    expect(await engine.runs(view.name, 10)).toEqual([{ ...run, status: 'running', finishedAt: null }])
+    await engine.publish(view.name, 3, T0)
+    expect(await engine.runs(view.name, 10)).toEqual([run])
+    expect((await engine.runs(null, 100)).filter((r) => r.view === view.name)).toEqual([run])
+    await engine.recordRun({ ...run, runId: 'c2', startedAt: T0 + HOUR, version: 2 }) // version 2 was never published
+    expect((await engine.runs(null, 100)).filter((r) => r.view === view.name).map((r) => [r.runId, r.status])).toEqual([
+      ['c2', 'running'],
+      ['c1', 'succeeded'],
+    ])
   })
 
   it('adds a field declared after the master table was created, and refuses a changed type', async () => {

@@ -114,13 +114,6 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     return row ? decodeInt64(row.n, 'count') : 0
   }
 
-  async nextVersion(viewName: string): Promise<number> {
-    const view = this.#view(viewName)
-    const [[published], tables] = await Promise.all([this.driver.query<{ v: unknown }>(publicationsSql.maxVersion(view.name)), this.versions(view.name)])
-    return Math.max(published ? decodeInt64(published.v, 'version') : 0, ...tables) + 1
-  }
-
-  /** Versions of the view that have a table (published or not), ascending. */
   async versions(viewName: string): Promise<number[]> {
     const view = this.#view(viewName)
     const rows = await this.driver.query<{ name: string }>(catalogSql.tablesLike(versionTableSql.prefix(view)))
@@ -227,14 +220,18 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   async dropVersionsBefore(viewName: string, keepVersion: number): Promise<number[]> {
     const view = this.#view(viewName)
     const [current, versions] = await Promise.all([this.currentPublication(view.name), this.versions(view.name)])
-    const dropped: number[] = []
-    for (const version of versions) {
-      if (version >= keepVersion || version === current?.version) continue
-      await this.driver.command(catalogSql.dropTable(versionTableSql.table(view, version)))
-      dropped.push(version)
-    }
-    if (dropped.length > 0) this.logger.info('old batch versions dropped', { view: view.name, dropped })
+    const dropped = versions.filter((version) => version < keepVersion && version !== current?.version)
+    await this.dropVersions(view.name, dropped)
     return dropped
+  }
+
+  async dropVersions(viewName: string, versions: readonly number[]): Promise<void> {
+    const view = this.#view(viewName)
+    for (const version of versions) {
+      checkVersion(version)
+      await this.driver.command(catalogSql.dropTable(versionTableSql.table(view, version)))
+    }
+    if (versions.length > 0) this.logger.info('old batch versions dropped', { view: view.name, dropped: versions })
   }
 
   async recordRun(run: BatchRun): Promise<void> {
@@ -342,9 +339,9 @@ function decodeRun(row: Row): BatchRun {
     runId: String(row.run_id),
     view: String(row.view),
     attempt: decodeInt64(row.attempt, 'tf_batch_runs.attempt'),
-    status: String(row.status) as BatchRunStatus,
+    status: String(row.state) as BatchRunStatus,
     startedAt: decodeInt64(row.started_at, 'tf_batch_runs.started_at'),
-    finishedAt: row.finished_at === null ? null : decodeInt64(row.finished_at, 'tf_batch_runs.finished_at'),
+    finishedAt: row.finished === null ? null : decodeInt64(row.finished, 'tf_batch_runs.finished_at'),
     cutoff: decodeInt64(row.cutoff, 'tf_batch_runs.cutoff'),
     version: decodeInt64(row.version, 'tf_batch_runs.version'),
     rows: decodeInt64(row.rows, 'tf_batch_runs.rows'),

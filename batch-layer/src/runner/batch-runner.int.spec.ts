@@ -140,13 +140,16 @@ describe('BatchRunner', () => {
   })
 
   it('never publishes a failed run; the next run publishes a new version and old tables are dropped', async () => {
-    const { view, faulty, engine, runner, archived } = await setup('nopublish', { retries: 2, initialRetryDelayMs: 10 })
+    const { view, faulty, engine, runner, archived, history } = await setup('nopublish', { retries: 2, initialRetryDelayMs: 10 })
     await archived([{ shop: 'a', cents: 5, ts: T0 + HOUR }])
     faulty.fail(/^INSERT INTO tf_publications /, 99)
     const failed = await runner.runView(view.name)
     expect(failed).toMatchObject({ status: 'failed', attempt: 3 })
     expect(failed.error).toMatch(/injected fault/)
     expect(await engine.currentPublication(view.name)).toBeNull()
+    // Each attempt's success was recorded alongside its publication, and its failure after it.
+    expect(await history(failed.runId)).toEqual(['running#1', 'succeeded#1', 'failed#1', 'running#2', 'succeeded#2', 'failed#2', 'running#3', 'succeeded#3', 'failed#3'])
+    expect(await engine.runs(view.name, 10)).toEqual([failed])
     expect(await engine.versions(view.name)).toEqual([1, 2, 3]) // built, never served
     faulty.heal()
     expect(await runner.runView(view.name)).toMatchObject({ status: 'succeeded', version: 4 })

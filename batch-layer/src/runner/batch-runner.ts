@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto'
 import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type Publication, type ViewDef } from '@twinflow/core'
 import type { BatchLayerEngine } from '../engine/batch-layer-engine'
 import type { ResolvedBatchRunnerOptions } from './batch-runner-options'
+import { nextVersion } from './next-version'
 
 /**
  * Recomputes views from the master tables and publishes them. A run of a view:
  * 1. picks its cutoff: the window start at or before `now - allowedLatenessMs` (never before the
  *    served cutoff, so the boundary with the speed layer only moves forward);
  * 2. notes the log's end offsets, and waits until the archiver has archived all of them;
- * 3. builds a new version table for event time < cutoff, publishes (version, cutoff), then drops
- *    versions older than the `keepVersions` newest published ones.
+ * 3. builds a new version table for event time < cutoff, publishes (version, cutoff) while it
+ *    records the run's success, then drops versions older than the `keepVersions` newest published.
  * Failed attempts are retried with exponential backoff; a failed attempt never publishes. Every
  * attempt is recorded in the run history (running, then succeeded or failed).
  */
@@ -52,30 +53,31 @@ export class BatchRunner {
       error: null,
     }
     let ends: Map<number, number> | null = null
-    // The newest `keepVersions` publications before this run's, read with the run's first reads:
-    // the newest is the served cutoff, and they tell which versions to keep after the publish.
-    let earlier: Publication[] = []
     try {
-      const rows = await retry(
+      run = await retry(
         this.clock,
         async (attempt) => {
           run = { ...run, attempt, status: 'running', finishedAt: null, version: 0, rows: 0, error: null }
           // Ends the archiver wait if the attempt fails before it is over.
           const attemptOver = new AbortController()
+          // The 'succeeded' record, once written alongside the publication: a failure after it is recorded after it.
+          let succeeding: Promise<unknown> = Promise.resolve()
           try {
-            // Independent reads at once: a run's fixed cost is round trips, not work.
+            // Independent reads at once: a run's fixed cost is round trips, not work. With the log's
+            // end offsets: the newest `keepVersions` publications (the newest is the served cutoff)
+            // and the view's version tables; the highest of both gives the run's version, and they
+            // tell which tables to drop after the publish.
             const reading = ends ? Promise.resolve(ends) : this.log.endOffsets(view.stream.topic)
             const archived = this.#waitForArchiver(view, reading, attemptOver.signal)
             archived.catch(() => {}) // awaited below; an attempt that fails first must not leave it unhandled
-            const [logEnds, published, version] = await Promise.all([reading, this.engine.publications(view.name, this.options.keepVersions), this.engine.nextVersion(view.name)])
+            const [logEnds, published, tables] = await Promise.all([reading, this.engine.publications(view.name, this.options.keepVersions), this.engine.versions(view.name)])
             ends = logEnds
-            earlier = published
             const served = published[0]
             if (served && served.cutoff > run.cutoff) {
               logger.info('cutoff held at the served cutoff (the batch/speed boundary never moves back)', { computed: run.cutoff, served: served.cutoff })
               run = { ...run, cutoff: served.cutoff }
             }
-            run = { ...run, version }
+            run = { ...run, version: nextVersion(published, tables) }
             // The 'running' record is written while the run waits and builds; it settles before the
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
@@ -83,9 +85,17 @@ export class BatchRunner {
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
             if (recorded.status === 'rejected') throw recorded.reason
+            // The publication is the run's commit point. The 'succeeded' record goes alongside it
+            // rather than after it (one round trip less): the run history reads a 'succeeded' record
+            // without its publication as still running, so neither a reader in between nor a process
+            // stopping in between sees a success that did not happen.
+            const succeeded: BatchRun = { ...run, status: 'succeeded', finishedAt: this.clock.now(), rows: built.value }
+            succeeding = this.#record(succeeded, logger)
             await this.engine.publish(view.name, run.version, run.cutoff)
-            return built.value
+            await Promise.all([succeeding, this.#dropOldVersions(view, run.version, published, tables, logger)])
+            return succeeded
           } catch (error) {
+            await succeeding
             run = { ...run, status: 'failed', finishedAt: this.clock.now(), error: messageOf(error) }
             await this.#record(run, logger)
             throw error
@@ -100,9 +110,7 @@ export class BatchRunner {
           onRetry: ({ attempt, delayMs, error }) => logger.warn('batch run attempt failed; retrying', { runId: run.runId, attempt, delayMs, error }),
         },
       )
-      run = { ...run, status: 'succeeded', finishedAt: this.clock.now(), rows }
-      await Promise.all([this.#record(run, logger), this.#dropOldVersions(view, run.version, earlier, logger)])
-      logger.info('batch run succeeded', { runId: run.runId, version: run.version, cutoff: run.cutoff, rows, attempts: run.attempt })
+      logger.info('batch run succeeded', { runId: run.runId, version: run.version, cutoff: run.cutoff, rows: run.rows, attempts: run.attempt })
       return run
     } catch (error) {
       logger.error('batch run failed', { runId: run.runId, attempts: run.attempt, cutoff: run.cutoff, error })
@@ -136,15 +144,20 @@ export class BatchRunner {
   }
 
   /**
-   * Drops the versions older than the `keepVersions` newest published: this run's `version` and
-   * those published before it (`earlier`, read before the build: a version another process
-   * published meanwhile is missing from it, which can only make the kept version older).
+   * Drops the tables of versions older than the `keepVersions` newest published: this run's
+   * `version` and those published before it (`earlier`), among the tables read before the build
+   * (`tables`). None of them is served: this run's publication made `version` (or a newer one
+   * published since) the served version. A version published or built meanwhile by another
+   * process is missing from the reads, which can only make the kept version older or leave a
+   * table for the next run.
    */
-  async #dropOldVersions(view: ViewDef, version: number, earlier: readonly Publication[], logger: Logger): Promise<void> {
+  async #dropOldVersions(view: ViewDef, version: number, earlier: readonly Publication[], tables: readonly number[], logger: Logger): Promise<void> {
     try {
       const published = [version, ...earlier.map((p) => p.version).filter((v) => v < version)]
       const keep = published[this.options.keepVersions - 1]
-      if (keep !== undefined) await this.engine.dropVersionsBefore(view.name, keep)
+      if (keep === undefined) return
+      const dropped = tables.filter((v) => v < keep)
+      if (dropped.length > 0) await this.engine.dropVersions(view.name, dropped)
     } catch (error) {
       logger.warn('could not drop old batch versions; the next run tries again', { error })
     }

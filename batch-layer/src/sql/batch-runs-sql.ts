@@ -1,13 +1,17 @@
 import { formatLiteral } from './format-literal'
+import { PUBLICATIONS_TABLE } from './publications-sql'
 import { quoteIdentifier } from './quote-identifier'
 
 export const BATCH_RUNS_TABLE = 'tf_batch_runs'
 
-const COLUMNS = ['run_id', 'view', 'attempt', 'status', 'started_at', 'finished_at', 'cutoff', 'version', 'rows', 'error'].map(quoteIdentifier)
+const VIEW = quoteIdentifier('view')
 
 /**
  * SQL of `tf_batch_runs`, the run history: records are appended, never updated; the record of a
- * run id with the highest (recorded_at, seq) is its latest state.
+ * run id with the highest (recorded_at, seq) is its latest state. A run has succeeded once its
+ * publication landed: its 'succeeded' record may be written alongside the publication, so a
+ * 'succeeded' record whose (view, version) has no publication reads as 'running' (finished_at
+ * null), as does a run whose process stopped before it recorded an outcome.
  */
 export const batchRunsSql = {
   create(): string {
@@ -20,9 +24,11 @@ export const batchRunsSql = {
 
   /** Latest state of the newest runs, newest first; of one view or of all (`view` null). */
   latest(view: string | null, limit: number): string {
-    const where = view === null ? '' : ` WHERE \`view\` = ${formatLiteral(view, 'string')}`
+    const where = view === null ? '' : ` WHERE ${VIEW} = ${formatLiteral(view, 'string')}`
+    const unpublished = `status = 'succeeded' AND (${VIEW}, version) NOT IN (SELECT ${VIEW}, version FROM ${PUBLICATIONS_TABLE}${where})`
     return (
-      `SELECT ${COLUMNS.join(', ')} FROM (SELECT * FROM ${BATCH_RUNS_TABLE}${where} ORDER BY run_id, recorded_at DESC, seq DESC LIMIT 1 BY run_id) ` +
+      `SELECT run_id, ${VIEW}, attempt, if(unpublished, 'running', status) AS state, started_at, if(unpublished, NULL, finished_at) AS finished, cutoff, version, \`rows\`, error ` +
+      `FROM (SELECT *, ${unpublished} AS unpublished FROM ${BATCH_RUNS_TABLE}${where} ORDER BY run_id, recorded_at DESC, seq DESC LIMIT 1 BY run_id) ` +
       `ORDER BY started_at DESC, run_id DESC LIMIT ${formatLiteral(limit, 'int')}`
     )
   },

@@ -22,9 +22,4 @@ export const publicationsSql = {
       `ORDER BY version DESC, published_at DESC LIMIT 1 BY version${limit === null ? '' : ` LIMIT ${formatLiteral(limit, 'int')}`}`
     )
   },
-
-  /** `{ v }`: the highest published version of a view (0 when none). */
-  maxVersion(view: string): string {
-    return `SELECT max(version) AS v FROM ${PUBLICATIONS_TABLE} WHERE ${VIEW} = ${formatLiteral(view, 'string')}`
-  },
 }

@@ -71,6 +71,11 @@ export interface BatchEngine {
   dropVersionsBefore(view: string, keepVersion: number): Promise<number[]>
   /** Appends a run record (the newest record of a run id wins). */
   recordRun(run: BatchRun): Promise<void>
-  /** Latest state of the newest runs of a view (or of all views), newest first. */
+  /**
+   * Latest state of the newest runs of a view (or of all views), newest first. A run has
+   * succeeded once its version is published: a 'succeeded' record whose (view, version) has no
+   * publication reads as 'running' with `finishedAt` null (the record may be written alongside the
+   * publication, and a process may stop between the two).
+   */
   runs(view: string | null, limit: number): Promise<BatchRun[]>
 }
