@@ -1,5 +1,5 @@
-import { describe } from 'vitest'
-import { batchSqlEquivalence } from '@twinflow/batch-layer/testing'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { batchRunHistory, batchSqlEquivalence } from '@twinflow/batch-layer/testing'
 import { createJsonLogger } from '@twinflow/core'
 import { ClickHouseServerDriver, parseClickHouseServerDriverOptions } from '@twinflow/plugin-clickhouse'
 import { ClickHouseContainer, type StartedClickHouseContainer } from '../src/containers'
@@ -8,25 +8,22 @@ import { e2eEnvironment } from '../src/e2e-environment'
 const env = await e2eEnvironment(['TWINFLOW_CLICKHOUSE_IMAGE'])
 
 // The batch/speed equivalence property (random views and events: the batch SQL and the speed
-// layer's JS give the same rows) on the ClickHouse server image, not only on the embedded chdb.
+// layer's JS give the same rows) and the run history's reading of outcomes, on the ClickHouse
+// server image, not only on the embedded chdb. One server for both suites, started before them and
+// stopped after them (each suite's own `dispose` leaves it running).
 describe.skipIf(env.skip)(`ClickHouse ${env.images.TWINFLOW_CLICKHOUSE_IMAGE}`, () => {
-  batchSqlEquivalence(env.images.TWINFLOW_CLICKHOUSE_IMAGE, {
-    async open() {
-      const container: StartedClickHouseContainer = await new ClickHouseContainer(env.images.TWINFLOW_CLICKHOUSE_IMAGE).start()
-      const driver = new ClickHouseServerDriver(parseClickHouseServerDriverOptions(container.getClientOptions()), createJsonLogger({ level: 'error' }))
-      try {
-        await driver.connect()
-      } catch (error) {
-        await container.stop()
-        throw error
-      }
-      return {
-        driver,
-        async dispose() {
-          await driver.close()
-          await container.stop()
-        },
-      }
-    },
+  let container: StartedClickHouseContainer | undefined
+  let driver: ClickHouseServerDriver | undefined
+  beforeAll(async () => {
+    container = await new ClickHouseContainer(env.images.TWINFLOW_CLICKHOUSE_IMAGE).start()
+    driver = new ClickHouseServerDriver(parseClickHouseServerDriverOptions(container.getClientOptions()), createJsonLogger({ level: 'error' }))
+    await driver.connect()
+  }, 120_000)
+  afterAll(async () => {
+    await driver?.close()
+    await container?.stop()
   })
+  const server = { open: async () => ({ driver: driver!, dispose: async () => {} }) }
+  batchSqlEquivalence(env.images.TWINFLOW_CLICKHOUSE_IMAGE, server)
+  batchRunHistory(env.images.TWINFLOW_CLICKHOUSE_IMAGE, server)
 })

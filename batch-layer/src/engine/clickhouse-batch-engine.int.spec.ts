@@ -172,23 +172,6 @@ describe('ClickHouseBatchEngine', () => {
     expect((await engine.runs(null, 100)).filter((r) => r.view === view.name).length).toBe(2)
   })
 
-  it('reads a succeeded record whose version has no publication as still running', async () => {
-    const { view, pipeline, engine } = fixture('commit')
-    await engine.start(pipeline)
-    const run: BatchRun = { runId: 'c1', view: view.name, attempt: 1, status: 'succeeded', startedAt: T0, finishedAt: T0 + 7, cutoff: T0, version: 3, rows: 5, error: null }
-    await engine.buildVersion(view.name, 3, T0)
-    await engine.recordRun(run) // written alongside the publication, which has not landed
-    expect(await engine.runs(view.name, 10)).toEqual([{ ...run, status: 'running', finishedAt: null }])
-    await engine.publish(view.name, 3, T0)
-    expect(await engine.runs(view.name, 10)).toEqual([run])
-    expect((await engine.runs(null, 100)).filter((r) => r.view === view.name)).toEqual([run])
-    await engine.recordRun({ ...run, runId: 'c2', startedAt: T0 + HOUR, version: 2 }) // version 2 was never published
-    expect((await engine.runs(null, 100)).filter((r) => r.view === view.name).map((r) => [r.runId, r.status])).toEqual([
-      ['c2', 'running'],
-      ['c1', 'succeeded'],
-    ])
-  })
-
   it('adds a field declared after the master table was created, and refuses a changed type', async () => {
     const v1 = defineStream('evolving', { user: t.string(), ts: t.eventTime() })
     const engine = new ClickHouseBatchEngine(driver, clock, logger)

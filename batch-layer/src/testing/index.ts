@@ -1,1 +1,2 @@
 export * from './batch-sql-equivalence'
+export * from './batch-run-history'
