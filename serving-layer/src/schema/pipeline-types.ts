@@ -34,7 +34,11 @@ const MeasureKindEnum = new GraphQLEnumType({
 
 export const BatchRunStatusEnum = new GraphQLEnumType({
   name: 'BatchRunStatus',
-  values: { RUNNING: { value: 'running' }, SUCCEEDED: { value: 'succeeded' }, FAILED: { value: 'failed' } },
+  values: {
+    RUNNING: { value: 'running', description: 'Waiting for the archiver, building, or publishing; also a run whose process stopped before it recorded an outcome.' },
+    SUCCEEDED: { value: 'succeeded', description: "The run's version is built and published: its windows before the cutoff are served." },
+    FAILED: { value: 'failed', description: 'The run failed after its retries; `error` says why.' },
+  },
 })
 
 const NamedType = (name: string, extra: Record<string, { type: GraphQLEnumType | GraphQLNonNull<GraphQLEnumType> }>) =>
