@@ -123,7 +123,8 @@ export class RedisRealtimeStore implements RealtimeStore {
       // The windows are indexed before any script adds data to them, so that a reader never misses
       // a window that has data. On one server that takes no extra round trip: the commands go out
       // one after the other on one connection, without waiting for replies, and Redis runs them in
-      // that order. A cluster spreads them over nodes, so it waits.
+      // that order (a script the server had not cached is sent again after its NOSCRIPT reply, so
+      // it can only run later: still after the index). A cluster spreads them over nodes, so it waits.
       const indexing = [...windows].flatMap(([view, starts]) => [
         client.zadd(this.#keys.windows(view), ...[...starts].flatMap((w) => [w, String(w)])),
         client.tfMaxSet(this.#keys.newest(view), 'time', String(batch.newestEventTime?.[view] ?? Math.max(...starts))),
