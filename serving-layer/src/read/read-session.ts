@@ -57,10 +57,19 @@ export class ReadSession {
     return this.#snapshots.load(read)
   }
 
+  /**
+   * Starts the reads behind `freshness` for a view now, alongside the answer's own reads, when the
+   * query will ask for it: `freshness` then uses these reads (one per view and topic per session)
+   * instead of starting them after the answer is merged. A read that fails here fails the
+   * freshness that uses it, nothing else.
+   */
+  startFreshnessReads(view: string): void {
+    for (const read of this.#freshnessReads(view)) read.catch(() => {})
+  }
+
   /** The freshness of an answer merged at `source.publication`. */
   async freshness(source: AnswerSource): Promise<Freshness> {
-    const topic = this.deps.pipeline.view(source.view).stream.topic
-    const [newest, progress, ends] = await Promise.all([this.#newest.load(source.view), this.#progress.load(topic), this.#ends.load(topic)])
+    const [newest, progress, ends] = await Promise.all(this.#freshnessReads(source.view))
     const answeredAt = this.deps.clock.now()
     return {
       ...publicationFields(source.publication),
@@ -69,6 +78,11 @@ export class ReadSession {
       pendingEvents: pendingEvents(ends, progress),
       answeredAt,
     }
+  }
+
+  #freshnessReads(view: string): [Promise<number | null>, Promise<ReadonlyMap<number, number>>, Promise<ReadonlyMap<number, number>>] {
+    const topic = this.deps.pipeline.view(view).stream.topic
+    return [this.#newest.load(view), this.#progress.load(topic), this.#ends.load(topic)]
   }
 }
 

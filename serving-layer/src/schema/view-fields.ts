@@ -9,6 +9,7 @@ import { assertCanRead } from './assert-can-read'
 import { GranularityEnum, SortDirectionEnum } from './common-types'
 import { DateTimeScalar } from './date-time-scalar'
 import type { ServingContext } from './serving-context'
+import { selectsField } from './selects-field'
 import type { ServingServices } from './serving-services'
 import { guarded, toGraphQLError } from './to-graphql-error'
 import type { Served, ViewTypes } from './view-types'
@@ -93,11 +94,12 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     type: new GraphQLNonNull(types.series),
     description: `View ${view.name} of stream ${view.stream.name} (window ${view.window}): batch below the cutoff merged with the speed layer above it.`,
     args: { ...seriesArgs, after: { type: GraphQLString, description: 'pageInfo.endCursor of the previous page.' } },
-    resolve: (_root, args, ctx) =>
+    resolve: (_root, args, ctx, info) =>
       guarded(() => {
         assertCanRead(ctx.principal, view.name)
         const plan = new SeriesPlan(view, seriesQuery(view, args), services.limits)
         services.onViewRead?.(view.name, 'series')
+        if (selectsField(info, 'freshness')) ctx.session.startFreshnessReads(view.name)
         return read(ctx.session, plan)
       }),
   }
@@ -111,11 +113,12 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
       direction: { type: SortDirectionEnum, defaultValue: 'DESC', description: 'DESC: highest first.' },
       limit: { type: GraphQLInt, defaultValue: 10, description: `How many groups (at most ${services.limits.maxRows}).` },
     },
-    resolve: (_root, args, ctx) =>
+    resolve: (_root, args, ctx, info) =>
       guarded(async () => {
         assertCanRead(ctx.principal, view.name)
         const plan = new TopPlan(view, { ...selection(view, args), by: args.by, direction: args.direction, limit: args.limit }, services.limits)
         services.onViewRead?.(view.name, 'top')
+        if (selectsField(info, 'freshness')) ctx.session.startFreshnessReads(view.name)
         const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing, keys: plan.keys })
         return { ...plan.answer(snapshot), session: ctx.session }
       }),

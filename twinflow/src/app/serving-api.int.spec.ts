@@ -217,8 +217,12 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     const spy = <O extends object>(target: O, name: string, method: keyof O & string) => {
       const original = (target[method] as (...args: unknown[]) => unknown).bind(target)
       ;(target as Record<string, unknown>)[method] = (...args: unknown[]) => {
-        if (currentRequestScope()) calls.push(`${name}.${method}(${String(args[0])})`)
-        return original(...args)
+        const call = `${name}.${method}(${String(args[0])})`
+        if (!currentRequestScope()) return original(...args)
+        calls.push(call)
+        const result = original(...args)
+        void Promise.resolve(result).then(() => calls.push(`done:${call}`), () => {})
+        return result
       }
       return () => delete (target as Record<string, unknown>)[method]
     }
@@ -256,6 +260,13 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
       expect(count('store.newestEventTime(orderMix)')).toBe(1)
       expect(count('store.progress')).toBe(1) // both views read one stream
       expect(count('log.endOffsets')).toBe(1)
+      // The freshness reads go out with the answer's reads, not after the answer is merged.
+      const done = calls.indexOf('done:store.readMarkedWindows(shopRevenue)')
+      for (const read of ['store.newestEventTime(shopRevenue)', 'store.progress(', 'log.endOffsets(twinflow.orders)']) {
+        const at = calls.findIndex((c) => c.startsWith(read))
+        expect(at, read).toBeGreaterThanOrEqual(0)
+        expect(at, read).toBeLessThan(done)
+      }
       calls.length = 0
       const again = await client.query(query.replaceAll(iso(T - 30 * DAY), iso(T - 44 * DAY)))
       expect(again.data).toEqual(first.data)
