@@ -6,7 +6,8 @@ import { alternate } from '../src/alternate'
 import { ratios } from '../src/stats'
 import { summarize } from '../src/stats'
 import type { Check, Scenario, ScenarioContext } from '../src/scenario'
-import { benchQueries } from '../serve/bench-queries'
+import { benchQueries, ORDERS_TOPIC } from '../serve/bench-queries'
+import { probeEndOffsets, type ProbeResult } from '../src/end-offsets-probe'
 import { pacedLoad } from '../src/paced-load'
 
 const CONNECTIONS = 8
@@ -23,7 +24,9 @@ interface Load {
  * granularity, with freshness) against the same yoga server (same schema, plugins, limits)
  * whose resolvers return the same answers as constants (checked equal first). The servers run
  * in a child process on the benchmark's services; autocannon (8 connections) loads them from this
- * process. Then the p99 latency of Twinflow at half its saturating rate (an open-loop load).
+ * process. Then the p99 latency of Twinflow at half its saturating rate (an open-loop load), and,
+ * for an answer whose freshness reads the log's end offsets, the latency of that read alone, made
+ * from this process meanwhile: what the broker gives it under that load.
  */
 export const serveScenario: Scenario = {
   name: 'serve',
@@ -31,6 +34,8 @@ export const serveScenario: Scenario = {
     await ctx.services.reset()
     const seconds = ctx.quick ? 2 : 8
     const config = ctx.services.configFile(ctx.services.config())
+    const admin = ctx.services.kafka.admin()
+    await admin.connect()
     // As deployed (README): NODE_ENV=production turns off graphql-js's development checks.
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../serve/bench-server.ts'), config], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -44,7 +49,7 @@ export const serveScenario: Scenario = {
         })
       })
       const checks: Check[] = []
-      for (const [i, { name, query }] of benchQueries(ready.now).entries()) {
+      for (const [i, { name, query, readsLogEnds }] of benchQueries(ready.now).entries()) {
         ctx.log(`  query: ${name}`)
         // Warm-up (not counted): JIT, parsed documents, batch parts, connections.
         await load(ready.twinflow, query, ctx.quick ? 1 : 2)
@@ -53,7 +58,17 @@ export const serveScenario: Scenario = {
         const framework = runs.framework.map((r) => r.qps)
         const baseline = runs.baseline.map((r) => r.qps)
         const half = Math.max(1, Math.round(summarize(framework).median / 2))
-        const atHalf = await alternate(ctx.repeats, { framework: () => paced(ready.twinflow, query, half, seconds), baseline: () => paced(ready.constant, query, half, seconds) }, { log: ctx.log })
+        // An answer that reads the log's end offsets: the same read, made from this process meanwhile.
+        const logEnds: ProbeResult[] = []
+        const probed = async () => {
+          const probe = readsLogEnds ? probeEndOffsets(admin, ORDERS_TOPIC) : null
+          try {
+            return await paced(ready.twinflow, query, half, seconds)
+          } finally {
+            if (probe) logEnds.push(await probe.stop())
+          }
+        }
+        const atHalf = await alternate(ctx.repeats, { framework: probed, baseline: () => paced(ready.constant, query, half, seconds) }, { log: ctx.log })
         // Reference: what half saturation costs a server on this machine whatever it does per request.
         const ownHalf = Math.max(1, Math.round(summarize(baseline).median / 2))
         const constantAtOwnHalf = await alternate(ctx.repeats, { baseline: () => paced(ready.constant, query, ownHalf, seconds) }, { log: ctx.log })
@@ -63,19 +78,24 @@ export const serveScenario: Scenario = {
           { name: `p99 at half saturation (${half} q/s) — ${short}`, samples: atHalf.framework.map((r) => r.p99), unit: 'ms', target: { op: '<=', value: 20 }, figures: { unit: 'ms p99', framework: atHalf.framework.map((r) => r.p99), baseline: atHalf.baseline.map((r) => r.p99) } },
           { name: `reference: constant resolvers' p99 at their own half saturation (${ownHalf} q/s) — ${short}`, samples: constantAtOwnHalf.baseline.map((r) => r.p99), unit: 'ms', target: null },
         )
+        if (readsLogEnds) {
+          checks.push({ name: `reference: p99 of the log's end-offset read (kafkajs fetchTopicOffsets) from the benchmark's process during those measures — ${short}`, samples: logEnds.map((p) => p.p99), unit: 'ms', target: null })
+        }
       }
       return {
         scenario: 'serve',
         setup: [
           `Online store: 30,000 orders over 30 days published by a batch run (ClickHouse), 2,000 live ones in the speed layer (Redis); ${CONNECTIONS} connections, ${seconds} s per measure after a warm-up;`,
           'the same yoga server with constant resolvers as baseline; p99 at half saturation: an open-loop load, evenly spaced, at half the median Twinflow rate, latency counted from each request\'s due time;',
-          'reference: the constant server loaded the same way at half its own saturating rate.',
+          'reference: the constant server loaded the same way at half its own saturating rate;',
+          "for the answer with freshness, reference: the end-offset read its pendingEvents needs (kafkajs fetchTopicOffsets), made every 20 ms from the benchmark's process during Twinflow's measures at half saturation.",
         ],
         checks,
       }
     } finally {
       child.kill('SIGTERM')
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+      await admin.disconnect()
     }
   },
 }

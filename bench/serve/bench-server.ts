@@ -24,7 +24,7 @@ import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-serve
 import { caughtUp } from '../../twinflow/src/app/testing/online-store-fixture'
 import { embeddedTestConfig } from '../../twinflow/src/testing/embedded-config'
 import { parseConfig } from 'twinflow'
-import { benchQueries } from './bench-queries'
+import { benchQueries, ORDERS_TOPIC } from './bench-queries'
 
 const DAY = 86_400_000
 const now = Date.now()
@@ -44,13 +44,13 @@ const setup = createTwinflow({ pipeline: onlineStorePipeline, config })
 await setup.start(['archiver', 'speed'], { connect: ['batch'] })
 const log = setup.get(TOKENS.EventLog)
 const toMessages = (orders: object[]) => orders.map((o) => ({ value: Buffer.from(JSON.stringify(o)) }))
-await log.produce('twinflow.orders', toMessages(generateOrders(30_000, { seed: 1, from: now - 30 * DAY, to: now - 10 * 60_000 })))
+await log.produce(ORDERS_TOPIC, toMessages(generateOrders(30_000, { seed: 1, from: now - 30 * DAY, to: now - 10 * 60_000 })))
 const runs = await setup.get(BATCH_TOKENS.Runner).runAll()
 if (!runs.every((r) => r.status === 'succeeded')) throw new Error(`batch runs failed: ${JSON.stringify(runs)}`)
 await caughtUp(setup)
 // As in production after a publish: the speed layer drops its windows below the new cutoffs.
 await setup.get(SPEED_TOKENS.Worker).refreshCutoffs()
-await log.produce('twinflow.orders', toMessages(generateOrders(2_000, { seed: 2, from: now - 10 * 60_000, to: now + 60 * 60_000 })))
+await log.produce(ORDERS_TOPIC, toMessages(generateOrders(2_000, { seed: 2, from: now - 10 * 60_000, to: now + 60 * 60_000 })))
 await caughtUp(setup)
 await setup.stop()
 

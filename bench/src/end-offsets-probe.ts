@@ -1,0 +1,35 @@
+import type { Admin } from 'kafkajs'
+import { quantile } from './stats'
+
+export interface ProbeResult {
+  reads: number
+  p50: number
+  p99: number
+}
+
+/**
+ * Reads a topic's end offsets the way the serving layer does for an answer's pending-event count
+ * (kafkajs `admin.fetchTopicOffsets`), from the benchmark's own process, one read every
+ * `intervalMs` while a measure runs: what the broker and the client give that read under the
+ * measure's load, with no Twinflow code in the way. `stop` ends it and returns the latencies.
+ */
+export function probeEndOffsets(admin: Admin, topic: string, intervalMs = 20): { stop(): Promise<ProbeResult> } {
+  const latencies: number[] = []
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now()
+      await admin.fetchTopicOffsets(topic)
+      latencies.push(performance.now() - started)
+      await new Promise((r) => setTimeout(r, intervalMs))
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await loop
+      const round = (ms: number) => Math.round(ms * 10) / 10
+      return { reads: latencies.length, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) }
+    },
+  }
+}
