@@ -24,6 +24,8 @@ export function probeEndOffsets(admin: Admin, topic: string, intervalMs = 20): {
       await new Promise((r) => setTimeout(r, intervalMs))
     }
   })()
+  // A failed read ends the probe; `stop` reports it (no unhandled rejection meanwhile).
+  loop.catch(() => {})
   return {
     async stop() {
       running = false
