@@ -8,11 +8,23 @@ export interface Freshness {
   cutoff: number | null
   batchVersion: number | null
   batchPublishedAt: number | null
-  /** Newest event time the speed layer has applied to the view, as its realtime store reports it. */
-  newestEventTime: number | null
-  /** answeredAt - newestEventTime (null when the speed layer has applied nothing). */
-  realtimeLagMs: number | null
-  /** Records of the view's stream in the log that the speed layer has not applied yet, over all partitions. */
-  pendingEvents: number
+  /** Newest event time the speed layer has applied to the view, as its realtime store reports it (undefined: not read). */
+  newestEventTime?: number | null
+  /** answeredAt - newestEventTime (null when the speed layer has applied nothing; undefined: not read). */
+  realtimeLagMs?: number | null
+  /** Records of the view's stream in the log that the speed layer has not applied yet, over all partitions (undefined: not read). */
+  pendingEvents?: number
   answeredAt: number
 }
+
+/**
+ * The reads a freshness needs: `newest`, the realtime store's newest event time of the view
+ * (newestEventTime, realtimeLagMs); `pending`, the log's end offsets and the speed layer's
+ * progress (pendingEvents). The cutoff and batch version come with the answer, for nothing.
+ */
+export interface FreshnessNeeds {
+  newest: boolean
+  pending: boolean
+}
+
+export const ALL_FRESHNESS: FreshnessNeeds = { newest: true, pending: true }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader'
 import type { BatchEngine, Clock, EventLog, Pipeline, Publication, RealtimeStore } from '@twinflow/core'
 import type { AnswerSource } from '../query/view-query'
 import type { ViewSnapshot } from '../query/view-snapshot'
-import type { Freshness } from './freshness'
+import { ALL_FRESHNESS, type Freshness, type FreshnessNeeds } from './freshness'
 import { FreshnessReads } from './freshness-reads'
 import type { RangeRead, ViewReader } from './view-reader'
 
@@ -63,26 +63,26 @@ export class ReadSession {
    * instead of starting them after the answer is merged. A read that fails here fails the
    * freshness that uses it, nothing else.
    */
-  startFreshnessReads(view: string): void {
-    for (const read of this.#freshnessReads(view)) read.catch(() => {})
+  startFreshnessReads(view: string, needs: FreshnessNeeds): void {
+    for (const read of this.#freshnessReads(view, needs)) read?.catch(() => {})
   }
 
-  /** The freshness of an answer merged at `source.publication`. */
-  async freshness(source: AnswerSource): Promise<Freshness> {
-    const [newest, progress, ends] = await Promise.all(this.#freshnessReads(source.view))
+  /** The freshness of an answer merged at `source.publication`, with the reads `needs` asks for (the others are left undefined). */
+  async freshness(source: AnswerSource, needs: FreshnessNeeds = ALL_FRESHNESS): Promise<Freshness> {
+    const [newest, progress, ends] = await Promise.all(this.#freshnessReads(source.view, needs))
     const answeredAt = this.deps.clock.now()
-    return {
-      ...publicationFields(source.publication),
-      newestEventTime: newest,
-      realtimeLagMs: newest === null ? null : Math.max(0, answeredAt - newest),
-      pendingEvents: pendingEvents(ends, progress),
-      answeredAt,
+    const freshness: Freshness = { ...publicationFields(source.publication), answeredAt }
+    if (newest !== undefined) {
+      freshness.newestEventTime = newest
+      freshness.realtimeLagMs = newest === null ? null : Math.max(0, answeredAt - newest)
     }
+    if (progress && ends) freshness.pendingEvents = pendingEvents(ends, progress)
+    return freshness
   }
 
-  #freshnessReads(view: string): [Promise<number | null>, Promise<ReadonlyMap<number, number>>, Promise<ReadonlyMap<number, number>>] {
+  #freshnessReads(view: string, needs: FreshnessNeeds): [Promise<number | null>?, Promise<ReadonlyMap<number, number>>?, Promise<ReadonlyMap<number, number>>?] {
     const topic = this.deps.pipeline.view(view).stream.topic
-    return [this.#newest.load(view), this.#progress.load(topic), this.#ends.load(topic)]
+    return [needs.newest ? this.#newest.load(view) : undefined, needs.pending ? this.#progress.load(topic) : undefined, needs.pending ? this.#ends.load(topic) : undefined]
   }
 }
 

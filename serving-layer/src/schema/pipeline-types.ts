@@ -3,6 +3,8 @@ import type { BatchRun, Publication, StreamDef, ViewDef } from '@twinflow/core'
 import { granularitiesOf } from '../query/granularity'
 import { FreshnessType, GranularityEnum } from './common-types'
 import { DateTimeScalar } from './date-time-scalar'
+import { freshnessNeeds } from './freshness-needs'
+import { selectedFields } from './selected-fields'
 import type { ServingContext } from './serving-context'
 
 const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
@@ -121,7 +123,7 @@ export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<Bat
       runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => runs(v, args.limit) },
       freshness: {
         type: nn(FreshnessType),
-        resolve: async (v, _a, ctx) => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }),
+        resolve: async (v, _a, ctx, info) => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }, freshnessNeeds(selectedFields(info))),
       },
     },
   })

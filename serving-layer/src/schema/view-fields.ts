@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLFieldConfig, type GraphQLFieldConfigArgumentMap } from 'graphql'
+import { GraphQLError, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLFieldConfig, type GraphQLFieldConfigArgumentMap, type GraphQLResolveInfo } from 'graphql'
 import type { Scalar, ViewDef } from '@twinflow/core'
 import { LiveAnswers, type LiveResult } from '../live/live-answers'
 import type { Granularity } from '../query/granularity'
@@ -9,7 +9,8 @@ import { assertCanRead } from './assert-can-read'
 import { GranularityEnum, SortDirectionEnum } from './common-types'
 import { DateTimeScalar } from './date-time-scalar'
 import type { ServingContext } from './serving-context'
-import { selectsField } from './selects-field'
+import { freshnessNeeds } from './freshness-needs'
+import { selectedFields } from './selected-fields'
 import type { ServingServices } from './serving-services'
 import { guarded, toGraphQLError } from './to-graphql-error'
 import type { Served, ViewTypes } from './view-types'
@@ -72,6 +73,12 @@ function signature(answer: SeriesAnswer): string {
   return JSON.stringify([answer.rows, answer.totalCount, answer.publication?.version ?? null, answer.publication?.cutoff ?? null])
 }
 
+/** When the query selects the answer's freshness, starts the reads it needs with the answer's own. */
+function startFreshnessReads(ctx: ServingContext, info: GraphQLResolveInfo, view: string): void {
+  const freshness = selectedFields(info).get('freshness')
+  if (freshness) ctx.session.startFreshnessReads(view, freshnessNeeds(selectedFields(info, freshness)))
+}
+
 /** The query, top-N and subscription fields of one view. */
 export function viewFields(view: ViewDef, types: ViewTypes, services: ServingServices): ViewFields {
   const range: GraphQLFieldConfigArgumentMap = {
@@ -99,7 +106,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
         assertCanRead(ctx.principal, view.name)
         const plan = new SeriesPlan(view, seriesQuery(view, args), services.limits)
         services.onViewRead?.(view.name, 'series')
-        if (selectsField(info, 'freshness')) ctx.session.startFreshnessReads(view.name)
+        startFreshnessReads(ctx, info, view.name)
         return read(ctx.session, plan)
       }),
   }
@@ -118,7 +125,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
         assertCanRead(ctx.principal, view.name)
         const plan = new TopPlan(view, { ...selection(view, args), by: args.by, direction: args.direction, limit: args.limit }, services.limits)
         services.onViewRead?.(view.name, 'top')
-        if (selectsField(info, 'freshness')) ctx.session.startFreshnessReads(view.name)
+        startFreshnessReads(ctx, info, view.name)
         const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing, keys: plan.keys })
         return { ...plan.answer(snapshot), session: ctx.session }
       }),

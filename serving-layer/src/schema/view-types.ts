@@ -11,6 +11,7 @@ import {
   type GraphQLFieldConfigMap,
   type GraphQLInputFieldConfigMap,
   type GraphQLNullableType,
+  type GraphQLResolveInfo,
   type GraphQLScalarType,
 } from 'graphql'
 import { TwinflowError, type ValueKind, type ViewDef } from '@twinflow/core'
@@ -19,6 +20,8 @@ import type { ReadSession } from '../read/read-session'
 import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from './common-types'
 import { constantCase, pascalCase } from './constant-case'
 import { DateTimeScalar } from './date-time-scalar'
+import { freshnessNeeds } from './freshness-needs'
+import { selectedFields } from './selected-fields'
 
 /** An answer with the session that read it (its freshness is read in the same session). */
 export type Served<T> = T & { session: ReadSession }
@@ -96,7 +99,7 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const provenance = {
     cutoff: { type: DateTimeScalar, description: 'Windows before it come from the batch version, the rest from the speed layer.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null },
     version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.version ?? null },
-    freshness: { type: nn(FreshnessType), resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.session.freshness(a) },
+    freshness: { type: nn(FreshnessType), resolve: (a: Served<SeriesAnswer | TopAnswer>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))) },
   }
   const series = new GraphQLObjectType<Served<SeriesAnswer>>({
     name: `${name}Result`,
