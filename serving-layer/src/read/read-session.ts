@@ -60,8 +60,8 @@ export class ReadSession {
   /**
    * Starts the reads behind `freshness` for a view now, alongside the answer's own reads, when the
    * query will ask for it: `freshness` then uses these reads (one per view and topic per session)
-   * instead of starting them after the answer is merged. A read that fails here fails the
-   * freshness that uses it, nothing else.
+   * instead of starting them after the answer is merged. A failure is reported by nothing here:
+   * the freshness that shares the read reports it, and one that asks after it reads again.
    */
   startFreshnessReads(view: string, needs: FreshnessNeeds): void {
     for (const read of this.#freshnessReads(view, needs)) read?.catch(() => {})
