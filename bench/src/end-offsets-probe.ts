@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs'
-import { quantile } from './stats'
+import { quantile, roundToTenth } from './stats'
 
 export interface ProbeResult {
   reads: number
@@ -30,8 +30,7 @@ export function probeEndOffsets(admin: Admin, topic: string, intervalMs = 20): {
     async stop() {
       running = false
       await loop
-      const round = (ms: number) => Math.round(ms * 10) / 10
-      return { reads: latencies.length, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) }
+      return { reads: latencies.length, p50: roundToTenth(quantile(latencies, 0.5)), p99: roundToTenth(quantile(latencies, 0.99)) }
     },
   }
 }

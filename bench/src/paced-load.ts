@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http'
-import { quantile } from './stats'
+import { quantile, roundToTenth } from './stats'
 
 export interface PacedResult {
   rate: number
@@ -57,7 +57,7 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
   } finally {
     agent.destroy()
   }
-  return { rate: options.rate, requests: total, p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)), errors, firstError }
+  return { rate: options.rate, requests: total, p50: roundToTenth(quantile(latencies, 0.5)), p99: roundToTenth(quantile(latencies, 0.99)), errors, firstError }
 }
 
 function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: number; text: string }> {
@@ -73,4 +73,3 @@ function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: num
   })
 }
 
-const round = (ms: number) => Math.round(ms * 10) / 10

@@ -21,6 +21,9 @@ export function quantile(samples: readonly number[], q: number): number {
   return sorted[rank]!
 }
 
+/** Milliseconds to a tenth, as the benchmark reports latencies. */
+export const roundToTenth = (ms: number): number => Math.round(ms * 10) / 10
+
 /** framework[i] ÷ baseline[i] for each repetition. */
 export function ratios(framework: readonly number[], baseline: readonly number[]): number[] {
   if (framework.length !== baseline.length) throw new Error('framework and baseline need as many samples')

@@ -26,5 +26,3 @@ export interface FreshnessNeeds {
   newest: boolean
   pending: boolean
 }
-
-export const ALL_FRESHNESS: FreshnessNeeds = { newest: true, pending: true }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader'
 import type { BatchEngine, Clock, EventLog, Pipeline, Publication, RealtimeStore } from '@twinflow/core'
 import type { AnswerSource } from '../query/view-query'
 import type { ViewSnapshot } from '../query/view-snapshot'
-import { ALL_FRESHNESS, type Freshness, type FreshnessNeeds } from './freshness'
+import type { Freshness, FreshnessNeeds } from './freshness'
 import { FreshnessReads } from './freshness-reads'
 import type { RangeRead, ViewReader } from './view-reader'
 
@@ -68,7 +68,7 @@ export class ReadSession {
   }
 
   /** The freshness of an answer merged at `source.publication`, with the reads `needs` asks for (the others are left undefined). */
-  async freshness(source: AnswerSource, needs: FreshnessNeeds = ALL_FRESHNESS): Promise<Freshness> {
+  async freshness(source: AnswerSource, needs: FreshnessNeeds): Promise<Freshness> {
     const [newest, progress, ends] = await Promise.all(this.#freshnessReads(source.view, needs))
     const answeredAt = this.deps.clock.now()
     const freshness: Freshness = { ...publicationFields(source.publication), answeredAt }
