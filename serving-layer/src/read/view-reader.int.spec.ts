@@ -130,7 +130,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     const evaluate = compileViewEvaluator(salesView)
     const live = sales.filter((s) => s.ts >= CUTOFF).map((s) => evaluate(s)!)
     await own.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 0, lastOffset: 0, deltas: mergeRows(salesView, live).map((r) => ({ view: 'sales', ...r })) })
-    const reader = new ViewReader(salesPipeline, engine, own, new BatchPartCache({ chunkWindows: 8 }), { publicationRefreshMs: 60_000 })
+    const reader = new ViewReader(salesPipeline, engine, own, new BatchPartCache({ chunkWindows: 8 }), { publicationMaxAgeMs: 60_000 })
     const range = { view: 'sales', from: CUTOFF, to: T0 + 70 * H }
     const [first] = await reader.readMany([range])
     const [second] = await reader.readMany([range])
@@ -148,7 +148,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     const batch = counted(engine as BatchEngine, ['currentPublication', 'readWindows'])
     const speed = counted(store, ['readMarkedWindows', 'markedCutoff'])
     try {
-      const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 8 }), { publicationRefreshMs: 60_000 })
+      const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 8 }), { publicationMaxAgeMs: 60_000 })
       const ranges = [
         { view: 'sales', from: T0, to: T0 + 10 * H },
         { view: 'sales', from: T0 + 30 * H, to: T0 + 60 * H },
@@ -213,7 +213,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     }
     // A publish the speed layer has not marked yet changes nothing for a reader: the realtime
     // windows from the older cutoff on are still complete, so the answer is the older version's.
-    const calm = new ViewReader(salesPipeline, engine, store, cache, { publicationRefreshMs: 60_000 })
+    const calm = new ViewReader(salesPipeline, engine, store, cache, { publicationMaxAgeMs: 60_000 })
     await calm.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
     store.readMarkedWindows = async (view, from, to) => {
       await engine.buildVersion('sales', 3, CUTOFF + 36 * H)
@@ -229,7 +229,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       delete (store as unknown as Record<string, unknown>).readMarkedWindows
     }
     // Once the speed layer marks a cutoff above the reader's on every attempt, the reader gives up.
-    const stale = new ViewReader(salesPipeline, engine, store, cache, { maxAttempts: 1, publicationRefreshMs: 60_000 })
+    const stale = new ViewReader(salesPipeline, engine, store, cache, { maxAttempts: 1, publicationMaxAgeMs: 60_000 })
     await stale.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
     store.readMarkedWindows = async (view, from, to) => {
       await engine.buildVersion('sales', 4, CUTOFF + 48 * H)
@@ -242,6 +242,21 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     } finally {
       delete (store as unknown as Record<string, unknown>).readMarkedWindows
     }
+  })
+
+  it('serves a version republished at the same cutoff after an idle spell: never one older than a publication made a second before the request', async () => {
+    // Every run within one window publishes at the cutoff of the run before it, so the speed
+    // layer's cutoff mark does not move and only the publication lookup can tell.
+    const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache())
+    const [before] = await reader.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
+    const { version, cutoff } = before!.publication!
+    await engine.buildVersion('sales', version + 1, cutoff)
+    await engine.publish('sales', version + 1, cutoff)
+    await new Promise((r) => setTimeout(r, 1100)) // idle: no request in between
+    const [after] = await reader.readMany([{ view: 'sales', from: T0, to: T0 + 100 * H }])
+    expect(after!.publication).toMatchObject({ version: version + 1, cutoff })
+    const evaluate = compileViewEvaluator(salesView)
+    expect(byGroup(after!.rows)).toEqual(byGroup(sales.map((s) => evaluate(s)!)))
   })
 
   it('a subscription is told of the speed layer progress, and ends at once when its client goes', async () => {

@@ -22,8 +22,12 @@ export interface ViewReaderOptions {
   maxAttempts?: number
   /** Called when a read is retried because the view was republished meanwhile. */
   onRetry?: (view: string) => void
-  /** How often the served publication is looked up again in the background, in ms. @default 1000 */
-  publicationRefreshMs?: number
+  /**
+   * No answer comes from a publication older than one published this long before its request:
+   * the served publication is looked up again when its last lookup started longer ago than that
+   * (in the background from half of it on). @default 1000
+   */
+  publicationMaxAgeMs?: number
 }
 
 /**
@@ -43,7 +47,8 @@ export interface ViewReaderOptions {
  * and the read is done again at the newer one. A snapshot never has a gap or a double count at the
  * boundary; the check costs no round trip of its own (a second one, after the windows, doubled the
  * wait of requests that queue behind shared reads), and no query to the batch engine, which is
- * asked about once a second per view (PublicationTracker).
+ * asked about at most twice a second per view under load, and at least once a second before an
+ * answer after an idle spell (PublicationTracker).
  *
  * Realtime reads of the same view and range by concurrent requests share one read that started
  * after each of them arrived (FreshLookup): an answer is never older than its request. The rows
@@ -67,7 +72,7 @@ export class ViewReader {
     private readonly cache: BatchPartCache,
     private readonly options: ViewReaderOptions = {},
   ) {
-    this.#publications = new PublicationTracker(batch, { refreshMs: options.publicationRefreshMs })
+    this.#publications = new PublicationTracker(batch, { maxAgeMs: options.publicationMaxAgeMs })
     this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
     this.#windows = new FreshLookup(async (key) => {
       const [view, from, to] = key.split('\u0000') as [string, string, string]
