@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // Three levels: unit (*.spec.ts, pure logic), integration (*.int.spec.ts, embedded runtimes:
@@ -6,7 +7,10 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   // graphql 16 ships CJS (main) and ESM (module); Node loads graphql-yoga's copy as CJS, so ours must
   // be the same instance, or schemas are rejected as "from another module or realm".
+  // The `twinflow-source` export condition points each @twinflow package at its TypeScript source:
+  // tests run the code as written, not a build of it.
   resolve: { alias: { graphql: 'graphql/index.js' } },
+  ssr: { resolve: { conditions: ['twinflow-source', ...defaultServerConditions] } },
   test: {
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -6,11 +6,11 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BenchServices } from './src/bench-services'
-import { describeMachine } from './src/machine'
-import { buildReport, renderMarkdown, writeReport } from './src/report'
-import type { Scenario, ScenarioResult } from './src/scenario'
-import { scenarios } from './scenarios'
+import { BenchServices } from './src/bench-services.ts'
+import { describeMachine } from './src/machine.ts'
+import { buildReport, renderMarkdown, writeReport } from './src/report.ts'
+import type { Scenario, ScenarioResult } from './src/scenario.ts'
+import { scenarios } from './scenarios/index.ts'
 
 const { values } = parseArgs({
   options: {

@@ -1,14 +1,14 @@
 import type { LogBatch } from '@twinflow/core'
 import { BATCH_TOKENS, masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from 'twinflow'
-import { alternate } from '../src/alternate'
-import { PARTITIONS } from '../src/bench-services'
-import { inLanes, timed } from '../src/in-lanes'
-import { logBatches } from '../src/log-batches'
-import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
-import { purchases, purchasesPipeline } from '../src/purchases'
-import { ratios } from '../src/stats'
-import type { Scenario, ScenarioContext } from '../src/scenario'
+import { alternate } from '../src/alternate.ts'
+import { PARTITIONS } from '../src/bench-services.ts'
+import { inLanes, timed } from '../src/in-lanes.ts'
+import { logBatches } from '../src/log-batches.ts'
+import { generatePurchases, purchaseMessages } from '../src/generate-purchases.ts'
+import { purchases, purchasesPipeline } from '../src/purchases.ts'
+import { ratios } from '../src/stats.ts'
+import type { Scenario, ScenarioContext } from '../src/scenario.ts'
 
 const BATCH = 5000
 

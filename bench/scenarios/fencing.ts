@@ -2,14 +2,14 @@ import { compileDecoder, compileViewEvaluator, createJsonLogger, type FencedBatc
 import { parseRedisRealtimeStoreOptions, RedisKeys, RedisRealtimeStore } from '@twinflow/plugin-redis'
 import { BatchAggregate } from '@twinflow/speed-layer'
 import type { Redis } from 'ioredis'
-import { alternate } from '../src/alternate'
-import { PARTITIONS } from '../src/bench-services'
-import { inLanes, timed } from '../src/in-lanes'
-import { logBatches } from '../src/log-batches'
-import { generatePurchases, purchaseMessages } from '../src/generate-purchases'
-import { purchases, purchasesPipeline } from '../src/purchases'
-import { ratios } from '../src/stats'
-import type { Scenario, ScenarioContext } from '../src/scenario'
+import { alternate } from '../src/alternate.ts'
+import { PARTITIONS } from '../src/bench-services.ts'
+import { inLanes, timed } from '../src/in-lanes.ts'
+import { logBatches } from '../src/log-batches.ts'
+import { generatePurchases, purchaseMessages } from '../src/generate-purchases.ts'
+import { purchases, purchasesPipeline } from '../src/purchases.ts'
+import { ratios } from '../src/stats.ts'
+import type { Scenario, ScenarioContext } from '../src/scenario.ts'
 
 const BATCH = 5000
 

@@ -1,9 +1,9 @@
 import { BATCH_TOKENS, masterTableSql, versionTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from 'twinflow'
-import { alternate } from '../src/alternate'
-import { countryDevice, purchases, purchasesPipeline } from '../src/purchases'
-import { ratios, summarize } from '../src/stats'
-import type { Check, Scenario, ScenarioContext } from '../src/scenario'
+import { alternate } from '../src/alternate.ts'
+import { countryDevice, purchases, purchasesPipeline } from '../src/purchases.ts'
+import { ratios, summarize } from '../src/stats.ts'
+import type { Check, Scenario, ScenarioContext } from '../src/scenario.ts'
 
 const DAY = 86_400_000
 const BASELINE_TABLE = 'bench_country_device'

@@ -1,11 +1,11 @@
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { createTwinflow } from 'twinflow'
-import { alternate } from '../src/alternate'
-import { purchases, purchasesPipeline } from '../src/purchases'
-import { producePurchases } from '../src/produce-purchases'
-import { ratios } from '../src/stats'
-import type { Scenario, ScenarioContext } from '../src/scenario'
-import { measureRate, type Rate } from '../src/measure-rate'
+import { alternate } from '../src/alternate.ts'
+import { purchases, purchasesPipeline } from '../src/purchases.ts'
+import { producePurchases } from '../src/produce-purchases.ts'
+import { ratios } from '../src/stats.ts'
+import type { Scenario, ScenarioContext } from '../src/scenario.ts'
+import { measureRate, type Rate } from '../src/measure-rate.ts'
 
 /**
  * speed: events/s through the whole speed layer (kafkajs eachBatch → decode and validate → both

@@ -19,12 +19,12 @@ import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { generateOrders, onlineStorePipeline, onlineStorePipelineModule } from '@twinflow/example-online-store'
 import { BatchPartCache, ReadSession, SERVING_TOKENS, ServingMetrics, ServingServer } from '@twinflow/serving-layer'
-import { createTwinflow } from '../../twinflow/src/app/create-twinflow'
-import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-server'
-import { caughtUp } from '../../twinflow/src/app/testing/online-store-fixture'
-import { embeddedTestConfig } from '../../twinflow/src/testing/embedded-config'
+import { createTwinflow } from '../../twinflow/src/app/create-twinflow.ts'
+import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-server.ts'
+import { caughtUp } from '../../twinflow/src/app/testing/online-store-fixture.ts'
+import { embeddedTestConfig } from '../../twinflow/src/testing/embedded-config.ts'
 import { parseConfig } from 'twinflow'
-import { benchQueries, ORDERS_TOPIC } from './bench-queries'
+import { benchQueries, ORDERS_TOPIC } from './bench-queries.ts'
 
 const DAY = 86_400_000
 const now = Date.now()

@@ -14,7 +14,7 @@ import {
   type StartedRedisContainer,
 } from '@twinflow/e2e/containers'
 import { parseConfig, type TwinflowConfig, type TwinflowConfigInput } from 'twinflow'
-import { purchases } from './purchases'
+import { purchases } from './purchases.ts'
 
 export const PIPELINE_MODULE = resolve(import.meta.dirname, 'purchases-pipeline-module.ts')
 export const PARTITIONS = 4

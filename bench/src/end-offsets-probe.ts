@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs'
-import { quantile, roundToTenth } from './stats'
+import { quantile, roundToTenth } from './stats.ts'
 
 export interface ProbeResult {
   reads: number

@@ -1,6 +1,6 @@
 import type { EventOf } from '@twinflow/core'
 import { seededRandom } from '@twinflow/plugin-generator'
-import type { purchases } from './purchases'
+import type { purchases } from './purchases.ts'
 
 export type Purchase = EventOf<typeof purchases>
 

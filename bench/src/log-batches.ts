@@ -1,6 +1,6 @@
 import type { LogBatch } from '@twinflow/core'
-import { PARTITIONS } from './bench-services'
-import { purchases } from './purchases'
+import { PARTITIONS } from './bench-services.ts'
+import { purchases } from './purchases.ts'
 
 /**
  * The log batches a consumer of the purchases topic would get, built in memory: messages spread

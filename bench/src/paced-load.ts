@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http'
-import { quantile, roundToTenth } from './stats'
+import { quantile, roundToTenth } from './stats.ts'
 
 export interface PacedResult {
   rate: number

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Kafka } from 'kafkajs'
-import { purchases } from './purchases'
-import { generatePurchases, purchaseMessages } from './generate-purchases'
+import { purchases } from './purchases.ts'
+import { generatePurchases, purchaseMessages } from './generate-purchases.ts'
 
 /**
  * Fills the purchases topic with `count` events, as a live stream of `eventsPerSecond` ending now

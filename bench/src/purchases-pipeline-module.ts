@@ -1,2 +1,2 @@
 /** The benchmark's pipeline as a config file's `pipeline` module. */
-export { purchasesPipeline as default } from './purchases'
+export { purchasesPipeline as default } from './purchases.ts'

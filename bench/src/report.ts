@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Machine } from './machine'
-import type { Check, ScenarioResult } from './scenario'
-import { summarize, type Summary } from './stats'
+import type { Machine } from './machine.ts'
+import type { Check, ScenarioResult } from './scenario.ts'
+import { summarize, type Summary } from './stats.ts'
 
 export interface CheckReport extends Omit<Check, 'figures'> {
   summary: Summary

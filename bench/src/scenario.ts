@@ -1,4 +1,4 @@
-import type { BenchServices } from './bench-services'
+import type { BenchServices } from './bench-services.ts'
 
 /** A target a check must meet: its median compared with `value`. */
 export interface Target {

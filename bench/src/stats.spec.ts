@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { quantile, ratios, summarize } from './stats'
-import { alternate } from './alternate'
+import { quantile, ratios, summarize } from './stats.ts'
+import { alternate } from './alternate.ts'
 
 describe('bench statistics', () => {
   it('summarizes odd and even sample counts', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe } from 'vitest'
-import { batchRunHistory, batchSqlEquivalence } from '@twinflow/batch-layer/testing'
+import { batchRunHistory, batchSqlEquivalence } from '@twinflow/testing'
 import { createJsonLogger } from '@twinflow/core'
 import { ClickHouseServerDriver, parseClickHouseServerDriverOptions } from '@twinflow/plugin-clickhouse'
-import { ClickHouseContainer, type StartedClickHouseContainer } from '../src/containers'
-import { e2eEnvironment } from '../src/e2e-environment'
+import { ClickHouseContainer, type StartedClickHouseContainer } from '../src/containers/index.ts'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
 
 const env = await e2eEnvironment(['TWINFLOW_CLICKHOUSE_IMAGE'])
 

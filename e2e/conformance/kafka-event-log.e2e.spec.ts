@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonLogger, type LogBatch, type LogConsumer } from '@twinflow/core'
-import { eventLogConformance } from '@twinflow/plugin-memory/testing'
+import { eventLogConformance } from '@twinflow/testing'
 import { KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
-import { KafkaContainer, type StartedKafkaContainer } from '../src/containers'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { eventually } from '../src/harness'
-import type { ImageVariable } from '../src/images'
-import { settings } from '../src/settings'
+import { KafkaContainer, type StartedKafkaContainer } from '../src/containers/index.ts'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { eventually } from '../src/harness/index.ts'
+import type { ImageVariable } from '../src/images.ts'
+import { settings } from '../src/settings.ts'
 
 const VERSIONS: ImageVariable[] = ['TWINFLOW_KAFKA_IMAGE', 'TWINFLOW_KAFKA4_IMAGE']
 const env = await e2eEnvironment(VERSIONS)

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createJsonLogger } from '@twinflow/core'
-import { realtimeStoreConformance } from '@twinflow/plugin-memory/testing'
+import { realtimeStoreConformance } from '@twinflow/testing'
 import { parseRedisRealtimeStoreOptions, RedisRealtimeStore } from '@twinflow/plugin-redis'
-import { RedisContainer, type StartedRedisContainer } from '../src/containers'
-import { e2eEnvironment } from '../src/e2e-environment'
+import { RedisContainer, type StartedRedisContainer } from '../src/containers/index.ts'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
 
 const env = await e2eEnvironment(['TWINFLOW_REDIS_IMAGE'])
 const logger = createJsonLogger({ level: 'error' })

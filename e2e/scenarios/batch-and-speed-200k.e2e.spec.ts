@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews, type Order, type PageView } from '@twinflow/example-online-store'
-import { e2eEnvironment } from '../src/e2e-environment'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
 import {
   type BatchRunRecord,
   DAY,
@@ -17,7 +17,7 @@ import {
   VIEW_WINDOW,
   type ViewName,
   VIEWS,
-} from '../src/harness'
+} from '../src/harness/index.ts'
 
 // Scenario 1: the whole Lambda architecture as separate processes (archiver, speed, serve, and
 // `twinflow batch run all`) on Kafka, Redis and ClickHouse 18.16, with 200k events over 4 partitions.

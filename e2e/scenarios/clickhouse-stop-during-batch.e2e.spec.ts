@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { ARCHIVER_GROUP, dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, queryView, sleep, Stack, TOPICS, totalLag, truth, type Answer, parseRuns, type TwinflowProcess } from '../src/harness'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { ARCHIVER_GROUP, dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, queryView, sleep, Stack, TOPICS, totalLag, truth, type Answer, parseRuns, type TwinflowProcess } from '../src/harness/index.ts'
 
 // Scenario 5: ClickHouse is stopped while `twinflow batch run all` is running (the run waits for
 // the archiver to catch up with a burst of events: the archiver is frozen with SIGSTOP until then),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { dayRange, emptyBook, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, startLoad } from '../src/harness'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { dayRange, emptyBook, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, startLoad } from '../src/harness/index.ts'
 
 // Scenario 4: the Kafka broker is frozen (SIGSTOP to its JVM) for longer than the consumers' session
 // timeout while the archiver and a speed worker run under load, then thawed. Nothing is lost or

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import type { LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, type Order } from '@twinflow/example-online-store'
 import { seededRandom } from '@twinflow/plugin-generator'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { dayRange, DEAD_LETTER_TOPIC, emptyBook, eventually, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, TOPICS } from '../src/harness'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { dayRange, DEAD_LETTER_TOPIC, emptyBook, eventually, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, TOPICS } from '../src/harness/index.ts'
 
 // Scenario 6: 1% poison messages mixed into both topics: bad JSON, schema violations, oversized
 // payloads, NaN (a NaN literal, and valid orders whose unit price is 0 / 0 = NaN). The dead-letter

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness/index.ts'
 
 // Scenario 3: Redis (AOF on, fsync at every write) is killed and restarted while a speed worker
 // process applies a steady load. Acknowledged writes survive in the AOF; the batches that failed

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
 import { seededRandom } from '@twinflow/plugin-generator'
-import { e2eEnvironment } from '../src/e2e-environment'
-import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness'
+import { e2eEnvironment } from '../src/e2e-environment.ts'
+import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness/index.ts'
 
 // Scenario 2: speed workers as processes of one consumer group, killed with SIGKILL at random
 // points under load, one frozen (SIGSTOP) past the session timeout and thawed, the group scaled

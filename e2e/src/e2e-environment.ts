@@ -1,6 +1,6 @@
 import { getContainerRuntimeClient, ImageName } from 'testcontainers'
-import { howToGetImage, imageOf, type ImageVariable } from './images'
-import { settings } from './settings'
+import { howToGetImage, imageOf, type ImageVariable } from './images.ts'
+import { settings } from './settings.ts'
 
 const GET_DOCKER = 'bash e2e/images/setup-docker.sh && bash e2e/images/build-images.sh all'
 

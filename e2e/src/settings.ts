@@ -1,4 +1,4 @@
-import type { ImageVariable } from './images'
+import type { ImageVariable } from './images.ts'
 
 /** What the e2e suite takes from the environment. This is the only file that reads `process.env`. */
 export interface E2eSettings {

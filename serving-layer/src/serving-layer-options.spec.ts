@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveServingOptions, SERVING_LIMIT_DEFAULTS } from './serving-layer-options'
+import { resolveServingOptions, SERVING_LIMIT_DEFAULTS } from './serving-layer-options.ts'
 
 describe('resolveServingOptions', () => {
   it('fills in the documented defaults', () => {

@@ -1,6 +1,6 @@
 import { TwinflowError } from '@twinflow/core'
-import type { AuthOptions } from './auth/auth-options'
-import type { BatchPartCacheOptions } from './read/batch-part-cache'
+import type { AuthOptions } from './auth/auth-options.ts'
+import type { BatchPartCacheOptions } from './read/batch-part-cache.ts'
 
 /** What one request may ask of the server. Every limit is checked before any data is read. */
 export interface ServingLimits {

@@ -1,10 +1,10 @@
 import { token } from '@twinflow/core'
-import type { ServingServer } from './http/serving-server'
-import type { ServingMetrics } from './http/serving-metrics'
-import type { ChangeFeed } from './live/change-feed'
-import type { BatchPartCache } from './read/batch-part-cache'
-import type { ViewReader } from './read/view-reader'
-import type { ResolvedServingOptions } from './serving-layer-options'
+import type { ServingServer } from './http/serving-server.ts'
+import type { ServingMetrics } from './http/serving-metrics.ts'
+import type { ChangeFeed } from './live/change-feed.ts'
+import type { BatchPartCache } from './read/batch-part-cache.ts'
+import type { ViewReader } from './read/view-reader.ts'
+import type { ResolvedServingOptions } from './serving-layer-options.ts'
 
 /** Service identifiers of the serving layer. */
 export const SERVING_TOKENS = {

@@ -1,6 +1,6 @@
 import { avg, count, defineStream, defineView, max, min, sum, t } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
-import { BatchAggregate } from './batch-aggregate'
+import { BatchAggregate } from './batch-aggregate.ts'
 
 const s = defineStream('s', { k: t.string(), n: t.int64(), ts: t.eventTime() })
 const v = defineView('v', s, { groupBy: (e) => ({ k: e.k }), window: '1m', measures: (e) => ({ c: count(), total: sum(e.n), lo: min(e.n), hi: max(e.n), mean: avg(e.n) }) })

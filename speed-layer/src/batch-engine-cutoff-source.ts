@@ -1,5 +1,5 @@
 import type { BatchEngine } from '@twinflow/core'
-import type { CutoffSource } from './cutoff-source'
+import type { CutoffSource } from './cutoff-source.ts'
 
 /** The production cutoff source: the batch engine's current publication of each view. */
 export class BatchEngineCutoffSource implements CutoffSource {

@@ -3,8 +3,8 @@ import { onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { MemoryDeadLetterQueue, MemoryRealtimeStore, MemorySink } from '@twinflow/plugin-memory'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BatchProcessor, type BatchResult } from './batch-processor'
-import { onlineStoreReference, sortRows } from './testing/online-store-reference'
+import { BatchProcessor, type BatchResult } from './batch-processor.ts'
+import { onlineStoreReference, sortRows } from './testing/online-store-reference.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)

@@ -16,9 +16,9 @@ import {
   type Sink,
   type StreamDef,
 } from '@twinflow/core'
-import type { BatchAggregate } from './batch-aggregate'
-import { inlineFolder, logRecords, type BatchFolder } from './fold/batch-folder'
-import { FoldError, StreamFold } from './fold/stream-fold'
+import type { BatchAggregate } from './batch-aggregate.ts'
+import { inlineFolder, logRecords, type BatchFolder } from './fold/batch-folder.ts'
+import { FoldError, StreamFold } from './fold/stream-fold.ts'
 
 export interface BatchProcessorDeps {
   pipeline: Pipeline

@@ -1,9 +1,9 @@
 import { count, createJsonLogger, defineStream, definePipeline, defineView, systemClock, t, TwinflowError, type Delta } from '@twinflow/core'
 import { MemoryRealtimeStore } from '@twinflow/plugin-memory'
-import { Waiter } from '@twinflow/plugin-memory/testing'
+import { Waiter } from '@twinflow/testing'
 import { describe, expect, it } from 'vitest'
-import { CutoffWatcher, type CutoffWatcherDeps } from './cutoff-watcher'
-import { SettableCutoffSource } from './testing/settable-cutoff-source'
+import { CutoffWatcher, type CutoffWatcherDeps } from './cutoff-watcher.ts'
+import { SettableCutoffSource } from './testing/settable-cutoff-source.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)

@@ -1,5 +1,5 @@
 import type { Clock, Logger, RealtimeStore } from '@twinflow/core'
-import type { CutoffSource } from './cutoff-source'
+import type { CutoffSource } from './cutoff-source.ts'
 
 export interface CutoffWatcherDeps {
   source: CutoffSource

@@ -3,9 +3,9 @@ import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-st
 import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin, type MemoryEventLog, type MemorySink } from '@twinflow/plugin-memory'
 import { Container, ContainerModule } from 'inversify'
 import { describe, expect, it } from 'vitest'
-import { speedLayerModule } from './speed-layer-module'
-import { SPEED_TOKENS } from './speed-tokens'
-import { SettableCutoffSource } from './testing/settable-cutoff-source'
+import { speedLayerModule } from './speed-layer-module.ts'
+import { SPEED_TOKENS } from './speed-tokens.ts'
+import { SettableCutoffSource } from './testing/settable-cutoff-source.ts'
 
 function container(sinks: number) {
   const c = new Container()

@@ -1,17 +1,18 @@
 import { TOKENS, type Sink } from '@twinflow/core'
 import { ContainerModule } from 'inversify'
-import { BatchEngineCutoffSource } from './batch-engine-cutoff-source'
-import { parseSpeedLayerOptions, type SpeedLayerOptions } from './speed-layer-options'
-import { SpeedWorker } from './speed-worker'
-import { SPEED_TOKENS } from './speed-tokens'
+import { BatchEngineCutoffSource } from './batch-engine-cutoff-source.ts'
+import { parseSpeedLayerOptions, type SpeedLayerOptions } from './speed-layer-options.ts'
+import { SpeedWorker } from './speed-worker.ts'
+import { SPEED_TOKENS } from './speed-tokens.ts'
 
 /**
  * The speed layer's bindings: its options (validated now, so bad config fails at load), the
  * cutoff source (the batch engine's publications) and the worker, over the event log, realtime
  * store, dead-letter queue and every sink bound in the container. `pipelineModule` (a file URL)
- * is the module that exports the pipeline, which fold threads import.
+ * is the module that exports the pipeline, which fold threads import after the `threadPreload`
+ * modules (e.g. a loader registration for a TypeScript pipeline).
  */
-export function speedLayerModule(options: SpeedLayerOptions = {}, context: { pipelineModule?: string } = {}): ContainerModule {
+export function speedLayerModule(options: SpeedLayerOptions = {}, context: { pipelineModule?: string; threadPreload?: readonly string[] } = {}): ContainerModule {
   const resolved = parseSpeedLayerOptions(options)
   return new ContainerModule(({ bind }) => {
     bind(SPEED_TOKENS.Options).toConstantValue(resolved)
@@ -32,6 +33,7 @@ export function speedLayerModule(options: SpeedLayerOptions = {}, context: { pip
               clock: ctx.get(TOKENS.Clock),
               logger: ctx.get(TOKENS.Logger),
               ...(context.pipelineModule === undefined ? {} : { pipelineModule: context.pipelineModule }),
+              ...(context.threadPreload === undefined ? {} : { threadPreload: context.threadPreload }),
             },
             ctx.get(SPEED_TOKENS.Options),
           ),

@@ -1,6 +1,6 @@
 import { TwinflowError } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
-import { parseSpeedLayerOptions } from './speed-layer-options'
+import { parseSpeedLayerOptions } from './speed-layer-options.ts'
 
 describe('parseSpeedLayerOptions', () => {
   it('fills in the documented defaults', () => {

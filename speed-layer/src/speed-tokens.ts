@@ -1,7 +1,7 @@
 import { token } from '@twinflow/core'
-import type { CutoffSource } from './cutoff-source'
-import type { ResolvedSpeedLayerOptions } from './speed-layer-options'
-import type { SpeedWorker } from './speed-worker'
+import type { CutoffSource } from './cutoff-source.ts'
+import type { ResolvedSpeedLayerOptions } from './speed-layer-options.ts'
+import type { SpeedWorker } from './speed-worker.ts'
 
 /** Service identifiers of the speed layer. */
 export const SPEED_TOKENS = {

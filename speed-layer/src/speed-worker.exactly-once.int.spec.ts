@@ -2,10 +2,10 @@ import type { LogMessage } from '@twinflow/core'
 import { onlineStorePipeline, type Order, type PageView } from '@twinflow/example-online-store'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { SpeedWorkerStats } from './speed-worker'
-import { ONLINE_STORE_MODULE } from './testing/online-store-module-url'
-import { onlineStoreReference } from './testing/online-store-reference'
-import { SpeedHarness } from './testing/speed-harness'
+import type { SpeedWorkerStats } from './speed-worker.ts'
+import { ONLINE_STORE_MODULE } from './testing/online-store-module-url.ts'
+import { onlineStoreReference } from './testing/online-store-reference.ts'
+import { SpeedHarness } from './testing/speed-harness.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)

@@ -1,11 +1,11 @@
 import { definePipeline, TwinflowError, type LogMessage } from '@twinflow/core'
 import { generateOrders, generatePageViews, onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FRAGILE_MODULE, pipeline as fragilePipeline } from './testing/fragile-pipeline-module'
-import { ONLINE_STORE_MODULE } from './testing/online-store-module-url'
-import { onlineStoreReference } from './testing/online-store-reference'
-import { SpeedHarness } from './testing/speed-harness'
-import { Waiter } from '@twinflow/plugin-memory/testing'
+import { FRAGILE_MODULE, pipeline as fragilePipeline } from './testing/fragile-pipeline-module.ts'
+import { ONLINE_STORE_MODULE } from './testing/online-store-module-url.ts'
+import { onlineStoreReference } from './testing/online-store-reference.ts'
+import { SpeedHarness } from './testing/speed-harness.ts'
+import { Waiter } from '@twinflow/testing'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)

@@ -11,12 +11,12 @@ import {
   type RealtimeStore,
   type Sink,
 } from '@twinflow/core'
-import { BatchProcessor, type BatchResult } from './batch-processor'
-import type { CutoffSource } from './cutoff-source'
-import { CutoffWatcher } from './cutoff-watcher'
-import { FoldPool } from './fold/fold-pool'
-import { resolveFoldThreads } from './fold/resolve-fold-threads'
-import { parseSpeedLayerOptions, type ResolvedSpeedLayerOptions, type SpeedLayerOptions } from './speed-layer-options'
+import { BatchProcessor, type BatchResult } from './batch-processor.ts'
+import type { CutoffSource } from './cutoff-source.ts'
+import { CutoffWatcher } from './cutoff-watcher.ts'
+import { FoldPool } from './fold/fold-pool.ts'
+import { resolveFoldThreads } from './fold/resolve-fold-threads.ts'
+import { parseSpeedLayerOptions, type ResolvedSpeedLayerOptions, type SpeedLayerOptions } from './speed-layer-options.ts'
 
 export interface SpeedWorkerDeps {
   pipeline: Pipeline
@@ -32,6 +32,11 @@ export interface SpeedWorkerDeps {
    * threads import it; without it every batch folds on the event loop.
    */
   pipelineModule?: string
+  /**
+   * File URLs of modules each fold thread imports before the pipeline module, e.g. one that
+   * registers a loader for the pipeline's language (the CLI's TypeScript loader).
+   */
+  threadPreload?: readonly string[]
 }
 
 /**
@@ -98,6 +103,7 @@ export class SpeedWorker {
             threads,
             pipeline: deps.pipeline,
             pipelineModule: deps.pipelineModule!,
+            preload: deps.threadPreload ?? [],
             maxEventBytes: this.#options.maxEventBytes,
             foldTimeoutMs: this.#options.foldTimeoutMs,
             logger: this.#logger,

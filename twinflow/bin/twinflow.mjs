@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Twinflow's sources are TypeScript; tsx compiles them on load (Node 20 cannot strip types).
-import { register } from 'tsx/esm/api'
-
-register()
-await import('../src/cli/main.ts')
+// The twinflow CLI: the package's compiled JavaScript.
+try {
+  await import('../dist/cli/main.js')
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/main.js')) throw error
+  console.error('twinflow: the CLI is not built; run `npm run build` in the Twinflow checkout')
+  process.exit(2)
+}

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonLogger, definePipeline, defineStream, systemClock, t, type LogBatch } from '@twinflow/core'
 import { MemoryDeadLetterQueue, MemoryEventLog } from '@twinflow/plugin-memory'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { FaultyDriver } from '../testing/faulty-driver'
-import { openTestDriver } from '../testing/open-test-driver'
-import { Archiver } from './archiver'
-import { ARCHIVER_DEFAULTS, type ArchiverOptions } from './archiver-options'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
+import { FaultyDriver } from '../testing/faulty-driver.ts'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { Archiver } from './archiver.ts'
+import { ARCHIVER_DEFAULTS, type ArchiverOptions } from './archiver-options.ts'
 
 const T0 = Date.UTC(2026, 5, 1)
 const logger = createJsonLogger({ level: 'silent' })

@@ -13,8 +13,8 @@ import {
   type Pipeline,
   type StreamDef,
 } from '@twinflow/core'
-import type { ArchivedRecord, BatchLayerEngine } from '../engine/batch-layer-engine'
-import type { ResolvedArchiverOptions } from './archiver-options'
+import type { ArchivedRecord, BatchLayerEngine } from '../engine/batch-layer-engine.ts'
+import type { ResolvedArchiverOptions } from './archiver-options.ts'
 
 interface Topic {
   stream: StreamDef

@@ -4,10 +4,10 @@ import { count, createJsonLogger, definePipeline, defineStream, defineView, plug
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { openTestDriver } from '../testing/open-test-driver'
-import { batchLayerModule } from './batch-layer-module'
-import { BATCH_TOKENS } from './batch-tokens'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { batchLayerModule } from './batch-layer-module.ts'
+import { BATCH_TOKENS } from './batch-tokens.ts'
 
 let driver: Awaited<ReturnType<typeof openTestDriver>>
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { ContainerModule } from 'inversify'
 import { resolve, TOKENS, type Resolver } from '@twinflow/core'
-import { Archiver } from '../archiver/archiver'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { BatchRunner } from '../runner/batch-runner'
-import { BatchSchedule } from '../runner/batch-schedule'
-import { parseBatchLayerOptions, type BatchLayerOptions } from './batch-layer-options'
-import { BATCH_TOKENS } from './batch-tokens'
+import { Archiver } from '../archiver/archiver.ts'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
+import { BatchRunner } from '../runner/batch-runner.ts'
+import { BatchSchedule } from '../runner/batch-schedule.ts'
+import { parseBatchLayerOptions, type BatchLayerOptions } from './batch-layer-options.ts'
+import { BATCH_TOKENS } from './batch-tokens.ts'
 
 /**
  * The batch layer's bindings (singletons): the ClickHouse batch engine (also as core's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TwinflowError } from '@twinflow/core'
-import { parseBatchLayerOptions } from './batch-layer-options'
+import { parseBatchLayerOptions } from './batch-layer-options.ts'
 
 describe('parseBatchLayerOptions', () => {
   it('fills in the documented defaults', () => {

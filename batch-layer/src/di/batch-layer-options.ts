@@ -1,6 +1,6 @@
 import { TwinflowError } from '@twinflow/core'
-import { ARCHIVER_DEFAULTS, type ArchiverOptions, type ResolvedArchiverOptions } from '../archiver/archiver-options'
-import { BATCH_RUNNER_DEFAULTS, type BatchRunnerOptions, type ResolvedBatchRunnerOptions } from '../runner/batch-runner-options'
+import { ARCHIVER_DEFAULTS, type ArchiverOptions, type ResolvedArchiverOptions } from '../archiver/archiver-options.ts'
+import { BATCH_RUNNER_DEFAULTS, type BatchRunnerOptions, type ResolvedBatchRunnerOptions } from '../runner/batch-runner-options.ts'
 
 /** Options of the batch layer (`batch` in the Twinflow config). */
 export interface BatchLayerOptions {

@@ -1,9 +1,9 @@
 import { token } from '@twinflow/core'
-import type { Archiver } from '../archiver/archiver'
-import type { BatchLayerEngine } from '../engine/batch-layer-engine'
-import type { BatchRunner } from '../runner/batch-runner'
-import type { BatchSchedule } from '../runner/batch-schedule'
-import type { ResolvedBatchLayerOptions } from './batch-layer-options'
+import type { Archiver } from '../archiver/archiver.ts'
+import type { BatchLayerEngine } from '../engine/batch-layer-engine.ts'
+import type { BatchRunner } from '../runner/batch-runner.ts'
+import type { BatchSchedule } from '../runner/batch-schedule.ts'
+import type { ResolvedBatchLayerOptions } from './batch-layer-options.ts'
 
 /** Service identifiers of the batch layer (core's TOKENS.BatchEngine resolves to `Engine` too). */
 export const BATCH_TOKENS = {

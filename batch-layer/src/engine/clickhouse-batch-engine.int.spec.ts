@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, createJsonLogger, definePipeline, defineStream, defineView, max, sum, t, TwinflowError, type BatchRun, type Clock } from '@twinflow/core'
-import { masterTableSql } from '../sql/master-table-sql'
-import { openTestDriver } from '../testing/open-test-driver'
-import { ClickHouseBatchEngine } from './clickhouse-batch-engine'
+import { masterTableSql } from '../sql/master-table-sql.ts'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { ClickHouseBatchEngine } from './clickhouse-batch-engine.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 1)

@@ -13,13 +13,13 @@ import {
   type ValueKind,
   type ViewDef,
 } from '@twinflow/core'
-import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql'
-import { catalogSql } from '../sql/catalog-sql'
-import { masterTableSql } from '../sql/master-table-sql'
-import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql'
-import { versionTableSql } from '../sql/version-table-sql'
-import type { ArchivedRecord, BatchLayerEngine } from './batch-layer-engine'
-import { decodeInt64 } from './decode-int64'
+import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql.ts'
+import { catalogSql } from '../sql/catalog-sql.ts'
+import { masterTableSql } from '../sql/master-table-sql.ts'
+import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql.ts'
+import { versionTableSql } from '../sql/version-table-sql.ts'
+import type { ArchivedRecord, BatchLayerEngine } from './batch-layer-engine.ts'
+import { decodeInt64 } from './decode-int64.ts'
 
 /** ClickHouse's TABLE_ALREADY_EXISTS (both drivers put the server's code in `context.clickhouseCode`). */
 const TABLE_ALREADY_EXISTS = 57

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeInt64 } from './decode-int64'
+import { decodeInt64 } from './decode-int64.ts'
 
 describe('decodeInt64', () => {
   it('reads quoted and unquoted 64-bit integers', () => {

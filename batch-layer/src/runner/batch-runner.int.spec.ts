@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, createJsonLogger, definePipeline, defineStream, defineView, sum, systemClock, t, TwinflowError, type WindowSize } from '@twinflow/core'
 import { MemoryDeadLetterQueue, MemoryEventLog } from '@twinflow/plugin-memory'
-import { Archiver } from '../archiver/archiver'
-import { ARCHIVER_DEFAULTS } from '../archiver/archiver-options'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { FaultyDriver } from '../testing/faulty-driver'
-import { openTestDriver } from '../testing/open-test-driver'
-import { createTestClock } from '../testing/test-clock'
-import { BatchRunner } from './batch-runner'
-import { BATCH_RUNNER_DEFAULTS, type BatchRunnerOptions } from './batch-runner-options'
+import { Archiver } from '../archiver/archiver.ts'
+import { ARCHIVER_DEFAULTS } from '../archiver/archiver-options.ts'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
+import { FaultyDriver } from '../testing/faulty-driver.ts'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { createTestClock } from '../testing/test-clock.ts'
+import { BatchRunner } from './batch-runner.ts'
+import { BATCH_RUNNER_DEFAULTS, type BatchRunnerOptions } from './batch-runner-options.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 4, 4) // midnight UTC

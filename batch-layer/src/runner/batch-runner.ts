@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type Publication, type ViewDef } from '@twinflow/core'
-import type { BatchLayerEngine } from '../engine/batch-layer-engine'
-import type { ResolvedBatchRunnerOptions } from './batch-runner-options'
-import { nextVersion } from './next-version'
+import type { BatchLayerEngine } from '../engine/batch-layer-engine.ts'
+import type { ResolvedBatchRunnerOptions } from './batch-runner-options.ts'
+import { nextVersion } from './next-version.ts'
 
 /**
  * Recomputes views from the master tables and publishes them. A run of a view:

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, createJsonLogger, definePipeline, defineStream, defineView, systemClock, t, TwinflowError } from '@twinflow/core'
 import { MemoryEventLog } from '@twinflow/plugin-memory'
 import { NodeCronScheduler } from '@twinflow/plugin-node-cron'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { openTestDriver } from '../testing/open-test-driver'
-import { BatchRunner } from './batch-runner'
-import { BATCH_RUNNER_DEFAULTS } from './batch-runner-options'
-import { BatchSchedule } from './batch-schedule'
+import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { BatchRunner } from './batch-runner.ts'
+import { BATCH_RUNNER_DEFAULTS } from './batch-runner-options.ts'
+import { BatchSchedule } from './batch-schedule.ts'
 
 let driver: Awaited<ReturnType<typeof openTestDriver>>
 beforeAll(async () => {

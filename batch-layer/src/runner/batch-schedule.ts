@@ -1,5 +1,5 @@
 import { TwinflowError, type Logger, type ScheduledTask, type Scheduler } from '@twinflow/core'
-import type { BatchRunner } from './batch-runner'
+import type { BatchRunner } from './batch-runner.ts'
 
 /** Runs every view on a cron schedule (UTC), through the configured Scheduler, and on demand (`runNow`). */
 export class BatchSchedule {
@@ -12,6 +12,11 @@ export class BatchSchedule {
     private readonly logger: Logger,
     private readonly cron: string,
   ) {}
+
+  /** Throws a `config` error when the cron expression is not one the scheduler runs. */
+  validate(): void {
+    this.scheduler.validate('twinflow-batch', this.cron)
+  }
 
   /** Schedules the runs; an invalid cron expression is a `config` error here. */
   async start(): Promise<void> {

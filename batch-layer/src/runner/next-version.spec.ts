@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Publication } from '@twinflow/core'
-import { nextVersion } from './next-version'
+import { nextVersion } from './next-version.ts'
 
 const published = (...versions: number[]): Publication[] => versions.map((version) => ({ view: 'v', version, cutoff: 0, publishedAt: 0 }))
 

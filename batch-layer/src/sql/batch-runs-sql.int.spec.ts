@@ -1,5 +1,5 @@
-import { batchRunHistory } from '../testing/batch-run-history'
-import { openTestDriver } from '../testing/open-test-driver'
+import { batchRunHistory } from '@twinflow/testing'
+import { openTestDriver } from '../testing/open-test-driver.ts'
 
 // The run history's SQL on the embedded chdb (a current ClickHouse); the end-to-end suite runs it
 // on the ClickHouse server image too (e2e/conformance).

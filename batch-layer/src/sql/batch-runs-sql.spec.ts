@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { batchRunsSql } from './batch-runs-sql'
+import { batchRunsSql } from './batch-runs-sql.ts'
 
 describe('batchRunsSql', () => {
   it('reads the latest record of each run with LIMIT BY (no argMax over tuples, no FINAL); a success without its publication is still running', () => {

@@ -1,6 +1,6 @@
-import { formatLiteral } from './format-literal'
-import { PUBLICATIONS_TABLE } from './publications-sql'
-import { quoteIdentifier } from './quote-identifier'
+import { formatLiteral } from './format-literal.ts'
+import { PUBLICATIONS_TABLE } from './publications-sql.ts'
+import { quoteIdentifier } from './quote-identifier.ts'
 
 export const BATCH_RUNS_TABLE = 'tf_batch_runs'
 

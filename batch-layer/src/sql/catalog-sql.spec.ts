@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { catalogSql } from './catalog-sql'
+import { catalogSql } from './catalog-sql.ts'
 
 describe('catalogSql', () => {
   it('queries the catalog of the current database with literals, never parameters', () => {

@@ -1,4 +1,4 @@
-import { formatLiteral } from './format-literal'
+import { formatLiteral } from './format-literal.ts'
 
 /** Queries of the ClickHouse catalog (system tables of 18.16 and later), in the current database. */
 export const catalogSql = {

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileEvaluator, exprRow } from '@twinflow/core'
-import { openTestDriver } from '../testing/open-test-driver'
-import { randomViews } from '../testing/random-views'
-import { compileExprSql } from './compile-expr-sql'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { randomViews } from '@twinflow/testing'
+import { compileExprSql } from './compile-expr-sql.ts'
 
 /*
  * Row by row, the SQL of an expression computes on ClickHouse what core's compileEvaluator

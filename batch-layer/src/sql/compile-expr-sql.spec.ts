@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { and, defineStream, exprRow, lit, or, t, type ExprNode } from '@twinflow/core'
-import { compileExprSql } from './compile-expr-sql'
+import { compileExprSql } from './compile-expr-sql.ts'
 
 const s = defineStream('s', { name: t.string(), n: t.int64(), f: t.float64(), b: t.boolean(), ts: t.eventTime(), from: t.string() })
 const e = exprRow(s.fields)

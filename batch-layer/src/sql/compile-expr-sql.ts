@@ -1,6 +1,6 @@
 import type { ExprNode, Scalar } from '@twinflow/core'
-import { formatLiteral } from './format-literal'
-import { quoteIdentifier } from './quote-identifier'
+import { formatLiteral } from './format-literal.ts'
+import { quoteIdentifier } from './quote-identifier.ts'
 
 const COMPARE = { eq: '=', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const
 const ARITH = { add: '+', sub: '-', mul: '*', div: '/' } as const

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDriver } from '../testing/open-test-driver'
-import { formatLiteral } from './format-literal'
+import { openTestDriver } from '../testing/open-test-driver.ts'
+import { formatLiteral } from './format-literal.ts'
 
 let driver: Awaited<ReturnType<typeof openTestDriver>>
 beforeAll(async () => {

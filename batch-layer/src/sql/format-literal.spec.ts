@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TwinflowError } from '@twinflow/core'
-import { formatLiteral } from './format-literal'
+import { formatLiteral } from './format-literal.ts'
 
 describe('formatLiteral', () => {
   it('quotes strings with backslash escapes for backslash, quote and control characters', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defineStream, t } from '@twinflow/core'
-import { masterTableSql } from './master-table-sql'
+import { masterTableSql } from './master-table-sql.ts'
 
 const views = defineStream('pageViews', { shopId: t.string(), from: t.string(), durationMs: t.int64(), ratio: t.float64(), mobile: t.boolean(), ts: t.eventTime() })
 

@@ -1,5 +1,5 @@
 import type { StreamDef } from '@twinflow/core'
-import { quoteIdentifier } from './quote-identifier'
+import { quoteIdentifier } from './quote-identifier.ts'
 
 /** The columns every master table has before the stream's fields. */
 export const MASTER_SYSTEM_COLUMNS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { publicationsSql } from './publications-sql'
+import { publicationsSql } from './publications-sql.ts'
 
 describe('publicationsSql', () => {
   it('publishes with one row per version and serves the highest', () => {

@@ -1,5 +1,5 @@
-import { formatLiteral } from './format-literal'
-import { quoteIdentifier } from './quote-identifier'
+import { formatLiteral } from './format-literal.ts'
+import { quoteIdentifier } from './quote-identifier.ts'
 
 export const PUBLICATIONS_TABLE = 'tf_publications'
 

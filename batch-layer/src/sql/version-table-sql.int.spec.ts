@@ -1,5 +1,5 @@
-import { batchSqlEquivalence } from '../testing/batch-sql-equivalence'
-import { openTestDriver } from '../testing/open-test-driver'
+import { batchSqlEquivalence } from '@twinflow/testing'
+import { openTestDriver } from '../testing/open-test-driver.ts'
 
 // The batch/speed equivalence property on the embedded chdb (a current ClickHouse); the end-to-end
 // suite runs it on the ClickHouse server images too (e2e/conformance).

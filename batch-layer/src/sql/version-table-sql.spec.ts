@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { avg, count, defineStream, defineView, max, min, sum, t } from '@twinflow/core'
-import { versionTableSql } from './version-table-sql'
+import { versionTableSql } from './version-table-sql.ts'
 
 // The online-store example's order stream and two of its views, restated here.
 const orders = defineStream('orders', {

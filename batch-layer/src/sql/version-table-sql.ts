@@ -1,10 +1,10 @@
 import type { ExprNode, ViewDef } from '@twinflow/core'
-import { columnType } from './column-type'
-import { compileExprSql } from './compile-expr-sql'
-import { formatLiteral } from './format-literal'
-import { inlineDerived } from './inline-derived'
-import { masterTableSql } from './master-table-sql'
-import { quoteIdentifier } from './quote-identifier'
+import { columnType } from './column-type.ts'
+import { compileExprSql } from './compile-expr-sql.ts'
+import { formatLiteral } from './format-literal.ts'
+import { inlineDerived } from './inline-derived.ts'
+import { masterTableSql } from './master-table-sql.ts'
+import { quoteIdentifier } from './quote-identifier.ts'
 
 const WINDOW_START = '_window_start'
 

@@ -1,7 +1,7 @@
-import { compileEvaluator, type Evaluator } from '../expr/evaluate'
-import type { Scalar } from '../schema/value-kind'
-import type { ViewDef } from '../view/define-view'
-import { windowStart } from '../window/window-size'
+import { compileEvaluator, type Evaluator } from '../expr/evaluate.ts'
+import type { Scalar } from '../schema/value-kind.ts'
+import type { ViewDef } from '../view/define-view.ts'
+import { windowStart } from '../window/window-size.ts'
 
 export interface EvaluatedEvent {
   windowStart: number

@@ -1,6 +1,6 @@
-import type { Scalar } from '../schema/value-kind'
-import type { ViewDef, ViewMeasure } from '../view/define-view'
-import type { PartialRow } from './partial-row'
+import type { Scalar } from '../schema/value-kind.ts'
+import type { ViewDef, ViewMeasure } from '../view/define-view.ts'
+import type { PartialRow } from './partial-row.ts'
 
 /** The answer value of one measure of a partial row (from the measure's cells). */
 export function measureValue(m: ViewMeasure, row: PartialRow): Scalar {

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { count, max, sum } from '../measures/measures'
-import { defineStream } from '../schema/define-stream'
-import { t } from '../schema/t'
-import { defineView } from '../view/define-view'
-import { indexMerged, mergeCells, mergeRows } from './merge-rows'
-import { groupId, type PartialRow } from './partial-row'
+import { count, max, sum } from '../measures/measures.ts'
+import { defineStream } from '../schema/define-stream.ts'
+import { t } from '../schema/t.ts'
+import { defineView } from '../view/define-view.ts'
+import { indexMerged, mergeCells, mergeRows } from './merge-rows.ts'
+import { groupId, type PartialRow } from './partial-row.ts'
 
 const s = defineStream('s', { a: t.string(), b: t.int64(), n: t.int64(), ts: t.eventTime() })
 const measures = (e: { n: never }) => ({ c: count(), total: sum(e.n), hi: max(e.n) })

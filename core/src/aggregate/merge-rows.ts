@@ -1,6 +1,6 @@
-import { CELL_IDENTITY, combineCell } from '../measures/cell'
-import type { ViewDef } from '../view/define-view'
-import { keysId, type PartialRow } from './partial-row'
+import { CELL_IDENTITY, combineCell } from '../measures/cell.ts'
+import type { ViewDef } from '../view/define-view.ts'
+import { keysId, type PartialRow } from './partial-row.ts'
 
 /** Identity cell values of a view (count 0, sum 0, min +Inf, max -Inf). */
 export function emptyCells(view: ViewDef): number[] {

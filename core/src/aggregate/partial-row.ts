@@ -1,4 +1,4 @@
-import type { Scalar } from '../schema/value-kind'
+import type { Scalar } from '../schema/value-kind.ts'
 
 /**
  * A partial aggregate of one group of a view: its window start, its key values (in the view's key

@@ -1,7 +1,7 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { FencedBatch } from '../contracts/realtime-store'
-import type { Pipeline } from '../view/define-pipeline'
-import type { ViewDef } from '../view/define-view'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { FencedBatch } from '../contracts/realtime-store.ts'
+import type { Pipeline } from '../view/define-pipeline.ts'
+import type { ViewDef } from '../view/define-view.ts'
 
 /**
  * Checks a fenced batch and every delta against its view before a store applies anything, so that

@@ -1,5 +1,5 @@
-import type { PartialRow } from '../aggregate/partial-row'
-import type { Pipeline } from '../view/define-pipeline'
+import type { PartialRow } from '../aggregate/partial-row.ts'
+import type { Pipeline } from '../view/define-pipeline.ts'
 
 /** A validated event with its position in the log, as the archiver stores it. */
 export interface ArchivedEvent {

@@ -1,5 +1,5 @@
-import type { PartialRow } from '../aggregate/partial-row'
-import type { Pipeline } from '../view/define-pipeline'
+import type { PartialRow } from '../aggregate/partial-row.ts'
+import type { Pipeline } from '../view/define-pipeline.ts'
 
 /** A pre-aggregated change to one group of one view, from one log batch. */
 export interface Delta {

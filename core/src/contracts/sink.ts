@@ -1,4 +1,4 @@
-import type { FencedBatch } from './realtime-store'
+import type { FencedBatch } from './realtime-store.ts'
 
 /**
  * A destination of realtime view changes: the deltas of every log batch the speed layer applied

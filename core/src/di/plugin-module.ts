@@ -1,8 +1,8 @@
 import { ContainerModule } from 'inversify'
-import { TwinflowError } from '../errors/twinflow-error'
-import type { PluginKind, PluginProducts, TwinflowPlugin } from '../plugins/plugin'
-import { resolve, type Resolver, type Token } from './token'
-import { TOKENS } from './tokens'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { PluginKind, PluginProducts, TwinflowPlugin } from '../plugins/plugin.ts'
+import { resolve, type Resolver, type Token } from './token.ts'
+import { TOKENS } from './tokens.ts'
 
 const KIND_TOKENS: { [K in PluginKind]: Token<PluginProducts[K]> } = {
   'event-log': TOKENS.EventLog,

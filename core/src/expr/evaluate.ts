@@ -1,5 +1,5 @@
-import type { Scalar } from '../schema/value-kind'
-import type { ExprNode } from './expr-node'
+import type { Scalar } from '../schema/value-kind.ts'
+import type { ExprNode } from './expr-node.ts'
 
 export type Evaluator = (row: Record<string, unknown>) => Scalar
 

@@ -1,4 +1,4 @@
-import type { Scalar, ValueKind } from '../schema/value-kind'
+import type { Scalar, ValueKind } from '../schema/value-kind.ts'
 
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div'

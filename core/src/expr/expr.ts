@@ -1,6 +1,6 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { Scalar, ValueKind } from '../schema/value-kind'
-import type { ArithOp, CompareOp, ExprNode } from './expr-node'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { Scalar, ValueKind } from '../schema/value-kind.ts'
+import type { ArithOp, CompareOp, ExprNode } from './expr-node.ts'
 
 type Operand<T extends Scalar> = T | Expr<T>
 

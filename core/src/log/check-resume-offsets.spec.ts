@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkResumeOffsets, TwinflowError } from '../index'
+import { checkResumeOffsets, TwinflowError } from '../index.ts'
 
 describe('checkResumeOffsets', () => {
   it('accepts resuming at or before the end of each partition', () => {

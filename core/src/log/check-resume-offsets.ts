@@ -1,4 +1,4 @@
-import { TwinflowError } from '../errors/twinflow-error'
+import { TwinflowError } from '../errors/twinflow-error.ts'
 
 /**
  * A sink resumes a partition after the last offset it recorded. If that is beyond the partition's

@@ -1,5 +1,5 @@
-import type { ExprNode } from '../expr/expr-node'
-import type { CellSpec } from './cell'
+import type { ExprNode } from '../expr/expr-node.ts'
+import type { CellSpec } from './cell.ts'
 
 export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg'
 

@@ -1,7 +1,7 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { Expr } from '../expr/expr'
-import type { CellSpec } from './cell'
-import type { Measure } from './measure'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { Expr } from '../expr/expr.ts'
+import type { CellSpec } from './cell.ts'
+import type { Measure } from './measure.ts'
 
 const countCell: CellSpec = { name: 'count', op: 'sum', numeric: 'int', sqlAggregate: () => 'count()', lift: () => 1 }
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { avg, count, defineStream, defineView, max, min, sum, t } from '../index'
-import { emptyCells, mergeCells } from '../aggregate/merge-rows'
-import { finalizeRow } from '../aggregate/finalize-row'
-import { compileViewEvaluator } from '../aggregate/compile-view-evaluator'
+import { avg, count, defineStream, defineView, max, min, sum, t } from '../index.ts'
+import { emptyCells, mergeCells } from '../aggregate/merge-rows.ts'
+import { finalizeRow } from '../aggregate/finalize-row.ts'
+import { compileViewEvaluator } from '../aggregate/compile-view-evaluator.ts'
 
 const s = defineStream('s', { n: t.int64(), f: t.float64(), ts: t.eventTime() })
 const view = defineView('v', s, {

@@ -1,6 +1,6 @@
 import { Container } from 'inversify'
 import { describe, expect, it } from 'vitest'
-import { createJsonLogger, definePipeline, definePlugin, pluginModule, PluginRegistry, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver, type Scheduler } from '../index'
+import { createJsonLogger, definePipeline, definePlugin, pluginModule, PluginRegistry, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver, type Scheduler } from '../index.ts'
 
 const scheduler = definePlugin({
   kind: 'scheduler',
@@ -11,7 +11,7 @@ const scheduler = definePlugin({
     if (o.label !== undefined && typeof o.label !== 'string') throw new TwinflowError('config', 'label must be a string')
     return { label: (o.label as string | undefined) ?? 'x' }
   },
-  create: (options): Scheduler => ({ schedule: () => ({ stop: async () => void options.label }) }),
+  create: (options): Scheduler => ({ validate: () => {}, schedule: () => ({ stop: async () => void options.label }) }),
 })
 
 describe('PluginRegistry', () => {

@@ -1,5 +1,5 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { PluginKind, TwinflowPlugin } from './plugin'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { PluginKind, TwinflowPlugin } from './plugin.ts'
 
 /** The plugins a Twinflow instance knows, by kind and name. */
 export class PluginRegistry {

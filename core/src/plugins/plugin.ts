@@ -1,13 +1,13 @@
-import type { ClickHouseDriver } from '../contracts/clickhouse-driver'
-import type { DeadLetterQueue } from '../contracts/dead-letter-queue'
-import type { EventLog } from '../contracts/event-log'
-import type { RealtimeStore } from '../contracts/realtime-store'
-import type { Scheduler } from '../contracts/scheduler'
-import type { Sink } from '../contracts/sink'
-import type { Source } from '../contracts/source'
-import type { Logger } from '../logging/logger'
-import type { Clock } from '../time/clock'
-import type { Pipeline } from '../view/define-pipeline'
+import type { ClickHouseDriver } from '../contracts/clickhouse-driver.ts'
+import type { DeadLetterQueue } from '../contracts/dead-letter-queue.ts'
+import type { EventLog } from '../contracts/event-log.ts'
+import type { RealtimeStore } from '../contracts/realtime-store.ts'
+import type { Scheduler } from '../contracts/scheduler.ts'
+import type { Sink } from '../contracts/sink.ts'
+import type { Source } from '../contracts/source.ts'
+import type { Logger } from '../logging/logger.ts'
+import type { Clock } from '../time/clock.ts'
+import type { Pipeline } from '../view/define-pipeline.ts'
 
 /** What each kind of plugin creates. One contract per plugin point. */
 export interface PluginProducts {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retry, TwinflowError, type Clock } from '../index'
+import { retry, TwinflowError, type Clock } from '../index.ts'
 
 function recordingClock(): Clock & { waits: number[] } {
   const waits: number[] = []

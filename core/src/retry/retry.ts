@@ -1,5 +1,5 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { Clock } from '../time/clock'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { Clock } from '../time/clock.ts'
 
 export interface RetryOptions {
   /** Attempts after the first one. @default 3 */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileDecoder, defineStream, t } from '../index'
+import { compileDecoder, defineStream, t } from '../index.ts'
 
 const orders = defineStream('orders', { id: t.string(), n: t.int64(), x: t.float64(), ok: t.boolean(), st: t.enum(['a', 'b']), ts: t.eventTime() })
 const decode = compileDecoder(orders, { maxBytes: 200 })

@@ -1,5 +1,5 @@
-import type { EventOf, StreamDef } from './define-stream'
-import { compileValidator, type ValidationResult } from './compile-validator'
+import type { EventOf, StreamDef } from './define-stream.ts'
+import { compileValidator, type ValidationResult } from './compile-validator.ts'
 
 export interface DecoderOptions {
   /** Larger payloads are rejected before parsing. @default 1 MiB */

@@ -1,4 +1,4 @@
-import type { StreamDef, EventOf } from './define-stream'
+import type { StreamDef, EventOf } from './define-stream.ts'
 
 export type ValidationResult<E> = { ok: true; event: E } | { ok: false; reason: string }
 

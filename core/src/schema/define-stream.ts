@@ -1,5 +1,5 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { FieldType, FieldValue } from './field-type'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { FieldType, FieldValue } from './field-type.ts'
 
 export type StreamFields = Record<string, FieldType>
 

@@ -1,4 +1,4 @@
-import type { ValueKind } from './value-kind'
+import type { ValueKind } from './value-kind.ts'
 
 /**
  * One field of a stream schema. `T` is the TypeScript type of the validated value.

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { t } from './t'
+import { t } from './t.ts'
 
 const types = {
   string: t.string(),

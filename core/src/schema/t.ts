@@ -1,4 +1,4 @@
-import type { FieldType } from './field-type'
+import type { FieldType } from './field-type.ts'
 
 const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
 

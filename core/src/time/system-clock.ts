@@ -1,4 +1,4 @@
-import type { Clock } from './clock'
+import type { Clock } from './clock.ts'
 
 /** The real clock. */
 export const systemClock: Clock = {

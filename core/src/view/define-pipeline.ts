@@ -1,6 +1,6 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import type { StreamDef } from '../schema/define-stream'
-import type { ViewDef } from './define-view'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { StreamDef } from '../schema/define-stream.ts'
+import type { ViewDef } from './define-view.ts'
 
 /** The streams and views one Twinflow deployment runs. */
 export interface Pipeline {

@@ -1,5 +1,5 @@
 import { describe, expect, it, expectTypeOf } from 'vitest'
-import { count, lit, defineStream, defineView, sum, t, TwinflowError, type ViewRow } from '../index'
+import { count, lit, defineStream, defineView, sum, t, TwinflowError, type ViewRow } from '../index.ts'
 
 const s = defineStream('s', { k: t.string(), n: t.int64(), f: t.float64(), b: t.boolean(), st: t.enum(['a', 'b']), ts: t.eventTime() })
 

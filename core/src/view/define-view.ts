@@ -1,12 +1,12 @@
-import { TwinflowError } from '../errors/twinflow-error'
-import { BoolExpr, Expr, wrap } from '../expr/expr'
-import type { ExprNode } from '../expr/expr-node'
-import type { CellSpec } from '../measures/cell'
-import type { Measure } from '../measures/measure'
-import type { StreamDef, StreamFields } from '../schema/define-stream'
-import type { Scalar, ValueKind } from '../schema/value-kind'
-import { parseWindowSize, windowMs, type WindowSize } from '../window/window-size'
-import { exprRow, type ExprRow } from './expr-row'
+import { TwinflowError } from '../errors/twinflow-error.ts'
+import { BoolExpr, Expr, wrap } from '../expr/expr.ts'
+import type { ExprNode } from '../expr/expr-node.ts'
+import type { CellSpec } from '../measures/cell.ts'
+import type { Measure } from '../measures/measure.ts'
+import type { StreamDef, StreamFields } from '../schema/define-stream.ts'
+import type { Scalar, ValueKind } from '../schema/value-kind.ts'
+import { parseWindowSize, windowMs, type WindowSize } from '../window/window-size.ts'
+import { exprRow, type ExprRow } from './expr-row.ts'
 
 type Exprs = Record<string, Expr>
 type Measures = Record<string, Measure<number>>

@@ -1,7 +1,7 @@
-import { BoolExpr, NumberExpr, StringExpr, type Expr } from '../expr/expr'
-import type { FieldType } from '../schema/field-type'
-import type { StreamFields } from '../schema/define-stream'
-import type { ValueKind } from '../schema/value-kind'
+import { BoolExpr, NumberExpr, StringExpr, type Expr } from '../expr/expr.ts'
+import type { FieldType } from '../schema/field-type.ts'
+import type { StreamFields } from '../schema/define-stream.ts'
+import type { ValueKind } from '../schema/value-kind.ts'
 
 /** The expression type a field of a stream turns into inside a view declaration. */
 export type ExprFor<F> =

@@ -1,4 +1,4 @@
-import type { Pipeline } from './define-pipeline'
+import type { Pipeline } from './define-pipeline.ts'
 
 /**
  * The pipeline a pipeline module exports (`export const pipeline = definePipeline(...)`, or a

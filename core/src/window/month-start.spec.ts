@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { monthStart } from './month-start'
+import { monthStart } from './month-start.ts'
 
 describe('monthStart', () => {
   it('is the first instant of the UTC calendar month, whatever the month length', () => {

@@ -1,4 +1,4 @@
-import { TwinflowError } from '../errors/twinflow-error'
+import { TwinflowError } from '../errors/twinflow-error.ts'
 
 /** Tumbling window sizes on event time, UTC. */
 export const WINDOW_SIZES = ['1m', '5m', '15m', '1h', '1d'] as const

@@ -1,6 +1,6 @@
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import { dockerControl } from './docker-control'
-import { freePort } from './free-port'
+import { dockerControl } from './docker-control.ts'
+import { freePort } from './free-port.ts'
 
 export const CLICKHOUSE_HTTP_PORT = 8123
 export const CLICKHOUSE_NATIVE_PORT = 9000

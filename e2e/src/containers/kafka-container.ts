@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs'
 import { AbstractStartedContainer, GenericContainer, Wait, type InspectResult, type StartedTestContainer } from 'testcontainers'
-import { dockerControl } from './docker-control'
+import { dockerControl } from './docker-control.ts'
 
 export const KAFKA_PORT = 9092
 const BROKER_PORT = 9093

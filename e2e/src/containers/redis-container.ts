@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import { dockerControl } from './docker-control'
-import { freePort } from './free-port'
+import { dockerControl } from './docker-control.ts'
+import { freePort } from './free-port.ts'
 
 export const REDIS_PORT = 6379
 

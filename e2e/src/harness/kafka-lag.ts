@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs'
 import { expect } from 'vitest'
-import { eventually } from './eventually'
-import { ARCHIVER_GROUP, SPEED_GROUP, TOPICS } from './stack'
+import { eventually } from './eventually.ts'
+import { ARCHIVER_GROUP, SPEED_GROUP, TOPICS } from './stack.ts'
 
 /**
  * Lag of a consumer group: per topic, the sum over partitions of (end offset - committed offset).

@@ -1,7 +1,7 @@
 import type { Order, PageView } from '@twinflow/example-online-store'
-import type { Stack } from './stack'
-import { TOPICS } from './stack'
-import type { EventBook } from './views'
+import type { Stack } from './stack.ts'
+import { TOPICS } from './stack.ts'
+import type { EventBook } from './views.ts'
 
 export interface LoadOptions {
   /** Events per produce call (per stream). @default 1000 */

@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import type { Order, PageView } from '@twinflow/example-online-store'
-import { eventually } from './eventually'
-import { DAY, queryView, truth, VIEW_WINDOW, VIEWS, type EventBook, type ViewName } from './views'
+import { eventually } from './eventually.ts'
+import { DAY, queryView, truth, VIEW_WINDOW, VIEWS, type EventBook, type ViewName } from './views.ts'
 
 export interface ServedOptions {
   /** Views to check. @default every view */

@@ -11,10 +11,10 @@ import {
   type StartedClickHouseContainer,
   type StartedKafkaContainer,
   type StartedRedisContainer,
-} from '../containers'
-import type { ImageVariable } from '../images'
-import { settings } from '../settings'
-import { TwinflowProcess } from './twinflow-process'
+} from '../containers/index.ts'
+import type { ImageVariable } from '../images.ts'
+import { settings } from '../settings.ts'
+import { TwinflowProcess } from './twinflow-process.ts'
 
 export const TOPICS = { orders: 'twinflow.orders', pageViews: 'twinflow.pageViews' } as const
 export const DEAD_LETTER_TOPIC = 'twinflow.dead-letters'

@@ -1,6 +1,6 @@
 import type { EventOf } from '@twinflow/core'
 import { seededRandom } from '@twinflow/plugin-generator'
-import type { orders, pageViews } from './streams'
+import type { orders, pageViews } from './streams.ts'
 
 export type Order = EventOf<typeof orders>
 export type PageView = EventOf<typeof pageViews>

@@ -1,6 +1,6 @@
 import { definePipeline } from '@twinflow/core'
-import { orders, pageViews } from './streams'
-import { orderMix, shopRevenue, shopTraffic } from './views'
+import { orders, pageViews } from './streams.ts'
+import { orderMix, shopRevenue, shopTraffic } from './views.ts'
 
 /** The online-store example: two streams, three views. */
 export const onlineStorePipeline = definePipeline({ streams: [orders, pageViews], views: [shopRevenue, orderMix, shopTraffic] })

@@ -1,5 +1,5 @@
-import type { Order, PageView } from './generate-events'
-import type { RefSpec } from './reference-aggregate'
+import type { Order, PageView } from './generate-events.ts'
+import type { RefSpec } from './reference-aggregate.ts'
 
 const HOUR = 3_600_000
 

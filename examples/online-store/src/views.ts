@@ -1,5 +1,5 @@
 import { avg, count, defineView, max, min, sum } from '@twinflow/core'
-import { orders, pageViews } from './streams'
+import { orders, pageViews } from './streams.ts'
 
 /** Paid revenue per shop per hour. */
 export const shopRevenue = defineView('shopRevenue', orders, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseChdbDriverOptions } from './chdb-driver-options'
+import { parseChdbDriverOptions } from './chdb-driver-options.ts'
 
 describe('parseChdbDriverOptions', () => {
   it('accepts no options (a fresh temporary directory) and a path', () => {

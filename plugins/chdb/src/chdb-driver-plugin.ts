@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { ChdbDriver } from './chdb-driver'
-import { parseChdbDriverOptions, type ChdbDriverOptions } from './chdb-driver-options'
+import { ChdbDriver } from './chdb-driver.ts'
+import { parseChdbDriverOptions, type ChdbDriverOptions } from './chdb-driver-options.ts'
 
 /** The embedded ClickHouse driver: `{ plugin: 'chdb', options: { path } }`. */
 export const chdbDriverPlugin = definePlugin<'clickhouse-driver', ChdbDriverOptions>({

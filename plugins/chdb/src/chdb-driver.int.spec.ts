@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Container } from 'inversify'
 import { createJsonLogger, definePipeline, pluginModule, PluginRegistry, resolve, systemClock, TOKENS, TwinflowError, type Resolver } from '@twinflow/core'
-import { ChdbDriver } from './chdb-driver'
-import { chdbDriverPlugin } from './index'
+import { ChdbDriver } from './chdb-driver.ts'
+import { chdbDriverPlugin } from './index.ts'
 
 const logger = createJsonLogger({ level: 'silent' })
 const dir = mkdtempSync(join(tmpdir(), 'twinflow-chdb-spec-'))

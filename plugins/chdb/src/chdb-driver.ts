@@ -1,8 +1,8 @@
 import { drainPending, Session } from 'chdb'
 import { TwinflowError, type ClickHouseDriver, type Logger } from '@twinflow/core'
-import type { ChdbDriverOptions } from './chdb-driver-options'
-import { dataDirectoryClaim } from './data-directory-claim'
-import { mapChdbError } from './map-chdb-error'
+import type { ChdbDriverOptions } from './chdb-driver-options.ts'
+import { dataDirectoryClaim } from './data-directory-claim.ts'
+import { mapChdbError } from './map-chdb-error.ts'
 
 /**
  * Engine arguments of every session. 64-bit integers are quoted in JSON output, as a ClickHouse

@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { parseClickHouseServerDriverOptions } from './clickhouse-driver-options'
-import { ClickHouseServerDriver } from './clickhouse-server-driver'
+import { parseClickHouseServerDriverOptions } from './clickhouse-driver-options.ts'
+import { ClickHouseServerDriver } from './clickhouse-server-driver.ts'
 
 /** ClickHouse-driver plugin `clickhouse`: a ClickHouse server over HTTP. */
 export const clickhouseDriverPlugin = definePlugin({

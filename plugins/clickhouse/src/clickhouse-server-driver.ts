@@ -1,7 +1,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { TwinflowError, type ClickHouseDriver, type Logger } from '@twinflow/core'
-import type { ClickHouseServerDriverOptions } from './clickhouse-driver-options'
-import { mapClickHouseError } from './map-clickhouse-error'
+import type { ClickHouseServerDriverOptions } from './clickhouse-driver-options.ts'
+import { mapClickHouseError } from './map-clickhouse-error.ts'
 
 /**
  * A ClickHouseDriver over a ClickHouse server's HTTP interface (@clickhouse/client). Runs the

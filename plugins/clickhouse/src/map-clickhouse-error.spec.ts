@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ClickHouseError } from '@clickhouse/client'
-import { mapClickHouseError } from './map-clickhouse-error'
+import { mapClickHouseError } from './map-clickhouse-error.ts'
 
 describe('mapClickHouseError', () => {
   it('classifies a rejected statement of a current server as internal, with its code', () => {

@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { parseGeneratorOptions } from './generator-options'
-import { GeneratorSource } from './generator-source'
+import { parseGeneratorOptions } from './generator-options.ts'
+import { GeneratorSource } from './generator-source.ts'
 
 /** Source plugin `generator`: schema-driven random events for any stream of the pipeline. */
 export const generatorSourcePlugin = definePlugin({

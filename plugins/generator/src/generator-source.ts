@@ -1,7 +1,7 @@
 import { END_OF_INPUT, type Clock, type Source, type SourceBatch, type StreamDef } from '@twinflow/core'
-import type { GeneratorOptions } from './generator-options'
-import { schemaEventFactory } from './schema-event-factory'
-import { seededRandom } from './seeded-random'
+import type { GeneratorOptions } from './generator-options.ts'
+import { schemaEventFactory } from './schema-event-factory.ts'
+import { seededRandom } from './seeded-random.ts'
 
 const TICK_MS = 200
 const BACKFILL_BATCH = 2_000

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs'
 import type { Logger } from '@twinflow/core'
-import type { KafkaOptions } from './kafka-options'
+import type { KafkaOptions } from './kafka-options.ts'
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' }
 

@@ -1,8 +1,8 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { TwinflowError, type DeadLetter, type DeadLetterQueue, type Logger } from '@twinflow/core'
-import { createKafkaClient } from './create-kafka-client'
-import type { KafkaOptions } from './kafka-options'
-import { mapKafkaError } from './map-kafka-error'
+import { createKafkaClient } from './create-kafka-client.ts'
+import type { KafkaOptions } from './kafka-options.ts'
+import { mapKafkaError } from './map-kafka-error.ts'
 
 export interface KafkaDeadLetterQueueOptions extends KafkaOptions {
   /** @default 'twinflow.dead-letters' */

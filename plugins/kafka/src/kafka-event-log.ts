@@ -1,9 +1,9 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
 import { TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger } from '@twinflow/core'
-import { createKafkaClient } from './create-kafka-client'
-import { KafkaLogConsumer } from './kafka-log-consumer'
-import type { KafkaOptions } from './kafka-options'
-import { mapKafkaError } from './map-kafka-error'
+import { createKafkaClient } from './create-kafka-client.ts'
+import { KafkaLogConsumer } from './kafka-log-consumer.ts'
+import type { KafkaOptions } from './kafka-options.ts'
+import { mapKafkaError } from './map-kafka-error.ts'
 
 /**
  * The production event log (kafkajs). Produces with an idempotent producer and acks=all;

@@ -1,12 +1,12 @@
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs'
 import type { ConsumeOptions, LogConsumer, LogRecord, Logger } from '@twinflow/core'
-import type { KafkaOptions } from './kafka-options'
-import { KafkaLogRecord } from './kafka-log-record'
-import { mapKafkaError } from './map-kafka-error'
-import { MembershipWatch } from './membership-watch'
-import { OffsetCommitter } from './offset-committer'
-import { rootCause } from './root-cause'
-import { topicPartitionKey as tp } from './topic-partition-key'
+import type { KafkaOptions } from './kafka-options.ts'
+import { KafkaLogRecord } from './kafka-log-record.ts'
+import { mapKafkaError } from './map-kafka-error.ts'
+import { MembershipWatch } from './membership-watch.ts'
+import { OffsetCommitter } from './offset-committer.ts'
+import { rootCause } from './root-cause.ts'
+import { topicPartitionKey as tp } from './topic-partition-key.ts'
 
 /** Why the batches of a member's generation were aborted: the group rebalances, or kafkajs crashed and leaves it. */
 class PartitionsGivenUp extends Error {

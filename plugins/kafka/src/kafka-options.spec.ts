@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TwinflowError } from '@twinflow/core'
-import { parseKafkaOptions } from './kafka-options'
+import { parseKafkaOptions } from './kafka-options.ts'
 
 describe('parseKafkaOptions', () => {
   it('fills in the defaults', () => {

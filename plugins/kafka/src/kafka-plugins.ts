@@ -1,7 +1,7 @@
 import { definePlugin, TwinflowError } from '@twinflow/core'
-import { KafkaDeadLetterQueue } from './kafka-dead-letter-queue'
-import { KafkaEventLog } from './kafka-event-log'
-import { parseKafkaOptions } from './kafka-options'
+import { KafkaDeadLetterQueue } from './kafka-dead-letter-queue.ts'
+import { KafkaEventLog } from './kafka-event-log.ts'
+import { parseKafkaOptions } from './kafka-options.ts'
 
 /** Event-log plugin `kafka`. */
 export const kafkaEventLogPlugin = definePlugin({

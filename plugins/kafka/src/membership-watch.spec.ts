@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MembershipWatch } from './membership-watch'
+import { MembershipWatch } from './membership-watch.ts'
 
 // What kafkajs throws from a commit the coordinator refused: its retrier wraps the protocol error.
 const refused = (type: string) => Object.assign(new Error('KafkaJSNonRetriableError'), { cause: Object.assign(new Error(type), { type }) })

@@ -1,4 +1,4 @@
-import { rootCause } from './root-cause'
+import { rootCause } from './root-cause.ts'
 
 /** The error types with which the coordinator refuses a request of a member it no longer has. */
 const EXPIRED = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION'])

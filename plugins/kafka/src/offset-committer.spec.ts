@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createJsonLogger } from '@twinflow/core'
-import { OffsetCommitter, type PartitionOffset } from './offset-committer'
+import { OffsetCommitter, type PartitionOffset } from './offset-committer.ts'
 
 /** A commit function whose requests are answered by the test, in order. */
 function broker() {

@@ -1,5 +1,5 @@
 import type { Logger } from '@twinflow/core'
-import { topicPartitionKey } from './topic-partition-key'
+import { topicPartitionKey } from './topic-partition-key.ts'
 
 /** A partition's next offset to commit (the offset after its last handled record). */
 export interface PartitionOffset {

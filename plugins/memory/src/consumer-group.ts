@@ -1,6 +1,6 @@
 import type { Logger } from '@twinflow/core'
-import type { MemoryLogConsumer } from './memory-log-consumer'
-import { topicPartitionKey, type TopicPartition } from './topic-partition'
+import type { MemoryLogConsumer } from './memory-log-consumer.ts'
+import { topicPartitionKey, type TopicPartition } from './topic-partition.ts'
 
 /**
  * The coordinator of one consumer group of the memory log: its members (in join order), its

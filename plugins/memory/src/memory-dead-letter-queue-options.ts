@@ -1,4 +1,4 @@
-import { OptionsReader } from './options-reader'
+import { OptionsReader } from './options-reader.ts'
 
 export interface MemoryDeadLetterQueueOptions {
   /**

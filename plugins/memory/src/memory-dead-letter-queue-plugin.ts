@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { MemoryDeadLetterQueue } from './memory-dead-letter-queue'
-import { parseMemoryDeadLetterQueueOptions, type MemoryDeadLetterQueueOptions } from './memory-dead-letter-queue-options'
+import { MemoryDeadLetterQueue } from './memory-dead-letter-queue.ts'
+import { parseMemoryDeadLetterQueueOptions, type MemoryDeadLetterQueueOptions } from './memory-dead-letter-queue-options.ts'
 
 /** The embedded dead-letter queue: `{ plugin: 'memory', options: { maxLetters } }`. */
 export const memoryDeadLetterQueuePlugin = definePlugin<'dead-letter-queue', Required<MemoryDeadLetterQueueOptions>>({

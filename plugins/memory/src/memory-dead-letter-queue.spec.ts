@@ -1,7 +1,7 @@
 import { createJsonLogger, TwinflowError, type DeadLetter } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
-import { MemoryDeadLetterQueue } from './memory-dead-letter-queue'
-import { memoryDeadLetterQueuePlugin } from './memory-dead-letter-queue-plugin'
+import { MemoryDeadLetterQueue } from './memory-dead-letter-queue.ts'
+import { memoryDeadLetterQueuePlugin } from './memory-dead-letter-queue-plugin.ts'
 
 const letter = (stream: string, stage: string, n: number): DeadLetter => ({ stream, stage, reason: `schema: bad ${n}`, payload: Buffer.from(`p${n}`), topic: 't', partition: 0, offset: n, at: n })
 

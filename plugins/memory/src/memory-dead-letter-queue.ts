@@ -1,5 +1,5 @@
 import { TwinflowError, type DeadLetter, type DeadLetterQueue, type Logger } from '@twinflow/core'
-import { parseMemoryDeadLetterQueueOptions, type MemoryDeadLetterQueueOptions } from './memory-dead-letter-queue-options'
+import { parseMemoryDeadLetterQueueOptions, type MemoryDeadLetterQueueOptions } from './memory-dead-letter-queue-options.ts'
 
 /**
  * The embedded dead-letter queue: keeps the newest letters in memory for inspection (`letters()`)

@@ -1,4 +1,4 @@
-import { OptionsReader } from './options-reader'
+import { OptionsReader } from './options-reader.ts'
 
 /** How the memory log redelivers a batch whose handler rejected with a retriable error. */
 export interface MemoryRetryPolicy {

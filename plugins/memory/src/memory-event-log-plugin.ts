@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { MemoryEventLog } from './memory-event-log'
-import { parseMemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options'
+import { MemoryEventLog } from './memory-event-log.ts'
+import { parseMemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options.ts'
 
 /** The embedded event log: `{ plugin: 'memory', options: { defaultPartitions, autoCreateTopics, retry } }`. */
 export const memoryEventLogPlugin = definePlugin<'event-log', ResolvedMemoryEventLogOptions>({

@@ -1,12 +1,11 @@
 import { createJsonLogger, systemClock, TwinflowError, type LogBatch } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
-import { MemoryEventLog } from './memory-event-log'
-import type { MemoryLogBatch } from './memory-log-consumer'
-import { parseMemoryEventLogOptions, type MemoryEventLogOptions } from './memory-event-log-options'
-import { memoryEventLogPlugin } from './memory-event-log-plugin'
-import { partitionForKey } from './murmur2'
-import { BatchCollector } from './testing/batch-collector'
-import { eventLogConformance } from './testing/event-log-conformance'
+import { MemoryEventLog } from './memory-event-log.ts'
+import type { MemoryLogBatch } from './memory-log-consumer.ts'
+import { parseMemoryEventLogOptions, type MemoryEventLogOptions } from './memory-event-log-options.ts'
+import { memoryEventLogPlugin } from './memory-event-log-plugin.ts'
+import { partitionForKey } from './murmur2.ts'
+import { BatchCollector, eventLogConformance } from '@twinflow/testing'
 
 const logger = createJsonLogger({ level: 'silent' })
 const fastRetry = { retries: 3, initialDelayMs: 5, maxDelayMs: 20 }

@@ -1,9 +1,9 @@
 import { TwinflowError, type Clock, type ConsumeOptions, type EventLog, type LogMessage, type Logger } from '@twinflow/core'
-import { ConsumerGroup } from './consumer-group'
-import { parseMemoryEventLogOptions, type MemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options'
-import { MemoryLogConsumer } from './memory-log-consumer'
-import { MemoryPartition } from './memory-partition'
-import { partitionForKey } from './murmur2'
+import { ConsumerGroup } from './consumer-group.ts'
+import { parseMemoryEventLogOptions, type MemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options.ts'
+import { MemoryLogConsumer } from './memory-log-consumer.ts'
+import { MemoryPartition } from './memory-partition.ts'
+import { partitionForKey } from './murmur2.ts'
 
 interface MemoryTopic {
   partitions: MemoryPartition[]

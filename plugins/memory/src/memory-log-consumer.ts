@@ -1,8 +1,8 @@
 import { retry, TwinflowError, type Clock, type ConsumeOptions, type LogBatch, type LogConsumer, type Logger } from '@twinflow/core'
-import type { ConsumerGroup } from './consumer-group'
-import type { MemoryPartition } from './memory-partition'
-import type { MemoryRetryPolicy } from './memory-event-log-options'
-import { topicPartitionKey, type TopicPartition } from './topic-partition'
+import type { ConsumerGroup } from './consumer-group.ts'
+import type { MemoryPartition } from './memory-partition.ts'
+import type { MemoryRetryPolicy } from './memory-event-log-options.ts'
+import { topicPartitionKey, type TopicPartition } from './topic-partition.ts'
 
 /** What a member needs from the log that created it. */
 export interface MemberContext {

@@ -1,8 +1,8 @@
 import { createJsonLogger, definePipeline, pluginModule, PluginRegistry, resolve, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver } from '@twinflow/core'
 import { Container, ContainerModule } from 'inversify'
 import { describe, expect, it } from 'vitest'
-import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore, MemorySink } from './index'
-import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from './index'
+import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore, MemorySink } from './index.ts'
+import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from './index.ts'
 
 const registry = () => new PluginRegistry().register(memoryEventLogPlugin, memoryRealtimeStorePlugin, memoryDeadLetterQueuePlugin, memorySinkPlugin)
 

@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { MemoryRealtimeStore } from './memory-realtime-store'
-import { OptionsReader } from './options-reader'
+import { MemoryRealtimeStore } from './memory-realtime-store.ts'
+import { OptionsReader } from './options-reader.ts'
 
 /** The embedded realtime store: `{ plugin: 'memory' }` (no options). */
 export const memoryRealtimeStorePlugin = definePlugin<'realtime-store', Record<string, never>>({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryRealtimeStore } from './memory-realtime-store'
-import { memoryRealtimeStorePlugin } from './memory-realtime-store-plugin'
-import { realtimeStoreConformance } from './testing/realtime-store-conformance'
+import { MemoryRealtimeStore } from './memory-realtime-store.ts'
+import { memoryRealtimeStorePlugin } from './memory-realtime-store-plugin.ts'
+import { realtimeStoreConformance } from '@twinflow/testing'
 
 realtimeStoreConformance('memory', () => new MemoryRealtimeStore())
 

@@ -12,7 +12,7 @@ import {
   type RealtimeStore,
   type ViewDef,
 } from '@twinflow/core'
-import { topicPartitionKey } from './topic-partition'
+import { topicPartitionKey } from './topic-partition.ts'
 
 interface StoredGroup {
   windowStart: number
@@ -24,7 +24,7 @@ interface StoredGroup {
 
 /**
  * The embedded realtime store: the same semantics as the Redis store (the conformance suite in
- * `@twinflow/plugin-memory/testing` holds both to them), in process memory. Every `apply` runs
+ * `@twinflow/testing` holds both to them), in process memory. Every `apply` runs
  * synchronously after validation, so each delta and its fence change together (and the whole
  * batch is atomic, which the contract does not require). State survives `stop()`/`start()` of the
  * same instance, not the process.

@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { MemorySink } from './memory-sink'
-import { OptionsReader } from './options-reader'
+import { MemorySink } from './memory-sink.ts'
+import { OptionsReader } from './options-reader.ts'
 
 /** A sink that keeps the realtime view changes in memory: `{ plugin: 'memory' }` (no options). */
 export const memorySinkPlugin = definePlugin<'sink', Record<string, never>>({

@@ -1,6 +1,6 @@
 import { TwinflowError, type FencedBatch } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
-import { MemorySink } from './memory-sink'
+import { MemorySink } from './memory-sink.ts'
 
 const batch = (lastOffset: number): FencedBatch => ({ topic: 't', partition: 0, firstOffset: 0, lastOffset, deltas: [{ view: 'v', windowStart: 0, keys: ['a'], cells: [1] }] })
 

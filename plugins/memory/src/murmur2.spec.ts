@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { murmur2, partitionForKey } from './murmur2'
+import { murmur2, partitionForKey } from './murmur2.ts'
 
 describe('murmur2', () => {
   it("matches Kafka's Java implementation (Utils.murmur2) on every tail length", () => {

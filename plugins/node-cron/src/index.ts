@@ -1,2 +1,2 @@
-export { nodeCronSchedulerPlugin, type NodeCronSchedulerOptions } from './node-cron-scheduler-plugin'
-export { NodeCronScheduler } from './node-cron-scheduler'
+export { nodeCronSchedulerPlugin, type NodeCronSchedulerOptions } from './node-cron-scheduler-plugin.ts'
+export { NodeCronScheduler } from './node-cron-scheduler.ts'

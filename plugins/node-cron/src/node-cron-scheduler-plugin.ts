@@ -1,5 +1,5 @@
 import { definePlugin } from '@twinflow/core'
-import { NodeCronScheduler } from './node-cron-scheduler'
+import { NodeCronScheduler } from './node-cron-scheduler.ts'
 
 /** Options of the `node-cron` scheduler plugin: none (schedules run in UTC, the zone of view windows). */
 export type NodeCronSchedulerOptions = Record<string, never>

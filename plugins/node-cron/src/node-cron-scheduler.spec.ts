@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createJsonLogger, TwinflowError, type ScheduledTask } from '@twinflow/core'
-import { NodeCronScheduler } from './node-cron-scheduler'
-import { nodeCronSchedulerPlugin } from './node-cron-scheduler-plugin'
+import { NodeCronScheduler } from './node-cron-scheduler.ts'
+import { nodeCronSchedulerPlugin } from './node-cron-scheduler-plugin.ts'
 
 const EVERY_SECOND = '* * * * * *'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

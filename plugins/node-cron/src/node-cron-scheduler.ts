@@ -9,7 +9,7 @@ import { TwinflowError, type Logger, type ScheduledTask, type Scheduler } from '
 export class NodeCronScheduler implements Scheduler {
   constructor(private readonly logger: Logger) {}
 
-  schedule(name: string, expression: string, task: () => Promise<void>): ScheduledTask {
+  validate(name: string, expression: string): void {
     const validation = cron.validateDetailed(expression)
     if (!validation.valid) {
       const reasons = validation.errors.map((e) => `${e.field}${e.value === undefined ? '' : ` "${e.value}"`}: ${e.message}`).join('; ')
@@ -17,6 +17,10 @@ export class NodeCronScheduler implements Scheduler {
         context: { task: name, cron: expression },
       })
     }
+  }
+
+  schedule(name: string, expression: string, task: () => Promise<void>): ScheduledTask {
+    this.validate(name, expression)
     const logger = this.logger.child({ task: name, cron: expression })
     let inFlight: Promise<void> | null = null
     let stopped = false

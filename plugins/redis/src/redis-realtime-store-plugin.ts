@@ -1,6 +1,6 @@
 import { definePlugin } from '@twinflow/core'
-import { parseRedisRealtimeStoreOptions } from './redis-realtime-store-options'
-import { RedisRealtimeStore } from './redis-realtime-store'
+import { parseRedisRealtimeStoreOptions } from './redis-realtime-store-options.ts'
+import { RedisRealtimeStore } from './redis-realtime-store.ts'
 
 /** Realtime-store plugin `redis`: offset-fenced Lua updates, cluster-safe keys. */
 export const redisRealtimeStorePlugin = definePlugin({

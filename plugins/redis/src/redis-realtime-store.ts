@@ -12,10 +12,10 @@ import {
   type RealtimeStore,
   type ViewDef,
 } from '@twinflow/core'
-import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script'
-import { READ_WINDOWS_SCRIPT } from './read-windows-script'
-import { RedisKeys } from './redis-keys'
-import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options'
+import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script.ts'
+import { READ_WINDOWS_SCRIPT } from './read-windows-script.ts'
+import { RedisKeys } from './redis-keys.ts'
+import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options.ts'
 
 type Client = (Redis | Cluster) & {
   tfApply(key: string, ...args: (string | number)[]): Promise<number[]>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { AuthResult, Authenticator } from './authenticator'
-import type { ApiKeyAuthOptions } from './auth-options'
-import { viewAccess, type Principal } from './principal'
+import type { AuthResult, Authenticator } from './authenticator.ts'
+import type { ApiKeyAuthOptions } from './auth-options.ts'
+import { viewAccess, type Principal } from './principal.ts'
 
 /** Authenticates by an API key in a header, compared by its SHA-256 digest (keys are never stored). */
 export class ApiKeyAuthenticator implements Authenticator {

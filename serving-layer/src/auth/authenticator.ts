@@ -1,4 +1,4 @@
-import type { Principal } from './principal'
+import type { Principal } from './principal.ts'
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: string }
 

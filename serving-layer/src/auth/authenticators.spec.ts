@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { TwinflowError } from '@twinflow/core'
-import { salesPipeline } from '../query/test-view'
-import { ApiKeyAuthenticator } from './api-key-authenticator'
-import { createAuthenticator } from './create-authenticator'
-import { JwtAuthenticator } from './jwt-authenticator'
+import { salesPipeline } from '../query/test-view.ts'
+import { ApiKeyAuthenticator } from './api-key-authenticator.ts'
+import { createAuthenticator } from './create-authenticator.ts'
+import { JwtAuthenticator } from './jwt-authenticator.ts'
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex')
 const headers = (init: Record<string, string>) => new Headers(init)

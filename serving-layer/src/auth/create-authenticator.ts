@@ -1,8 +1,8 @@
 import { TwinflowError, type Pipeline } from '@twinflow/core'
-import { ApiKeyAuthenticator } from './api-key-authenticator'
-import type { Authenticator } from './authenticator'
-import type { AuthOptions } from './auth-options'
-import { JwtAuthenticator } from './jwt-authenticator'
+import { ApiKeyAuthenticator } from './api-key-authenticator.ts'
+import type { Authenticator } from './authenticator.ts'
+import type { AuthOptions } from './auth-options.ts'
+import { JwtAuthenticator } from './jwt-authenticator.ts'
 
 /** The authenticator of the configured mode (null for `none`); view names are checked against the pipeline. */
 export function createAuthenticator(options: AuthOptions, pipeline: Pipeline): Authenticator | null {

@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { TwinflowError } from '@twinflow/core'
-import type { AuthResult, Authenticator } from './authenticator'
-import type { JwtAuthOptions } from './auth-options'
-import { viewAccess } from './principal'
+import type { AuthResult, Authenticator } from './authenticator.ts'
+import type { JwtAuthOptions } from './auth-options.ts'
+import { viewAccess } from './principal.ts'
 
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql'
 import type { Logger } from '@twinflow/core'
-import { currentRequestScope } from './request-scope'
+import { currentRequestScope } from './request-scope.ts'
 
 /** A GraphQLError made on purpose (bad input, forbidden, unavailable), not wrapping an unexpected error. */
 function isDeliberate(error: unknown): error is GraphQLError {

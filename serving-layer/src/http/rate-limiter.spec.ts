@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RateLimiter } from './rate-limiter'
+import { RateLimiter } from './rate-limiter.ts'
 
 describe('RateLimiter', () => {
   it('allows a burst of perMinute, then one more per 60/perMinute seconds, per client', () => {

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga'
-import type { Authenticator } from '../auth/authenticator'
-import type { Principal } from '../auth/principal'
-import { currentRequestScope } from './request-scope'
+import type { Authenticator } from '../auth/authenticator.ts'
+import type { Principal } from '../auth/principal.ts'
+import { currentRequestScope } from './request-scope.ts'
 
 export interface AuthenticationPluginOptions {
   authenticator: Authenticator

@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createSchema, createYoga } from 'graphql-yoga'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useBodySizeLimit } from './use-body-size-limit'
+import { useBodySizeLimit } from './use-body-size-limit.ts'
 
 const LIMIT = 200
 

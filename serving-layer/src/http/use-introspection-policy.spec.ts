@@ -1,6 +1,6 @@
 import { parse } from 'graphql'
 import { describe, expect, it } from 'vitest'
-import { isIntrospection } from './use-introspection-policy'
+import { isIntrospection } from './use-introspection-policy.ts'
 
 describe('isIntrospection', () => {
   it('finds __schema and __type at the root of the executed operation, through fragments', () => {

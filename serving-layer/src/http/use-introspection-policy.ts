@@ -1,9 +1,9 @@
 import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type DocumentNode, type SelectionSetNode } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Clock } from '@twinflow/core'
-import type { Principal } from '../auth/principal'
-import { RateLimiter } from './rate-limiter'
-import { currentRequestScope } from './request-scope'
+import type { Principal } from '../auth/principal.ts'
+import { RateLimiter } from './rate-limiter.ts'
+import { currentRequestScope } from './request-scope.ts'
 
 export interface IntrospectionPolicyOptions {
   /** Whether clients may introspect the schema (`__schema`, `__type`). @default true */

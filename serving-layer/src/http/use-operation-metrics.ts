@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga'
 import { getOperationAST } from 'graphql'
-import type { ServingMetrics } from './serving-metrics'
-import { currentRequestScope } from './request-scope'
+import type { ServingMetrics } from './serving-metrics.ts'
+import { currentRequestScope } from './request-scope.ts'
 
 /** Counts operations by type and outcome (ok, error, invalid), and notes the type in the request scope for the access log. */
 export function useOperationMetrics(metrics: ServingMetrics): Plugin {

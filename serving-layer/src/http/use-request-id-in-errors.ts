@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga'
-import { currentRequestScope } from './request-scope'
+import { currentRequestScope } from './request-scope.ts'
 
 /**
  * Puts the request id in the extensions of every error of a response (parse and validation errors

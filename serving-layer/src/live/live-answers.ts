@@ -1,4 +1,4 @@
-import type { ChangeFeed } from './change-feed'
+import type { ChangeFeed } from './change-feed.ts'
 
 /** What a subscription pushes: an answer, or the error of a read (the subscription goes on). */
 export type LiveResult<T> = { answer: T } | { error: unknown }

@@ -1,5 +1,5 @@
 import { TwinflowError } from '@twinflow/core'
-import { snapshotSize, type ViewSnapshot } from './view-snapshot'
+import { snapshotSize, type ViewSnapshot } from './view-snapshot.ts'
 
 /** Refuses to merge more partial rows than the limit: a query that wide must be narrowed. */
 export function checkScan(snapshot: ViewSnapshot, maxScanRows: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { count, defineStream, defineView, t, TwinflowError } from '@twinflow/core'
-import { bucketOf, checkGranularity, granularitiesOf } from './granularity'
+import { bucketOf, checkGranularity, granularitiesOf } from './granularity.ts'
 
 const s = defineStream('s', { k: t.string(), ts: t.eventTime() })
 const view = (window: '1m' | '5m' | '15m' | '1h' | '1d') => defineView(`v${window.replace(/\W/g, '')}`, s, { groupBy: () => ({}), window, measures: () => ({ n: count() }) })

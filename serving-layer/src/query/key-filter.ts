@@ -1,6 +1,6 @@
 import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
-import { selects, type KeySelection } from '../read/key-selection'
-import type { ViewSelection } from './view-query'
+import { selects, type KeySelection } from '../read/key-selection.ts'
+import type { ViewSelection } from './view-query.ts'
 
 /**
  * A query's filter on keys, checked against the view: an unknown key or a value of the wrong type

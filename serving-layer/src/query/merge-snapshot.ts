@@ -1,6 +1,6 @@
 import { mergeRows, type BucketOf, type PartialRow, type ViewDef } from '@twinflow/core'
-import type { KeyFilter } from './key-filter'
-import { snapshotRows, type ViewSnapshot } from './view-snapshot'
+import type { KeyFilter } from './key-filter.ts'
+import { snapshotRows, type ViewSnapshot } from './view-snapshot.ts'
 
 /**
  * The rows of a snapshot that pass the key filter, merged into buckets (`bucketOf`, the buckets the

@@ -1,5 +1,5 @@
 import { measureValue, TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
-import type { OrderTerm } from './view-query'
+import type { OrderTerm } from './view-query.ts'
 
 /** Compares two scalars of the same column: numbers and times numerically, strings by code unit, false < true. */
 export function compareScalars(a: Scalar, b: Scalar): number {

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { indexMerged, TwinflowError } from '@twinflow/core'
-import { bucketOf } from './granularity'
-import { SeriesPlan } from './series-plan'
-import { salesView, snapshotOf, type Sale } from './test-view'
-import type { AnswerLimits } from './answer-limits'
-import type { OrderTerm, SeriesQuery } from './view-query'
+import { bucketOf } from './granularity.ts'
+import { SeriesPlan } from './series-plan.ts'
+import { salesView, snapshotOf, type Sale } from './test-view.ts'
+import type { AnswerLimits } from './answer-limits.ts'
+import type { OrderTerm, SeriesQuery } from './view-query.ts'
 
 const H = 3_600_000
 const limits: AnswerLimits = { maxRangeMs: 10 * 86_400_000, maxRows: 500, defaultRows: 50, maxScanRows: 10_000 }

@@ -1,5 +1,5 @@
 import { avg, compileViewEvaluator, count, definePipeline, defineStream, defineView, max, sum, t, type PartialRow } from '@twinflow/core'
-import type { ViewSnapshot } from './view-snapshot'
+import type { ViewSnapshot } from './view-snapshot.ts'
 
 /** A small view for the query tests: sales per shop and channel, hourly. */
 export const sales = defineStream('sales', { shop: t.string(), web: t.boolean(), cents: t.int64(), ts: t.eventTime() })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { TopPlan } from './top-plan'
-import { salesView, snapshotOf, type Sale } from './test-view'
+import { TopPlan } from './top-plan.ts'
+import { salesView, snapshotOf, type Sale } from './test-view.ts'
 
 const from = Date.UTC(2026, 0, 1)
 const to = from + 86_400_000

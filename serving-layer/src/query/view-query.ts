@@ -1,5 +1,5 @@
 import type { Publication, Scalar } from '@twinflow/core'
-import type { Granularity } from './granularity'
+import type { Granularity } from './granularity.ts'
 
 export type SortDirection = 'ASC' | 'DESC'
 

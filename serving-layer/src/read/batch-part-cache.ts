@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { indexMerged, mergeRows, type BatchEngine, type MergedRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
-import type { KeySelection } from './key-selection'
+import type { KeySelection } from './key-selection.ts'
 
 export interface BatchPartCacheOptions {
   /** Most partial rows kept, over every view and version (chunks, and a quarter as much again in merged ranges). @default 250000 */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FreshLookup } from './fresh-lookup'
+import { FreshLookup } from './fresh-lookup.ts'
 
 /** A source whose reads the test resolves by hand; each read returns the value current when it STARTED. */
 function source() {

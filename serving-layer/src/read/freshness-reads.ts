@@ -1,5 +1,5 @@
 import type { EventLog, RealtimeStore } from '@twinflow/core'
-import { FreshLookup } from './fresh-lookup'
+import { FreshLookup } from './fresh-lookup.ts'
 
 /**
  * The reads behind every answer's freshness, shared by all requests of a server: the newest event

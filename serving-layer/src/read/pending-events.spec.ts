@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pendingEvents } from './read-session'
+import { pendingEvents } from './read-session.ts'
 
 describe('pendingEvents', () => {
   it('counts the records after the last applied offset of each partition (end is the next offset to write)', () => {

@@ -1,5 +1,5 @@
 import type { BatchEngine, Publication } from '@twinflow/core'
-import { FreshLookup } from './fresh-lookup'
+import { FreshLookup } from './fresh-lookup.ts'
 
 export interface PublicationTrackerOptions {
   /**

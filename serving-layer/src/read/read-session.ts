@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader'
 import type { BatchEngine, Clock, EventLog, Pipeline, Publication, RealtimeStore } from '@twinflow/core'
-import type { AnswerSource } from '../query/view-query'
-import type { ViewSnapshot } from '../query/view-snapshot'
-import type { Freshness, FreshnessNeeds } from './freshness'
-import { FreshnessReads } from './freshness-reads'
-import type { RangeRead, ViewReader } from './view-reader'
+import type { AnswerSource } from '../query/view-query.ts'
+import type { ViewSnapshot } from '../query/view-snapshot.ts'
+import type { Freshness, FreshnessNeeds } from './freshness.ts'
+import { FreshnessReads } from './freshness-reads.ts'
+import type { RangeRead, ViewReader } from './view-reader.ts'
 
 export interface ReadSessionDeps {
   pipeline: Pipeline

@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache'
 import { TwinflowError, type BatchEngine, type MarkedWindows, type MergedRows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
-import type { ViewSnapshot } from '../query/view-snapshot'
-import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache'
-import { FreshLookup } from './fresh-lookup'
-import { selects, type KeySelection } from './key-selection'
-import { PublicationTracker } from './publication-tracker'
+import type { ViewSnapshot } from '../query/view-snapshot.ts'
+import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache.ts'
+import { FreshLookup } from './fresh-lookup.ts'
+import { selects, type KeySelection } from './key-selection.ts'
+import { PublicationTracker } from './publication-tracker.ts'
 
 /** A read of the windows of one view with from <= windowStart < to. */
 export interface RangeRead {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql'
-import { canRead, type Principal } from '../auth/principal'
+import { canRead, type Principal } from '../auth/principal.ts'
 
 /** Throws FORBIDDEN unless the caller may read the view. */
 export function assertCanRead(principal: Principal, view: string): void {

@@ -1,10 +1,10 @@
 import { GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfig } from 'graphql'
 import { TwinflowError } from '@twinflow/core'
-import { pipelineField } from './pipeline-fields'
-import type { ServingContext } from './serving-context'
-import type { ServingServices } from './serving-services'
-import { viewFields } from './view-fields'
-import { viewTypes } from './view-types'
+import { pipelineField } from './pipeline-fields.ts'
+import type { ServingContext } from './serving-context.ts'
+import type { ServingServices } from './serving-services.ts'
+import { viewFields } from './view-fields.ts'
+import { viewTypes } from './view-types.ts'
 
 type Fields = Record<string, GraphQLFieldConfig<unknown, ServingContext>>
 

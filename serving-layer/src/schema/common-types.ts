@@ -1,7 +1,7 @@
 import { GraphQLBoolean, GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString } from 'graphql'
-import { GRANULARITIES, GRANULARITY_NAMES } from '../query/granularity'
-import type { Freshness } from '../read/freshness'
-import { DateTimeScalar } from './date-time-scalar'
+import { GRANULARITIES, GRANULARITY_NAMES } from '../query/granularity.ts'
+import type { Freshness } from '../read/freshness.ts'
+import { DateTimeScalar } from './date-time-scalar.ts'
 
 export const GranularityEnum = new GraphQLEnumType({
   name: 'Granularity',

@@ -1,6 +1,6 @@
 import { Kind } from 'graphql'
 import { describe, expect, it } from 'vitest'
-import { DateTimeScalar } from './date-time-scalar'
+import { DateTimeScalar } from './date-time-scalar.ts'
 
 describe('DateTimeScalar', () => {
   it('serializes epoch milliseconds as ISO-8601 UTC, the same on every call and past the cache bound', () => {

@@ -1,12 +1,12 @@
 import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql'
 import type { BatchRun, BatchRunStatus, ViewDef } from '@twinflow/core'
-import { canRead, type Principal } from '../auth/principal'
-import { checkCount } from '../query/check-selection'
-import { assertCanRead } from './assert-can-read'
-import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, StreamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types'
-import type { ServingContext } from './serving-context'
-import type { ServingServices } from './serving-services'
-import { guarded } from './to-graphql-error'
+import { canRead, type Principal } from '../auth/principal.ts'
+import { checkCount } from '../query/check-selection.ts'
+import { assertCanRead } from './assert-can-read.ts'
+import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, StreamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import type { ServingContext } from './serving-context.ts'
+import type { ServingServices } from './serving-services.ts'
+import { guarded } from './to-graphql-error.ts'
 
 const MAX_RUNS = 1000
 

@@ -1,11 +1,11 @@
 import { GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLNullableType } from 'graphql'
 import type { BatchRun, Publication, StreamDef, ViewDef } from '@twinflow/core'
-import { granularitiesOf } from '../query/granularity'
-import { FreshnessType, GranularityEnum } from './common-types'
-import { DateTimeScalar } from './date-time-scalar'
-import { freshnessNeeds } from './freshness-needs'
-import { selectedFields } from './selected-fields'
-import type { ServingContext } from './serving-context'
+import { granularitiesOf } from '../query/granularity.ts'
+import { FreshnessType, GranularityEnum } from './common-types.ts'
+import { DateTimeScalar } from './date-time-scalar.ts'
+import { freshnessNeeds } from './freshness-needs.ts'
+import { selectedFields } from './selected-fields.ts'
+import type { ServingContext } from './serving-context.ts'
 
 const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
 const list = <T extends GraphQLNullableType>(t: T) => nn(new GraphQLList(nn(t)))

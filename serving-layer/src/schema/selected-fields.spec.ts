@@ -1,7 +1,7 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse } from 'graphql'
 import { describe, expect, it } from 'vitest'
-import { freshnessNeeds } from './freshness-needs'
-import { selectedFields } from './selected-fields'
+import { freshnessNeeds } from './freshness-needs.ts'
+import { selectedFields } from './selected-fields.ts'
 
 const Freshness = new GraphQLObjectType({ name: 'Fresh', fields: { cutoff: { type: GraphQLString }, pendingEvents: { type: GraphQLString }, realtimeLagMs: { type: GraphQLString } } })
 const Answer = new GraphQLObjectType({ name: 'Answer', fields: { rows: { type: GraphQLString }, freshness: { type: Freshness }, inner: { type: Freshness } } })

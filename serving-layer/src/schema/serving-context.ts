@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal'
-import type { ReadSession } from '../read/read-session'
+import type { Principal } from '../auth/principal.ts'
+import type { ReadSession } from '../read/read-session.ts'
 
 /** The GraphQL context of one request. */
 export interface ServingContext {

@@ -1,7 +1,7 @@
 import type { BatchEngine, DeadLetterQueue, Pipeline } from '@twinflow/core'
-import type { ChangeFeed } from '../live/change-feed'
-import type { AnswerLimits } from '../query/answer-limits'
-import type { ReadSession } from '../read/read-session'
+import type { ChangeFeed } from '../live/change-feed.ts'
+import type { AnswerLimits } from '../query/answer-limits.ts'
+import type { ReadSession } from '../read/read-session.ts'
 
 /** What the resolvers use, besides the request context. */
 export interface ServingServices {

@@ -15,13 +15,13 @@ import {
   type GraphQLScalarType,
 } from 'graphql'
 import { TwinflowError, type ValueKind, type ViewDef } from '@twinflow/core'
-import type { SeriesAnswer, TopAnswer } from '../query/view-query'
-import type { ReadSession } from '../read/read-session'
-import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from './common-types'
-import { constantCase, pascalCase } from './constant-case'
-import { DateTimeScalar } from './date-time-scalar'
-import { freshnessNeeds } from './freshness-needs'
-import { selectedFields } from './selected-fields'
+import type { SeriesAnswer, TopAnswer } from '../query/view-query.ts'
+import type { ReadSession } from '../read/read-session.ts'
+import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from './common-types.ts'
+import { constantCase, pascalCase } from './constant-case.ts'
+import { DateTimeScalar } from './date-time-scalar.ts'
+import { freshnessNeeds } from './freshness-needs.ts'
+import { selectedFields } from './selected-fields.ts'
 
 /** An answer with the session that read it (its freshness is read in the same session). */
 export type Served<T> = T & { session: ReadSession }

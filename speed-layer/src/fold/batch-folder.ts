@@ -1,5 +1,5 @@
 import type { Delta, LogBatch } from '@twinflow/core'
-import type { FirstPass, FoldRecords, StreamFold } from './stream-fold'
+import type { FirstPass, FoldRecords, StreamFold } from './stream-fold.ts'
 
 /** The first pass over a batch: its deltas (one per view, window and keys) and what `FirstPass` collects. */
 export interface FoldOutcome extends FirstPass {

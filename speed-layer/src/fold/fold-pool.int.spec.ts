@@ -2,18 +2,18 @@ import { createJsonLogger, definePipeline, TwinflowError, type LogBatch, type Pi
 import { generateOrders, onlineStorePipeline, orders, shopRevenue } from '@twinflow/example-online-store'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { FRAGILE_MODULE as FRAGILE, pipeline as fragilePipeline } from '../testing/fragile-pipeline-module'
-import { ONLINE_STORE_MODULE as ONLINE_STORE } from '../testing/online-store-module-url'
-import { inlineFolder } from './batch-folder'
-import { FoldPool } from './fold-pool'
-import { FoldError, StreamFold } from './stream-fold'
+import { FRAGILE_MODULE as FRAGILE, pipeline as fragilePipeline } from '../testing/fragile-pipeline-module.ts'
+import { ONLINE_STORE_MODULE as ONLINE_STORE } from '../testing/online-store-module-url.ts'
+import { inlineFolder } from './batch-folder.ts'
+import { FoldPool } from './fold-pool.ts'
+import { FoldError, StreamFold } from './stream-fold.ts'
 
 const T0 = Date.UTC(2026, 0, 5)
 const MINUTE = 60_000
 const moduleUrl = (relative: string) => new URL(relative, import.meta.url).href
 const logger = createJsonLogger({ level: 'silent' })
 
-const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs = 30_000) => new FoldPool({ threads, pipeline, pipelineModule, maxEventBytes: 600, logger, foldTimeoutMs })
+const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs = 30_000) => new FoldPool({ threads, pipeline, pipelineModule, preload: [], maxEventBytes: 600, logger, foldTimeoutMs })
 
 function batchOf(topic: string, payloads: readonly Buffer[], firstOffset = 100): LogBatch {
   const records = payloads.map((value, i) => ({ offset: firstOffset + i, key: null, value, timestamp: T0, headers: {} }))

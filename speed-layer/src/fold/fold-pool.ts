@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads'
 import { TwinflowError, type LogBatch, type Logger, type Pipeline } from '@twinflow/core'
-import type { BatchFolder, FoldOutcome } from './batch-folder'
-import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
-import { packRecords } from './packed-records'
-import { fingerprintDifferences, pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint'
-import { FoldError, type StreamFold } from './stream-fold'
+import type { BatchFolder, FoldOutcome } from './batch-folder.ts'
+import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages.ts'
+import { packRecords } from './packed-records.ts'
+import { fingerprintDifferences, pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint.ts'
+import { FoldError, type StreamFold } from './stream-fold.ts'
 
 export interface FoldPoolOptions {
   threads: number
@@ -12,6 +12,8 @@ export interface FoldPoolOptions {
   pipeline: Pipeline
   /** File URL of the pipeline module. */
   pipelineModule: string
+  /** File URLs each thread imports, in order, before the pipeline module (loader registrations). */
+  preload: readonly string[]
   maxEventBytes: number
   logger: Logger
   /**
@@ -43,7 +45,11 @@ interface FoldThread {
   stuck: TwinflowError | null
 }
 
-const ENTRY = new URL('./fold-thread-entry.mjs', import.meta.url)
+// The compiled entry beside this module; where this module runs as TypeScript source (the test
+// suite), a bootstrap that loads the entry's source through tsx, resolving packages to source.
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const ENTRY = new URL(FROM_SOURCE ? './fold-thread-entry.source.mjs' : './fold-thread-entry.js', import.meta.url)
+const EXEC_ARGV = FROM_SOURCE ? ['--conditions=twinflow-source'] : []
 /** Deaths of threads in a row, with no batch folded in between, after which the pool gives up. */
 const MAX_DEATHS = 3
 /** How long a thread may take to load the pipeline module (`start()` waits that long at most). */
@@ -155,8 +161,8 @@ export class FoldPool implements BatchFolder {
   }
 
   #spawn(index: number): FoldThread {
-    const data: FoldThreadData = { pipelineModule: this.#options.pipelineModule, maxEventBytes: this.#options.maxEventBytes }
-    const worker = new Worker(ENTRY, { workerData: data, name: `twinflow-fold-${index}` })
+    const data: FoldThreadData = { pipelineModule: this.#options.pipelineModule, preload: [...this.#options.preload], maxEventBytes: this.#options.maxEventBytes }
+    const worker = new Worker(ENTRY, { workerData: data, name: `twinflow-fold-${index}`, execArgv: EXEC_ARGV })
     const pending = new Map<number, Pending>()
     let settle!: { resolve: () => void; reject: (error: unknown) => void }
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))

@@ -1,12 +1,14 @@
 import type { TwinflowErrorKind } from '@twinflow/core'
-import type { FoldOutcome } from './batch-folder'
-import type { PipelineFingerprint } from './pipeline-fingerprint'
-import type { PackedRecordsData } from './packed-records'
+import type { FoldOutcome } from './batch-folder.ts'
+import type { PipelineFingerprint } from './pipeline-fingerprint.ts'
+import type { PackedRecordsData } from './packed-records.ts'
 
 /** What a fold thread is started with (its `workerData`). */
 export interface FoldThreadData {
   /** File URL of the module that exports the pipeline (`pipeline` or default), as the config names it. */
   pipelineModule: string
+  /** File URLs imported, in order, before the pipeline module. */
+  preload: string[]
   maxEventBytes: number
 }
 

@@ -1,5 +1,5 @@
 import type { LogRecord } from '@twinflow/core'
-import type { FoldRecords } from './stream-fold'
+import type { FoldRecords } from './stream-fold.ts'
 
 /** Records copied into one transferable buffer: payload `i` is `bytes[ends[i-1] .. ends[i])`. */
 export interface PackedRecordsData {

@@ -1,7 +1,7 @@
 import { avg, count, definePipeline, defineView, max, min, sum } from '@twinflow/core'
 import { onlineStorePipeline, orders } from '@twinflow/example-online-store'
 import { describe, expect, it } from 'vitest'
-import { fingerprintDifferences, pipelineFingerprint } from './pipeline-fingerprint'
+import { fingerprintDifferences, pipelineFingerprint } from './pipeline-fingerprint.ts'
 
 describe('pipelineFingerprint', () => {
   it('is equal for the same declarations, and names what differs', () => {

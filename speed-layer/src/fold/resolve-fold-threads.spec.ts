@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveFoldThreads } from './resolve-fold-threads'
+import { resolveFoldThreads } from './resolve-fold-threads.ts'
 
 describe('resolveFoldThreads', () => {
   it("'auto' runs one thread when the pipeline module is known and there is a second core", () => {

@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads'
 import { pipelineExport, TwinflowError } from '@twinflow/core'
-import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages'
-import { PackedRecords } from './packed-records'
-import { pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint'
-import { FoldError, StreamFold } from './stream-fold'
+import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages.ts'
+import { PackedRecords } from './packed-records.ts'
+import { pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint.ts'
+import { FoldError, StreamFold } from './stream-fold.ts'
 
 /**
  * A fold thread's life: import the pipeline module, compile every stream's fold, post `ready`
@@ -16,6 +16,7 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
   let folds: Map<string, StreamFold>
   let fingerprint: PipelineFingerprint
   try {
+    for (const url of data.preload) await import(url)
     const module = (await import(data.pipelineModule)) as Record<string, unknown>
     const pipeline = pipelineExport(module)
     if (!pipeline) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')

@@ -1,6 +1,6 @@
 import { compileDecoder, compileViewEvaluator, type EvaluatedEvent, type StreamDef, type ViewDef } from '@twinflow/core'
-import { BatchAggregate } from '../batch-aggregate'
-import type { FoldOutcome } from './batch-folder'
+import { BatchAggregate } from '../batch-aggregate.ts'
+import type { FoldOutcome } from './batch-folder.ts'
 
 /** The records a fold reads: by index, in offset order (a log batch's, or a packed copy of them in a fold thread). */
 export interface FoldRecords {

@@ -1,4 +1,4 @@
-import type { CutoffSource } from '../cutoff-source'
+import type { CutoffSource } from '../cutoff-source.ts'
 
 /**
  * A cutoff source whose cutoffs the test sets: the publications a batch layer would make, given

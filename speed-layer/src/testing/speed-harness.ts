@@ -1,9 +1,9 @@
 import { createJsonLogger, finalizeRow, systemClock, type LogMessage, type Logger, type Pipeline } from '@twinflow/core'
 import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore, MemorySink, type MemoryLogConsumer } from '@twinflow/plugin-memory'
-import { SpeedWorker } from '../speed-worker'
-import type { SpeedLayerOptions } from '../speed-layer-options'
-import { sortRows, type ReferenceRow } from './online-store-reference'
-import { SettableCutoffSource } from './settable-cutoff-source'
+import { SpeedWorker } from '../speed-worker.ts'
+import type { SpeedLayerOptions } from '../speed-layer-options.ts'
+import { sortRows, type ReferenceRow } from './online-store-reference.ts'
+import { SettableCutoffSource } from './settable-cutoff-source.ts'
 
 export interface SpeedHarnessOptions {
   pipeline: Pipeline

@@ -15,10 +15,11 @@ import {
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
-import type { TwinflowConfig } from '../config/twinflow-config'
-import { builtinPlugins } from './builtin-plugins'
-import { createPinoLogger } from './pino-logger'
-import { Twinflow } from './twinflow'
+import type { TwinflowConfig } from '../config/twinflow-config.ts'
+import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
+import { builtinPlugins } from './builtin-plugins.ts'
+import { createPinoLogger } from './pino-logger.ts'
+import { Twinflow } from './twinflow.ts'
 
 export interface CreateTwinflowOptions {
   pipeline: Pipeline
@@ -61,8 +62,9 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     ...config.sources.map((s, i) => pluginModule(registry.get('source', s.plugin), s.options, `sources[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     batchLayerModule(config.batch as never),
-    // The speed layer's fold threads import the pipeline from the module the config names.
-    speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href } : {}),
+    // The speed layer's fold threads import the pipeline from the module the config names, which
+    // may be TypeScript: they register the CLI's loader first.
+    speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
     servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
   )
   return new Twinflow(container, pipeline, config, logger, metrics)

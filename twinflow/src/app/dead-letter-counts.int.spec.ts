@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
-import { createTwinflow } from './create-twinflow'
-import { embeddedTestConfig } from '../testing/embedded-config'
-import { graphqlRequest } from '../testing/graphql-request'
+import { createTwinflow } from './create-twinflow.ts'
+import { embeddedTestConfig } from '../testing/embedded-config.ts'
+import { graphqlRequest } from '../testing/graphql-request.ts'
 
 describe('dead-letter counts in pipeline introspection', () => {
   it('a serve-only process reports what the archiver rejected, though it never saw those letters', async () => {

@@ -14,10 +14,10 @@ import {
   type RefRow,
   type RefSpec,
 } from '@twinflow/example-online-store'
-import { createTwinflow } from './create-twinflow'
-import type { Twinflow } from './twinflow'
-import { embeddedTestConfig } from '../testing/embedded-config'
-import { graphqlRequest } from '../testing/graphql-request'
+import { createTwinflow } from './create-twinflow.ts'
+import type { Twinflow } from './twinflow.ts'
+import { embeddedTestConfig } from '../testing/embedded-config.ts'
+import { graphqlRequest } from '../testing/graphql-request.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

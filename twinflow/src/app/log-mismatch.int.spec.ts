@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
-import { createTwinflow } from './create-twinflow'
-import { embeddedTestConfig } from '../testing/embedded-config'
+import { createTwinflow } from './create-twinflow.ts'
+import { embeddedTestConfig } from '../testing/embedded-config.ts'
 
 describe('a sink whose progress is beyond the log', () => {
   it('fails at start instead of silently skipping the new log’s events', async () => {

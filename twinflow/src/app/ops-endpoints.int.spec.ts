@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
-import { embeddedTestConfig } from '../testing/embedded-config'
-import { createTwinflow } from './create-twinflow'
-import { caughtUp, fixedClock, HOUR, T } from './testing/online-store-fixture'
-import type { Twinflow } from './twinflow'
+import { embeddedTestConfig } from '../testing/embedded-config.ts'
+import { createTwinflow } from './create-twinflow.ts'
+import { caughtUp, fixedClock, HOUR, T } from './testing/online-store-fixture.ts'
+import type { Twinflow } from './twinflow.ts'
 
 /** Value of a Prometheus series in the text format (0 when absent). */
 function sample(text: string, series: string): number {

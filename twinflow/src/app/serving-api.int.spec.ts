@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { currentRequestScope, SERVING_TOKENS } from '@twinflow/serving-layer'
 import { referenceAggregate, referenceSpecs, sortRows, type Order, type RefRow, type RefSpec } from '@twinflow/example-online-store'
-import { TestGraphQLClient } from './testing/graphql-client'
-import { cutoffOf, DAY, HOUR, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture'
+import { TestGraphQLClient } from './testing/graphql-client.ts'
+import { cutoffOf, DAY, HOUR, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
 
 const iso = (t: number) => new Date(t).toISOString()
 const FROM = T - 45 * DAY

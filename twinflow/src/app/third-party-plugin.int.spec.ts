@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { definePlugin, emptyCells, END_OF_INPUT, finalizeRow, mergeCells, TwinflowError, type FencedBatch, type Sink, type Source } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline, referenceAggregate, referenceSpecs, sortRows, shopRevenue } from '@twinflow/example-online-store'
 import { createTwinflow, type Twinflow } from 'twinflow'
-import { embeddedTestConfig } from '../testing/embedded-config'
+import { embeddedTestConfig } from '../testing/embedded-config.ts'
 
 /** A third-party source: replays a fixed list of payloads in batches, then ends. */
 const arraySource = definePlugin({

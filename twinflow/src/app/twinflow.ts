@@ -4,16 +4,16 @@ import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver 
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
-import { IngestRunner } from '../ingest/ingest-runner'
-import type { TwinflowConfig } from '../config/twinflow-config'
-import { registerArchiverMetrics } from './metrics/archiver-metrics'
-import { registerBatchMetrics } from './metrics/batch-metrics'
-import { registerDeadLetterMetrics } from './metrics/dead-letter-metrics'
-import { registerSpeedMetrics } from './metrics/speed-metrics'
-import { opsRoutes, type NodeHandler } from './ops/ops-routes'
-import { ProcessHttpServer } from './ops/process-http-server'
-import { Readiness } from './ops/readiness'
-import type { Role } from './role'
+import { IngestRunner } from '../ingest/ingest-runner.ts'
+import type { TwinflowConfig } from '../config/twinflow-config.ts'
+import { registerArchiverMetrics } from './metrics/archiver-metrics.ts'
+import { registerBatchMetrics } from './metrics/batch-metrics.ts'
+import { registerDeadLetterMetrics } from './metrics/dead-letter-metrics.ts'
+import { registerSpeedMetrics } from './metrics/speed-metrics.ts'
+import { opsRoutes, type NodeHandler } from './ops/ops-routes.ts'
+import { ProcessHttpServer } from './ops/process-http-server.ts'
+import { Readiness } from './ops/readiness.ts'
+import type { Role } from './role.ts'
 
 interface Running {
   name: string
@@ -121,6 +121,16 @@ export class Twinflow {
     if (runs('batch')) await this.#startService('batch schedule', this.get(BATCH_TOKENS.Schedule))
     if (roles.length > 0) await this.#startHttp(runs('serve'), readiness)
     this.logger.info('twinflow started', { roles, graphql: this.#url, ops: this.#opsUrl })
+  }
+
+  /**
+   * Checks what `start` would reject without connecting to anything: the batch schedule's cron
+   * expression, the GraphQL schema of the views, the serving layer's credentials (a public key
+   * that does not parse). Options were checked when the process was created.
+   */
+  async validate(): Promise<void> {
+    this.get(BATCH_TOKENS.Schedule).validate()
+    await this.get(SERVING_TOKENS.Server).ready()
   }
 
   /** Stops every role and runtime in reverse order of start; reports every failure, stops all anyway. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { graphqlRequest } from '../testing/graphql-request'
+import { graphqlRequest } from '../testing/graphql-request.ts'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
 // The README's run command is `npm start`: run its exact command line (npm itself would only add a
@@ -19,7 +19,7 @@ describe('npm start (the README run command)', () => {
   it('prints the GraphQL URL and answers with merged batch + realtime rows within a minute, then stops on SIGTERM', async () => {
     const started = Date.now()
     expect(START).toMatch(/^node twinflow\/bin\/twinflow\.mjs dev\b/)
-    child = spawn('sh', ['-c', `exec ${START.replace(/^node /, `"${process.execPath}" `)} --port 0 --backfill 4000 --rate 40`], {
+    child = spawn('sh', ['-c', `exec ${START.replace(/^node /, `"${process.execPath}" `)} --port 0`], {
       cwd: ROOT,
       env: { ...process.env, TWINFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinflow-dev-')), TWINFLOW_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

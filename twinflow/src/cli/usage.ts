@@ -1,17 +1,19 @@
 export const USAGE = `Usage: twinflow <command> [options]
 
 Commands:
-  dev                     Run the online-store example with every layer in this process, on
-                          embedded runtimes (in-memory log and store, ClickHouse via chdb).
-                          --port <n>       GraphQL port (default 4000; 0 picks a free one)
-                          --rate <n>       live events per second per stream (default 50)
-                          --backfill <n>   past events per stream generated at start (default 20000)
+  dev                     Run the config's pipeline with every role in this process (GraphiQL on,
+                          a batch run at once). Runtimes the config leaves out are embedded: an
+                          in-process log and store, ClickHouse via chdb, data in dataDir.
+                          --config <file>  (default: twinflow.json in the working directory)
+                          --port <n>       GraphQL port (0 picks a free one)
   start                   Run roles against the runtimes of a config file.
-                          --config <file>  JSON config (or TWINFLOW_CONFIG)
+                          --config <file>  (default: twinflow.json in the working directory)
                           --role <roles>   comma-separated: ingest, archiver, speed, batch, serve, all
-  batch run <view|all>    Run one batch recompute now and print the run.
+                          --port <n>
+  batch run <view|all>    Run one batch recompute now and print the runs.
                           --config <file>
-  check                   Validate a config file and its pipeline; list views and plugins.
+  check                   Validate a config file and its pipeline as start does; list the runtimes
+                          and views.
                           --config <file>
   api-key <name>          Make a random API key and print it with its config entry (the config
                           keeps only its SHA-256).

@@ -4,9 +4,9 @@ import { isAbsolute, join, relative } from 'node:path'
 import { createJsonLogger } from '@twinflow/core'
 import { onlineStorePipelineModule as EXAMPLE_MODULE } from '@twinflow/example-online-store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTwinflow } from '../app/create-twinflow'
-import type { Twinflow } from '../app/twinflow'
-import { loadConfigFile } from './load-config-file'
+import { createTwinflow } from '../app/create-twinflow.ts'
+import type { Twinflow } from '../app/twinflow.ts'
+import { loadConfigFile } from './load-config-file.ts'
 
 describe('loadConfigFile', () => {
   let twinflow: Twinflow | undefined

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { pipelineExport, TwinflowError, type Pipeline, type TwinflowPlugin } from '@twinflow/core'
-import { parseConfig } from './parse-config'
-import type { TwinflowConfig } from './twinflow-config'
+import { parseConfig } from './parse-config.ts'
+import type { TwinflowConfig } from './twinflow-config.ts'
 
 export interface LoadedConfig {
   config: TwinflowConfig
@@ -11,8 +11,16 @@ export interface LoadedConfig {
   plugins: TwinflowPlugin<any, any>[]
 }
 
-/** Reads a JSON config file, then imports the pipeline module and plugin modules it names. */
-export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+export interface LoadConfigOptions {
+  /** Overrides the config's `dataDir` (TWINFLOW_DATA_DIR). */
+  dataDir?: string
+}
+
+/**
+ * Reads a JSON config file, then imports the pipeline module and plugin modules it names (relative
+ * to the file). TypeScript modules need a loader in the process: the CLI registers its own.
+ */
+export async function loadConfigFile(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const file = resolve(path)
   let text: string
   try {
@@ -26,9 +34,9 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   } catch (error) {
     throw new TwinflowError('config', `config file ${file} is not valid JSON: ${(error as Error).message}`)
   }
-  const config = parseConfig(raw, `config file ${file}`)
-  if (!config.pipeline) throw new TwinflowError('config', `config file ${file}: "pipeline" must name the module that exports your pipeline`)
   const base = dirname(file)
+  const config = parseConfig(raw, { origin: `config file ${file}`, baseDir: base, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) })
+  if (!config.pipeline) throw new TwinflowError('config', `config file ${file}: "pipeline" must name the module that exports your pipeline`)
   const pipelinePath = resolve(base, config.pipeline)
   const pipelineModule = await importModule(pipelinePath, 'pipeline')
   const pipeline = pipelineExport(pipelineModule)
@@ -50,6 +58,19 @@ async function importModule(path: string, what: string): Promise<Record<string, 
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
-    throw new TwinflowError('config', `cannot load ${what} module ${path}: ${(error as Error).message}`, { cause: error })
+    throw new TwinflowError('config', `cannot load ${what} module ${path}: ${describeLoadError(error)}`, { cause: error })
   }
+}
+
+/**
+ * The error's message, with where it is when Node put that in the stack only: a module that
+ * imports a name another does not export fails with a stack that starts `file:///x.ts:3`, the line,
+ * a caret, then the message.
+ */
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const head = error.stack?.split(`\n${error.name}: `)[0]
+  if (!head || head === error.stack || !head.startsWith('file://')) return error.message
+  const [location, ...source] = head.split('\n')
+  return `${error.message}\n  at ${location!.replace(/^file:\/\//, '')}\n${source.map((l) => `    ${l}`).join('\n')}`
 }

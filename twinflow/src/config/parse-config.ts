@@ -1,10 +1,35 @@
+import { resolve } from 'node:path'
 import { TwinflowError } from '@twinflow/core'
-import { twinflowConfigSchema, type TwinflowConfig } from './twinflow-config'
+import { embeddedRuntimes } from './embedded-runtimes.ts'
+import { twinflowConfigSchema, type RuntimeName, type TwinflowConfig } from './twinflow-config.ts'
 
-/** Validates a config object; the error lists every problem as `path: what is wrong`. */
-export function parseConfig(raw: unknown, origin = 'config'): TwinflowConfig {
+export interface ParseConfigOptions {
+  /** Names the config in errors. @default 'config' */
+  origin?: string
+  /** What relative paths of the config (`dataDir`) are relative to. @default the working directory */
+  baseDir?: string
+  /** Overrides the config's `dataDir` (TWINFLOW_DATA_DIR), relative to the working directory. */
+  dataDir?: string
+}
+
+/**
+ * Validates a config object, fills in the embedded runtimes it leaves out and resolves its data
+ * directory; the error lists every problem as `path: what is wrong`.
+ */
+export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): TwinflowConfig {
   const result = twinflowConfigSchema.safeParse(raw)
-  if (result.success) return result.data
-  const problems = result.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-  throw new TwinflowError('config', `invalid ${origin}:\n${problems.join('\n')}`)
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    throw new TwinflowError('config', `invalid ${options.origin ?? 'config'}:\n${problems.join('\n')}`)
+  }
+  const { runtimes, dataDir, ...rest } = result.data
+  const dir = options.dataDir !== undefined ? resolve(options.dataDir) : resolve(options.baseDir ?? '.', dataDir ?? '.twinflow')
+  const embedded = embeddedRuntimes(dir)
+  const names = Object.keys(embedded) as RuntimeName[]
+  return {
+    ...rest,
+    runtimes: Object.fromEntries(names.map((name) => [name, runtimes[name] ?? embedded[name]])) as TwinflowConfig['runtimes'],
+    defaultedRuntimes: names.filter((name) => runtimes[name] === undefined),
+    dataDir: dir,
+  }
 }

@@ -6,8 +6,8 @@ export interface TwinflowEnv {
   port?: number
   /** TWINFLOW_LOG_LEVEL: overrides log.level. */
   logLevel?: string
-  /** TWINFLOW_DATA_DIR: where embedded runtimes keep data. @default .twinflow */
-  dataDir: string
+  /** TWINFLOW_DATA_DIR: overrides the config's dataDir (where embedded runtimes keep data). */
+  dataDir?: string
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
@@ -19,6 +19,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
     configPath: env.TWINFLOW_CONFIG || undefined,
     port,
     logLevel: env.TWINFLOW_LOG_LEVEL || undefined,
-    dataDir: env.TWINFLOW_DATA_DIR || '.twinflow',
+    dataDir: env.TWINFLOW_DATA_DIR || undefined,
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from './parse-config'
+import { parseConfig } from './parse-config.ts'
 
 const runtimes = {
   eventLog: { plugin: 'memory' },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { servingSchema } from './serving-schema'
+import { servingSchema } from './serving-schema.ts'
 
 const pluginRef = z
   .object({
@@ -23,15 +23,25 @@ export const twinflowConfigSchema = z
     pipeline: z.string().min(1).optional(),
     /** Modules exporting third-party plugins (default export: a plugin or an array of plugins). Relative to the config file. */
     plugins: z.array(z.string().min(1)).default([]),
+    /**
+     * The runtime of each role's contract. A runtime left out gets its embedded default (see
+     * EMBEDDED_RUNTIMES): in-process log, store and dead-letter queue, chdb in the data directory.
+     */
     runtimes: z
       .object({
-        eventLog: pluginRef,
-        clickhouse: pluginRef,
-        realtimeStore: pluginRef,
-        deadLetterQueue: pluginRef,
-        scheduler: pluginRef,
+        eventLog: pluginRef.optional(),
+        clickhouse: pluginRef.optional(),
+        realtimeStore: pluginRef.optional(),
+        deadLetterQueue: pluginRef.optional(),
+        scheduler: pluginRef.optional(),
       })
-      .strict(),
+      .strict()
+      .default({}),
+    /**
+     * Where embedded runtimes keep their data (relative to the config file); the process that uses
+     * it holds a lock on it. TWINFLOW_DATA_DIR overrides it. @default '.twinflow'
+     */
+    dataDir: z.string().min(1).optional(),
     sources: z.array(pluginRef).default([]),
     sinks: z.array(pluginRef).default([]),
     topics: z.object({ partitions: z.number().int().min(1).max(1024).default(4) }).strict().default({ partitions: 4 }),
@@ -58,5 +68,16 @@ export const twinflowConfigSchema = z
   })
   .strict()
 
-export type TwinflowConfig = z.output<typeof twinflowConfigSchema>
+export type ParsedConfig = z.output<typeof twinflowConfigSchema>
 export type TwinflowConfigInput = z.input<typeof twinflowConfigSchema>
+export type PluginRef = z.output<typeof pluginRef>
+export type RuntimeName = keyof ParsedConfig['runtimes']
+
+/** A config with every runtime chosen (embedded defaults filled in) and the data directory resolved. */
+export type TwinflowConfig = Omit<ParsedConfig, 'runtimes' | 'dataDir'> & {
+  runtimes: Record<RuntimeName, PluginRef>
+  /** The runtimes the config left out, which got their embedded default. */
+  defaultedRuntimes: RuntimeName[]
+  /** Absolute data directory of embedded runtimes. */
+  dataDir: string
+}

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client'
 import type { BatchEngine, EventLog, Logger, Pipeline } from '@twinflow/core'
-import { collectSafely } from './collect-safely'
+import { collectSafely } from './collect-safely.ts'
 
 /**
  * `twinflow_archiver_lag_records{stream, partition}`: records of the log not yet in the master

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { BatchEngine, BatchRun, Clock, Logger, Pipeline, Publication } from '@twinflow/core'
-import { collectSafely } from './collect-safely'
+import { collectSafely } from './collect-safely.ts'
 
 export interface BatchMetricsDeps {
   engine: BatchEngine

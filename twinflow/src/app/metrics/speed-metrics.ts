@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, EventLog, Logger, Pipeline, RealtimeStore } from '@twinflow/core'
 import type { SpeedWorker } from '@twinflow/speed-layer'
-import { collectSafely } from './collect-safely'
+import { collectSafely } from './collect-safely.ts'
 
 export interface SpeedMetricsDeps {
   worker: SpeedWorker

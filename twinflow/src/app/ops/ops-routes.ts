@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
 import type { Logger } from '@twinflow/core'
-import type { Readiness } from './readiness'
+import type { Readiness } from './readiness.ts'
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void
 

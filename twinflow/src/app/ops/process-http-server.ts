@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '@twinflow/core'
-import type { NodeHandler } from './ops-routes'
+import type { NodeHandler } from './ops-routes.ts'
 
 export interface ProcessHttpServerOptions {
   port: number

@@ -1,5 +1,5 @@
 import type { Logger, LogLevel } from '@twinflow/core'
-import { createPinoLogger } from '../pino-logger'
+import { createPinoLogger } from '../pino-logger.ts'
 
 /** A pino logger whose JSON lines are kept in memory, for tests that check what is logged. */
 export function memoryLog(level: LogLevel = 'info'): { logger: Logger; records: () => Record<string, any>[] } {

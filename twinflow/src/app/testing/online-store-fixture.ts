@@ -1,10 +1,10 @@
 import { systemClock, TOKENS, type Clock, type LogMessage, type Logger } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { generateOrders, generatePageViews, onlineStorePipeline, type Order, type PageView } from '@twinflow/example-online-store'
-import { createTwinflow } from '../create-twinflow'
-import type { Twinflow } from '../twinflow'
-import type { TwinflowConfigInput } from '../../config/twinflow-config'
-import { embeddedTestConfig } from '../../testing/embedded-config'
+import { createTwinflow } from '../create-twinflow.ts'
+import type { Twinflow } from '../twinflow.ts'
+import type { TwinflowConfigInput } from '../../config/twinflow-config.ts'
+import { embeddedTestConfig } from '../../testing/embedded-config.ts'
 
 export const HOUR = 3_600_000
 export const DAY = 24 * HOUR

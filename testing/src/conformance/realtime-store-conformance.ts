@@ -1,6 +1,6 @@
 import { TwinflowError, type Delta, type DeltaOutcome, type FencedBatch, type PartialRow, type RealtimeStore } from '@twinflow/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { conformancePipeline } from './conformance-pipeline'
+import { conformancePipeline } from './conformance-pipeline.ts'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000

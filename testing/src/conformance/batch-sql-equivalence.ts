@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileViewEvaluator, createJsonLogger, definePipeline, mergeRows, systemClock, type ClickHouseDriver, type PartialRow } from '@twinflow/core'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import { randomViews } from './random-views'
+import { ClickHouseBatchEngine } from '@twinflow/batch-layer'
+import { randomViews } from './random-views.ts'
 
 export interface BatchSqlEquivalenceOptions {
   /** A connected driver on an empty database of its own, and how to let it go. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, createJsonLogger, definePipeline, defineStream, defineView, t, type BatchRun, type Clock } from '@twinflow/core'
-import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine'
-import type { BatchSqlEquivalenceOptions } from './batch-sql-equivalence'
+import { ClickHouseBatchEngine } from '@twinflow/batch-layer'
+import type { BatchSqlEquivalenceOptions } from './batch-sql-equivalence.ts'
 
 const T0 = Date.UTC(2026, 0, 1)
 const HOUR = 3_600_000

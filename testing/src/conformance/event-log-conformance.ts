@@ -1,6 +1,6 @@
 import { TwinflowError, type EventLog, type LogConsumer, type LogMessage } from '@twinflow/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BatchCollector } from './batch-collector'
+import { BatchCollector } from './batch-collector.ts'
 
 export interface EventLogConformanceOptions {
   /** Per test, for logs whose group joins take a while (Kafka). @default 20000 */

@@ -1,5 +1,5 @@
 import type { LogBatch } from '@twinflow/core'
-import { Waiter } from './waiter'
+import { Waiter } from './waiter.ts'
 
 export interface CollectedRecord {
   partition: number

@@ -1,2 +1,0 @@
-export * from './batch-sql-equivalence'
-export * from './batch-run-history'

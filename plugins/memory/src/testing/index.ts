@@ -1,5 +1,0 @@
-export * from './realtime-store-conformance'
-export * from './event-log-conformance'
-export * from './conformance-pipeline'
-export * from './batch-collector'
-export * from './waiter'

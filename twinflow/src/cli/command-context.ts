@@ -1,0 +1,19 @@
+import type { TwinflowEnv } from '../config/read-env.ts'
+
+/** What a command is run with: the command line, parsed, and the environment's settings. */
+export interface CommandContext {
+  /** Positional arguments after the command's name. */
+  args: string[]
+  options: {
+    config?: string
+    role?: string
+    port?: string
+    views?: string
+    packages?: string
+    reset?: boolean
+  }
+  env: TwinflowEnv
+}
+
+/** A CLI command: resolves with the process's exit code. */
+export type Command = (context: CommandContext) => Promise<number>

@@ -1,0 +1,23 @@
+import { createTwinflow } from '../../app/create-twinflow.ts'
+import { parseRoles } from '../../app/role.ts'
+import { loadConfigFile } from '../../config/load-config-file.ts'
+import { registerTypeScriptLoader } from '../../loader/register-typescript-loader.ts'
+import type { Command } from '../command-context.ts'
+import { findConfigFile } from '../find-config-file.ts'
+import { parsePortOption } from '../parse-port-option.ts'
+import { waitForSignal } from '../wait-for-signal.ts'
+
+/** `twinflow start --role <roles>`: runs roles against the config's runtimes until a signal. */
+export const startCommand: Command = async ({ options, env }) => {
+  registerTypeScriptLoader()
+  const roles = parseRoles(options.role ?? 'all')
+  const port = parsePortOption(options.port) ?? env.port
+  const loaded = await loadConfigFile(findConfigFile('start', options.config ?? env.configPath), { dataDir: env.dataDir })
+  if (port !== undefined) loaded.config.serving.port = port
+  if (env.logLevel) loaded.config.log.level = env.logLevel as never
+  const twinflow = createTwinflow(loaded)
+  await twinflow.start(roles)
+  if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
+  console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
+  return waitForSignal(twinflow)
+}
