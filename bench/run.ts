@@ -50,7 +50,16 @@ try {
 } finally {
   await services.stop()
 }
-const report = buildReport({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), mode: values.quick ? 'quick' : 'full', repeats, machine, images: services.images, results, failed })
+const report = buildReport({
+  startedAt: started.toISOString(),
+  finishedAt: new Date().toISOString(),
+  mode: values.quick ? 'quick' : 'full',
+  repeats,
+  machine,
+  images: services.images,
+  results,
+  failed,
+})
 const dir = resolve(import.meta.dirname, 'results')
 writeReport(report, resolve(dir, 'latest.json'), resolve(dir, 'latest.md'))
 console.log(`\n${renderMarkdown(report)}`)

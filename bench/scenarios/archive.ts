@@ -51,7 +51,8 @@ export const archiveScenario: Scenario = {
       },
       { log: ctx.log, warmUps: 1 },
     )
-    if (fingerprints.framework !== fingerprints.baseline) throw new Error(`the archiver and the hand-written insert wrote different rows: ${fingerprints.framework} vs ${fingerprints.baseline}`)
+    if (fingerprints.framework !== fingerprints.baseline)
+      throw new Error(`the archiver and the hand-written insert wrote different rows: ${fingerprints.framework} vs ${fingerprints.baseline}`)
     const perSecond = (ms: number) => (events / ms) * 1000
     const framework = runs.framework.map(perSecond)
     const baseline = runs.baseline.map(perSecond)
@@ -61,7 +62,15 @@ export const archiveScenario: Scenario = {
         `${events.toLocaleString('en')} events of 256 bytes, ${PARTITIONS} partitions archived concurrently in log batches of ${BATCH} (one JSONEachRow insert each);`,
         `archiver vs hand-written @clickhouse/client insert of the same rows; equal table contents checked (${fingerprints.framework}).`,
       ],
-      checks: [{ name: 'rows/s ÷ hand-written insert', samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.9 }, figures: { unit: 'rows/s', framework, baseline } }],
+      checks: [
+        {
+          name: 'rows/s ÷ hand-written insert',
+          samples: ratios(framework, baseline),
+          unit: '×',
+          target: { op: '>=', value: 0.9 },
+          figures: { unit: 'rows/s', framework, baseline },
+        },
+      ],
     }
   },
 }

@@ -64,7 +64,15 @@ export const fencingScenario: Scenario = {
         `${events.toLocaleString('en')} events pre-aggregated into ${batches.flat().length} batches of ${BATCH} (${deltas.toLocaleString('en')} deltas, integer cells) on ${PARTITIONS} partitions applied concurrently;`,
         'fenced Lua apply vs pipelined HINCRBY into the same fields; equal cell values checked.',
       ],
-      checks: [{ name: 'deltas/s ÷ pipelined HINCRBY', samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.8 }, figures: { unit: 'deltas/s', framework, baseline } }],
+      checks: [
+        {
+          name: 'deltas/s ÷ pipelined HINCRBY',
+          samples: ratios(framework, baseline),
+          unit: '×',
+          target: { op: '>=', value: 0.8 },
+          figures: { unit: 'deltas/s', framework, baseline },
+        },
+      ],
     }
   },
 }
@@ -120,6 +128,8 @@ function assertSameCells(framework: Map<string, string>, baseline: Map<string, s
   if (framework.size === 0) throw new Error('the fenced apply left no cells in Redis')
   const differ = [...framework].filter(([k, v]) => baseline.get(k) !== v)
   if (differ.length > 0 || framework.size !== baseline.size) {
-    throw new Error(`the fenced apply and the HINCRBY baseline left different cells (${differ.length} differ, ${framework.size} vs ${baseline.size}): ${JSON.stringify(differ.slice(0, 3))}`)
+    throw new Error(
+      `the fenced apply and the HINCRBY baseline left different cells (${differ.length} differ, ${framework.size} vs ${baseline.size}): ${JSON.stringify(differ.slice(0, 3))}`,
+    )
   }
 }

@@ -132,7 +132,13 @@ function speedRate(ctx: ScenarioContext): number {
 }
 
 /** Produces `rate` live events per second for `seconds`, in ticks of 10 ms, each tick's events stamped now. */
-async function produceAt(producer: Producer, rate: number, seconds: number, onTick: (now: number) => Promise<void> | void = () => {}, stopWhen: () => boolean = () => false): Promise<number> {
+async function produceAt(
+  producer: Producer,
+  rate: number,
+  seconds: number,
+  onTick: (now: number) => Promise<void> | void = () => {},
+  stopWhen: () => boolean = () => false,
+): Promise<number> {
   const start = performance.now()
   let sent = 0
   let seed = Math.floor(Math.random() * 1e9)
@@ -142,7 +148,9 @@ async function produceAt(producer: Producer, rate: number, seconds: number, onTi
     // In sends of at most 2000 events (a record batch must stay under the broker's 1 MB).
     for (let n = Math.min(2000, due - sent); n > 0; n = Math.min(2000, due - sent)) {
       const now = Date.now()
-      pending.push(producer.send({ topic: purchases.topic, messages: purchaseMessages(generatePurchases(n, { seed: seed++, from: now, to: now + 1 })), compression: CompressionTypes.None }))
+      pending.push(
+        producer.send({ topic: purchases.topic, messages: purchaseMessages(generatePurchases(n, { seed: seed++, from: now, to: now + 1 })), compression: CompressionTypes.None }),
+      )
       sent += n
     }
     await onTick(Date.now())
@@ -170,7 +178,12 @@ async function steadyLoad(o: { producer: Producer; rate: number; seconds: number
     const now = Date.now()
     const [event] = generatePurchases(1, { seed: id, from: now, to: now + 1 })
     produced.set(id, now)
-    void o.producer.send({ topic: purchases.topic, messages: [{ key: PROBE_SHOP, value: Buffer.from(JSON.stringify({ ...event, shop: PROBE_SHOP, status: 'paid' })), headers: { probe: String(id) } }] }).catch(() => {})
+    void o.producer
+      .send({
+        topic: purchases.topic,
+        messages: [{ key: PROBE_SHOP, value: Buffer.from(JSON.stringify({ ...event, shop: PROBE_SHOP, status: 'paid' })), headers: { probe: String(id) } }],
+      })
+      .catch(() => {})
   })
   const last = o.probes.next
   await o.observer.waitFor(first, last, 60_000)
@@ -182,7 +195,12 @@ async function steadyLoad(o: { producer: Producer; rate: number; seconds: number
     consumed.push(o.observer.consumed.get(id)! - at)
     visible.push(o.observer.visible.get(id)! - at)
   }
-  return { probes: last - first, consumedP99: Math.round(quantile(consumed, 0.99)), visibleP99: Math.round(quantile(visible, 0.99)), visibleP50: Math.round(quantile(visible, 0.5)) }
+  return {
+    probes: last - first,
+    consumedP99: Math.round(quantile(consumed, 0.99)),
+    visibleP99: Math.round(quantile(visible, 0.99)),
+    visibleP50: Math.round(quantile(visible, 0.5)),
+  }
 }
 
 /** The `shopSales` count of the probe shop (aliased `count`, as the observer reads it). */
@@ -202,7 +220,9 @@ class Observer {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(options: ObserverOptions): Promise<Observer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../src/freshness-observer.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../src/freshness-observer.ts'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const observer = new Observer(child)
     await new Promise<void>((ready, fail) => {
       child.once('exit', (code) => {
@@ -301,7 +321,14 @@ async function sustainableRate(producer: Producer, lag: Lag, start: number, seco
   throw new Error('no rate of at least 500 events/s is sustainable here')
 }
 
-async function outage(o: { producer: Producer; rate: number; outageMs: number; stop: () => Promise<unknown>; start: () => Promise<{ pid: number }>; lag: Lag }): Promise<DrainResult> {
+async function outage(o: {
+  producer: Producer
+  rate: number
+  outageMs: number
+  stop: () => Promise<unknown>
+  start: () => Promise<{ pid: number }>
+  lag: Lag
+}): Promise<DrainResult> {
   const applied = () => o.lag.applied()
   const ends = () => o.lag.ends()
   await o.stop()

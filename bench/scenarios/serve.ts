@@ -74,19 +74,41 @@ export const serveScenario: Scenario = {
         const constantAtOwnHalf = await alternate(ctx.repeats, { baseline: () => paced(ready.constant, query, ownHalf, seconds) }, { log: ctx.log })
         const short = name.split(':')[0] === 'series' ? name.slice(8) : name
         checks.push(
-          { name: `q/s ÷ constant resolvers — ${short} (${ready.responseBytes[i]} B)`, samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.35 }, figures: { unit: 'q/s', framework, baseline } },
-          { name: `p99 at half saturation (${half} q/s) — ${short}`, samples: atHalf.framework.map((r) => r.p99), unit: 'ms', target: { op: '<=', value: 20 }, figures: { unit: 'ms p99', framework: atHalf.framework.map((r) => r.p99), baseline: atHalf.baseline.map((r) => r.p99) } },
-          { name: `reference: constant resolvers' p99 at their own half saturation (${ownHalf} q/s) — ${short}`, samples: constantAtOwnHalf.baseline.map((r) => r.p99), unit: 'ms', target: null },
+          {
+            name: `q/s ÷ constant resolvers — ${short} (${ready.responseBytes[i]} B)`,
+            samples: ratios(framework, baseline),
+            unit: '×',
+            target: { op: '>=', value: 0.35 },
+            figures: { unit: 'q/s', framework, baseline },
+          },
+          {
+            name: `p99 at half saturation (${half} q/s) — ${short}`,
+            samples: atHalf.framework.map((r) => r.p99),
+            unit: 'ms',
+            target: { op: '<=', value: 20 },
+            figures: { unit: 'ms p99', framework: atHalf.framework.map((r) => r.p99), baseline: atHalf.baseline.map((r) => r.p99) },
+          },
+          {
+            name: `reference: constant resolvers' p99 at their own half saturation (${ownHalf} q/s) — ${short}`,
+            samples: constantAtOwnHalf.baseline.map((r) => r.p99),
+            unit: 'ms',
+            target: null,
+          },
         )
         if (readsLogEnds) {
-          checks.push({ name: `reference: p99 of the log's end-offset read (kafkajs fetchTopicOffsets) from the benchmark's process during those measures — ${short}`, samples: logEnds.map((p) => p.p99), unit: 'ms', target: null })
+          checks.push({
+            name: `reference: p99 of the log's end-offset read (kafkajs fetchTopicOffsets) from the benchmark's process during those measures — ${short}`,
+            samples: logEnds.map((p) => p.p99),
+            unit: 'ms',
+            target: null,
+          })
         }
       }
       return {
         scenario: 'serve',
         setup: [
           `Online store: 30,000 orders over 30 days published by a batch run (ClickHouse), 2,000 live ones in the speed layer (Redis); ${CONNECTIONS} connections, ${seconds} s per measure after a warm-up;`,
-          'the same yoga server with constant resolvers as baseline; p99 at half saturation: an open-loop load, evenly spaced, at half the median Twinflow rate, latency counted from each request\'s due time;',
+          "the same yoga server with constant resolvers as baseline; p99 at half saturation: an open-loop load, evenly spaced, at half the median Twinflow rate, latency counted from each request's due time;",
           'reference: the constant server loaded the same way at half its own saturating rate;',
           "for the answer with freshness, reference: the end-offset read its pendingEvents needs (kafkajs fetchTopicOffsets), made every 20 ms from the benchmark's process during Twinflow's measures at half saturation.",
         ],

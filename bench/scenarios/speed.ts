@@ -36,11 +36,26 @@ export const speedScenario: Scenario = {
     const parseOnly = runs.parseOnly.map((r) => r.perSecond)
     return {
       scenario: 'speed',
-      setup: [`${events.toLocaleString('en')} events of 256 bytes on 4 partitions, 2 views (1m by shop: 200 shops; 1h by country × device);`, 'Twinflow speed worker vs kafkajs eachBatch with an empty handler, same consumer settings.'],
+      setup: [
+        `${events.toLocaleString('en')} events of 256 bytes on 4 partitions, 2 views (1m by shop: 200 shops; 1h by country × device);`,
+        'Twinflow speed worker vs kafkajs eachBatch with an empty handler, same consumer settings.',
+      ],
       checks: [
         { name: 'events/s ÷ empty handler', samples: ratios(framework, baseline), unit: '×', target: { op: '>=', value: 0.6 }, figures: { unit: 'events/s', framework, baseline } },
-        { name: 'reference: JSON.parse-only handler ÷ empty handler', samples: ratios(parseOnly, baseline), unit: '×', target: null, figures: { unit: 'events/s', framework: parseOnly, baseline } },
-        { name: 'node CPU per event: framework, empty handler', samples: runs.framework.map((r) => cpuMicros(r)), unit: 'µs', target: null, figures: { unit: 'µs', framework: runs.framework.map(cpuMicros), baseline: runs.baseline.map(cpuMicros) } },
+        {
+          name: 'reference: JSON.parse-only handler ÷ empty handler',
+          samples: ratios(parseOnly, baseline),
+          unit: '×',
+          target: null,
+          figures: { unit: 'events/s', framework: parseOnly, baseline },
+        },
+        {
+          name: 'node CPU per event: framework, empty handler',
+          samples: runs.framework.map((r) => cpuMicros(r)),
+          unit: 'µs',
+          target: null,
+          figures: { unit: 'µs', framework: runs.framework.map(cpuMicros), baseline: runs.baseline.map(cpuMicros) },
+        },
       ],
     }
   },

@@ -10,7 +10,10 @@
  * With a config file (the benchmark passes one pointing at its Kafka, ClickHouse and Redis
  * containers) it runs on those services; without, on the embedded runtimes.
  */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { printSchema, type GraphQLResolveInfo } from 'graphql'
 import { createSchema } from 'graphql-yoga'
 import { Registry } from 'prom-client'
@@ -19,11 +22,8 @@ import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { generateOrders, onlineStorePipeline, onlineStorePipelineModule } from '@twinflow/example-online-store'
 import { BatchPartCache, ReadSession, SERVING_TOKENS, ServingMetrics, ServingServer } from '@twinflow/serving-layer'
-import { createTwinflow } from '../../twinflow/src/app/create-twinflow.ts'
-import { ProcessHttpServer } from '../../twinflow/src/app/ops/process-http-server.ts'
-import { caughtUp } from '../../twinflow/src/app/testing/online-store-fixture.ts'
-import { embeddedTestConfig } from '../../twinflow/src/testing/embedded-config.ts'
-import { parseConfig } from 'twinflow'
+import { createTwinflow, parseConfig } from 'twinflow'
+import { caughtUp } from '../src/caught-up.ts'
 import { benchQueries, ORDERS_TOPIC } from './bench-queries.ts'
 
 const DAY = 86_400_000
@@ -37,7 +37,7 @@ const config = configFile
       serving: { port: 0, host: '127.0.0.1', graphiql: false, accessLog: false },
       log: { level: 'warn' },
     })
-  : embeddedTestConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } })
+  : parseConfig({ serving: { port: 0, graphiql: false, accessLog: false }, log: { level: 'warn' } }, { dataDir: mkdtempSync(join(tmpdir(), 'twinflow-bench-')) })
 // Setting up: an archiver and speed process fills both layers and publishes a batch run; then it
 // stops and the serving role runs alone in this process, as deployed (one role per process).
 const setup = createTwinflow({ pipeline: onlineStorePipeline, config })
@@ -94,8 +94,9 @@ const constant = new ServingServer(
   },
   twinflow.get(SERVING_TOKENS.Options),
 )
-const constantHttp = new ProcessHttpServer(new Map([[constant.path, (req, res) => constant.handle(req, res)]]), { port: 0, host: '127.0.0.1' }, twinflow.logger)
-const constantUrl = `${await constantHttp.start()}${constant.path}`
+const constantHttp = createServer((req, res) => constant.handle(req, res))
+await new Promise<void>((listening) => constantHttp.listen(0, '127.0.0.1', listening))
+const constantUrl = `http://127.0.0.1:${(constantHttp.address() as { port: number }).port}${constant.path}`
 // Both servers must give the same answers, or the comparison means nothing.
 for (const [i, { query }] of queries.entries()) {
   const res = await fetch(constantUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
@@ -105,5 +106,5 @@ const rows = answers.map((a) => JSON.stringify(a).length)
 console.log(JSON.stringify({ ready: true, twinflow: twinflow.url, constant: constantUrl, queries: queries.map((q) => q.name), responseBytes: rows, now }))
 
 process.once('SIGTERM', () => {
-  void Promise.all([constantHttp.stop(), twinflow.stop()]).then(() => process.exit(0))
+  void Promise.all([new Promise((closed) => constantHttp.close(closed)), twinflow.stop()]).then(() => process.exit(0))
 })

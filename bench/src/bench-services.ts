@@ -111,7 +111,9 @@ export class BenchServices {
       await admin.disconnect()
     }
     await this.redis.flushall()
-    const tables = await (await this.clickhouse.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' })).json<{ name: string }>()
+    const tables = await (await this.clickhouse.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' })).json<{
+      name: string
+    }>()
     // Materialized views first: dropping one drops its `.inner.` table too.
     const ordered = [...tables].sort((a, b) => Number(a.name.startsWith('.inner.')) - Number(b.name.startsWith('.inner.')))
     for (const { name } of ordered) await this.clickhouse.command({ query: `DROP TABLE IF EXISTS \`${name}\`` })

@@ -72,4 +72,3 @@ function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: num
     req.end(payload)
   })
 }
-

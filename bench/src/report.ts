@@ -65,11 +65,11 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('')
   for (const s of report.scenarios) lines.push(`- **${s.scenario}**: ${s.setup.join(' ')}`)
   for (const f of report.failed) lines.push(`- **${f.scenario}: FAILED**: ${f.error}`)
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 export function writeReport(report: BenchReport, jsonPath: string, markdownPath: string): void {
   mkdirSync(dirname(jsonPath), { recursive: true })
-  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n')
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`)
   writeFileSync(markdownPath, renderMarkdown(report))
 }

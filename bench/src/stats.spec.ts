@@ -24,8 +24,14 @@ describe('bench statistics', () => {
   it('alternates in ABBA order', async () => {
     const order: string[] = []
     const { framework, baseline } = await alternate(3, {
-      framework: async (i) => (order.push(`F${i}`), i),
-      baseline: async (i) => (order.push(`B${i}`), -i),
+      framework: async (i) => {
+        order.push(`F${i}`)
+        return i
+      },
+      baseline: async (i) => {
+        order.push(`B${i}`)
+        return -i
+      },
     })
     expect(order).toEqual(['F0', 'B0', 'B1', 'F1', 'F2', 'B2'])
     expect(framework).toEqual([0, 1, 2])
@@ -44,7 +50,16 @@ describe('bench statistics', () => {
     const logged: string[] = []
     const { framework, baseline } = await alternate(
       2,
-      { framework: async (i) => (order.push(`F${i}`), i), baseline: async (i) => (order.push(`B${i}`), i) },
+      {
+        framework: async (i) => {
+          order.push(`F${i}`)
+          return i
+        },
+        baseline: async (i) => {
+          order.push(`B${i}`)
+          return i
+        },
+      },
       { warmUps: 2, log: (m) => logged.push(m) },
     )
     expect(order).toEqual(['F-1', 'B-1', 'F-2', 'B-2', 'F0', 'B0', 'B1', 'F1'])

@@ -39,7 +39,10 @@ for (const variable of VERSIONS) {
         await log.createTopic(topic, 2)
         await log.produce(topic, [{ key: 'held', value: Buffer.from('first') }])
         const errors: unknown[] = []
-        const seen = new Map<number, string[]>([[0, []], [1, []]])
+        const seen = new Map<number, string[]>([
+          [0, []],
+          [1, []],
+        ])
         const released = new Promise<void>((resolve) => (release = resolve))
         let held: number | null = null
         consumer = await log.consume({
@@ -54,18 +57,40 @@ for (const variable of VERSIONS) {
             }
           },
         })
-        await eventually(async () => held, (p) => p !== null, 30_000, 100)
+        await eventually(
+          async () => held,
+          (p) => p !== null,
+          30_000,
+          100,
+        )
         const heldPartition = held!
         const other = 1 - heldPartition
         // Produced while the first batch is held: kafkajs fetches them only if it does not wait for that batch.
-        await log.produce(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })))
+        await log.produce(
+          topic,
+          Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })),
+        )
         const ends = await log.endOffsets(topic)
         expect(ends.get(other)).toBeGreaterThan(0)
-        expect(await eventually(async () => seen.get(other)!.length, (n) => n === ends.get(other), 30_000, 100)).toBe(ends.get(other))
+        expect(
+          await eventually(
+            async () => seen.get(other)!.length,
+            (n) => n === ends.get(other),
+            30_000,
+            100,
+          ),
+        ).toBe(ends.get(other))
         // The held partition's next records wait for the batch before them.
         expect(seen.get(heldPartition)).toEqual(['first'])
         release()
-        expect(await eventually(async () => seen.get(heldPartition)!.length, (n) => n === ends.get(heldPartition), 30_000, 100)).toBe(ends.get(heldPartition))
+        expect(
+          await eventually(
+            async () => seen.get(heldPartition)!.length,
+            (n) => n === ends.get(heldPartition),
+            30_000,
+            100,
+          ),
+        ).toBe(ends.get(heldPartition))
         expect([...seen.get(0)!, ...seen.get(1)!].sort()).toEqual(['first', ...Array.from({ length: 20 }, (_, i) => `m${i}`)].sort())
         expect(errors).toEqual([])
       } finally {
@@ -83,7 +108,10 @@ for (const variable of VERSIONS) {
         const topic = `conformance.rebalance.${process.pid}.${Date.now().toString(36)}`
         const groupId = `rebalance-${Date.now().toString(36)}`
         await log.createTopic(topic, 2)
-        await log.produce(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })))
+        await log.produce(
+          topic,
+          Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(`m${i}`) })),
+        )
         const errors: unknown[] = []
         const seen = new Set<string>()
         const keep = (batch: LogBatch) => batch.records.forEach((r) => seen.add(r.value.toString()))
@@ -110,14 +138,29 @@ for (const variable of VERSIONS) {
             },
           }),
         )
-        await eventually(async () => held, (b) => b !== null, 30_000, 100)
+        await eventually(
+          async () => held,
+          (b) => b !== null,
+          30_000,
+          100,
+        )
         expect(held).not.toBeNull()
         // A second member joins: the group rebalances while the first one holds its batch.
         consumers.push(await log.consume({ groupId, topics: [topic], onError: (error) => errors.push(error), eachBatch: async (batch) => keep(batch) }))
-        await eventually(async () => abortedWith, (a) => a !== null, 30_000, 100)
+        await eventually(
+          async () => abortedWith,
+          (a) => a !== null,
+          30_000,
+          100,
+        )
         expect((abortedWith as { type?: string }).type).toMatch(/^(REBALANCE_IN_PROGRESS|ILLEGAL_GENERATION|UNKNOWN_MEMBER_ID|NOT_COORDINATOR_FOR_GROUP)$/)
         // The held batch was not resolved: its records are delivered again, to one member or the other.
-        await eventually(async () => seen.size, (n) => n === 20, 30_000, 100)
+        await eventually(
+          async () => seen.size,
+          (n) => n === 20,
+          30_000,
+          100,
+        )
         expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort())
         expect(errors).toEqual([])
       } finally {

@@ -18,7 +18,8 @@ describe.skipIf(env.skip)(`Redis ${env.images.TWINFLOW_REDIS_IMAGE}`, () => {
     await redis?.stop()
   })
   // Every store gets its own key prefix: a fresh, empty store on the shared server.
-  realtimeStoreConformance(`RedisRealtimeStore on ${env.images.TWINFLOW_REDIS_IMAGE}`, () =>
-    new RedisRealtimeStore(parseRedisRealtimeStoreOptions({ ...redis!.getClientOptions(), keyPrefix: `conformance-${++stores}` }), logger),
+  realtimeStoreConformance(
+    `RedisRealtimeStore on ${env.images.TWINFLOW_REDIS_IMAGE}`,
+    () => new RedisRealtimeStore(parseRedisRealtimeStoreOptions({ ...redis!.getClientOptions(), keyPrefix: `conformance-${++stores}` }), logger),
   )
 })

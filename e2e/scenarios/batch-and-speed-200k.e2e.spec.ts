@@ -3,7 +3,6 @@ import { generateOrders, generatePageViews, type Order, type PageView } from '@t
 import { e2eEnvironment } from '../src/e2e-environment.ts'
 import {
   type BatchRunRecord,
-  DAY,
   dayRange,
   emptyBook,
   eventually,
@@ -13,7 +12,6 @@ import {
   queryView,
   Stack,
   TOPICS,
-  truth,
   VIEW_WINDOW,
   type ViewName,
   VIEWS,
@@ -32,7 +30,10 @@ describe.skipIf(env.skip)('scenario 1: 200k events, a batch at a cutoff inside t
   const book = emptyBook()
   // Phase 1 is in the log before the first batch run; phase 2 comes after it, late events included.
   const phase1 = { orders: generateOrders(120_000, { seed: 11, from: T - 6 * HOUR, to: T }), pageViews: generatePageViews(40_000, { seed: 12, from: T - 6 * HOUR, to: T }) }
-  const phase2 = { orders: generateOrders(30_000, { seed: 13, from: T - 1.5 * HOUR, to: T + 0.5 * HOUR }), pageViews: generatePageViews(10_000, { seed: 14, from: T - 1.5 * HOUR, to: T + 0.5 * HOUR }) }
+  const phase2 = {
+    orders: generateOrders(30_000, { seed: 13, from: T - 1.5 * HOUR, to: T + 0.5 * HOUR }),
+    pageViews: generatePageViews(10_000, { seed: 14, from: T - 1.5 * HOUR, to: T + 0.5 * HOUR }),
+  }
   const range = dayRange(T - 7 * HOUR, T + HOUR)
   const cutoffs = new Map<ViewName, number>()
   const timings: Record<string, number> = {}
@@ -73,7 +74,6 @@ describe.skipIf(env.skip)('scenario 1: 200k events, a batch at a cutoff inside t
   /** The served answers of a view equal the truth of the events `keep` lets through, at its window and per day. */
   const expectServed = (view: ViewName, keep: (e: Order & PageView) => boolean, timeoutMs: number) =>
     expectServedTruth(url, book, range, { views: [view], keep: () => keep, timeoutMs })
-
 
   it('archives and serves 160k events, then a batch run publishes every view at its cutoff', async () => {
     failureReport()
@@ -124,7 +124,11 @@ describe.skipIf(env.skip)('scenario 1: 200k events, a batch at a cutoff inside t
     expect(code).toBe(0)
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true)
     expect(book.orders.length + book.pageViews.length).toBe(200_000)
-    const tables = await eventually(() => versionTables(stack), (t) => t.length === VIEWS.length, 30_000)
+    const tables = await eventually(
+      () => versionTables(stack),
+      (t) => t.length === VIEWS.length,
+      30_000,
+    )
     expect(tables.sort()).toEqual(runs.map((r) => `tf_view_${r.view}_v${r.version}`).sort()) // the first versions are dropped
     await timed('served = truth (all)', async () => {
       for (const view of VIEWS) await expectServed(view, () => true, 60_000)

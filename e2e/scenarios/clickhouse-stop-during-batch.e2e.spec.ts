@@ -1,7 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
-import { ARCHIVER_GROUP, dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, queryView, sleep, Stack, TOPICS, totalLag, truth, type Answer, parseRuns, type TwinflowProcess } from '../src/harness/index.ts'
+import {
+  ARCHIVER_GROUP,
+  dayRange,
+  emptyBook,
+  eventually,
+  expectServedTruth,
+  groupLag,
+  HOUR,
+  queryView,
+  sleep,
+  Stack,
+  TOPICS,
+  totalLag,
+  truth,
+  type Answer,
+  parseRuns,
+  type TwinflowProcess,
+} from '../src/harness/index.ts'
 
 // Scenario 5: ClickHouse is stopped while `twinflow batch run all` is running (the run waits for
 // the archiver to catch up with a burst of events: the archiver is frozen with SIGSTOP until then),
@@ -20,8 +37,14 @@ describe.skipIf(env.skip)('scenario 5: ClickHouse stopped during a batch run', {
   const book = emptyBook()
   const phase1 = { orders: generateOrders(20_000, { seed: 51, from: T - 4 * HOUR, to: T }), pageViews: generatePageViews(5000, { seed: 52, from: T - 4 * HOUR, to: T }) }
   // After the first run: late events (below its cutoff) and current ones; the burst keeps the archiver busy.
-  const phase2 = { orders: generateOrders(8000, { seed: 53, from: T - 3 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(2000, { seed: 54, from: T - 3 * HOUR, to: T + 10 * 60_000 }) }
-  const burst = { orders: generateOrders(30_000, { seed: 55, from: T - 3 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(10_000, { seed: 56, from: T - 3 * HOUR, to: T + 10 * 60_000 }) }
+  const phase2 = {
+    orders: generateOrders(8000, { seed: 53, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(2000, { seed: 54, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+  }
+  const burst = {
+    orders: generateOrders(30_000, { seed: 55, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(10_000, { seed: 56, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+  }
   const range = dayRange(T - 5 * HOUR, T + HOUR)
 
   beforeAll(async () => {
@@ -48,14 +71,22 @@ describe.skipIf(env.skip)('scenario 5: ClickHouse stopped during a batch run', {
 
   it('the run retries with backoff and succeeds once ClickHouse is back; no half-written version is ever served', async () => {
     onTestFailed(() => console.error(stack.report()))
-    for (const [topic, events] of [[TOPICS.orders, phase1.orders], [TOPICS.pageViews, phase1.pageViews]] as const) await stack.produce(topic, events)
+    for (const [topic, events] of [
+      [TOPICS.orders, phase1.orders],
+      [TOPICS.pageViews, phase1.pageViews],
+    ] as const)
+      await stack.produce(topic, events)
     book.orders.push(...phase1.orders)
     book.pageViews.push(...phase1.pageViews)
     const first = await stack.batchRun(config)
     expect(first.code, first.process.tail()).toBe(0)
     const v1 = first.runs.find((r) => r.view === 'shopRevenue')!
     const phase2Set = new Set<object>([...phase2.orders, ...phase2.pageViews, ...burst.orders, ...burst.pageViews])
-    for (const [topic, events] of [[TOPICS.orders, phase2.orders], [TOPICS.pageViews, phase2.pageViews]] as const) await stack.produce(topic, events)
+    for (const [topic, events] of [
+      [TOPICS.orders, phase2.orders],
+      [TOPICS.pageViews, phase2.pageViews],
+    ] as const)
+      await stack.produce(topic, events)
     book.orders.push(...phase2.orders)
     book.pageViews.push(...phase2.pageViews)
 
@@ -112,14 +143,20 @@ describe.skipIf(env.skip)('scenario 5: ClickHouse stopped during a batch run', {
     expect(batch.output()).toMatch(/batch run attempt failed; retrying/)
     newVersion = runs.find((r) => r.view === 'shopRevenue')!.version
     const byVersion = (v: number | null) => seen.filter((s) => s.version === v).length
-    console.info(`scenario 5: attempts ${runs.map((r) => `${r.view}=${r.attempt}`).join(', ')}; reader saw v${v1.version} ${byVersion(v1.version)}x, v${newVersion} ${byVersion(newVersion)}x, unavailable ${byVersion(null)}x`)
+    console.info(
+      `scenario 5: attempts ${runs.map((r) => `${r.view}=${r.attempt}`).join(', ')}; reader saw v${v1.version} ${byVersion(v1.version)}x, v${newVersion} ${byVersion(newVersion)}x, unavailable ${byVersion(null)}x`,
+    )
 
     // Every answer the reader got was a whole version: v1 with its rows, or the new one with all rows.
     expect(seen.filter((s) => !s.ok)).toEqual([])
     expect(new Set(seen.filter((s) => s.version !== null).map((s) => s.version)).size).toBeGreaterThan(0)
     expect(seen.every((s) => s.version === null || s.version === v1.version || s.version === newVersion)).toBe(true)
     await expectServedTruth(url, book, range, { timeoutMs: 120_000 })
-    const lag = await eventually(() => groupLag(stack.kafka.getBrokers(), ARCHIVER_GROUP, Object.values(TOPICS)), (l) => totalLag(l) === 0, 30_000)
+    const lag = await eventually(
+      () => groupLag(stack.kafka.getBrokers(), ARCHIVER_GROUP, Object.values(TOPICS)),
+      (l) => totalLag(l) === 0,
+      30_000,
+    )
     expect(totalLag(lag)).toBe(0)
   })
 })

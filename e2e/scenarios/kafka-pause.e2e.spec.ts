@@ -17,7 +17,10 @@ describe.skipIf(env.skip)('scenario 4: Kafka broker paused past the session time
   let url: string
   const T = Date.now()
   const book = emptyBook()
-  const events = { orders: generateOrders(30_000, { seed: 41, from: T - 2 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(10_000, { seed: 42, from: T - 2 * HOUR, to: T + 10 * 60_000 }) }
+  const events = {
+    orders: generateOrders(30_000, { seed: 41, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(10_000, { seed: 42, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+  }
   const range = dayRange(T - 3 * HOUR, T + HOUR)
 
   beforeAll(async () => {

@@ -53,7 +53,10 @@ describe.skipIf(env.skip)('scenario 6: 1% poison messages', { timeout: 300_000 }
   let url: string
   const T = Date.now()
   const book = emptyBook()
-  const events = { orders: generateOrders(20_000, { seed: 61, from: T - 3 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(5000, { seed: 62, from: T - 3 * HOUR, to: T + 10 * 60_000 }) }
+  const events = {
+    orders: generateOrders(20_000, { seed: 61, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(5000, { seed: 62, from: T - 3 * HOUR, to: T + 10 * 60_000 }),
+  }
   const range = dayRange(T - 4 * HOUR, T + HOUR)
   const poisons: Poison[] = []
 
@@ -75,8 +78,17 @@ describe.skipIf(env.skip)('scenario 6: 1% poison messages', { timeout: 300_000 }
     const random = seededRandom(63)
     // 1% of each topic's events, by kind; NaN measures exist only for orders (orderMix's unit price).
     const quotas: Record<string, [Kind, number][]> = {
-      [TOPICS.orders]: [['invalid-json', 70], ['schema', 70], ['oversized', 2], ['nan-measure', 58]],
-      [TOPICS.pageViews]: [['invalid-json', 25], ['schema', 24], ['oversized', 1]],
+      [TOPICS.orders]: [
+        ['invalid-json', 70],
+        ['schema', 70],
+        ['oversized', 2],
+        ['nan-measure', 58],
+      ],
+      [TOPICS.pageViews]: [
+        ['invalid-json', 25],
+        ['schema', 24],
+        ['oversized', 1],
+      ],
     }
     // Spread the poison at random over the stream: after each valid event, with probability
     // (poison left / events left), a poison message of a kind drawn by the counts left.
@@ -101,10 +113,19 @@ describe.skipIf(env.skip)('scenario 6: 1% poison messages', { timeout: 300_000 }
     const orderStream = stream(TOPICS.orders, events.orders)
     const viewStream = stream(TOPICS.pageViews, events.pageViews)
     const total = orderStream.length + viewStream.length
-    console.info(`scenario 6: ${poisons.length} poison messages in ${total} (${((100 * poisons.length) / total).toFixed(2)}%): ${JSON.stringify(Object.fromEntries(['invalid-json', 'schema', 'oversized', 'nan-measure'].map((k) => [k, poisons.filter((p) => (p.speed === 'evaluation' ? 'nan-measure' : p.speed) === k).length])))}`)
+    console.info(
+      `scenario 6: ${poisons.length} poison messages in ${total} (${((100 * poisons.length) / total).toFixed(2)}%): ${JSON.stringify(Object.fromEntries(['invalid-json', 'schema', 'oversized', 'nan-measure'].map((k) => [k, poisons.filter((p) => (p.speed === 'evaluation' ? 'nan-measure' : p.speed) === k).length])))}`,
+    )
     expect(poisons.filter((p) => p.speed === 'oversized').length).toBeGreaterThan(0)
-    for (const [topic, items] of [[TOPICS.orders, orderStream], [TOPICS.pageViews, viewStream]] as const) {
-      for (let i = 0; i < items.length; i += 1000) await stack.produceRaw(topic, items.slice(i, i + 1000).map((x) => x.message))
+    for (const [topic, items] of [
+      [TOPICS.orders, orderStream],
+      [TOPICS.pageViews, viewStream],
+    ] as const) {
+      for (let i = 0; i < items.length; i += 1000)
+        await stack.produceRaw(
+          topic,
+          items.slice(i, i + 1000).map((x) => x.message),
+        )
     }
     book.orders.push(...(orderStream.flatMap((x) => (x.valid ? [x.valid] : [])) as Order[]))
     book.pageViews.push(...(viewStream.flatMap((x) => (x.valid ? [x.valid] : [])) as typeof events.pageViews))
@@ -113,7 +134,11 @@ describe.skipIf(env.skip)('scenario 6: 1% poison messages', { timeout: 300_000 }
     await expectLagReturnsToZero(stack.kafka.getBrokers(), 60_000)
 
     // The dead-letter topic: exactly the rejected messages, once per stage, each with its reason and origin.
-    const expected = (stage: 'archiver' | 'speed') => poisons.filter((p) => p[stage] !== null).map((p) => `${p.topic} ${p[stage]} ${p.payload}`).sort()
+    const expected = (stage: 'archiver' | 'speed') =>
+      poisons
+        .filter((p) => p[stage] !== null)
+        .map((p) => `${p.topic} ${p[stage]} ${p.payload}`)
+        .sort()
     const letters = await readTopic(stack.kafka.getBrokers(), DEAD_LETTER_TOPIC, expected('archiver').length + expected('speed').length, 60_000)
     const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString() ?? ''
     for (const stage of ['archiver', 'speed'] as const) {
@@ -141,7 +166,11 @@ async function readTopic(brokers: string[], topic: string, count: number, timeou
   try {
     await consumer.subscribe({ topic, fromBeginning: true })
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) })
-    await eventually(async () => messages.length, (n) => n >= count, timeoutMs)
+    await eventually(
+      async () => messages.length,
+      (n) => n >= count,
+      timeoutMs,
+    )
     await sleep(2000)
     return messages
   } finally {

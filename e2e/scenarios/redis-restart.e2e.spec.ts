@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
-import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness/index.ts'
+import {
+  dayRange,
+  emptyBook,
+  eventually,
+  expectServedTruth,
+  groupLag,
+  HOUR,
+  sleep,
+  SPEED_GROUP,
+  Stack,
+  startLoad,
+  TOPICS,
+  totalLag,
+  type TwinflowProcess,
+} from '../src/harness/index.ts'
 
 // Scenario 3: Redis (AOF on, fsync at every write) is killed and restarted while a speed worker
 // process applies a steady load. Acknowledged writes survive in the AOF; the batches that failed
@@ -14,7 +28,10 @@ describe.skipIf(env.skip)('scenario 3: Redis restarted under load', { timeout: 2
   let speed: TwinflowProcess
   const T = Date.now()
   const book = emptyBook()
-  const events = { orders: generateOrders(30_000, { seed: 31, from: T - 2 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(10_000, { seed: 32, from: T - 2 * HOUR, to: T + 10 * 60_000 }) }
+  const events = {
+    orders: generateOrders(30_000, { seed: 31, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(10_000, { seed: 32, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+  }
   const range = dayRange(T - 3 * HOUR, T + HOUR)
 
   beforeAll(async () => {
@@ -45,7 +62,11 @@ describe.skipIf(env.skip)('scenario 3: Redis restarted under load', { timeout: 2
     await load.done
     expect(speed.output(), 'the speed worker saw Redis go away').toMatch(/redis \w+ failed/)
     await expectServedTruth(url, book, range, { timeoutMs: 90_000 })
-    const lag = await eventually(() => groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS)), (l) => totalLag(l) === 0, 30_000)
+    const lag = await eventually(
+      () => groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS)),
+      (l) => totalLag(l) === 0,
+      30_000,
+    )
     expect(totalLag(lag)).toBe(0)
   })
 })

@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { generateOrders, generatePageViews } from '@twinflow/example-online-store'
 import { seededRandom } from '@twinflow/plugin-generator'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
-import { dayRange, emptyBook, eventually, expectServedTruth, groupLag, HOUR, sleep, SPEED_GROUP, Stack, startLoad, TOPICS, totalLag, type TwinflowProcess } from '../src/harness/index.ts'
+import {
+  dayRange,
+  emptyBook,
+  eventually,
+  expectServedTruth,
+  groupLag,
+  HOUR,
+  sleep,
+  SPEED_GROUP,
+  Stack,
+  startLoad,
+  TOPICS,
+  totalLag,
+  type TwinflowProcess,
+} from '../src/harness/index.ts'
 
 // Scenario 2: speed workers as processes of one consumer group, killed with SIGKILL at random
 // points under load, one frozen (SIGSTOP) past the session timeout and thawed, the group scaled
@@ -18,7 +32,10 @@ describe.skipIf(env.skip)('scenario 2: speed workers killed, frozen and scaled u
   let url: string
   const T = Date.now()
   const book = emptyBook()
-  const events = { orders: generateOrders(45_000, { seed: 21, from: T - 2 * HOUR, to: T + 10 * 60_000 }), pageViews: generatePageViews(15_000, { seed: 22, from: T - 2 * HOUR, to: T + 10 * 60_000 }) }
+  const events = {
+    orders: generateOrders(45_000, { seed: 21, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+    pageViews: generatePageViews(15_000, { seed: 22, from: T - 2 * HOUR, to: T + 10 * 60_000 }),
+  }
   const range = dayRange(T - 3 * HOUR, T + HOUR)
   const random = seededRandom(SEED)
   const between = (min: number, max: number) => Math.round(min + random() * (max - min))
@@ -77,7 +94,11 @@ describe.skipIf(env.skip)('scenario 2: speed workers killed, frozen and scaled u
     expect(c.running).toBe(true)
     await expectServedTruth(url, book, range, { timeoutMs: 90_000 })
     step('served = truth')
-    const lag = await eventually(() => groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS)), (l) => totalLag(l) === 0, 30_000)
+    const lag = await eventually(
+      () => groupLag(stack.kafka.getBrokers(), SPEED_GROUP, Object.values(TOPICS)),
+      (l) => totalLag(l) === 0,
+      30_000,
+    )
     expect(totalLag(lag)).toBe(0)
   })
 })

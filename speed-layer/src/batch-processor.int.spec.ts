@@ -94,7 +94,15 @@ describe('BatchProcessor', () => {
   })
 
   it('changes nothing when the same batch is processed again, and writes it to the sinks again', async () => {
-    const orders = Array.from({ length: 20 }, (_, i) => ({ orderId: `o${i}`, shopId: `s${i % 3}`, customerId: 'c', amountCents: 100 * i, items: 1 + (i % 4), status: 'paid', ts: T0 + i * 60_000 }))
+    const orders = Array.from({ length: 20 }, (_, i) => ({
+      orderId: `o${i}`,
+      shopId: `s${i % 3}`,
+      customerId: 'c',
+      amountCents: 100 * i,
+      items: 1 + (i % 4),
+      status: 'paid',
+      ts: T0 + i * 60_000,
+    }))
     const payloads = orders.map((o) => JSON.stringify(o))
     const { store, sink, processor } = await setup()
     const first = await processor.process(logBatch(payloads, 0, 19))
@@ -137,7 +145,9 @@ describe('BatchProcessor', () => {
   it('rethrows a store failure with its kind, its retriability and the batch position, recording no progress', async () => {
     const stopped = new MemoryRealtimeStore()
     const { processor } = await setup({ store: stopped })
-    const error = await processor.process(logBatch([JSON.stringify({ orderId: 'o', shopId: 's', customerId: 'c', status: 'paid', amountCents: 1, items: 1, ts: T0 })], 0, 0)).catch((e: unknown) => e)
+    const error = await processor
+      .process(logBatch([JSON.stringify({ orderId: 'o', shopId: 's', customerId: 'c', status: 'paid', amountCents: 1, items: 1, ts: T0 })], 0, 0))
+      .catch((e: unknown) => e)
     expect(TwinflowError.is(error, 'unavailable')).toBe(true)
     expect((error as TwinflowError).retriable).toBe(false)
     expect((error as TwinflowError).message).toMatch(/^speed layer, twinflow\.orders\[0\] offsets 0\.\.0: realtime store apply failed: the memory realtime store is not started/)

@@ -97,7 +97,16 @@ export class BatchProcessor {
     const first = await this.#folder.fold(fold, batch, cutoffs, signal).catch((error: unknown) => {
       throw signal?.aborted && error === signal.reason ? error : this.#foldError(batch, error)
     })
-    const result: BatchResult = { records: batch.records.length, deadLetters: 0, skippedBelowCutoff: first.skippedBelowCutoff, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
+    const result: BatchResult = {
+      records: batch.records.length,
+      deadLetters: 0,
+      skippedBelowCutoff: first.skippedBelowCutoff,
+      groups: 0,
+      applied: 0,
+      duplicates: 0,
+      overlaps: 0,
+      reapplied: 0,
+    }
     if (first.letters.length > 0) {
       const letters = first.letters.map(({ index, reason }) => this.#letter(fold.stream, batch, batch.records[index]!, reason))
       signal?.throwIfAborted()
@@ -105,7 +114,14 @@ export class BatchProcessor {
       result.deadLetters = letters.length
     }
     if (first.deltas.length > 0) {
-      const fenced: FencedBatch = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, deltas: first.deltas, newestEventTime: first.newest }
+      const fenced: FencedBatch = {
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset: batch.firstOffset,
+        lastOffset: batch.lastOffset,
+        deltas: first.deltas,
+        newestEventTime: first.newest,
+      }
       result.groups = first.deltas.length
       const after = (fence: number) => {
         try {
@@ -116,7 +132,9 @@ export class BatchProcessor {
       }
       await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
-      await Promise.all(this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))))
+      await Promise.all(
+        this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))),
+      )
     }
     signal?.throwIfAborted()
     await this.#step('progress record', batch, () => this.#deps.store.recordProgress(this.#deps.consumer, batch.topic, batch.partition, batch.lastOffset))

@@ -44,7 +44,10 @@ describe('speedLayerModule', () => {
     expect(worker.options).toMatchObject({ groupId: 'speed-test', maxBatchSize: 50 })
     await worker.start()
     const orders = generateOrders(120, { seed: 4, from: Date.UTC(2026, 0, 5), to: Date.UTC(2026, 0, 6) })
-    await log.produce('twinflow.orders', orders.map((o) => ({ key: o.orderId, value: Buffer.from(JSON.stringify(o)) })))
+    await log.produce(
+      'twinflow.orders',
+      orders.map((o) => ({ key: o.orderId, value: Buffer.from(JSON.stringify(o)) })),
+    )
     await log.caughtUp('speed-test', ['twinflow.orders', 'twinflow.pageViews'])
     await worker.stop()
     expect(cutoffs.reads).toBeGreaterThan(0)

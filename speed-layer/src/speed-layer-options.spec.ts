@@ -24,7 +24,9 @@ describe('parseSpeedLayerOptions', () => {
     expect(bad({ cutoffRefreshMs: '5s' })).toThrow('option "cutoffRefreshMs" must be an integer >= 1, got "5s"')
     expect(bad({ retry: { retries: -1 } })).toThrow('option "retry.retries" must be an integer >= 0, got -1')
     expect(bad({ groupId: '' })).toThrow('option "groupId" must be a non-empty string')
-    expect(bad({ batchSize: 10 })).toThrow('unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry, foldThreads, foldTimeoutMs')
+    expect(bad({ batchSize: 10 })).toThrow(
+      'unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry, foldThreads, foldTimeoutMs',
+    )
     expect(bad({ foldThreads: 'max' })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got "max"`)
     expect(bad({ foldThreads: 1.5 })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got 1.5`)
     expect(bad({ foldTimeoutMs: 50 })).toThrow('option "foldTimeoutMs" must be an integer >= 100, got 50')

@@ -11,8 +11,7 @@ const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)
 const ORDERS = 'twinflow.orders'
 const VIEWS = 'twinflow.pageViews'
-const json = (events: readonly object[], key?: (e: any) => string): LogMessage[] =>
-  events.map((e) => ({ ...(key ? { key: key(e) } : {}), value: Buffer.from(JSON.stringify(e)) }))
+const json = (events: readonly object[], key?: (e: any) => string): LogMessage[] => events.map((e) => ({ ...(key ? { key: key(e) } : {}), value: Buffer.from(JSON.stringify(e)) }))
 
 describe('SpeedWorker over the embedded runtimes', () => {
   let h: SpeedHarness
@@ -25,7 +24,10 @@ describe('SpeedWorker over the embedded runtimes', () => {
     const orders = generateOrders(1200, { seed: 7, from: T0, to: T0 + 5 * HOUR })
     const views = generatePageViews(900, { seed: 8, from: T0, to: T0 + 5 * HOUR })
     const { worker } = await h.startWorker({ maxBatchSize: 64 })
-    await h.produce(ORDERS, json(orders.slice(0, 700), (o) => o.orderId))
+    await h.produce(
+      ORDERS,
+      json(orders.slice(0, 700), (o) => o.orderId),
+    )
     await h.produce(VIEWS, json(views))
     await h.produce(ORDERS, json(orders.slice(700)))
     await h.caughtUp()
@@ -44,42 +46,57 @@ describe('SpeedWorker over the embedded runtimes', () => {
     const orders = generateOrders(1200, { seed: 7, from: T0, to: T0 + 5 * HOUR })
     const views = generatePageViews(900, { seed: 8, from: T0, to: T0 + 5 * HOUR })
     const { worker } = await h.startWorker({ maxBatchSize: 64, foldThreads: 1 })
-    await h.produce(ORDERS, json(orders.slice(0, 700), (o) => o.orderId))
+    await h.produce(
+      ORDERS,
+      json(orders.slice(0, 700), (o) => o.orderId),
+    )
     await h.produce(VIEWS, [...json(views), { value: Buffer.from('{"shopId": 1}') }])
     await h.produce(ORDERS, json(orders.slice(700)))
     await h.caughtUp()
     const truth = onlineStoreReference(orders, views, null)
     for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) expect(await h.rows(view), view).toEqual(truth[view])
     expect(worker.stats()).toMatchObject({ records: 2101, deadLetters: 1, duplicates: 0, overlaps: 0 })
-    expect(h.deadLetters.letters().map((l) => [l.topic, l.reason, l.payload.toString()])).toEqual([[VIEWS, 'schema: field "shopId": expected a string, got number', '{"shopId": 1}']])
+    expect(h.deadLetters.letters().map((l) => [l.topic, l.reason, l.payload.toString()])).toEqual([
+      [VIEWS, 'schema: field "shopId": expected a string, got number', '{"shopId": 1}'],
+    ])
     expect(await h.store.newestEventTime('shopTraffic')).toBe(Math.max(...views.map((v) => v.ts)))
   })
 
   it('fails at start with a config error when its fold threads find another pipeline in the module', async () => {
     const other = definePipeline({ streams: [onlineStorePipeline.stream('orders')], views: [onlineStorePipeline.view('shopRevenue')] })
     h = await SpeedHarness.start({ pipeline: other, partitions: 1, pipelineModule: ONLINE_STORE_MODULE })
-    await expect(h.startWorker({ foldThreads: 1 })).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining('declares other streams or views than the pipeline this process runs') })
+    await expect(h.startWorker({ foldThreads: 1 })).rejects.toMatchObject({
+      kind: 'config',
+      message: expect.stringContaining('declares other streams or views than the pipeline this process runs'),
+    })
   })
 
   it('splits the partitions between two workers of one group, and stays exact through the rebalances', async () => {
     h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 4 })
     const orders = generateOrders(1500, { seed: 11, from: T0, to: T0 + 3 * HOUR })
     const a = await h.startWorker({ maxBatchSize: 25 })
-    await h.produce(ORDERS, json(orders.slice(0, 500), (o) => o.orderId))
+    await h.produce(
+      ORDERS,
+      json(orders.slice(0, 500), (o) => o.orderId),
+    )
     const b = await h.startWorker({ maxBatchSize: 40 })
     const assigned = (c: typeof a.consumer) => c!.assignment().map((tp) => `${tp.topic}[${tp.partition}]`)
     expect(assigned(a.consumer).length).toBeGreaterThan(0)
     expect(assigned(b.consumer).length).toBeGreaterThan(0)
     expect(assigned(a.consumer).filter((tp) => assigned(b.consumer).includes(tp))).toEqual([])
-    expect([...assigned(a.consumer), ...assigned(b.consumer)].sort()).toEqual(
-      [0, 1, 2, 3].flatMap((p) => [`${ORDERS}[${p}]`, `${VIEWS}[${p}]`]).sort(),
+    expect([...assigned(a.consumer), ...assigned(b.consumer)].sort()).toEqual([0, 1, 2, 3].flatMap((p) => [`${ORDERS}[${p}]`, `${VIEWS}[${p}]`]).sort())
+    await h.produce(
+      ORDERS,
+      json(orders.slice(500, 1000), (o) => o.orderId),
     )
-    await h.produce(ORDERS, json(orders.slice(500, 1000), (o) => o.orderId))
     await h.caughtUp()
     expect(a.worker.stats().batches).toBeGreaterThan(0)
     expect(b.worker.stats().batches).toBeGreaterThan(0)
     await a.worker.stop()
-    await h.produce(ORDERS, json(orders.slice(1000), (o) => o.orderId))
+    await h.produce(
+      ORDERS,
+      json(orders.slice(1000), (o) => o.orderId),
+    )
     await h.caughtUp()
     const truth = onlineStoreReference(orders, [], null)
     expect(await h.rows('shopRevenue')).toEqual(truth.shopRevenue)
@@ -180,7 +197,10 @@ describe('SpeedWorker over the embedded runtimes', () => {
       [10, 19],
       [20, 29],
     ])
-    const counted = batches.flatMap((b) => b.deltas).filter((d) => d.view === 'orderMix').reduce((n, d) => n + d.cells[0]!, 0)
+    const counted = batches
+      .flatMap((b) => b.deltas)
+      .filter((d) => d.view === 'orderMix')
+      .reduce((n, d) => n + d.cells[0]!, 0)
     expect(counted).toBe(30)
     expect(worker.health()).toMatchObject({ state: 'running', healthy: true })
   })
@@ -222,7 +242,13 @@ describe('SpeedWorker over the embedded runtimes', () => {
     h = await SpeedHarness.start({ pipeline: fragilePipeline, partitions: 1, pipelineModule: FRAGILE_MODULE })
     const { worker } = await h.startWorker({ foldThreads: 1, foldTimeoutMs: 300, retry: { retries: 5, initialDelayMs: 10 } })
     const failed = new Promise((resolve) => worker.onHealthChange((health) => health.state === 'failed' && resolve(health)))
-    await h.produce('twinflow.fragile', json([{ label: 'a', ts: T0 }, { label: 'loop', ts: T0 }]))
+    await h.produce(
+      'twinflow.fragile',
+      json([
+        { label: 'a', ts: T0 },
+        { label: 'loop', ts: T0 },
+      ]),
+    )
     const health = (await failed) as ReturnType<typeof worker.health>
     expect(health.lastError).toMatchObject({ kind: 'internal', retriable: false, message: expect.stringContaining('answered nothing for 300 ms') })
     expect(h.log.committedOffsets('twinflow-speed', 'twinflow.fragile')).toEqual(new Map())

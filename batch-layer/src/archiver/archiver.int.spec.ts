@@ -39,7 +39,11 @@ async function setup(tag: string) {
   await deadLetters.connect()
   const archiver = (options: ArchiverOptions = {}) =>
     new Archiver(engine, log, deadLetters, pipeline, systemClock, logger, { ...ARCHIVER_DEFAULTS, groupId: `archiver-${tag}`, initialRetryDelayMs: 10, ...options })
-  const produce = (topic: string, values: (string | object)[]) => log.produce(topic, values.map((v) => ({ value: Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)) })))
+  const produce = (topic: string, values: (string | object)[]) =>
+    log.produce(
+      topic,
+      values.map((v) => ({ value: Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)) })),
+    )
   /** Resolves once every offset the log holds for the stream is in its master table (read past the fault injector). */
   const caughtUp = (stream: typeof orders | typeof visits) =>
     waitFor(async () => {
@@ -48,8 +52,7 @@ async function setup(tag: string) {
       const archived = new Map(rows.map((r) => [r.p, Number(r.o)]))
       return [...ends].every(([p, end]) => end === 0 || archived.get(p) === end - 1)
     }, `${stream.name} to be archived`)
-  const master = (stream: typeof orders | typeof visits) =>
-    driver.query<Record<string, unknown>>(`SELECT * FROM tf_master_${stream.name} ORDER BY _partition, _offset`)
+  const master = (stream: typeof orders | typeof visits) => driver.query<Record<string, unknown>>(`SELECT * FROM tf_master_${stream.name} ORDER BY _partition, _offset`)
   const inserts = (stream: typeof orders | typeof visits) => faulty.statements.filter((s) => s.startsWith(`INSERT INTO tf_master_${stream.name} (`))
   return { orders, visits, pipeline, faulty, engine, log, deadLetters, archiver, produce, caughtUp, master, inserts }
 }

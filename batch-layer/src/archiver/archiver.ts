@@ -117,7 +117,16 @@ export class Archiver {
       }
       const reason = decoded.reason || 'rejected'
       records[i] = { partition: batch.partition, offset: record.offset, event: {}, error: reason }
-      letters.push({ stream: stream.name, stage: 'archiver', reason, payload: record.value, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.clock.now() })
+      letters.push({
+        stream: stream.name,
+        stage: 'archiver',
+        reason,
+        payload: record.value,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: record.offset,
+        at: this.clock.now(),
+      })
     }
     if (letters.length > 0) await this.deadLetters.write(letters)
 
@@ -141,7 +150,13 @@ export class Archiver {
           initialDelayMs: this.options.initialRetryDelayMs,
           operation: `archiving ${batch.topic}[${batch.partition}] offsets ${fresh[0]!.offset}..${batch.lastOffset}`,
           onRetry: ({ attempt, delayMs, error }) =>
-            this.logger.warn('archive insert failed; retrying after reading the archived offsets again', { topic: batch.topic, partition: batch.partition, attempt, delayMs, error }),
+            this.logger.warn('archive insert failed; retrying after reading the archived offsets again', {
+              topic: batch.topic,
+              partition: batch.partition,
+              attempt,
+              delayMs,
+              error,
+            }),
         },
       )
     } catch (error) {

@@ -39,7 +39,15 @@ export function batchLayerModule(options: BatchLayerOptions = {}): ContainerModu
       .inSingletonScope()
     bind(BATCH_TOKENS.Runner)
       .toDynamicValue(
-        (ctx) => new BatchRunner(get(ctx, BATCH_TOKENS.Engine), get(ctx, TOKENS.EventLog), get(ctx, TOKENS.Pipeline), get(ctx, TOKENS.Clock), logger(ctx, 'batch-runner'), resolved.runner),
+        (ctx) =>
+          new BatchRunner(
+            get(ctx, BATCH_TOKENS.Engine),
+            get(ctx, TOKENS.EventLog),
+            get(ctx, TOKENS.Pipeline),
+            get(ctx, TOKENS.Clock),
+            logger(ctx, 'batch-runner'),
+            resolved.runner,
+          ),
       )
       .inSingletonScope()
     bind(BATCH_TOKENS.Schedule)

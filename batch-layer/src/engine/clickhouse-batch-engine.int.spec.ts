@@ -41,21 +41,44 @@ async function error(promise: Promise<unknown>): Promise<TwinflowError> {
 const event = (user: string, mobile: boolean, amount: number, price: number, ts: number) => ({ user, mobile, amount, price, ts })
 
 describe('ClickHouseBatchEngine', () => {
-  it("keeps a cheap lower bound of the archived offsets, seeded from rows archived before it existed, never above the exact answer", async () => {
+  it('keeps a cheap lower bound of the archived offsets, seeded from rows archived before it existed, never above the exact answer', async () => {
     const { stream, pipeline, engine } = fixture('offsets')
     await engine.start(pipeline)
     expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(new Map())
-    await engine.ingest(stream.name, [0, 1, 2].map((offset) => ({ partition: 1, offset, event: event('a', true, 1, 0.5, T0) })))
+    await engine.ingest(
+      stream.name,
+      [0, 1, 2].map((offset) => ({ partition: 1, offset, event: event('a', true, 1, 0.5, T0) })),
+    )
     // A deployment from before the view: drop it, archive more, start again.
     await driver.command(`DROP TABLE ${masterTableSql.offsetsView(stream)}`)
     await engine.ingest(stream.name, [{ partition: 2, offset: 5, event: event('b', true, 1, 0.5, T0) }])
-    expect(await engine.archivedOffsets(stream.name)).toEqual(new Map([[1, 2], [2, 5]]))
+    expect(await engine.archivedOffsets(stream.name)).toEqual(
+      new Map([
+        [1, 2],
+        [2, 5],
+      ]),
+    )
     await engine.start(pipeline)
-    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(new Map([[1, 2], [2, 5]]))
+    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(
+      new Map([
+        [1, 2],
+        [2, 5],
+      ]),
+    )
     await engine.start(pipeline) // seeding again (or not) changes nothing: max is idempotent
     await engine.ingest(stream.name, [{ partition: 1, offset: 3, event: {}, error: 'schema: x' }])
-    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(new Map([[1, 3], [2, 5]]))
-    expect(await engine.archivedOffsets(stream.name)).toEqual(new Map([[1, 3], [2, 5]]))
+    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(
+      new Map([
+        [1, 3],
+        [2, 5],
+      ]),
+    )
+    expect(await engine.archivedOffsets(stream.name)).toEqual(
+      new Map([
+        [1, 3],
+        [2, 5],
+      ]),
+    )
   })
 
   it('ingests accepted and rejected records and reports the highest offset per partition', async () => {
@@ -68,8 +91,18 @@ describe('ClickHouseBatchEngine', () => {
       { partition: 0, offset: 1, event: {}, error: 'invalid-json: Unexpected token' },
       { partition: 3, offset: 7, event: event('b', false, 2, 1.5, T0 + 1) },
     ])
-    expect(await engine.archivedOffsets(stream.name)).toEqual(new Map([[0, 1], [3, 7]]))
-    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(new Map([[0, 1], [3, 7]]))
+    expect(await engine.archivedOffsets(stream.name)).toEqual(
+      new Map([
+        [0, 1],
+        [3, 7],
+      ]),
+    )
+    expect(await engine.archivedOffsets(stream.name, { lowerBound: true })).toEqual(
+      new Map([
+        [0, 1],
+        [3, 7],
+      ]),
+    )
     const rows = await driver.query(`SELECT _partition, _offset, _error, user, mobile, amount FROM tf_master_${stream.name} ORDER BY _partition, _offset`)
     expect(rows).toEqual([
       { _partition: 0, _offset: '0', _error: '', user: 'a', mobile: 1, amount: '1' },

@@ -47,8 +47,14 @@ async function setup(tag: string, options: BatchRunnerOptions & { window?: Windo
   let offset = 0
   /** Appends sales to the log and to the master table, as the archiver would. */
   const archived = async (sales: Sale[]) => {
-    await log.produce(stream.topic, sales.map((s) => ({ value: Buffer.from(JSON.stringify(s)) })))
-    await engine.ingest(stream.name, sales.map((event) => ({ partition: 0, offset: offset++, event: { ...event } })))
+    await log.produce(
+      stream.topic,
+      sales.map((s) => ({ value: Buffer.from(JSON.stringify(s)) })),
+    )
+    await engine.ingest(
+      stream.name,
+      sales.map((event) => ({ partition: 0, offset: offset++, event: { ...event } })),
+    )
   }
   const history = async (runId: string) =>
     (await driver.query<{ status: string; attempt: number }>(`SELECT status, attempt FROM tf_batch_runs WHERE run_id = '${runId}' ORDER BY recorded_at, seq`)).map(
@@ -93,7 +99,10 @@ describe('BatchRunner', () => {
   it('waits until the archiver has archived everything the log held when the run began', async () => {
     const { stream, view, engine, log, runner } = await setup('wait')
     const sales = [1, 2, 3].map((i) => ({ shop: 's', cents: i, ts: T0 + HOUR + i }))
-    await log.produce(stream.topic, sales.map((s) => ({ value: Buffer.from(JSON.stringify(s)) })))
+    await log.produce(
+      stream.topic,
+      sales.map((s) => ({ value: Buffer.from(JSON.stringify(s)) })),
+    )
     await log.produce(stream.topic, [{ value: Buffer.from('not json') }]) // a poison tail must not stall the wait
     const deadLetters = new MemoryDeadLetterQueue({}, { logger })
     await deadLetters.connect()

@@ -80,7 +80,9 @@ describe('BatchSchedule', () => {
 
   it('refuses an invalid cron expression when started', async () => {
     const { schedule } = await setup('badcron', true)
-    const error = await schedule('every minute').start().catch((e: unknown) => e)
+    const error = await schedule('every minute')
+      .start()
+      .catch((e: unknown) => e)
     expect(TwinflowError.is(error, 'config')).toBe(true)
   })
 })

@@ -2,6 +2,7 @@ import { TwinflowError, type Scalar, type ValueKind } from '@twinflow/core'
 
 const NAMED_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 // Backslash, quote, C0 controls and DEL. Lone surrogates are refused below (they have no UTF-8 form).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
 const TO_ESCAPE = /[\\'\u0000-\u001f\u007f]/g
 const LONE_SURROGATE = /\p{Cs}/u
 

@@ -55,7 +55,9 @@ describe('versionTableSql', () => {
     const sql = versionTableSql.build(orderMix, 2, CUTOFF)
     expect(sql).toContain('(`amountCents` >= 10000) AS _k_large')
     expect(sql).toContain('max((`amountCents` / `items`)) AS _m_maxUnitPrice_max')
-    expect(sql).toContain("FROM tf_master_orders WHERE _error = '' AND `ts` < 1767268800000 AND NOT isNaN((`amountCents` / `items`)) GROUP BY _window_start, _k_shop, _k_status, _k_large")
+    expect(sql).toContain(
+      "FROM tf_master_orders WHERE _error = '' AND `ts` < 1767268800000 AND NOT isNaN((`amountCents` / `items`)) GROUP BY _window_start, _k_shop, _k_status, _k_large",
+    )
     expect(sql).not.toContain('`large`')
     expect(sql).not.toContain('`unitPrice`')
     for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{', 'FROM (']) expect(sql).not.toContain(banned)

@@ -89,10 +89,7 @@ export const versionTableSql = {
   readWindows(view: ViewDef, version: number, from: number, to: number): string {
     const columns = versionTableSql.columns(view).map((c) => c.name)
     const order = [WINDOW_START, ...view.keys.map((k) => k.column)]
-    const bounds = [
-      from === -Infinity ? null : `${WINDOW_START} >= ${bound(from)}`,
-      to === Infinity ? null : `${WINDOW_START} < ${bound(to)}`,
-    ].filter((b) => b !== null)
+    const bounds = [from === -Infinity ? null : `${WINDOW_START} >= ${bound(from)}`, to === Infinity ? null : `${WINDOW_START} < ${bound(to)}`].filter((b) => b !== null)
     const where = bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : ''
     return `SELECT ${columns.join(', ')} FROM ${versionTableSql.table(view, version)}${where} ORDER BY ${order.join(', ')}`
   },

@@ -36,7 +36,11 @@ const rowOf = (keyCount: number) =>
   })
 
 describe('mergeRows', () => {
-  for (const [name, keyCount] of [['none', 0], ['one', 1], ['two', 2]] as const) {
+  for (const [name, keyCount] of [
+    ['none', 0],
+    ['one', 1],
+    ['two', 2],
+  ] as const) {
     it(`gives the groups of the plain string-keyed definition, in first-seen order (${keyCount} keys)`, () => {
       fc.assert(
         fc.property(fc.array(rowOf(keyCount), { maxLength: 60 }), fc.constantFrom(60_000, 300_000, 3_600_000), (rows, size) => {
@@ -59,21 +63,41 @@ describe('mergeRows', () => {
     expect(out[2]).toEqual({ windowStart: 300_000, keys: ['z'], cells: [1, 4, 4] })
     expect(first.cells).toEqual([1, 2, 2])
   })
-  for (const [name, keyCount] of [['none', 0], ['one', 1], ['two', 2]] as const) {
+  for (const [name, keyCount] of [
+    ['none', 0],
+    ['one', 1],
+    ['two', 2],
+  ] as const) {
     it(`into an indexed base: the groups of merging base's rows and then the others, base not mutated (${keyCount} keys)`, () => {
       fc.assert(
-        fc.property(fc.array(rowOf(keyCount), { maxLength: 40 }), fc.array(rowOf(keyCount), { maxLength: 40 }), fc.constantFrom(60_000, 300_000, 3_600_000), (first, rest, size) => {
-          const base = indexMerged(views[name], first, size)
-          const before = structuredClone([base.rows, rest])
-          expect(mergeRows(views[name], rest, size, base)).toEqual(reference(views[name], [...first, ...rest], size))
-          expect([base.rows, rest]).toEqual(before) // neither base nor the input mutated
-        }),
+        fc.property(
+          fc.array(rowOf(keyCount), { maxLength: 40 }),
+          fc.array(rowOf(keyCount), { maxLength: 40 }),
+          fc.constantFrom(60_000, 300_000, 3_600_000),
+          (first, rest, size) => {
+            const base = indexMerged(views[name], first, size)
+            const before = structuredClone([base.rows, rest])
+            expect(mergeRows(views[name], rest, size, base)).toEqual(reference(views[name], [...first, ...rest], size))
+            expect([base.rows, rest]).toEqual(before) // neither base nor the input mutated
+          },
+        ),
       )
     })
   }
   it('indexes each merged row by its bucket and group', () => {
-    const base = indexMerged(views.two, [{ windowStart: 60_000, keys: ['x', 1], cells: [1, 2, 2] }, { windowStart: 0, keys: ['x', 1], cells: [1, 3, 3] }, { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] }], 300_000)
-    expect(base.rows).toEqual([{ windowStart: 0, keys: ['x', 1], cells: [2, 5, 3] }, { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] }])
+    const base = indexMerged(
+      views.two,
+      [
+        { windowStart: 60_000, keys: ['x', 1], cells: [1, 2, 2] },
+        { windowStart: 0, keys: ['x', 1], cells: [1, 3, 3] },
+        { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] },
+      ],
+      300_000,
+    )
+    expect(base.rows).toEqual([
+      { windowStart: 0, keys: ['x', 1], cells: [2, 5, 3] },
+      { windowStart: 0, keys: ['y', 2], cells: [1, 4, 4] },
+    ])
     expect([...base.index.get(0)!.values()]).toEqual([0, 1])
   })
 })

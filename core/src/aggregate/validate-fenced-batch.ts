@@ -19,9 +19,13 @@ export function validateFencedBatch(pipeline: Pipeline, batch: FencedBatch): Vie
     batch.firstOffset <= batch.lastOffset &&
     Array.isArray(batch.deltas)
   if (!ok) {
-    throw new TwinflowError('validation', `invalid fenced batch: topic ${JSON.stringify(batch.topic)}, partition ${batch.partition}, offsets ${batch.firstOffset}..${batch.lastOffset}`, {
-      context: { topic: batch.topic, partition: batch.partition },
-    })
+    throw new TwinflowError(
+      'validation',
+      `invalid fenced batch: topic ${JSON.stringify(batch.topic)}, partition ${batch.partition}, offsets ${batch.firstOffset}..${batch.lastOffset}`,
+      {
+        context: { topic: batch.topic, partition: batch.partition },
+      },
+    )
   }
   return batch.deltas.map((delta, index) => {
     const view = pipeline.view(delta.view)

@@ -36,12 +36,7 @@ export class TwinflowError extends Error {
 
   /** Brand check that works across duplicated copies of this package. */
   static is(value: unknown, kind?: TwinflowErrorKind): value is TwinflowError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === true &&
-      (kind === undefined || (value as TwinflowError).kind === kind)
-    )
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true && (kind === undefined || (value as TwinflowError).kind === kind)
   }
 
   /** Whether an unknown error should be retried: Twinflow errors say so; unknown errors are assumed transient. */

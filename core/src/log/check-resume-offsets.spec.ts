@@ -3,7 +3,20 @@ import { checkResumeOffsets, TwinflowError } from '../index.ts'
 
 describe('checkResumeOffsets', () => {
   it('accepts resuming at or before the end of each partition', () => {
-    expect(() => checkResumeOffsets('the archiver', 't', new Map([[0, 5], [1, 0]]), new Map([[0, 5], [1, 3]]))).not.toThrow()
+    expect(() =>
+      checkResumeOffsets(
+        'the archiver',
+        't',
+        new Map([
+          [0, 5],
+          [1, 0],
+        ]),
+        new Map([
+          [0, 5],
+          [1, 3],
+        ]),
+      ),
+    ).not.toThrow()
   })
   it('refuses to resume beyond the end, which would skip every new event', () => {
     const error = (() => {

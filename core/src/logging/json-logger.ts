@@ -14,7 +14,7 @@ export interface JsonLoggerOptions {
 /** A logger that writes one JSON object per line; errors in fields are serialized with message, kind and cause. */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const threshold = ORDER[options.level ?? 'info']
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'))
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`))
   const make = (base: Record<string, unknown>): Logger => {
     const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] < threshold) return

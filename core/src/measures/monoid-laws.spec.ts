@@ -31,16 +31,25 @@ const combine = (a: number[], b: number[]) => {
 }
 
 describe('measures are commutative monoids', () => {
-  it('associative', () => fc.assert(fc.property(state, state, state, (a, b, c) => {
-    expect(combine(combine(a, b), c)).toEqual(combine(a, combine(b, c)))
-  })))
-  it('commutative', () => fc.assert(fc.property(state, state, (a, b) => {
-    expect(combine(a, b)).toEqual(combine(b, a))
-  })))
-  it('has an identity', () => fc.assert(fc.property(state, (a) => {
-    expect(combine(a, emptyCells(view))).toEqual(a)
-    expect(combine(emptyCells(view), a)).toEqual(a)
-  })))
+  it('associative', () =>
+    fc.assert(
+      fc.property(state, state, state, (a, b, c) => {
+        expect(combine(combine(a, b), c)).toEqual(combine(a, combine(b, c)))
+      }),
+    ))
+  it('commutative', () =>
+    fc.assert(
+      fc.property(state, state, (a, b) => {
+        expect(combine(a, b)).toEqual(combine(b, a))
+      }),
+    ))
+  it('has an identity', () =>
+    fc.assert(
+      fc.property(state, (a) => {
+        expect(combine(a, emptyCells(view))).toEqual(a)
+        expect(combine(emptyCells(view), a)).toEqual(a)
+      }),
+    ))
   it('merging partial states of any split equals the state of the whole', () =>
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 40 }), fc.nat(), (events, at) => {

@@ -1,6 +1,18 @@
 import { Container } from 'inversify'
 import { describe, expect, it } from 'vitest'
-import { createJsonLogger, definePipeline, definePlugin, pluginModule, PluginRegistry, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver, type Scheduler } from '../index.ts'
+import {
+  createJsonLogger,
+  definePipeline,
+  definePlugin,
+  pluginModule,
+  PluginRegistry,
+  resolveAll,
+  systemClock,
+  TOKENS,
+  TwinflowError,
+  type Resolver,
+  type Scheduler,
+} from '../index.ts'
 
 const scheduler = definePlugin({
   kind: 'scheduler',

@@ -1,12 +1,12 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
-import type { PluginKind, TwinflowPlugin } from './plugin.ts'
+import type { AnyTwinflowPlugin, PluginKind, TwinflowPlugin } from './plugin.ts'
 
 /** The plugins a Twinflow instance knows, by kind and name. */
 export class PluginRegistry {
   readonly #plugins = new Map<string, TwinflowPlugin>()
 
   /** Adds plugins. A second plugin with the same kind and name is an error, not an override. */
-  register(...plugins: TwinflowPlugin<any, any>[]): this {
+  register(...plugins: AnyTwinflowPlugin[]): this {
     for (const plugin of plugins) {
       if (!plugin || typeof plugin.create !== 'function' || typeof plugin.parseOptions !== 'function') {
         throw new TwinflowError('plugin', `not a Twinflow plugin: ${JSON.stringify(plugin?.name ?? plugin)} (use definePlugin)`)

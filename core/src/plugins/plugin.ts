@@ -44,6 +44,14 @@ export interface TwinflowPlugin<K extends PluginKind = PluginKind, O = unknown> 
   create(options: O, context: PluginContext): PluginProducts[K]
 }
 
+/**
+ * A plugin of any kind and options: what registries and config files hold. Its options type is
+ * both consumed (`create`) and produced (`parseOptions`), so no type narrower than `any` fits
+ * every plugin; `definePlugin` checks each plugin against its own.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above (an invariant type parameter)
+export type AnyTwinflowPlugin = TwinflowPlugin<any, any>
+
 /** Declares a plugin with its types checked. */
 export function definePlugin<K extends PluginKind, O>(plugin: TwinflowPlugin<K, O>): TwinflowPlugin<K, O> {
   return plugin

@@ -10,7 +10,10 @@ export function compileValidator<S extends StreamDef>(stream: S): (input: unknow
   const entries = Object.entries(stream.fields)
   const names = entries.map(([name]) => name)
   const types = entries.map(([, type]) => type)
-  const allAccepted = compileAllAccepted(names, types.map((t) => t.accepts))
+  const allAccepted = compileAllAccepted(
+    names,
+    types.map((t) => t.accepts),
+  )
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       return { ok: false, reason: `event must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input}` }

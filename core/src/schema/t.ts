@@ -18,7 +18,8 @@ export const t = {
       kind: 'string',
       clickhouseType: 'String',
       graphqlType: 'String',
-      parse: (v) => (typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)')),
+      parse: (v) =>
+        typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)'),
       accepts: (v) => typeof v === 'string' && wellFormed(v),
     }
   },

@@ -12,6 +12,7 @@ export interface Pipeline {
 }
 
 /** Checks that names are unique and that every view's stream is declared. */
+// biome-ignore lint/suspicious/noExplicitAny: views of any keys and measures (ViewDef is invariant in them)
 export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[] }): Pipeline {
   const streams = new Map<string, StreamDef>()
   for (const s of input.streams) {

@@ -24,9 +24,7 @@ describe('defineView', () => {
     expect(bad({ groupBy: (e: any) => ({ f: e.f }) })).toThrow(/key "f" is a float/)
     expect(bad({ measures: () => ({}) })).toThrow(/at least one measure/)
     expect(bad({ groupBy: (e: any) => ({ c: e.k }) })).toThrow(/"c" is used twice/)
-    expect(() => (s.fields.k as any) && defineView('v', s, { groupBy: () => ({}), window: '1h', measures: (e) => ({ x: sum(e.k as any) }) })).toThrow(
-      TwinflowError,
-    )
+    expect(() => (s.fields.k as any) && defineView('v', s, { groupBy: () => ({}), window: '1h', measures: (e) => ({ x: sum(e.k as any) }) })).toThrow(TwinflowError)
     expect(() => defineView('v', s, { where: (e) => e.n.lt(lit('x') as any), groupBy: () => ({}), window: '1h', measures: () => ({ c: count() }) })).toThrow(
       /cannot compare int with string/,
     )

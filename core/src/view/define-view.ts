@@ -71,9 +71,7 @@ type ValueOf<E> = E extends Expr<infer T> ? T : never
 
 /** The type of one answer row of a view. */
 export type ViewRow<V> =
-  V extends ViewDef<infer K, infer M>
-    ? { windowStart: number } & { [k in keyof K]: ValueOf<K[k]> } & { [m in keyof M]: M[m] extends Measure<infer R> ? R : never }
-    : never
+  V extends ViewDef<infer K, infer M> ? { windowStart: number } & { [k in keyof K]: ValueOf<K[k]> } & { [m in keyof M]: M[m] extends Measure<infer R> ? R : never } : never
 
 /** Key values of a view row, in the view's key order. */
 export type KeyTuple = readonly Scalar[]
@@ -82,6 +80,7 @@ const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/
 const RESERVED = new Set(['windowStart', 'cutoff', 'version'])
 
 /** Declares a view over a stream. Throws a `config` error that says what to fix. */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is "no derived fields", what inference starts from
 export function defineView<F extends StreamFields, D extends Exprs = {}, K extends Exprs = Exprs, M extends Measures = Measures>(
   name: string,
   stream: StreamDef<F>,

@@ -4,14 +4,7 @@ import type { StreamFields } from '../schema/define-stream.ts'
 import type { ValueKind } from '../schema/value-kind.ts'
 
 /** The expression type a field of a stream turns into inside a view declaration. */
-export type ExprFor<F> =
-  F extends FieldType<infer T, infer K extends ValueKind>
-    ? K extends 'string'
-      ? StringExpr<T & string>
-      : K extends 'bool'
-        ? BoolExpr
-        : NumberExpr
-    : never
+export type ExprFor<F> = F extends FieldType<infer T, infer K extends ValueKind> ? (K extends 'string' ? StringExpr<T & string> : K extends 'bool' ? BoolExpr : NumberExpr) : never
 
 export type ExprRow<F extends StreamFields> = { readonly [K in keyof F]: ExprFor<F[K]> }
 

@@ -22,8 +22,7 @@ export class ClickHouseContainer extends GenericContainer {
 
   constructor(image: string) {
     super(image)
-    this.withWaitStrategy(Wait.forHttp('/', CLICKHOUSE_HTTP_PORT).forResponsePredicate((body) => body === 'Ok.\n'))
-      .withStartupTimeout(120_000)
+    this.withWaitStrategy(Wait.forHttp('/', CLICKHOUSE_HTTP_PORT).forResponsePredicate((body) => body === 'Ok.\n')).withStartupTimeout(120_000)
   }
 
   withCredentials(credentials: ClickHouseCredentials): this {

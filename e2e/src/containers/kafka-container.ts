@@ -116,7 +116,12 @@ async function waitForLog(container: StartedTestContainer, pattern: RegExp, time
 }
 
 async function waitForGroupCoordinator(broker: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'twinflow-e2e-warmup', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 } }).admin()
+  const admin = new Kafka({
+    clientId: 'twinflow-e2e-warmup',
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
+  }).admin()
   await admin.connect()
   try {
     await admin.describeGroups(['twinflow-e2e-warmup'])

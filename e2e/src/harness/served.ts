@@ -22,7 +22,10 @@ export async function expectServedTruth(url: string, book: EventBook, range: { f
   for (const view of options.views ?? VIEWS) {
     const keep = options.keep?.(view)
     const { ms, granularity } = VIEW_WINDOW[view]
-    for (const [g, gMs] of [[granularity, ms], ['DAY', DAY]] as const) {
+    for (const [g, gMs] of [
+      [granularity, ms],
+      ['DAY', DAY],
+    ] as const) {
       const expected = truth(book, view, gMs, keep)
       const answer = await eventually(
         () => queryView(url, view, range, g),

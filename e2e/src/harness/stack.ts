@@ -58,7 +58,11 @@ export class Stack {
   ) {}
 
   static async start(options: StackOptions): Promise<Stack> {
-    const image = (v: ImageVariable) => options.images[v] ?? (() => { throw new Error(`no image for ${v}`) })()
+    const image = (v: ImageVariable) =>
+      options.images[v] ??
+      (() => {
+        throw new Error(`no image for ${v}`)
+      })()
     const kafka = new KafkaContainer(image(options.kafka ?? 'TWINFLOW_KAFKA_IMAGE')).withEnvironment(options.kafkaEnvironment ?? {})
     const redis = new RedisContainer(image('TWINFLOW_REDIS_IMAGE'))
     if (options.redisAppendOnly) redis.withAppendOnly()
@@ -103,7 +107,13 @@ export class Stack {
 
   /** `twinflow start --role <role>`; resolves once the process logged that it started. */
   async startRole(role: string, config: string, name = role): Promise<TwinflowProcess> {
-    const p = await TwinflowProcess.start({ name, args: ['start', '--role', role, '--config', config], echo: settings.verbose, readyWhen: /"msg":"twinflow started"/, timeoutMs: 90_000 })
+    const p = await TwinflowProcess.start({
+      name,
+      args: ['start', '--role', role, '--config', config],
+      echo: settings.verbose,
+      readyWhen: /"msg":"twinflow started"/,
+      timeoutMs: 90_000,
+    })
     this.processes.push(p)
     return p
   }
@@ -133,7 +143,10 @@ export class Stack {
   /** A connected event log in the test process (to produce events). */
   async log(): Promise<KafkaEventLog> {
     if (this.#log) return this.#log
-    const log = new KafkaEventLog(parseKafkaOptions({ ...this.kafka.getClientOptions(), clientId: 'twinflow-e2e-producer' }), createJsonLogger({ level: settings.verbose ? 'info' : 'error' }))
+    const log = new KafkaEventLog(
+      parseKafkaOptions({ ...this.kafka.getClientOptions(), clientId: 'twinflow-e2e-producer' }),
+      createJsonLogger({ level: settings.verbose ? 'info' : 'error' }),
+    )
     await log.connect()
     this.#log = log
     return log
@@ -148,7 +161,10 @@ export class Stack {
   async produce(topic: string, events: readonly object[], chunk = 5000): Promise<void> {
     const log = await this.log()
     for (let i = 0; i < events.length; i += chunk) {
-      await log.produce(topic, events.slice(i, i + chunk).map((e) => ({ value: Buffer.from(JSON.stringify(e)) })))
+      await log.produce(
+        topic,
+        events.slice(i, i + chunk).map((e) => ({ value: Buffer.from(JSON.stringify(e)) })),
+      )
     }
   }
 

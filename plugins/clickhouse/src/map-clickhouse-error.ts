@@ -13,6 +13,7 @@ export function mapClickHouseError(error: unknown, sql: string): TwinflowError {
   // parse into a ClickHouseError; the code is then read from the message.
   const code = error instanceof ClickHouseError ? Number(error.code) : Number(/^Code: (\d+)[,.]/.exec(message)?.[1] ?? NaN)
   if (!Number.isInteger(code)) return new TwinflowError('unavailable', `ClickHouse unreachable: ${message}`, { cause: error, context: { sql } })
-  if (TRANSIENT_CLICKHOUSE_CODES.has(code)) return new TwinflowError('unavailable', `ClickHouse could not run the statement now: ${message}`, { cause: error, context: { sql, clickhouseCode: code } })
+  if (TRANSIENT_CLICKHOUSE_CODES.has(code))
+    return new TwinflowError('unavailable', `ClickHouse could not run the statement now: ${message}`, { cause: error, context: { sql, clickhouseCode: code } })
   return new TwinflowError('internal', `ClickHouse rejected the statement: ${message}`, { cause: error, context: { sql, clickhouseCode: code } })
 }

@@ -7,7 +7,6 @@ const TICK_MS = 200
 const BACKFILL_BATCH = 2_000
 const POISON = ['{"truncated": ', 'not json at all', '{"ts": NaN}', '[]', '{}']
 
-
 /**
  * A source that generates schema-valid events for any stream: first a backfill spread over the
  * past hours, then a live rate. Used by `twinflow dev` and for demos; optionally injects poison.

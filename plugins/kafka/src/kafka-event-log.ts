@@ -54,7 +54,8 @@ export class KafkaEventLog implements EventLog {
     try {
       // Asking first keeps every process start from logging the broker's "topic exists" error.
       const exists = (await admin.listTopics()).includes(topic)
-      const created = !exists && (await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor }], waitForLeaders: true }))
+      const created =
+        !exists && (await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor }], waitForLeaders: true }))
       if (!created) {
         const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
         const existing = meta?.partitions.length ?? 0
@@ -96,10 +97,12 @@ export class KafkaEventLog implements EventLog {
     const consumer = new KafkaLogConsumer(this.#kafka, options, this.options, this.logger.child({ groupId: options.groupId }))
     await consumer.start()
     this.#consumers.add(consumer)
-    return { stop: async () => {
-      this.#consumers.delete(consumer)
-      await consumer.stop()
-    } }
+    return {
+      stop: async () => {
+        this.#consumers.delete(consumer)
+        await consumer.stop()
+      },
+    }
   }
 
   async #requireTopic(topic: string): Promise<void> {

@@ -40,7 +40,8 @@ export function parseKafkaOptions(raw: unknown): KafkaOptions {
   if (typeof raw !== 'object' || raw === null) throw new TwinflowError('config', 'options must be an object with at least { brokers: ["host:9092"] }')
   const input = raw as Record<string, unknown>
   for (const key of Object.keys(input)) {
-    if (key !== 'brokers' && key !== 'topic' && !(key in DEFAULTS)) throw new TwinflowError('config', `unknown option "${key}"; known: brokers, ${Object.keys(DEFAULTS).join(', ')}`)
+    if (key !== 'brokers' && key !== 'topic' && !(key in DEFAULTS))
+      throw new TwinflowError('config', `unknown option "${key}"; known: brokers, ${Object.keys(DEFAULTS).join(', ')}`)
   }
   if (!Array.isArray(input.brokers) || input.brokers.length === 0 || !input.brokers.every((b) => typeof b === 'string' && /^[^\s:]+:\d+$/.test(b))) {
     throw new TwinflowError('config', `brokers must be a non-empty list of "host:port", got ${JSON.stringify(input.brokers)}`)

@@ -5,8 +5,7 @@ import { OffsetCommitter, type PartitionOffset } from './offset-committer.ts'
 /** A commit function whose requests are answered by the test, in order. */
 function broker() {
   const requests: { offsets: PartitionOffset[]; answer: (error?: Error) => void }[] = []
-  const commit = (offsets: PartitionOffset[]) =>
-    new Promise<void>((resolve, reject) => requests.push({ offsets, answer: (error) => (error ? reject(error) : resolve()) }))
+  const commit = (offsets: PartitionOffset[]) => new Promise<void>((resolve, reject) => requests.push({ offsets, answer: (error) => (error ? reject(error) : resolve()) }))
   return { requests, commit }
 }
 

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest'
 import { MemoryDeadLetterQueue } from './memory-dead-letter-queue.ts'
 import { memoryDeadLetterQueuePlugin } from './memory-dead-letter-queue-plugin.ts'
 
-const letter = (stream: string, stage: string, n: number): DeadLetter => ({ stream, stage, reason: `schema: bad ${n}`, payload: Buffer.from(`p${n}`), topic: 't', partition: 0, offset: n, at: n })
+const letter = (stream: string, stage: string, n: number): DeadLetter => ({
+  stream,
+  stage,
+  reason: `schema: bad ${n}`,
+  payload: Buffer.from(`p${n}`),
+  topic: 't',
+  partition: 0,
+  offset: n,
+  at: n,
+})
 
 describe('MemoryDeadLetterQueue', () => {
   it('keeps letters in order and counts them per stream and stage', async () => {
@@ -16,7 +25,12 @@ describe('MemoryDeadLetterQueue', () => {
       ['schema: bad 2', 'p2'],
       ['schema: bad 3', 'p3'],
     ])
-    expect(dlq.counts()).toEqual(new Map([['orders/speed', 2], ['orders/archiver', 1]]))
+    expect(dlq.counts()).toEqual(
+      new Map([
+        ['orders/speed', 2],
+        ['orders/archiver', 1],
+      ]),
+    )
   })
 
   it('keeps the newest maxLetters letters, warning once, while counts stay exact', async () => {

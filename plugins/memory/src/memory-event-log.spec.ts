@@ -206,9 +206,7 @@ describe('MemoryEventLog', () => {
     const log = await connected()
     await log.createTopic('t', 1)
     const bad = new TwinflowError('config', 'no progress table')
-    await expect(
-      log.consume({ groupId: 'g', topics: ['t'], eachBatch: async () => {}, onError: () => {}, resumeFrom: () => Promise.reject(bad) }),
-    ).rejects.toBe(bad)
+    await expect(log.consume({ groupId: 'g', topics: ['t'], eachBatch: async () => {}, onError: () => {}, resumeFrom: () => Promise.reject(bad) })).rejects.toBe(bad)
     expect(log.consumers('g')).toEqual([])
     await expect(log.consume({ groupId: 'g', topics: ['t'], eachBatch: async () => {}, resumeFrom: async () => new Map([[0, -1]]) })).rejects.toThrow(
       /resumeFrom returned -1 for t\[0\]/,

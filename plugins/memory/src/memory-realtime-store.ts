@@ -10,7 +10,6 @@ import {
   type PartialRow,
   type Pipeline,
   type RealtimeStore,
-  type ViewDef,
 } from '@twinflow/core'
 import { topicPartitionKey } from './topic-partition.ts'
 

@@ -73,7 +73,10 @@ export class RedisRealtimeStore implements RealtimeStore {
     const common = { lazyConnect: true, maxRetriesPerRequest: 2 }
     const client = (
       this.options.clusterNodes.length > 0
-        ? new Cluster(this.options.clusterNodes.map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })), { redisOptions: common, lazyConnect: true })
+        ? new Cluster(
+            this.options.clusterNodes.map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })),
+            { redisOptions: common, lazyConnect: true },
+          )
         : new Redis(this.options.url, common)
     ) as Client
     client.defineCommand('tfApply', { numberOfKeys: 1, lua: APPLY_SCRIPT })
@@ -158,7 +161,16 @@ export class RedisRealtimeStore implements RealtimeStore {
       let version: string | null = null
       if (this.#versioned) {
         // One script: the version, the mark and the windows at the same instant.
-        const flat = await client.tfReadWindows(this.#keys.windows(view), this.#keys.marked(view), this.#keys.version(view), from, to, this.#keys.bucketPrefix(view), this.options.buckets, since ?? '')
+        const flat = await client.tfReadWindows(
+          this.#keys.windows(view),
+          this.#keys.marked(view),
+          this.#keys.version(view),
+          from,
+          to,
+          this.#keys.bucketPrefix(view),
+          this.options.buckets,
+          since ?? '',
+        )
         marked = flat[0] === '' ? null : (flat[0] as string)
         version = flat[1] === '' ? null : (flat[1] as string)
         const markedCutoff = marked === null ? null : Number(marked)
@@ -167,7 +179,9 @@ export class RedisRealtimeStore implements RealtimeStore {
       } else {
         // Bucket by bucket (the keys are in different slots), then the mark: read after the windows.
         const starts = (await client.zrangebyscore(this.#keys.windows(view), from, `(${to}`)).map(Number)
-        const hashes = await Promise.all(starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))))
+        const hashes = await Promise.all(
+          starts.flatMap((w) => Array.from({ length: this.options.buckets }, (_, b) => client.hgetall(this.#keys.bucket(view, w, b)).then((h) => ({ w, h })))),
+        )
         for (const { w, h } of hashes) buckets.push({ w, fields: Object.entries(h).flat() })
         marked = await client.hget(this.#keys.marked(view), 'cutoff')
       }
@@ -191,7 +205,9 @@ export class RedisRealtimeStore implements RealtimeStore {
       const counts = await Promise.all(
         starts.flatMap((w) =>
           Array.from({ length: this.options.buckets }, (_, b) =>
-            this.#versioned ? client.tfDropVersioned(this.#keys.bucket(view, w, b), this.#keys.version(view), this.#newVersion()) : client.tfDrop(this.#keys.bucket(view, w, b), ''),
+            this.#versioned
+              ? client.tfDropVersioned(this.#keys.bucket(view, w, b), this.#keys.version(view), this.#newVersion())
+              : client.tfDrop(this.#keys.bucket(view, w, b), ''),
           ),
         ),
       )

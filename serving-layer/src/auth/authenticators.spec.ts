@@ -11,7 +11,14 @@ const sha = (key: string) => createHash('sha256').update(key).digest('hex')
 const headers = (init: Record<string, string>) => new Headers(init)
 
 describe('ApiKeyAuthenticator', () => {
-  const auth = new ApiKeyAuthenticator({ mode: 'api-key', header: 'X-Key', keys: [{ name: 'ops', sha256: sha('k1'), views: ['*'] }, { name: 'dash', sha256: sha('k2').toUpperCase(), views: ['sales'] }] })
+  const auth = new ApiKeyAuthenticator({
+    mode: 'api-key',
+    header: 'X-Key',
+    keys: [
+      { name: 'ops', sha256: sha('k1'), views: ['*'] },
+      { name: 'dash', sha256: sha('k2').toUpperCase(), views: ['sales'] },
+    ],
+  })
 
   it('finds the key by its digest, with its views', async () => {
     expect(await auth.authenticate(headers({ 'x-key': 'k1' }))).toEqual({ ok: true, principal: { name: 'ops', views: 'all' } })
@@ -29,7 +36,13 @@ describe('JwtAuthenticator', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256')
     const auth = new JwtAuthenticator({ mode: 'jwt', publicKey: await exportSPKI(publicKey), algorithms: ['RS256'], issuer: 'iss', audience: 'aud', viewsClaim: 'tf/views' })
     await auth.ready()
-    const jwt = await new SignJWT({ 'tf/views': ['sales'] }).setProtectedHeader({ alg: 'RS256' }).setSubject('bob').setIssuer('iss').setAudience('aud').setExpirationTime('1m').sign(privateKey)
+    const jwt = await new SignJWT({ 'tf/views': ['sales'] })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('bob')
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime('1m')
+      .sign(privateKey)
     expect(await auth.authenticate(headers({ authorization: `Bearer ${jwt}` }))).toEqual({ ok: true, principal: { name: 'bob', views: new Set(['sales']) } })
     const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))
     expect(await auth.authenticate(headers({ authorization: `Bearer ${hs}` }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^the token is not valid/) })
@@ -47,7 +60,12 @@ describe('createAuthenticator', () => {
     const bad = (keys: { name: string; sha256: string; views: string[] }[]) => () => createAuthenticator({ mode: 'api-key', keys }, salesPipeline)
     expect(bad([{ name: 'a', sha256: 'abc', views: ['*'] }])).toThrow('serving.auth.keys[0] ("a"): sha256 must be the 64 hex digits')
     expect(bad([{ name: 'a', sha256: sha('k'), views: ['orders'] }])).toThrow('serving.auth.keys[0] ("a"): unknown view "orders"; views: sales, or "*" for all')
-    expect(bad([{ name: 'a', sha256: sha('k'), views: ['*'] }, { name: 'b', sha256: sha('k'), views: ['*'] }])).toThrow('serving.auth.keys[1] ("b"): the same key is configured twice')
+    expect(
+      bad([
+        { name: 'a', sha256: sha('k'), views: ['*'] },
+        { name: 'b', sha256: sha('k'), views: ['*'] },
+      ]),
+    ).toThrow('serving.auth.keys[1] ("b"): the same key is configured twice')
     expect(bad([{ name: 'a', sha256: sha('k'), views: ['*'] }])).not.toThrow()
     expect(() => createAuthenticator({ mode: 'jwt', secret: 's', jwksUrl: 'https://x/jwks' }, salesPipeline)).toThrow(TwinflowError)
   })

@@ -23,7 +23,12 @@ export class ServingMetrics {
       buckets: SECONDS,
       registers,
     })
-    this.operations = new Counter({ name: 'twinflow_graphql_operations_total', help: 'GraphQL operations executed, by type and outcome.', labelNames: ['type', 'outcome'], registers })
+    this.operations = new Counter({
+      name: 'twinflow_graphql_operations_total',
+      help: 'GraphQL operations executed, by type and outcome.',
+      labelNames: ['type', 'outcome'],
+      registers,
+    })
     this.rejections = new Counter({
       name: 'twinflow_graphql_rejections_total',
       help: 'Requests refused before execution, by reason (body_too_large, unauthenticated, max_tokens, max_depth, max_aliases, cost_limit, max_directives, introspection_rate).',
@@ -31,7 +36,12 @@ export class ServingMetrics {
       registers,
     })
     this.subscriptions = new Gauge({ name: 'twinflow_graphql_subscriptions', help: 'Open subscriptions.', registers })
-    this.viewReads = new Counter({ name: 'twinflow_view_reads_total', help: 'View answers computed, by view and form (series, top, live).', labelNames: ['view', 'form'], registers })
+    this.viewReads = new Counter({
+      name: 'twinflow_view_reads_total',
+      help: 'View answers computed, by view and form (series, top, live).',
+      labelNames: ['view', 'form'],
+      registers,
+    })
     this.readRetries = new Counter({ name: 'twinflow_view_read_retries_total', help: 'View reads done again because a batch publish raced them.', labelNames: ['view'], registers })
     // Counters that follow the cache's own totals, read at each scrape.
     const follow = (name: string, help: string, pick: (stats: ReturnType<BatchPartCache['stats']>) => number) => {

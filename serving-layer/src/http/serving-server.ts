@@ -71,6 +71,7 @@ export class ServingServer {
         },
       ],
     })
+    // biome-ignore lint/suspicious/noExplicitAny: envelop plugins of different context types in one list
     const plugins: Plugin<any>[] = [
       EnvelopArmorPlugin({
         maxTokens: { n: limits.maxTokens, onReject: [() => metrics.rejections.inc({ reason: 'max_tokens' })] },

@@ -67,7 +67,11 @@ describe('useBodySizeLimit', () => {
 
   it('refuses a Content-Length that is not one non-negative integer with 400 (behind a proxy or an adapter other than the Node HTTP parser)', async () => {
     for (const contentLength of ['-5', '12, 12', 'abc']) {
-      const res = await yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': contentLength }, body: query(10) })
+      const res = await yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': contentLength },
+        body: query(10),
+      })
       expect(res.status).toBe(400)
       expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST')
     }

@@ -37,31 +37,40 @@ describe('SeriesPlan', () => {
       { windowStart: from, shop: 'a', web: true, n: 3, cents: 450, biggest: 300, avgCents: 150 },
       { windowStart: from, shop: 'b', web: false, n: 1, cents: 7, biggest: 7, avgCents: 7 },
     ])
-    expect(answer(events, { keyFilter: { shop: ['a'] } }).rows.map((r) => [r.windowStart, r.n])).toEqual([[from, 2], [from + H, 1]])
+    expect(answer(events, { keyFilter: { shop: ['a'] } }).rows.map((r) => [r.windowStart, r.n])).toEqual([
+      [from, 2],
+      [from + H, 1],
+    ])
   })
 
   it('pages follow the order exactly: the pages of any size, concatenated, are the whole answer (property)', () =>
     fc.assert(
-      fc.property(fc.array(sale, { maxLength: 120 }), orderBy, fc.integer({ min: 1, max: 9 }), fc.constantFrom('1h' as const, '1d' as const), (events, terms: OrderTerm[], size, granularity) => {
-        const whole = answer(events, { granularity, orderBy: terms, limit: 500 })
-        expect(whole.pageInfo.hasNextPage).toBe(false)
-        const pages = []
-        let after: string | null = null
-        for (let i = 0; i <= whole.rows.length; i++) {
-          const page = answer(events, { granularity, orderBy: terms, limit: size, after })
-          expect(page.totalCount).toBe(whole.rows.length)
-          pages.push(...page.rows)
-          after = page.pageInfo.endCursor
-          if (!page.pageInfo.hasNextPage) break
-        }
-        expect(pages).toEqual(whole.rows)
-        // and the whole answer is sorted by the terms
-        for (let i = 1; i < whole.rows.length; i++) {
-          const [a, b] = [whole.rows[i - 1]!, whole.rows[i]!]
-          const first = terms.find((t) => a[t.field] !== b[t.field])
-          if (first) expect((a[first.field]! < b[first.field]!) === (first.direction === 'ASC'), JSON.stringify({ a, b, first })).toBe(true)
-        }
-      }),
+      fc.property(
+        fc.array(sale, { maxLength: 120 }),
+        orderBy,
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom('1h' as const, '1d' as const),
+        (events, terms: OrderTerm[], size, granularity) => {
+          const whole = answer(events, { granularity, orderBy: terms, limit: 500 })
+          expect(whole.pageInfo.hasNextPage).toBe(false)
+          const pages = []
+          let after: string | null = null
+          for (let i = 0; i <= whole.rows.length; i++) {
+            const page = answer(events, { granularity, orderBy: terms, limit: size, after })
+            expect(page.totalCount).toBe(whole.rows.length)
+            pages.push(...page.rows)
+            after = page.pageInfo.endCursor
+            if (!page.pageInfo.hasNextPage) break
+          }
+          expect(pages).toEqual(whole.rows)
+          // and the whole answer is sorted by the terms
+          for (let i = 1; i < whole.rows.length; i++) {
+            const [a, b] = [whole.rows[i - 1]!, whole.rows[i]!]
+            const first = terms.find((t) => a[t.field] !== b[t.field])
+            if (first) expect(a[first.field]! < b[first.field]! === (first.direction === 'ASC'), JSON.stringify({ a, b, first })).toBe(true)
+          }
+        },
+      ),
       { numRuns: 60 },
     ))
 
@@ -94,14 +103,25 @@ describe('SeriesPlan', () => {
 
   it('refuses bad arguments before reading, with messages that say what is wrong', () => {
     const plan = (query: Partial<SeriesQuery>) => () => new SeriesPlan(salesView, { view: 'sales', from, to, ...query }, limits)
-    expect(plan({ orderBy: [{ field: 'price', direction: 'ASC' }] })).toThrow('cannot order view "sales" by "price"; order by one of windowStart, shop, web, n, cents, biggest, avgCents')
-    expect(plan({ orderBy: [{ field: 'n', direction: 'ASC' }, { field: 'n', direction: 'DESC' }] })).toThrow('orderBy names "n" twice')
+    expect(plan({ orderBy: [{ field: 'price', direction: 'ASC' }] })).toThrow(
+      'cannot order view "sales" by "price"; order by one of windowStart, shop, web, n, cents, biggest, avgCents',
+    )
+    expect(
+      plan({
+        orderBy: [
+          { field: 'n', direction: 'ASC' },
+          { field: 'n', direction: 'DESC' },
+        ],
+      }),
+    ).toThrow('orderBy names "n" twice')
     expect(plan({ keyFilter: { channel: ['web'] } })).toThrow('view "sales" has no key "channel"; its keys: shop, web')
     expect(plan({ keyFilter: { web: ['yes'] } })).toThrow('key "web" of view "sales" is a bool; got "yes"')
     expect(plan({ limit: 501 })).toThrow('limit must be an integer from 1 to 500, got 501')
     expect(plan({ to: from + 11 * 86_400_000 })).toThrow('the time range spans 11.00 days; the limit is 10 days per query')
     expect(plan({ after: 'garbage' })).toThrow('after is not a cursor returned by this API')
-    expect(plan({ after: answer([{ shop: 'a', web: true, cents: 1, ts: from }], { limit: 1, granularity: '1d' }).pageInfo.endCursor })).toThrow('after is a cursor of another query')
+    expect(plan({ after: answer([{ shop: 'a', web: true, cents: 1, ts: from }], { limit: 1, granularity: '1d' }).pageInfo.endCursor })).toThrow(
+      'after is a cursor of another query',
+    )
     expect(plan({ granularity: '5m' })).toThrow(TwinflowError)
   })
 

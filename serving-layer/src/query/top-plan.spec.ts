@@ -22,7 +22,11 @@ describe('TopPlan', () => {
       { shop: 'c', web: false, n: 1, cents: 20, biggest: 20, avgCents: 20 },
     ])
     expect(top('cents', 'ASC', 1).rows.map((r) => r.shop)).toEqual(['c'])
-    expect(top('n', 'DESC', 10, { web: [true] }).rows.map((r) => [r.shop, r.n])).toEqual([['a', 2], ['b', 1], ['c', 1]])
+    expect(top('n', 'DESC', 10, { web: [true] }).rows.map((r) => [r.shop, r.n])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ])
   })
 
   it('ranks only by a measure', () => {

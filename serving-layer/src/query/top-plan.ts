@@ -1,4 +1,4 @@
-import { finalizeRow, TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import { finalizeRow, TwinflowError, type ViewDef } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache.ts'
 import type { AnswerLimits } from './answer-limits.ts'
 import type { KeySelection } from '../read/key-selection.ts'

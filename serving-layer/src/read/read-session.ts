@@ -34,7 +34,9 @@ export class ReadSession {
   readonly #publications: DataLoader<string, Publication[]>
 
   constructor(private readonly deps: ReadSessionDeps) {
-    this.#snapshots = new DataLoader((reads) => deps.reader.readMany(reads), { cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}\u0000${r.keys?.id ?? ''}` })
+    this.#snapshots = new DataLoader((reads) => deps.reader.readMany(reads), {
+      cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}\u0000${r.keys?.id ?? ''}`,
+    })
     const shared = deps.freshnessReads ?? new FreshnessReads(deps)
     this.#newest = new DataLoader((views) => Promise.all(views.map((v) => shared.newest.get(v))))
     this.#progress = new DataLoader((topics) => Promise.all(topics.map((t) => shared.progress.get(t))))

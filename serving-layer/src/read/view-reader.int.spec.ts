@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compileViewEvaluator, createJsonLogger, groupId, mergeRows, systemClock, TwinflowError, type BatchEngine, type Delta, type PartialRow, type Pipeline } from '@twinflow/core'
+import {
+  compileViewEvaluator,
+  createJsonLogger,
+  groupId,
+  mergeRows,
+  systemClock,
+  TwinflowError,
+  type BatchEngine,
+  type Delta,
+  type PartialRow,
+  type Pipeline,
+} from '@twinflow/core'
 import { ClickHouseBatchEngine } from '@twinflow/batch-layer'
 import { ChdbDriver } from '@twinflow/plugin-chdb'
 import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore } from '@twinflow/plugin-memory'
@@ -53,14 +64,23 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     await driver.connect()
     engine = new ClickHouseBatchEngine(driver, systemClock, logger)
     await engine.start(salesPipeline)
-    await engine.ingest('sales', sales.map((event, offset) => ({ partition: 0, offset, event })))
+    await engine.ingest(
+      'sales',
+      sales.map((event, offset) => ({ partition: 0, offset, event })),
+    )
     await engine.buildVersion('sales', 1, CUTOFF)
     await engine.publish('sales', 1, CUTOFF)
     store = new MemoryRealtimeStore()
     await store.start(salesPipeline)
     const evaluate = compileViewEvaluator(salesView)
     const deltas: Delta[] = sales.map((s) => evaluate(s)!).map((e) => ({ view: 'sales', windowStart: e.windowStart, keys: e.keys, cells: e.cells }))
-    await store.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 0, lastOffset: sales.length - 1, deltas: mergeRows(salesView, deltas).map((r) => ({ view: 'sales', ...r })) })
+    await store.apply({
+      topic: 'twinflow.sales',
+      partition: 0,
+      firstOffset: 0,
+      lastOffset: sales.length - 1,
+      deltas: mergeRows(salesView, deltas).map((r) => ({ view: 'sales', ...r })),
+    })
   })
   afterAll(async () => {
     await driver?.close()
@@ -78,8 +98,14 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
   it('returns the cached chunks inside a bucketed range already merged into its buckets, which changes no answer', async () => {
     const reader = new ViewReader(salesPipeline, engine, store, new BatchPartCache({ chunkWindows: 4 }))
     const day = { key: '1d', of: (t: number) => t - (t % (24 * H)) }
-    for (const [from, to] of [[T0, T0 + 100 * H], [T0 + 3 * H, T0 + 41 * H]] as const) {
-      const [raw, bucketed] = await reader.readMany([{ view: 'sales', from, to }, { view: 'sales', from, to, bucket: day }])
+    for (const [from, to] of [
+      [T0, T0 + 100 * H],
+      [T0 + 3 * H, T0 + 41 * H],
+    ] as const) {
+      const [raw, bucketed] = await reader.readMany([
+        { view: 'sales', from, to },
+        { view: 'sales', from, to, bucket: day },
+      ])
       expect(raw!.merged).toBeNull()
       // The batch part comes merged into the days (one row per group and day), the realtime rows apart.
       const merged = bucketed!.merged!
@@ -105,7 +131,11 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       { index: 1, values: new Set([true]), id: 'web' },
       { index: 0, values: new Set(['none']), id: 'nothing' },
     ]
-    for (const [from, to] of [[T0, T0 + 100 * H], [T0 + 3 * H, T0 + 41 * H], [T0 + 5 * H, T0 + 60 * H]] as const) {
+    for (const [from, to] of [
+      [T0, T0 + 100 * H],
+      [T0 + 3 * H, T0 + 41 * H],
+      [T0 + 5 * H, T0 + 60 * H],
+    ] as const) {
       for (const bucket of [undefined, day]) {
         // Twice: the second time the cached chunks' key indexes answer.
         for (let pass = 0; pass < 2; pass++) {
@@ -262,7 +292,12 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
   it('a subscription is told of the speed layer progress, and ends at once when its client goes', async () => {
     const feed = new ChangeFeed({ pipeline: salesPipeline, realtime: store, batch: engine, clock: systemClock, logger }, { pollIntervalMs: 20 })
     let reads = 0
-    const live = new LiveAnswers(feed, 'sales', async () => ++reads, (n) => String(n))
+    const live = new LiveAnswers(
+      feed,
+      'sales',
+      async () => ++reads,
+      (n) => String(n),
+    )
     expect(await live.next()).toEqual({ done: false, value: { answer: 1 } })
     expect(feed.size).toBe(1)
     await store.recordProgress('twinflow-speed', 'twinflow.sales', 0, sales.length + 5)
@@ -281,13 +316,24 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       deadLetters: new MemoryDeadLetterQueue({}, { logger }),
       feed: new ChangeFeed({ pipeline, realtime: store, batch: engine, clock: systemClock, logger }),
       limits: { maxRangeMs: 86_400_000, maxRows: 10, defaultRows: 10, maxScanRows: 10, maxSubscriptions: 1 },
-      newSession: () => new ReadSession({ pipeline, reader: new ViewReader(pipeline, engine, store, new BatchPartCache()), batch: engine, realtime: store, log: new MemoryEventLog({}, { clock: systemClock, logger }), clock: systemClock, speedGroupId: 'g' }),
+      newSession: () =>
+        new ReadSession({
+          pipeline,
+          reader: new ViewReader(pipeline, engine, store, new BatchPartCache()),
+          batch: engine,
+          realtime: store,
+          log: new MemoryEventLog({}, { clock: systemClock, logger }),
+          clock: systemClock,
+          speedGroupId: 'g',
+        }),
     })
     expect(() => buildSchema(services(salesPipeline))).not.toThrow()
     const renamed = (name: string) => ({ ...salesPipeline, views: [{ ...salesView, name }] }) as Pipeline
     expect(() => buildSchema(services(renamed('pipeline')))).toThrow(TwinflowError)
     expect(() => buildSchema(services(renamed('pipeline')))).toThrow('the GraphQL field "pipeline" of view "pipeline" clashes with another field; rename the view')
     const twin = { ...salesPipeline, views: [salesView, { ...salesView, name: 'Sales' }] } as Pipeline
-    expect(() => buildSchema(services(twin))).toThrow(/the views do not make a valid GraphQL schema: Schema must contain uniquely named types but contains multiple types named "Sales\w+"/)
+    expect(() => buildSchema(services(twin))).toThrow(
+      /the views do not make a valid GraphQL schema: Schema must contain uniquely named types but contains multiple types named "Sales\w+"/,
+    )
   })
 })

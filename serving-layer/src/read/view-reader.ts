@@ -1,5 +1,15 @@
 import { LRUCache } from 'lru-cache'
-import { TwinflowError, type BatchEngine, type MarkedWindows, type MergedRows, type PartialRow, type Pipeline, type Publication, type RealtimeStore, type ViewDef } from '@twinflow/core'
+import {
+  TwinflowError,
+  type BatchEngine,
+  type MarkedWindows,
+  type MergedRows,
+  type PartialRow,
+  type Pipeline,
+  type Publication,
+  type RealtimeStore,
+  type ViewDef,
+} from '@twinflow/core'
 import type { ViewSnapshot } from '../query/view-snapshot.ts'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache.ts'
 import { FreshLookup } from './fresh-lookup.ts'
@@ -97,7 +107,10 @@ export class ViewReader {
     await Promise.all(
       [...byView].map(async ([name, indexes]) => {
         const view = this.pipeline.view(name)
-        const snapshots = await this.#readView(view, indexes.map((i) => reads[i]!))
+        const snapshots = await this.#readView(
+          view,
+          indexes.map((i) => reads[i]!),
+        )
         indexes.forEach((readIndex, j) => (out[readIndex] = snapshots[j]!))
       }),
     )
@@ -134,7 +147,9 @@ export class ViewReader {
   /** The rows of each read, and the cutoff mark read with the realtime windows (undefined: no realtime range was read). */
   async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<Parts> {
     const cutoff = publication?.cutoff ?? -Infinity
-    const batchRanges: (ChunkedRange | null)[] = reads.map((r) => (publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null))
+    const batchRanges: (ChunkedRange | null)[] = reads.map((r) =>
+      publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null,
+    )
     const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
     const wantedBatch = batchRanges.filter((r): r is ChunkedRange => r !== null)
     const wantedRealtime = realtimeRanges.filter((r): r is TimeRange => r !== null)

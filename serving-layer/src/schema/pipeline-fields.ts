@@ -57,11 +57,11 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(StreamInfoType))),
         resolve: (_p, _a, ctx): Promise<StreamEntry[]> =>
           guarded(async () => {
-          const views = visibleViews(ctx.principal)
-          const counts = await deadLetterCounts(ctx.principal)
-          return pipeline.streams
-            .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
-            .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
+            const views = visibleViews(ctx.principal)
+            const counts = await deadLetterCounts(ctx.principal)
+            return pipeline.streams
+              .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
+              .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
           }),
       },
       batchRuns: {

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { freshnessNeeds } from './freshness-needs.ts'
 import { selectedFields } from './selected-fields.ts'
 
-const Freshness = new GraphQLObjectType({ name: 'Fresh', fields: { cutoff: { type: GraphQLString }, pendingEvents: { type: GraphQLString }, realtimeLagMs: { type: GraphQLString } } })
+const Freshness = new GraphQLObjectType({
+  name: 'Fresh',
+  fields: { cutoff: { type: GraphQLString }, pendingEvents: { type: GraphQLString }, realtimeLagMs: { type: GraphQLString } },
+})
 const Answer = new GraphQLObjectType({ name: 'Answer', fields: { rows: { type: GraphQLString }, freshness: { type: Freshness }, inner: { type: Freshness } } })
 
 /** What the resolver of the root field `answer` sees: its subfields, and those of its `freshness`. */

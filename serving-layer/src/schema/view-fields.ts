@@ -140,7 +140,9 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
         assertCanRead(ctx.principal, view.name)
         const plan = new SeriesPlan(view, seriesQuery(view, { ...args, after: null }), services.limits)
         if (services.feed.size >= services.limits.maxSubscriptions) {
-          throw new GraphQLError(`this server already has ${services.limits.maxSubscriptions} subscriptions open; retry later`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', retriable: true } })
+          throw new GraphQLError(`this server already has ${services.limits.maxSubscriptions} subscriptions open; retry later`, {
+            extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', retriable: true },
+          })
         }
         services.onSubscriptions?.(1)
         return new LiveAnswers(

@@ -90,16 +90,29 @@ export function viewTypes(view: ViewDef): ViewTypes {
     description: `What rows of ${view.name} can be ordered by.`,
     values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)]),
   })
-  const measure = new GraphQLEnumType({ name: `${name}Measure`, values: enumValues(view, view.measures.map((m) => m.name)) })
+  const measure = new GraphQLEnumType({
+    name: `${name}Measure`,
+    values: enumValues(
+      view,
+      view.measures.map((m) => m.name),
+    ),
+  })
   const order = new GraphQLInputObjectType({
     name: `${name}Order`,
     fields: { field: { type: nn(fieldEnum) }, direction: { type: SortDirectionEnum, defaultValue: 'ASC' } },
   })
 
   const provenance = {
-    cutoff: { type: DateTimeScalar, description: 'Windows before it come from the batch version, the rest from the speed layer.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null },
+    cutoff: {
+      type: DateTimeScalar,
+      description: 'Windows before it come from the batch version, the rest from the speed layer.',
+      resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null,
+    },
     version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.version ?? null },
-    freshness: { type: nn(FreshnessType), resolve: (a: Served<SeriesAnswer | TopAnswer>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))) },
+    freshness: {
+      type: nn(FreshnessType),
+      resolve: (a: Served<SeriesAnswer | TopAnswer>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),
+    },
   }
   const series = new GraphQLObjectType<Served<SeriesAnswer>>({
     name: `${name}Result`,

@@ -13,7 +13,8 @@ const MINUTE = 60_000
 const moduleUrl = (relative: string) => new URL(relative, import.meta.url).href
 const logger = createJsonLogger({ level: 'silent' })
 
-const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs = 30_000) => new FoldPool({ threads, pipeline, pipelineModule, preload: [], maxEventBytes: 600, logger, foldTimeoutMs })
+const pool = (pipeline: Pipeline, pipelineModule: string, threads = 1, foldTimeoutMs = 30_000) =>
+  new FoldPool({ threads, pipeline, pipelineModule, preload: [], maxEventBytes: 600, logger, foldTimeoutMs })
 
 function batchOf(topic: string, payloads: readonly Buffer[], firstOffset = 100): LogBatch {
   const records = payloads.map((value, i) => ({ offset: firstOffset + i, key: null, value, timestamp: T0, headers: {} }))
@@ -33,7 +34,10 @@ describe('FoldPool', () => {
       const fold = new StreamFold(orders, onlineStorePipeline.viewsOf('orders'), { maxEventBytes: 600 })
       const events = generateOrders(400, { seed: 3, from: T0, to: T0 + 90 * MINUTE })
       const broken = [Buffer.from('{"orderId": '), Buffer.from('{}'), Buffer.alloc(700, 32), Buffer.from(JSON.stringify({ ...events[0], quantity: 'two' }))]
-      const payload = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...events).map((e) => Buffer.from(JSON.stringify(e))) }, { weight: 1, arbitrary: fc.constantFrom(...broken) })
+      const payload = fc.oneof(
+        { weight: 9, arbitrary: fc.constantFrom(...events).map((e) => Buffer.from(JSON.stringify(e))) },
+        { weight: 1, arbitrary: fc.constantFrom(...broken) },
+      )
       const cutoff = fc.constantFrom(0, T0, T0 + 30 * MINUTE, T0 + 3 * 3_600_000)
       await fc.assert(
         fc.asyncProperty(fc.array(payload, { minLength: 1, maxLength: 300 }), fc.tuple(cutoff, cutoff), async (payloads, cutoffs) => {
@@ -47,7 +51,12 @@ describe('FoldPool', () => {
 
     it('folds batches sent at once, each to its own outcome', async () => {
       const fold = new StreamFold(orders, onlineStorePipeline.viewsOf('orders'), { maxEventBytes: 600 })
-      const batches = [1, 2, 3, 4, 5, 6].map((seed) => batchOf(orders.topic, generateOrders(50 * seed, { seed, from: T0, to: T0 + 60 * MINUTE }).map((e) => Buffer.from(JSON.stringify(e)))))
+      const batches = [1, 2, 3, 4, 5, 6].map((seed) =>
+        batchOf(
+          orders.topic,
+          generateOrders(50 * seed, { seed, from: T0, to: T0 + 60 * MINUTE }).map((e) => Buffer.from(JSON.stringify(e))),
+        ),
+      )
       const outcomes = await Promise.all(batches.map((b) => threads.fold(fold, b, [0, 0])))
       for (const [i, b] of batches.entries()) expect(outcomes[i]).toEqual(await inlineFolder.fold(fold, b, [0, 0]))
     })
@@ -60,7 +69,9 @@ describe('FoldPool', () => {
     await expect(started).rejects.toThrow(TwinflowError)
     await expect(started).rejects.toMatchObject({
       kind: 'config',
-      message: expect.stringContaining('declares other streams or views than the pipeline this process runs (stream "pageViews" is only in the module; view "orderMix" is only in the module; view "shopTraffic" is only in the module)'),
+      message: expect.stringContaining(
+        'declares other streams or views than the pipeline this process runs (stream "pageViews" is only in the module; view "orderMix" is only in the module; view "shopTraffic" is only in the module)',
+      ),
     })
   })
 
@@ -102,7 +113,10 @@ describe('FoldPool', () => {
       threads = pool(fragilePipeline, FRAGILE)
       await threads.start()
       const controller = new AbortController()
-      const big = batchOf('twinflow.fragile', Array.from({ length: 20_000 }, (_, i) => event(`l${i % 50}`, i % 7)))
+      const big = batchOf(
+        'twinflow.fragile',
+        Array.from({ length: 20_000 }, (_, i) => event(`l${i % 50}`, i % 7)),
+      )
       const aborted = threads.fold(fold, big, [0], controller.signal)
       const reason = new Error('partition revoked')
       controller.abort(reason)

@@ -100,7 +100,16 @@ export class FoldPool implements BatchFolder {
     for (let i = 0; i < this.#options.threads; i++) this.#threads.push(this.#spawn(i))
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TwinflowError('unavailable', `speed layer: the fold threads did not load the pipeline module ${this.#options.pipelineModule} within ${LOAD_TIMEOUT_MS} ms; set speed.foldThreads to 0 to fold on the event loop`)), LOAD_TIMEOUT_MS)
+      timer = setTimeout(
+        () =>
+          reject(
+            new TwinflowError(
+              'unavailable',
+              `speed layer: the fold threads did not load the pipeline module ${this.#options.pipelineModule} within ${LOAD_TIMEOUT_MS} ms; set speed.foldThreads to 0 to fold on the event loop`,
+            ),
+          ),
+        LOAD_TIMEOUT_MS,
+      )
     })
     try {
       await Promise.race([Promise.all(this.#threads.map((t) => t.ready)), timeout])
@@ -176,7 +185,12 @@ export class FoldPool implements BatchFolder {
           if (differences.length === 0) {
             thread.loaded = true
             settle.resolve()
-          } else settle.reject(this.#configError(`imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`))
+          } else
+            settle.reject(
+              this.#configError(
+                `imports the pipeline module ${this.#options.pipelineModule}, which declares other streams or views than the pipeline this process runs (${differences.join('; ')}): make the config's "pipeline" name the module of the pipeline you run`,
+              ),
+            )
           return
         }
         case 'init-failed':
@@ -199,13 +213,18 @@ export class FoldPool implements BatchFolder {
     })
     worker.on('exit', (code) => {
       const error =
-        thread.stuck ?? new TwinflowError('unavailable', `fold thread ${index} exited (code ${code})${lastError ? `: ${(lastError as Error).message}` : ''}`, lastError ? { cause: lastError } : {})
+        thread.stuck ??
+        new TwinflowError('unavailable', `fold thread ${index} exited (code ${code})${lastError ? `: ${(lastError as Error).message}` : ''}`, lastError ? { cause: lastError } : {})
       settle.reject(error)
       this.#rejectAll(thread, error)
       const at = this.#threads.indexOf(thread)
       if (this.#closed || !this.#started || at < 0) return
       if (++this.#deaths >= MAX_DEATHS) {
-        this.#broken = new TwinflowError('internal', `speed layer: the fold threads died ${this.#deaths} times in a row without folding a batch (the last: ${error.message}); a batch may kill every thread it is sent to: set speed.foldThreads to 0 to fold on the event loop`, { cause: error })
+        this.#broken = new TwinflowError(
+          'internal',
+          `speed layer: the fold threads died ${this.#deaths} times in a row without folding a batch (the last: ${error.message}); a batch may kill every thread it is sent to: set speed.foldThreads to 0 to fold on the event loop`,
+          { cause: error },
+        )
         this.#options.logger.error('the fold threads keep dying; folding stops', { error: this.#broken })
         return
       }

@@ -10,7 +10,13 @@ describe('pipelineFingerprint', () => {
       where: (o) => o.status.eq('paid'),
       groupBy: (o) => ({ shop: o.shopId }),
       window: '1h',
-      measures: (o) => ({ orders: count(), revenueCents: sum(o.amountCents), biggestOrderCents: max(o.amountCents), smallestOrderCents: min(o.amountCents), avgOrderCents: avg(o.amountCents) }),
+      measures: (o) => ({
+        orders: count(),
+        revenueCents: sum(o.amountCents),
+        biggestOrderCents: max(o.amountCents),
+        smallestOrderCents: min(o.amountCents),
+        avgOrderCents: avg(o.amountCents),
+      }),
     })
     const same = definePipeline({ streams: onlineStorePipeline.streams, views: onlineStorePipeline.views.map((v) => (v.name === 'shopRevenue' ? redeclared : v)) })
     expect(same.view('shopRevenue')).not.toBe(onlineStorePipeline.view('shopRevenue'))

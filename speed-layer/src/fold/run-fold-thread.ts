@@ -20,7 +20,9 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
     const module = (await import(data.pipelineModule)) as Record<string, unknown>
     const pipeline = pipelineExport(module)
     if (!pipeline) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')
-    folds = new Map(pipeline.streams.filter((s) => pipeline.viewsOf(s.name).length > 0).map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]))
+    folds = new Map(
+      pipeline.streams.filter((s) => pipeline.viewsOf(s.name).length > 0).map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]),
+    )
     fingerprint = pipelineFingerprint(pipeline)
   } catch (error) {
     post({ type: 'init-failed', message: `cannot load the pipeline module ${data.pipelineModule}: ${error instanceof Error ? error.message : String(error)}` })

@@ -8,7 +8,12 @@ export type ReferenceRow = Record<string, string | number | boolean>
 
 /** Sorts rows the same way on both sides of a comparison. */
 export function sortRows(rows: ReferenceRow[]): ReferenceRow[] {
-  const key = (r: ReferenceRow) => JSON.stringify(Object.keys(r).sort().map((k) => r[k]))
+  const key = (r: ReferenceRow) =>
+    JSON.stringify(
+      Object.keys(r)
+        .sort()
+        .map((k) => r[k]),
+    )
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
 }
 

@@ -46,7 +46,13 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       const topic = uniqueTopic('create')
       await log.createTopic(topic, 3)
       await log.createTopic(topic, 3)
-      expect(await log.endOffsets(topic)).toEqual(new Map([[0, 0], [1, 0], [2, 0]]))
+      expect(await log.endOffsets(topic)).toEqual(
+        new Map([
+          [0, 0],
+          [1, 0],
+          [2, 0],
+        ]),
+      )
     })
 
     it('rejects an unknown topic with a config error', async () => {
@@ -63,8 +69,14 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
     it('appends with dense offsets per partition, keeping each key in one partition, in order', async () => {
       const topic = uniqueTopic('order')
       await log.createTopic(topic, 3)
-      await log.produce(topic, messages(20, (i) => `k${i % 5}`))
-      await log.produce(topic, messages(10, (i) => `k${i % 5}`, 20))
+      await log.produce(
+        topic,
+        messages(20, (i) => `k${i % 5}`),
+      )
+      await log.produce(
+        topic,
+        messages(10, (i) => `k${i % 5}`, 20),
+      )
       const ends = await log.endOffsets(topic)
       expect([...ends.values()].reduce((a, b) => a + b, 0)).toBe(30)
       const collector = new BatchCollector()
@@ -85,10 +97,7 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       const topic = uniqueTopic('fields')
       await log.createTopic(topic, 1)
       const timestamp = Date.UTC(2026, 0, 2, 3, 4, 5, 6)
-      await log.produce(topic, [
-        { key: 'k', value: Buffer.from('with everything'), headers: { source: 'conformance', n: '1' }, timestamp },
-        { value: Buffer.from('bare') },
-      ])
+      await log.produce(topic, [{ key: 'k', value: Buffer.from('with everything'), headers: { source: 'conformance', n: '1' }, timestamp }, { value: Buffer.from('bare') }])
       const collector = new BatchCollector()
       await consume({ groupId: group('fields'), topics: [topic], eachBatch: collector.eachBatch, onError: collector.onError })
       await collector.until((c) => c.records().length >= 2, '2 records')
@@ -101,7 +110,10 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
     it('delivers batches of consecutive records of one partition, no larger than maxBatchSize', async () => {
       const topic = uniqueTopic('batches')
       await log.createTopic(topic, 2)
-      await log.produce(topic, messages(23, (i) => `k${i}`))
+      await log.produce(
+        topic,
+        messages(23, (i) => `k${i}`),
+      )
       const collector = new BatchCollector()
       await consume({ groupId: group('batches'), topics: [topic], eachBatch: collector.eachBatch, onError: collector.onError, maxBatchSize: 4 })
       await collector.until((c) => c.records().length >= 23, '23 records')
@@ -127,23 +139,39 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       await collector.until((c) => c.records().length >= 5, 'the first 5 records')
       await log.produce(topic, messages(3, undefined, 5))
       await collector.until((c) => c.records().length >= 8, '3 more records')
-      expect(collector.records().map((r) => r.value).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'])
+      expect(
+        collector
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'])
     })
 
     it('commits resolved batches: the next member of the group continues after them', async () => {
       const topic = uniqueTopic('commit')
       const groupId = group('commit')
       await log.createTopic(topic, 2)
-      await log.produce(topic, messages(10, (i) => `k${i}`))
+      await log.produce(
+        topic,
+        messages(10, (i) => `k${i}`),
+      )
       const first = new BatchCollector()
       const consumer = await consume({ groupId, topics: [topic], eachBatch: first.eachBatch, onError: first.onError, maxBatchSize: 3 })
       await first.until((c) => c.records().length >= 10, '10 records')
       await consumer.stop()
-      await log.produce(topic, messages(4, (i) => `k${i}`, 10))
+      await log.produce(
+        topic,
+        messages(4, (i) => `k${i}`, 10),
+      )
       const second = new BatchCollector()
       await consume({ groupId, topics: [topic], eachBatch: second.eachBatch, onError: second.onError })
       await second.until((c) => c.records().length >= 4, 'the 4 new records')
-      expect(second.records().map((r) => r.value).sort()).toEqual(['m10', 'm11', 'm12', 'm13'])
+      expect(
+        second
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual(['m10', 'm11', 'm12', 'm13'])
       expect(first.records()).toHaveLength(10)
     })
 
@@ -190,7 +218,10 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       const b = new BatchCollector()
       const first = await consume({ groupId, topics: [topic], eachBatch: a.eachBatch, onError: a.onError })
       await consume({ groupId, topics: [topic], eachBatch: b.eachBatch, onError: b.onError })
-      await log.produce(topic, messages(40, (i) => `key-${i}`))
+      await log.produce(
+        topic,
+        messages(40, (i) => `key-${i}`),
+      )
       // Either member may receive the last record: wait on both (any, so the other's timeout does not reject).
       await Promise.any([a, b].map((c) => c.until(() => a.records().length + b.records().length >= 40, '40 records between both members')))
       const partitionsOf = (c: BatchCollector) => new Set(c.records().map((r) => r.partition))
@@ -198,11 +229,18 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       expect(partitionsOf(b).size).toBeGreaterThan(0)
       expect([...partitionsOf(a)].filter((p) => partitionsOf(b).has(p))).toEqual([])
       const all = [...a.records(), ...b.records()].map((r) => r.value).sort()
-      expect(all).toEqual(messages(40).map((m) => m.value.toString()).sort())
+      expect(all).toEqual(
+        messages(40)
+          .map((m) => m.value.toString())
+          .sort(),
+      )
       // when a member leaves, the other one takes over its partitions
       const fromA = a.records().length
       await first.stop()
-      await log.produce(topic, messages(20, (i) => `key-${i}`, 40))
+      await log.produce(
+        topic,
+        messages(20, (i) => `key-${i}`, 40),
+      )
       await b.until((c) => c.records().filter((r) => Number(r.value.slice(1)) >= 40).length >= 20, 'the last member to get every new record')
       expect(a.records()).toHaveLength(fromA)
     })
@@ -239,14 +277,27 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
     it('gives every group every record', async () => {
       const topic = uniqueTopic('groups')
       await log.createTopic(topic, 2)
-      await log.produce(topic, messages(12, (i) => `k${i}`))
+      await log.produce(
+        topic,
+        messages(12, (i) => `k${i}`),
+      )
       const a = new BatchCollector()
       const b = new BatchCollector()
       await consume({ groupId: group('groups-a'), topics: [topic], eachBatch: a.eachBatch, onError: a.onError })
       await consume({ groupId: group('groups-b'), topics: [topic], eachBatch: b.eachBatch, onError: b.onError })
       await a.until((c) => c.records().length >= 12, 'group a')
       await b.until((c) => c.records().length >= 12, 'group b')
-      expect(a.records().map((r) => r.value).sort()).toEqual(b.records().map((r) => r.value).sort())
+      expect(
+        a
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual(
+        b
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      )
     })
 
     it('stops a member idempotently', async () => {

@@ -1,21 +1,5 @@
 import fc from 'fast-check'
-import {
-  avg,
-  count,
-  defineStream,
-  defineView,
-  lit,
-  max,
-  min,
-  sum,
-  t,
-  type BoolExpr,
-  type Expr,
-  type Measure,
-  type NumberExpr,
-  type ViewDef,
-  type WindowSize,
-} from '@twinflow/core'
+import { avg, count, defineStream, defineView, lit, max, min, sum, t, type BoolExpr, type Expr, type Measure, type NumberExpr, type ViewDef, type WindowSize } from '@twinflow/core'
 
 /*
  * Random view declarations and events for property tests, in a test-local expression language
@@ -97,13 +81,34 @@ function boolArb(depth: number, env: Env): fc.Arbitrary<Bool> {
   const leaf = fc.oneof(
     { weight: 2, arbitrary: fc.constantFrom(...env.bools).map((name): Bool => ({ t: 'field', name })) },
     { weight: 4, arbitrary: fc.record({ t: fc.constant('cmp' as const), op: cmpOp, l: num, r: num }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('time' as const), op: fc.constantFrom('lt' as const, 'ge' as const), offset: fc.integer({ min: 0, max: 360 }).map((k) => k * 60_000) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('str' as const), op: fc.constantFrom('eq' as const, 'ne' as const), field: fc.constant('s' as const), v: fc.constantFrom(...STRINGS) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('str' as const), op: fc.constantFrom('eq' as const, 'ne' as const), field: fc.constant('e' as const), v: fc.constantFrom('x', 'y', 'z') }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('strIn' as const), field: fc.constant('s' as const), vs: fc.uniqueArray(fc.constantFrom(...STRINGS), { minLength: 1, maxLength: 3 }) }) },
     {
       weight: 1,
-      arbitrary: fc.record({ t: fc.constant('numIn' as const), field: fc.constantFrom('n' as const, 'm' as const, 'f' as const), vs: fc.uniqueArray(fc.oneof(fc.integer({ min: -4, max: 4 }), dyadic), { minLength: 1, maxLength: 4 }) }),
+      arbitrary: fc.record({ t: fc.constant('time' as const), op: fc.constantFrom('lt' as const, 'ge' as const), offset: fc.integer({ min: 0, max: 360 }).map((k) => k * 60_000) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('str' as const), op: fc.constantFrom('eq' as const, 'ne' as const), field: fc.constant('s' as const), v: fc.constantFrom(...STRINGS) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant('str' as const),
+        op: fc.constantFrom('eq' as const, 'ne' as const),
+        field: fc.constant('e' as const),
+        v: fc.constantFrom('x', 'y', 'z'),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('strIn' as const), field: fc.constant('s' as const), vs: fc.uniqueArray(fc.constantFrom(...STRINGS), { minLength: 1, maxLength: 3 }) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant('numIn' as const),
+        field: fc.constantFrom('n' as const, 'm' as const, 'f' as const),
+        vs: fc.uniqueArray(fc.oneof(fc.integer({ min: -4, max: 4 }), dyadic), { minLength: 1, maxLength: 4 }),
+      }),
     },
   )
   if (depth <= 0) return leaf
@@ -123,7 +128,13 @@ function isIntegral(n: Num): boolean {
 }
 
 const viewSpec: fc.Arbitrary<ViewSpecCase> = fc
-  .array(fc.oneof(numArb(2, STREAM_ENV).map((num) => ({ num })), boolArb(1, STREAM_ENV).map((bool) => ({ bool }))), { maxLength: 2 })
+  .array(
+    fc.oneof(
+      numArb(2, STREAM_ENV).map((num) => ({ num })),
+      boolArb(1, STREAM_ENV).map((bool) => ({ bool })),
+    ),
+    { maxLength: 2 },
+  )
   .chain((bodies) => {
     const derived = bodies.map((d, i) => ({ name: `d${i}`, ...d }))
     const env: Env = {
@@ -281,7 +292,17 @@ function boolExpr(b: Bool, e: Fields): BoolExpr {
 }
 
 function stream(name: string) {
-  return defineStream(name, { s: t.string(), e: t.enum(['x', 'y', 'z']), n: t.int64(), m: t.int64(), f: t.float64(), g: t.float64(), b: t.boolean(), c: t.boolean(), ts: t.eventTime() })
+  return defineStream(name, {
+    s: t.string(),
+    e: t.enum(['x', 'y', 'z']),
+    n: t.int64(),
+    m: t.int64(),
+    f: t.float64(),
+    g: t.float64(),
+    b: t.boolean(),
+    c: t.boolean(),
+    ts: t.eventTime(),
+  })
 }
 
 function declare(name: string, spec: ViewSpecCase): ViewDef {

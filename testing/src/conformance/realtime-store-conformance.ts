@@ -10,7 +10,13 @@ const T0 = Date.UTC(2024, 0, 1)
 const byShop = (windowStart: number, shop: string, big: boolean, cells: number[]): Delta => ({ view: 'byShop', windowStart, keys: [shop, big], cells })
 const byBucket = (windowStart: number, bucket: number, n: number): Delta => ({ view: 'byBucket', windowStart, keys: [bucket], cells: [n] })
 const total = (windowStart: number, n: number, amount: number): Delta => ({ view: 'total', windowStart, keys: [], cells: [n, amount] })
-const batch = (firstOffset: number, lastOffset: number, deltas: Delta[], partition = 0, topic = 'conformance'): FencedBatch => ({ topic, partition, firstOffset, lastOffset, deltas })
+const batch = (firstOffset: number, lastOffset: number, deltas: Delta[], partition = 0, topic = 'conformance'): FencedBatch => ({
+  topic,
+  partition,
+  firstOffset,
+  lastOffset,
+  deltas,
+})
 const everything = (store: RealtimeStore, view: string) => store.readWindows(view, 0, Number.MAX_SAFE_INTEGER)
 const applied: DeltaOutcome = { status: 'applied' }
 const duplicate: DeltaOutcome = { status: 'duplicate' }
@@ -126,7 +132,9 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
     })
 
     it('drops the groups of a view before a cutoff, with their fences, and counts them', async () => {
-      await store.apply(batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'b', true, [1, 1, 1, 1, 1, 1])]))
+      await store.apply(
+        batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'b', true, [1, 1, 1, 1, 1, 1])]),
+      )
       await store.apply(batch(0, 5, [byShop(T0 + 2 * MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), total(T0, 1, 1)], 1))
       expect(await store.dropBefore('byShop', T0 + 2 * MINUTE)).toBe(3)
       expect(await everything(store, 'byShop')).toEqual([{ windowStart: T0 + 2 * MINUTE, keys: ['a', true], cells: [1, 1, 1, 1, 1, 1] }])
@@ -205,7 +213,12 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       await store.recordProgress('speed', 'conformance.other', 0, 3)
       await store.recordProgress('other', 'conformance', 0, 1)
       await store.recordProgress('speed', 'conformance', 0, 40)
-      expect(await store.progress('speed', 'conformance')).toEqual(new Map([[0, 41], [2, 7]]))
+      expect(await store.progress('speed', 'conformance')).toEqual(
+        new Map([
+          [0, 41],
+          [2, 7],
+        ]),
+      )
       expect(await store.progress('speed', 'conformance.other')).toEqual(new Map([[0, 3]]))
       expect(await store.progress('other', 'conformance')).toEqual(new Map([[0, 1]]))
     })

@@ -1,4 +1,4 @@
-import type { TwinflowPlugin } from '@twinflow/core'
+import type { AnyTwinflowPlugin } from '@twinflow/core'
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
@@ -11,7 +11,7 @@ import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
  * third party's: nothing is registered by importing a module.
  */
-export const builtinPlugins: readonly TwinflowPlugin<any, any>[] = [
+export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   memoryEventLogPlugin,
   memoryRealtimeStorePlugin,
   memoryDeadLetterQueuePlugin,

@@ -2,16 +2,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import {
-  pluginModule,
-  PluginRegistry,
-  systemClock,
-  TOKENS,
-  type Clock,
-  type Logger,
-  type Pipeline,
-  type TwinflowPlugin,
-} from '@twinflow/core'
+import { pluginModule, PluginRegistry, systemClock, TOKENS, type Clock, type Logger, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
@@ -25,7 +16,7 @@ export interface CreateTwinflowOptions {
   pipeline: Pipeline
   config: TwinflowConfig
   /** Third-party plugins, registered after the built-ins through the same registry. */
-  plugins?: readonly TwinflowPlugin<any, any>[]
+  plugins?: readonly AnyTwinflowPlugin[]
   clock?: Clock
   /** @default pino, JSON lines on stderr at `config.log.level` */
   logger?: Logger

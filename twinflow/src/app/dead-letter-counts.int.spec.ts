@@ -20,7 +20,10 @@ describe('dead-letter counts in pipeline introspection', () => {
     await archiver.start(['archiver'])
     const orders = generateOrders(200, { seed: 9, from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2) })
     const poison = ['{"orderId": ', '[]', JSON.stringify({ ...orders[0], status: 'lost' }), '{"ts": NaN}']
-    await archiver.get(TOKENS.EventLog).produce('twinflow.orders', [...orders.map((o) => JSON.stringify(o)), ...poison].map((v) => ({ value: Buffer.from(v) })))
+    await archiver.get(TOKENS.EventLog).produce(
+      'twinflow.orders',
+      [...orders.map((o) => JSON.stringify(o)), ...poison].map((v) => ({ value: Buffer.from(v) })),
+    )
     const engine = archiver.get(TOKENS.BatchEngine)
     const deadline = Date.now() + 20_000
     const archived = async () => [...(await engine.archivedOffsets('orders')).values()].reduce((a, b) => a + b + 1, 0)
@@ -33,7 +36,10 @@ describe('dead-letter counts in pipeline introspection', () => {
       const res = await graphqlRequest(serve.url!, '{ pipeline { deadLetters { stream stage count } streams { name deadLetterCount } } }')
       expect(res.errors).toBeUndefined()
       expect(res.data!.pipeline.deadLetters).toEqual([{ stream: 'orders', stage: 'archiver', count: poison.length }])
-      expect(res.data!.pipeline.streams).toEqual([{ name: 'orders', deadLetterCount: poison.length }, { name: 'pageViews', deadLetterCount: 0 }])
+      expect(res.data!.pipeline.streams).toEqual([
+        { name: 'orders', deadLetterCount: poison.length },
+        { name: 'pageViews', deadLetterCount: 0 },
+      ])
     } finally {
       await serve.stop()
     }

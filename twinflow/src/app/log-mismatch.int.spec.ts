@@ -18,7 +18,10 @@ describe('a sink whose progress is beyond the log', () => {
     const first = createTwinflow({ pipeline: onlineStorePipeline, config: config() })
     await first.start(['archiver'])
     const orders = generateOrders(500, { seed: 5, from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2) })
-    await first.get(TOKENS.EventLog).produce('twinflow.orders', orders.map((o) => ({ key: o.orderId, value: Buffer.from(JSON.stringify(o)) })))
+    await first.get(TOKENS.EventLog).produce(
+      'twinflow.orders',
+      orders.map((o) => ({ key: o.orderId, value: Buffer.from(JSON.stringify(o)) })),
+    )
     const engine = first.get(TOKENS.BatchEngine)
     const deadline = Date.now() + 20_000
     const archived = async () => [...(await engine.archivedOffsets('orders')).values()].reduce((a, b) => a + b + 1, 0)

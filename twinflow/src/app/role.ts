@@ -12,7 +12,10 @@ export const ROLES = ['ingest', 'archiver', 'speed', 'batch', 'serve'] as const
 export type Role = (typeof ROLES)[number]
 
 export function parseRoles(value: string): Role[] {
-  const names = value.split(',').map((r) => r.trim()).filter(Boolean)
+  const names = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
   if (names.includes('all')) return [...ROLES]
   for (const name of names) {
     if (!(ROLES as readonly string[]).includes(name)) throw new TwinflowError('config', `unknown role "${name}"; roles: ${ROLES.join(', ')}, all`)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { currentRequestScope, SERVING_TOKENS } from '@twinflow/serving-layer'
-import { referenceAggregate, referenceSpecs, sortRows, type Order, type RefRow, type RefSpec } from '@twinflow/example-online-store'
+import { referenceAggregate, referenceSpecs, type Order, type RefRow, type RefSpec } from '@twinflow/example-online-store'
 import { TestGraphQLClient } from './testing/graphql-client.ts'
 import { cutoffOf, DAY, HOUR, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
 
@@ -68,16 +68,32 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     }`)
     const type = (t: any): string => (t.kind === 'NON_NULL' ? `${type(t.ofType)}!` : t.kind === 'LIST' ? `[${type(t.ofType)}]` : t.name)
     expect(res.data!.row.fields.map((f: any) => `${f.name}: ${f.type.ofType.name}!`)).toEqual([
-      'windowStart: DateTime!', 'shop: String!', 'status: String!', 'large: Boolean!', 'orders: Float!', 'items: Float!', 'maxUnitPrice: Float!',
+      'windowStart: DateTime!',
+      'shop: String!',
+      'status: String!',
+      'large: Boolean!',
+      'orders: Float!',
+      'items: Float!',
+      'maxUnitPrice: Float!',
     ])
     expect(res.data!.order.enumValues.map((v: any) => v.name)).toEqual(['WINDOW_START', 'SHOP', 'STATUS', 'LARGE', 'ORDERS', 'ITEMS', 'MAX_UNIT_PRICE'])
     expect(res.data!.filter.inputFields.map((f: any) => `${f.name}: ${type(f.type)}`)).toEqual([
-      'shop: String', 'shopIn: [String!]', 'status: String', 'statusIn: [String!]', 'large: Boolean', 'largeIn: [Boolean!]',
+      'shop: String',
+      'shopIn: [String!]',
+      'status: String',
+      'statusIn: [String!]',
+      'large: Boolean',
+      'largeIn: [Boolean!]',
     ])
   })
 
   it('filters on keys: equals, in, and both together', async () => {
-    const only = (shops: string[]) => referenceAggregate(fixture.orders.filter((o) => shops.includes(o.shopId)), shopRevenueSpec, DAY)
+    const only = (shops: string[]) =>
+      referenceAggregate(
+        fixture.orders.filter((o) => shops.includes(o.shopId)),
+        shopRevenueSpec,
+        DAY,
+      )
     expect((await series({ g: 'DAY', where: { shop: 'shop-1' } })).rows).toEqual(only(['shop-1']))
     expect((await series({ g: 'DAY', where: { shopIn: ['shop-0', 'shop-3'] } })).rows).toEqual(only(['shop-0', 'shop-3']))
     expect((await series({ g: 'DAY', where: { shop: 'shop-3', shopIn: ['shop-0', 'shop-3'] } })).rows).toEqual(only(['shop-3']))
@@ -93,7 +109,13 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     const truth = referenceAggregate(fixture.orders, shopRevenueSpec, DAY)
     const byRevenue = await series({ g: 'DAY', orderBy: [{ field: 'REVENUE_CENTS', direction: 'DESC' }] })
     expect(byRevenue.rows).toEqual([...truth].sort((a, b) => Number(b.revenueCents) - Number(a.revenueCents) || (a.windowStart! < b.windowStart! ? -1 : 1)))
-    const byShop = await series({ g: 'DAY', orderBy: [{ field: 'SHOP', direction: 'DESC' }, { field: 'WINDOW_START', direction: 'DESC' }] })
+    const byShop = await series({
+      g: 'DAY',
+      orderBy: [
+        { field: 'SHOP', direction: 'DESC' },
+        { field: 'WINDOW_START', direction: 'DESC' },
+      ],
+    })
     expect(byShop.rows).toEqual([...truth].sort((a, b) => (a.shop! > b.shop! ? -1 : a.shop! < b.shop! ? 1 : a.windowStart! > b.windowStart! ? -1 : 1)))
     const byAvg = await series({ g: 'MONTH', orderBy: [{ field: 'AVG_ORDER_CENTS' }] })
     expect(byAvg.rows.map((r: RefRow) => r.avgOrderCents)).toEqual(byAvg.rows.map((r: RefRow) => r.avgOrderCents).sort((a: number, b: number) => a - b))
@@ -119,10 +141,13 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
   })
 
   it('top-N: the groups with the highest (or lowest) value of a measure, totalled over the range', async () => {
-    const top = await client.query(`query($from: DateTime!, $to: DateTime!) {
+    const top = await client.query(
+      `query($from: DateTime!, $to: DateTime!) {
       best: shopRevenueTop(from: $from, to: $to, by: REVENUE_CENTS, limit: 3) { from to by direction cutoff version rows { shop orders revenueCents avgOrderCents } }
       fewest: shopRevenueTop(from: $from, to: $to, by: ORDERS, direction: ASC, limit: 2, where: { shopIn: ["shop-0", "shop-1", "shop-4"] }) { rows { shop orders } }
-    }`, { from: iso(DAY_START), to: iso(DAY_START + DAY) })
+    }`,
+      { from: iso(DAY_START), to: iso(DAY_START + DAY) },
+    )
     expect(top.errors).toBeUndefined()
     const best = referenceTop(fixture.orders, DAY_START, DAY_START + DAY, 'revenueCents', 3)
     expect(top.data!.best).toMatchObject({ from: iso(DAY_START), by: 'REVENUE_CENTS', direction: 'DESC', version: 1 })
@@ -182,7 +207,18 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
 
   it('introspects the pipeline: views, batch versions, run history with errors, dead letters per stream', async () => {
     const engine = fixture.twinflow.get(TOKENS.BatchEngine)
-    await engine.recordRun({ runId: 'r-failed', view: 'shopTraffic', attempt: 3, status: 'failed', startedAt: T - 60_000, finishedAt: T - 30_000, cutoff: cutoffOf(HOUR), version: 9, rows: 0, error: 'the archiver has not archived what topic held' })
+    await engine.recordRun({
+      runId: 'r-failed',
+      view: 'shopTraffic',
+      attempt: 3,
+      status: 'failed',
+      startedAt: T - 60_000,
+      finishedAt: T - 30_000,
+      cutoff: cutoffOf(HOUR),
+      version: 9,
+      rows: 0,
+      error: 'the archiver has not archived what topic held',
+    })
     const res = await client.query(`{ pipeline {
       views { name stream window granularities allowedLatenessMs keys { name type } measures { name kind type }
               batch { current { version cutoff publishedAt } versions { version } } runs(limit: 5) { view status rows durationMs } }
@@ -192,18 +228,35 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     } }`)
     expect(res.errors).toBeUndefined()
     const { views, streams, batchRuns, deadLetters } = res.data!.pipeline
-    expect(views.map((v: any) => [v.name, v.stream, v.window])).toEqual([['shopRevenue', 'orders', 'HOUR'], ['orderMix', 'orders', 'FIFTEEN_MINUTES'], ['shopTraffic', 'pageViews', 'HOUR']])
+    expect(views.map((v: any) => [v.name, v.stream, v.window])).toEqual([
+      ['shopRevenue', 'orders', 'HOUR'],
+      ['orderMix', 'orders', 'FIFTEEN_MINUTES'],
+      ['shopTraffic', 'pageViews', 'HOUR'],
+    ])
     expect(views[1]).toMatchObject({
       granularities: ['FIFTEEN_MINUTES', 'HOUR', 'DAY', 'MONTH'],
       allowedLatenessMs: 300_000,
-      keys: [{ name: 'shop', type: 'STRING' }, { name: 'status', type: 'STRING' }, { name: 'large', type: 'BOOLEAN' }],
-      measures: [{ name: 'orders', kind: 'COUNT', type: 'INT' }, { name: 'items', kind: 'SUM', type: 'INT' }, { name: 'maxUnitPrice', kind: 'MAX', type: 'FLOAT' }],
+      keys: [
+        { name: 'shop', type: 'STRING' },
+        { name: 'status', type: 'STRING' },
+        { name: 'large', type: 'BOOLEAN' },
+      ],
+      measures: [
+        { name: 'orders', kind: 'COUNT', type: 'INT' },
+        { name: 'items', kind: 'SUM', type: 'INT' },
+        { name: 'maxUnitPrice', kind: 'MAX', type: 'FLOAT' },
+      ],
       batch: { current: { version: 1, cutoff: iso(cutoffOf(15 * 60_000)), publishedAt: iso(T) }, versions: [{ version: 1 }] },
     })
     expect(views[0].runs[0]).toMatchObject({ view: 'shopRevenue', status: 'SUCCEEDED', durationMs: 0 })
     expect(views[0].runs[0].rows).toBeGreaterThan(0)
-    expect(batchRuns).toEqual([{ runId: 'r-failed', view: 'shopTraffic', attempt: 3, status: 'FAILED', durationMs: 30_000, version: 9, error: 'the archiver has not archived what topic held' }])
-    expect(deadLetters).toEqual([{ stream: 'orders', stage: 'archiver', count: 3 }, { stream: 'orders', stage: 'speed', count: 3 }])
+    expect(batchRuns).toEqual([
+      { runId: 'r-failed', view: 'shopTraffic', attempt: 3, status: 'FAILED', durationMs: 30_000, version: 9, error: 'the archiver has not archived what topic held' },
+    ])
+    expect(deadLetters).toEqual([
+      { stream: 'orders', stage: 'archiver', count: 3 },
+      { stream: 'orders', stage: 'speed', count: 3 },
+    ])
     expect(streams.find((s: any) => s.name === 'orders')).toMatchObject({ topic: 'twinflow.orders', timeField: 'ts', views: ['shopRevenue', 'orderMix'], deadLetterCount: 6 })
     expect(streams.find((s: any) => s.name === 'pageViews')).toMatchObject({ deadLetterCount: 0, deadLetters: [] })
   })
@@ -221,7 +274,10 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
         if (!currentRequestScope()) return original(...args)
         calls.push(call)
         const result = original(...args)
-        void Promise.resolve(result).then(() => calls.push(`done:${call}`), () => {})
+        void Promise.resolve(result).then(
+          () => calls.push(`done:${call}`),
+          () => {},
+        )
         return result
       }
       return () => delete (target as Record<string, unknown>)[method]

@@ -84,7 +84,11 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dash.example.com')
     const other = await preflight('https://evil.example.com')
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com')
-    const simple = await fetch(fixture.twinflow.url!, { method: 'POST', headers: { origin: 'https://dash.example.com', 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }, body: JSON.stringify({ query: LEGIT }) })
+    const simple = await fetch(fixture.twinflow.url!, {
+      method: 'POST',
+      headers: { origin: 'https://dash.example.com', 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({ query: LEGIT }),
+    })
     expect(simple.headers.get('access-control-allow-origin')).toBe('https://dash.example.com')
     expect(simple.headers.get('access-control-expose-headers')).toContain('x-request-id')
   })
@@ -160,9 +164,7 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
       const body = await res.text()
       expect(res.headers.get('x-request-id')).toBe('req-0042')
       expect(body).not.toContain('10.0.0.7')
-      expect(JSON.parse(body).errors).toEqual([
-        expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0042' } }),
-      ])
+      expect(JSON.parse(body).errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0042' } })])
     } finally {
       store.readMarkedWindows = readMarkedWindows
     }
@@ -191,7 +193,10 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
       'twinflow_batch_cache_hits_total',
       'process_cpu_user_seconds_total',
     ]) {
-      expect(text.split('\n').some((l) => l.startsWith(`${series} `)), series).toBe(true)
+      expect(
+        text.split('\n').some((l) => l.startsWith(`${series} `)),
+        series,
+      ).toBe(true)
     }
     expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="speed"}')).toBe(3)
     expect(sample(text, 'twinflow_speed_lag_records{topic="twinflow.orders",partition="0"}')).toBe(0)

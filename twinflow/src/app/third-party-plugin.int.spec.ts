@@ -77,10 +77,12 @@ describe('third-party plugins through the public API', () => {
           mergeCells(shopRevenue, g.cells, d.cells)
         }
       }
-      return sortRows([...groups.values()].map((g) => {
-        const row = finalizeRow(shopRevenue, g)
-        return { ...row, windowStart: new Date(g.windowStart).toISOString() }
-      }))
+      return sortRows(
+        [...groups.values()].map((g) => {
+          const row = finalizeRow(shopRevenue, g)
+          return { ...row, windowStart: new Date(g.windowStart).toISOString() }
+        }),
+      )
     }
     const deadline = Date.now() + 20_000
     while (JSON.stringify(fromSink()) !== JSON.stringify(truth) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))

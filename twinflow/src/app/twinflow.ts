@@ -1,4 +1,4 @@
-import { Container } from 'inversify'
+import type { Container } from 'inversify'
 import type { Registry } from 'prom-client'
 import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
@@ -205,4 +205,3 @@ export class Twinflow {
     return this.container.isBound(id) ? resolveAll(this.container as unknown as Resolver, id) : []
   }
 }
-

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { pipelineExport, TwinflowError, type Pipeline, type TwinflowPlugin } from '@twinflow/core'
+import { pipelineExport, TwinflowError, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
 import { parseConfig } from './parse-config.ts'
 import type { TwinflowConfig } from './twinflow-config.ts'
 
 export interface LoadedConfig {
   config: TwinflowConfig
   pipeline: Pipeline
-  plugins: TwinflowPlugin<any, any>[]
+  plugins: AnyTwinflowPlugin[]
 }
 
 export interface LoadConfigOptions {
@@ -43,7 +43,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   if (!pipeline) {
     throw new TwinflowError('config', `${config.pipeline} must export the pipeline (export const pipeline = definePipeline(...), or a default export)`)
   }
-  const plugins: TwinflowPlugin<any, any>[] = []
+  const plugins: AnyTwinflowPlugin[] = []
   for (const p of config.plugins) {
     const mod = await importModule(resolve(base, p), 'plugins')
     const exported = mod.default ?? mod.plugins

@@ -23,7 +23,10 @@ describe('the serving and ops sections of the config', () => {
       keys: [{ name: 'dash', sha256, views: ['shopRevenue'] }],
     })
     const jwt = { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', issuer: 'https://auth.example.com', audience: 'twinflow' }
-    expect(parseConfig({ runtimes, serving: { auth: jwt, cors: { origins: ['https://dash.example.com'] } } }).serving).toMatchObject({ auth: jwt, cors: { origins: ['https://dash.example.com'] } })
+    expect(parseConfig({ runtimes, serving: { auth: jwt, cors: { origins: ['https://dash.example.com'] } } }).serving).toMatchObject({
+      auth: jwt,
+      cors: { origins: ['https://dash.example.com'] },
+    })
   })
 
   it('say what to fix', () => {
@@ -38,9 +41,13 @@ describe('the serving and ops sections of the config', () => {
     expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'secret', views: ['*'] }] } })).toMatch(
       /serving.auth.keys.0.sha256: must be the 64 hex digits of the SHA-256 of the key/,
     )
-    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'a'.repeat(64), views: [] }] } })).toMatch(/serving.auth.keys.0.views: list the views this key may read, or \["\*"\] for all/)
+    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'a'.repeat(64), views: [] }] } })).toMatch(
+      /serving.auth.keys.0.views: list the views this key may read, or \["\*"\] for all/,
+    )
     expect(problems({ auth: { mode: 'jwt', secret: 'short' } })).toMatch(/serving.auth.secret: must be at least 32 characters/)
-    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), jwksUrl: 'https://a.example.com/jwks' } })).toMatch(/serving.auth: give exactly one of secret, publicKey, jwksUrl/)
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), jwksUrl: 'https://a.example.com/jwks' } })).toMatch(
+      /serving.auth: give exactly one of secret, publicKey, jwksUrl/,
+    )
     expect(problems({ auth: { mode: 'basic' } })).toMatch(/serving.auth.mode/)
     expect(problems({ cors: { origins: ['dash.example.com'] } })).toMatch(/serving.cors.origins.0: must be an origin such as https:\/\/app.example.com, or \*/)
     expect(problems({ limits: { maxRows: 10, defaultRows: 100 } })).toMatch(/serving.limits.defaultRows: defaultRows must not exceed maxRows/)

@@ -34,7 +34,10 @@ const jwt = z
     secret: z.string().min(32, 'must be at least 32 characters (HS256 needs 256 bits)').optional(),
     publicKey: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' }).optional(),
     jwksUrl: z.url().optional(),
-    algorithms: z.array(z.string().regex(/^(HS|RS|PS|ES)(256|384|512)$|^EdDSA$/, 'must be an algorithm such as HS256, RS256, ES256 or EdDSA')).min(1).optional(),
+    algorithms: z
+      .array(z.string().regex(/^(HS|RS|PS|ES)(256|384|512)$|^EdDSA$/, 'must be an algorithm such as HS256, RS256, ES256 or EdDSA'))
+      .min(1)
+      .optional(),
     issuer: z.string().min(1).optional(),
     audience: z.string().min(1).optional(),
     viewsClaim: z.string().min(1).optional(),
@@ -46,7 +49,16 @@ const jwt = z
 
 const auth = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }).strict(),
-  z.object({ mode: z.literal('api-key'), header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name').optional(), keys: z.array(apiKey).min(1) }).strict(),
+  z
+    .object({
+      mode: z.literal('api-key'),
+      header: z
+        .string()
+        .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+        .optional(),
+      keys: z.array(apiKey).min(1),
+    })
+    .strict(),
   jwt,
 ])
 
@@ -66,15 +78,24 @@ export const servingSchema = z
   .object({
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
-    path: z.string().regex(/^\/[\w\-/]*$/, 'must be a URL path such as /graphql').default('/graphql'),
+    path: z
+      .string()
+      .regex(/^\/[\w\-/]*$/, 'must be a URL path such as /graphql')
+      .default('/graphql'),
     graphiql: z.boolean().default(true),
     introspection: z.boolean().default(true),
     accessLog: z.boolean().default(true),
     limits: limits.optional(),
     auth: auth.default({ mode: 'none' }),
     cors: cors.default(false),
-    cache: z.object({ maxRows: count(100_000_000), chunkWindows: count(100_000) }).strict().optional(),
-    subscriptions: z.object({ pollIntervalMs: z.number().int().min(10).max(60_000).optional() }).strict().optional(),
+    cache: z
+      .object({ maxRows: count(100_000_000), chunkWindows: count(100_000) })
+      .strict()
+      .optional(),
+    subscriptions: z
+      .object({ pollIntervalMs: z.number().int().min(10).max(60_000).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .prefault({})

@@ -44,7 +44,10 @@ export const twinflowConfigSchema = z
     dataDir: z.string().min(1).optional(),
     sources: z.array(pluginRef).default([]),
     sinks: z.array(pluginRef).default([]),
-    topics: z.object({ partitions: z.number().int().min(1).max(1024).default(4) }).strict().default({ partitions: 4 }),
+    topics: z
+      .object({ partitions: z.number().int().min(1).max(1024).default(4) })
+      .strict()
+      .default({ partitions: 4 }),
     /** Options of the batch layer (see batch-layer's BatchLayerOptions). */
     batch: z.record(z.string(), z.unknown()).default({}),
     /** Options of the speed layer (see speed-layer's SpeedLayerOptions). */

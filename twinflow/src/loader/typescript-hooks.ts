@@ -21,7 +21,7 @@ const candidates = (specifier: string): string[] => {
   return [`${specifier}.ts`, `${specifier.replace(/\/$/, '')}/index.ts`]
 }
 
-const isOwnTypeScript = (url: string | undefined): url is string => url !== undefined && url.startsWith('file:') && TYPESCRIPT.test(new URL(url).pathname) && !url.includes('/node_modules/')
+const isOwnTypeScript = (url: string | undefined): url is string => !!url?.startsWith('file:') && TYPESCRIPT.test(new URL(url).pathname) && !url.includes('/node_modules/')
 
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   try {

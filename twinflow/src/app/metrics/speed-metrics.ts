@@ -56,7 +56,7 @@ export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps)
   })
   new Gauge({
     name: 'twinflow_speed_newest_event_age_seconds',
-    help: "Now minus the newest event time the speed layer applied to a view (as the realtime store records it).",
+    help: 'Now minus the newest event time the speed layer applied to a view (as the realtime store records it).',
     labelNames: ['view'],
     registers,
     collect: collectSafely('twinflow_speed_newest_event_age_seconds', deps.logger, async function () {

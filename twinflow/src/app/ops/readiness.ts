@@ -29,10 +29,7 @@ export class Readiness {
         const started = performance.now()
         let timer: NodeJS.Timeout | undefined
         try {
-          await Promise.race([
-            probe(),
-            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs))),
-          ])
+          await Promise.race([probe(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)))])
           return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const
         } catch (error) {
           this.logger.warn('readiness check failed', { check: name, error })

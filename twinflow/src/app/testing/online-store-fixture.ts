@@ -40,11 +40,17 @@ export async function startOnlineStore(overrides: Partial<TwinflowConfigInput> =
   const log = twinflow.get(TOKENS.EventLog)
   const produce = (stream: 'orders' | 'pageViews', events: readonly object[]) => log.produce(`twinflow.${stream}`, toMessages(events))
   await log.produce('twinflow.orders', [...toMessages(history), ...POISON.map((p) => ({ value: Buffer.from(p) }))])
-  await produce('pageViews', views.filter((v) => v.ts < T - 10 * 60_000))
+  await produce(
+    'pageViews',
+    views.filter((v) => v.ts < T - 10 * 60_000),
+  )
   const runs = await twinflow.get(BATCH_TOKENS.Runner).runAll()
   if (!runs.every((r) => r.status === 'succeeded')) throw new Error(`batch runs failed: ${JSON.stringify(runs)}`)
   await produce('orders', live)
-  await produce('pageViews', views.filter((v) => v.ts >= T - 10 * 60_000))
+  await produce(
+    'pageViews',
+    views.filter((v) => v.ts >= T - 10 * 60_000),
+  )
   await caughtUp(twinflow)
   return { twinflow, orders: [...history, ...live], pageViews: views, produce }
 }

@@ -7,7 +7,10 @@ export const apiKeyCommand: Command = async ({ args, options }) => {
   const name = args[0]
   if (!name) throw new TwinflowError('config', 'usage: twinflow api-key <name> [--views view1,view2]')
   const key = randomBytes(32).toString('base64url')
-  const views = (options.views ?? '*').split(',').map((v) => v.trim()).filter(Boolean)
+  const views = (options.views ?? '*')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
   const entry = { name, sha256: createHash('sha256').update(key).digest('hex'), views }
   console.log(`API key for "${name}" (give it to the client; it is not stored anywhere):\n\n  ${key}\n`)
   console.log(`Add this to serving.auth.keys (with "mode": "api-key") in the config:\n\n  ${JSON.stringify(entry)}`)

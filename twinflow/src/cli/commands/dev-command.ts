@@ -28,6 +28,9 @@ export const devCommand: Command = async ({ options, env }) => {
   const query = sampleQuery(loaded.pipeline, Date.now())
   if (query) console.log(`Try: ${query}`)
   // The first recompute right away (the schedule runs the next ones); a stop waits for it.
-  twinflow.get(BATCH_TOKENS.Schedule).runNow().catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
+  twinflow
+    .get(BATCH_TOKENS.Schedule)
+    .runNow()
+    .catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
   return waitForSignal(twinflow)
 }
