@@ -142,6 +142,15 @@ export class ServingServer {
     void runInRequestScope(scope, () => this.yoga(req, res))
   }
 
+  /**
+   * Serves one request in-process, without HTTP (tests, embedding): the same plugins, limits,
+   * authentication and error masking as `handle`, with a request id of its own; no access log line.
+   */
+  fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const scope: RequestScope = { requestId: randomUUID(), clientAddress: 'in-process' }
+    return runInRequestScope(scope, async () => this.yoga.fetch(new URL(url, 'http://in-process').href, init))
+  }
+
   #finished(req: IncomingMessage, res: ServerResponse, scope: RequestScope, started: number): void {
     const status = String(res.statusCode)
     const durationMs = performance.now() - started
