@@ -1,8 +1,7 @@
-export * from './conformance/event-log-conformance.ts'
-export * from './conformance/realtime-store-conformance.ts'
-export * from './conformance/conformance-pipeline.ts'
-export * from './conformance/batch-collector.ts'
-export * from './conformance/waiter.ts'
-export * from './conformance/batch-sql-equivalence.ts'
-export * from './conformance/batch-run-history.ts'
-export * from './conformance/random-views.ts'
+// The test kit for pipeline authors. The plugin contracts' conformance suites are in
+// '@twinflow/testing/conformance' (they need vitest).
+export * from './pipeline/create-test-pipeline.ts'
+export * from './pipeline/test-pipeline.ts'
+export * from './pipeline/test-clock.ts'
+export * from './pipeline/duration.ts'
+export * from './pipeline/graphql-request-error.ts'

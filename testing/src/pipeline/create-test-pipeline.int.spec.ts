@@ -1,0 +1,62 @@
+import { count, defineStream, definePipeline, defineView, max, sum, t } from '@twinflow/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTestPipeline } from './create-test-pipeline.ts'
+import { GraphQLRequestError } from './graphql-request-error.ts'
+import type { TestPipeline } from './test-pipeline.ts'
+
+const sales = defineStream('sales', { shop: t.string(), cents: t.int64(), ts: t.eventTime() })
+const shopSales = defineView('shopSales', sales, {
+  groupBy: (s) => ({ shop: s.shop }),
+  window: '1h',
+  measures: (s) => ({ sales: count(), cents: sum(s.cents), biggest: max(s.cents) }),
+})
+const pipeline = definePipeline({ streams: [sales], views: [shopSales] })
+const at = (iso: string) => Date.parse(iso)
+const SERIES = `query($from: DateTime!, $to: DateTime!) { shopSales(from: $from, to: $to, orderBy: [{ field: WINDOW_START }, { field: SHOP }]) { cutoff version rows { windowStart shop sales cents biggest } } }`
+
+describe('createTestPipeline: a pipeline test in a few lines', () => {
+  let tf: TestPipeline | undefined
+  afterEach(async () => {
+    await tf?.stop()
+    tf = undefined
+  })
+
+  it('merges the batch version below the cutoff with the speed layer above it, and moves the cutoff with the clock', async () => {
+    tf = await createTestPipeline({ pipeline, now: '2026-11-23T12:30:00Z' })
+    await tf.send('sales', [
+      { shop: 'a', cents: 100, ts: at('2026-11-23T10:15:00Z') },
+      { shop: 'a', cents: 250, ts: at('2026-11-23T10:45:00Z') },
+      { shop: 'b', cents: 40, ts: '2026-11-23T11:05:00Z' },
+    ])
+    const [run] = await tf.runBatch()
+    expect(run).toMatchObject({ view: 'shopSales', status: 'succeeded', cutoff: at('2026-11-23T12:00:00Z') })
+    await tf.send('sales', [{ shop: 'a', cents: 7, ts: at('2026-11-23T12:20:00Z') }])
+    const variables = { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' }
+    const { shopSales: before } = await tf.query(SERIES, { variables })
+    expect(before.cutoff).toBe('2026-11-23T12:00:00.000Z')
+    expect(before.rows).toEqual([
+      { windowStart: '2026-11-23T10:00:00.000Z', shop: 'a', sales: 2, cents: 350, biggest: 250 },
+      { windowStart: '2026-11-23T11:00:00.000Z', shop: 'b', sales: 1, cents: 40, biggest: 40 },
+      { windowStart: '2026-11-23T12:00:00.000Z', shop: 'a', sales: 1, cents: 7, biggest: 7 },
+    ])
+    tf.clock.advance('1h')
+    await tf.runBatch()
+    const { shopSales: after } = await tf.query(SERIES, { variables })
+    expect(after.cutoff).toBe('2026-11-23T13:00:00.000Z')
+    expect(after.version).toBe(before.version + 1)
+    expect(after.rows).toEqual(before.rows)
+  })
+
+  it('dead-letters what does not match the stream, with the reason, and answers bad queries with GraphQL errors', async () => {
+    tf = await createTestPipeline({ pipeline, now: '2026-11-23T12:30:00Z' })
+    await tf.send('sales', [{ shop: 'a', cents: 'ten', ts: at('2026-11-23T12:01:00Z') }, '{"shop": ', { shop: 'b', cents: 5, ts: at('2026-11-23T12:02:00Z') }])
+    const reasons = tf.deadLetters().map((l) => `${l.stage}: ${l.reason}`)
+    expect(reasons.filter((r) => r.startsWith('speed')).length).toBe(2)
+    expect(reasons.join('\n')).toMatch(/cents/)
+    const error = await tf.query('{ shopSales(from: "2026-11-24T00:00:00Z", to: "2026-11-23T00:00:00Z") { rows { shop } } }').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GraphQLRequestError)
+    expect((error as GraphQLRequestError).codes).toEqual(['BAD_USER_INPUT'])
+    const { shopSales: answer } = await tf.query(SERIES, { variables: { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } })
+    expect(answer.rows).toEqual([{ windowStart: '2026-11-23T12:00:00.000Z', shop: 'b', sales: 1, cents: 5, biggest: 5 }])
+  })
+})
