@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonLogger, type LogBatch, type LogConsumer } from '@twinflow/core'
-import { eventLogConformance } from '@twinflow/testing'
-import { KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
+import { deadLetterQueueConformance, eventLogConformance } from '@twinflow/testing/conformance'
+import { KafkaDeadLetterQueue, KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
 import { KafkaContainer, type StartedKafkaContainer } from '../src/containers/index.ts'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
-import { eventually } from '../src/harness/index.ts'
+import { eventually, readDeadLetterTopic } from '../src/harness/index.ts'
 import type { ImageVariable } from '../src/images.ts'
 import { settings } from '../src/settings.ts'
 
@@ -27,6 +27,12 @@ for (const variable of VERSIONS) {
       `KafkaEventLog on ${image}`,
       () => new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger),
       { timeoutMs: 60_000 },
+    )
+    // Each queue writes to a topic of its own, read back from the beginning by a plain consumer.
+    deadLetterQueueConformance(
+      `KafkaDeadLetterQueue on ${image}`,
+      () => new KafkaDeadLetterQueue({ ...parseKafkaOptions(kafka!.getClientOptions()), topic: `conformance.dead-letters.${process.pid}.${Date.now().toString(36)}` }, logger),
+      { readBack: (queue) => readDeadLetterTopic(kafka!.getClientOptions().brokers, (queue as KafkaDeadLetterQueue).topic), timeoutMs: 60_000 },
     )
 
     it("hands over other partitions' new records while one partition's batch is still being handled, and that partition's next records after it", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createJsonLogger } from '@twinflow/core'
-import { realtimeStoreConformance } from '@twinflow/testing'
+import { realtimeStoreConformance } from '@twinflow/testing/conformance'
 import { parseRedisRealtimeStoreOptions, RedisRealtimeStore } from '@twinflow/plugin-redis'
 import { RedisContainer, type StartedRedisContainer } from '../src/containers/index.ts'
 import { e2eEnvironment } from '../src/e2e-environment.ts'

@@ -1,6 +1,6 @@
 import { count, createJsonLogger, defineStream, definePipeline, defineView, systemClock, t, TwinflowError, type Delta } from '@twinflow/core'
 import { MemoryRealtimeStore } from '@twinflow/plugin-memory'
-import { Waiter } from '@twinflow/testing'
+import { Waiter } from '@twinflow/testing/conformance'
 import { describe, expect, it } from 'vitest'
 import { CutoffWatcher, type CutoffWatcherDeps } from './cutoff-watcher.ts'
 import { SettableCutoffSource } from './testing/settable-cutoff-source.ts'

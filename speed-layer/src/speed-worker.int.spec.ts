@@ -5,7 +5,7 @@ import { FRAGILE_MODULE, pipeline as fragilePipeline } from './testing/fragile-p
 import { ONLINE_STORE_MODULE } from './testing/online-store-module-url.ts'
 import { onlineStoreReference } from './testing/online-store-reference.ts'
 import { SpeedHarness } from './testing/speed-harness.ts'
-import { Waiter } from '@twinflow/testing'
+import { Waiter } from '@twinflow/testing/conformance'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 5)

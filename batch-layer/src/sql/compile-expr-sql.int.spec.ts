@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileEvaluator, exprRow } from '@twinflow/core'
 import { openTestDriver } from '../testing/open-test-driver.ts'
-import { randomViews } from '@twinflow/testing'
+import { randomViews } from '@twinflow/testing/conformance'
 import { compileExprSql } from './compile-expr-sql.ts'
 
 /*

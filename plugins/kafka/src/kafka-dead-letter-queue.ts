@@ -26,6 +26,11 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     this.#kafka = createKafkaClient(options, logger)
   }
 
+  /** The topic the letters go to. */
+  get topic(): string {
+    return this.options.topic
+  }
+
   async connect(): Promise<void> {
     if (this.#producer) return
     const admin = this.#kafka.admin()
@@ -52,7 +57,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
 
   async write(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return
-    if (!this.#producer) throw new TwinflowError('internal', 'the kafka dead-letter queue is not connected: call connect() first')
+    if (!this.#producer) throw new TwinflowError('unavailable', 'the kafka dead-letter queue is not connected: call connect() first', { retriable: false })
     try {
       await this.#producer.send({
         topic: this.options.topic,

@@ -1,4 +1,5 @@
 import { createJsonLogger, TwinflowError, type DeadLetter } from '@twinflow/core'
+import { deadLetterQueueConformance } from '@twinflow/testing/conformance'
 import { describe, expect, it } from 'vitest'
 import { MemoryDeadLetterQueue } from './memory-dead-letter-queue.ts'
 import { memoryDeadLetterQueuePlugin } from './memory-dead-letter-queue-plugin.ts'
@@ -63,4 +64,8 @@ describe('MemoryDeadLetterQueue', () => {
     expect(() => memoryDeadLetterQueuePlugin.parseOptions({ maxLetters: 0 })).toThrow(/option "maxLetters" must be an integer >= 1, got 0/)
     expect(() => memoryDeadLetterQueuePlugin.parseOptions({ max: 1 })).toThrow(/unknown option "max"; known options: maxLetters/)
   })
+})
+
+deadLetterQueueConformance('memory', () => new MemoryDeadLetterQueue({}, { logger: createJsonLogger({ level: 'silent' }) }), {
+  readBack: async (queue) => [...(queue as MemoryDeadLetterQueue).letters()],
 })

@@ -5,7 +5,7 @@ import type { MemoryLogBatch } from './memory-log-consumer.ts'
 import { parseMemoryEventLogOptions, type MemoryEventLogOptions } from './memory-event-log-options.ts'
 import { memoryEventLogPlugin } from './memory-event-log-plugin.ts'
 import { partitionForKey } from './murmur2.ts'
-import { BatchCollector, eventLogConformance } from '@twinflow/testing'
+import { BatchCollector, eventLogConformance } from '@twinflow/testing/conformance'
 
 const logger = createJsonLogger({ level: 'silent' })
 const fastRetry = { retries: 3, initialDelayMs: 5, maxDelayMs: 20 }

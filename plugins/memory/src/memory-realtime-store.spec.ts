@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryRealtimeStore } from './memory-realtime-store.ts'
 import { memoryRealtimeStorePlugin } from './memory-realtime-store-plugin.ts'
-import { realtimeStoreConformance } from '@twinflow/testing'
+import { realtimeStoreConformance } from '@twinflow/testing/conformance'
 
 realtimeStoreConformance('memory', () => new MemoryRealtimeStore())
 

@@ -1,4 +1,5 @@
 import { TwinflowError, type FencedBatch } from '@twinflow/core'
+import { sinkConformance } from '@twinflow/testing/conformance'
 import { describe, expect, it } from 'vitest'
 import { MemorySink } from './memory-sink.ts'
 
@@ -47,3 +48,5 @@ describe('MemorySink', () => {
     await expect(new MemorySink().write(batch(1))).rejects.toSatisfy((e) => TwinflowError.is(e, 'unavailable'))
   })
 })
+
+sinkConformance('memory', () => new MemorySink('conformance'), { readBack: async (sink) => (sink as MemorySink).batches() })

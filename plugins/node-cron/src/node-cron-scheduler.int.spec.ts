@@ -17,6 +17,8 @@ afterEach(async () => {
   await Promise.all(tasks.splice(0).map((t) => t.stop()))
 })
 
+// The contract's behaviour is the conformance suite's (node-cron-scheduler.conformance.int.spec.ts);
+// these are node-cron's own: what it logs, and UTC whatever the process time zone.
 describe('NodeCronScheduler', () => {
   it('rejects an invalid cron expression at schedule time with a config error', () => {
     const { scheduler } = setup()
@@ -24,21 +26,6 @@ describe('NodeCronScheduler', () => {
     expect(attempt).toThrow(TwinflowError)
     expect(attempt).toThrow(/schedule "bad": invalid cron expression "61 \* \* \* \*"/)
     expect(() => scheduler.schedule('bad', 'every minute', async () => {})).toThrow(/invalid cron expression/)
-  })
-
-  it('runs the task on schedule and not after stop()', async () => {
-    const { scheduler } = setup()
-    let runs = 0
-    const task = scheduler.schedule('tick', EVERY_SECOND, async () => {
-      runs++
-    })
-    tasks.push(task)
-    await sleep(2_300)
-    expect(runs).toBeGreaterThanOrEqual(2)
-    await task.stop()
-    const after = runs
-    await sleep(1_200)
-    expect(runs).toBe(after)
   })
 
   it('skips a run that would overlap the previous one, logs the skip, and stop() waits for the run in flight', async () => {

@@ -1,0 +1,15 @@
+// The conformance suite of every plugin contract, as vitest suites: a plugin's own tests call the
+// suite of its kind at the top level of a spec file. The built-in plugins run the same suites.
+export * from './event-log-conformance.ts'
+export * from './realtime-store-conformance.ts'
+export * from './clickhouse-driver-conformance.ts'
+export * from './dead-letter-queue-conformance.ts'
+export * from './scheduler-conformance.ts'
+export * from './source-conformance.ts'
+export * from './sink-conformance.ts'
+export * from './batch-sql-equivalence.ts'
+export * from './batch-run-history.ts'
+export * from './conformance-pipeline.ts'
+export * from './random-views.ts'
+export * from './batch-collector.ts'
+export * from './waiter.ts'

@@ -1,0 +1,129 @@
+import { END_OF_INPUT, type Source, type SourceBatch } from '@twinflow/core'
+import { describe, expect, it } from 'vitest'
+
+export interface SourceConformanceOptions {
+  /** A new source over the input (and whatever durable state the source keeps): the suite connects and closes it. */
+  open(): Source | Promise<Source>
+  /**
+   * What the input holds, for a finite source (the suite reads until END_OF_INPUT): the payloads
+   * as text, in any order, or only how many there are.
+   */
+  expected?: readonly string[] | number
+  /**
+   * Whether a source opened again resumes after what was acked (a durable checkpoint): nothing acked
+   * is read again, nothing unacked is skipped. Needs `expected`. @default false
+   */
+  resumes?: boolean
+  /** A source of the same kind that has nothing to read now (a live source then waits in `read`). */
+  openIdle?(): Source | Promise<Source>
+  /** Per test. @default 30000 */
+  timeoutMs?: number
+}
+
+const text = (value: Buffer | string) => (typeof value === 'string' ? value : value.toString('utf8'))
+
+async function readBatch(source: Source, signal = new AbortController().signal): Promise<SourceBatch | typeof END_OF_INPUT> {
+  const batch = await source.read(signal)
+  if (batch !== END_OF_INPUT) {
+    expect(Array.isArray(batch.messages)).toBe(true)
+    for (const m of batch.messages) expect(typeof m.value === 'string' || Buffer.isBuffer(m.value), 'a message value is a string or a Buffer').toBe(true)
+    expect(typeof batch.ack).toBe('function')
+  }
+  return batch
+}
+
+/**
+ * The behaviour every Source must have, as a vitest suite (call it at the top level of a spec
+ * file): the lifecycle connect → read/ack → close (close twice is harmless); a finite input
+ * delivered whole and once, then END_OF_INPUT (and again on the next read); a pending read that
+ * ends when its signal aborts (shutdown must not hang); with a durable checkpoint, a restart that
+ * neither skips nor repeats what was acked, and delivers again what was read but not acked.
+ */
+export function sourceConformance(name: string, options: SourceConformanceOptions): void {
+  const { expected } = options
+  const expectedCount = typeof expected === 'number' ? expected : expected?.length
+  describe(`Source conformance: ${name}`, { timeout: options.timeoutMs ?? 30_000 }, () => {
+    it('connects, names its stream, closes twice without harm', async () => {
+      const source = await options.open()
+      expect(typeof source.name).toBe('string')
+      expect(source.name.length).toBeGreaterThan(0)
+      expect(typeof source.stream).toBe('string')
+      await source.connect()
+      await source.close()
+      await source.close()
+    })
+
+    it.skipIf(expected === undefined)('delivers a finite input whole and once, then END_OF_INPUT', async () => {
+      const source = await options.open()
+      await source.connect()
+      const got: string[] = []
+      try {
+        for (;;) {
+          const batch = await readBatch(source)
+          if (batch === END_OF_INPUT) break
+          got.push(...batch.messages.map((m) => text(m.value)))
+          await batch.ack()
+        }
+        expect(await source.read(new AbortController().signal)).toBe(END_OF_INPUT)
+      } finally {
+        await source.close()
+      }
+      expect(got).toHaveLength(expectedCount!)
+      if (Array.isArray(expected)) expect([...got].sort()).toEqual([...expected].sort())
+    })
+
+    it.skipIf(!options.openIdle)('ends a pending read when its signal aborts', async () => {
+      const source = await options.openIdle!()
+      await source.connect()
+      const abort = new AbortController()
+      try {
+        const pending = source.read(abort.signal).then(
+          (batch) => batch,
+          (error: unknown) => error,
+        )
+        await new Promise((r) => setTimeout(r, 300))
+        const started = Date.now()
+        abort.abort(new Error('shutdown'))
+        await pending
+        expect(Date.now() - started).toBeLessThan(2_000)
+      } finally {
+        await source.close()
+      }
+    })
+
+    it.skipIf(!options.resumes || expected === undefined)('opened again, resumes after what was acked and delivers again what was not', async () => {
+      const delivered: string[] = []
+      const first = await options.open()
+      await first.connect()
+      let unacked: string[] = []
+      try {
+        const acked = await readBatch(first)
+        if (acked !== END_OF_INPUT) {
+          delivered.push(...acked.messages.map((m) => text(m.value)))
+          await acked.ack()
+        }
+        const notAcked = await readBatch(first)
+        if (notAcked !== END_OF_INPUT) unacked = notAcked.messages.map((m) => text(m.value))
+      } finally {
+        await first.close()
+      }
+      const second = await options.open()
+      await second.connect()
+      const again: string[] = []
+      try {
+        for (;;) {
+          const batch = await readBatch(second)
+          if (batch === END_OF_INPUT) break
+          again.push(...batch.messages.map((m) => text(m.value)))
+          await batch.ack()
+        }
+      } finally {
+        await second.close()
+      }
+      for (const payload of unacked) expect(again, 'read but not acked: delivered again').toContain(payload)
+      const all = [...delivered, ...again]
+      expect(all).toHaveLength(expectedCount!)
+      if (Array.isArray(expected)) expect([...all].sort()).toEqual([...expected].sort())
+    })
+  })
+}
