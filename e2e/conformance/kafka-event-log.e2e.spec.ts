@@ -26,7 +26,7 @@ for (const variable of VERSIONS) {
     eventLogConformance(
       `KafkaEventLog on ${image}`,
       () => new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger),
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, durable: true },
     )
     // Each queue writes to a topic of its own, read back from the beginning by a plain consumer.
     deadLetterQueueConformance(

@@ -63,6 +63,18 @@ export interface ConsumeOptions {
   maxBatchSize?: number
 }
 
+/** What `produce` does besides appending. */
+export interface ProduceOptions {
+  /**
+   * A writer's checkpoint (e.g. a source's position after these messages), saved with them and read
+   * back with `loadCheckpoint(key)`. Where the log can (`atomicCheckpoints`), messages and checkpoint
+   * become durable together or not at all; elsewhere the checkpoint is saved once the messages are
+   * durable, so a crash in between leaves the messages without it (they are produced again:
+   * at-least-once).
+   */
+  checkpoint?: { key: string; value: string }
+}
+
 /** A running consumer-group member. */
 export interface LogConsumer {
   /** Stops fetching, waits for the batch in flight, commits, leaves the group. Idempotent. */
@@ -71,7 +83,8 @@ export interface LogConsumer {
 
 /**
  * The event log (Kafka in production, in-process when embedded): partitioned, ordered per
- * partition, offsets dense and increasing from 0.
+ * partition, offsets dense and increasing from 0. A log may drop a partition's oldest records
+ * (retention); a member resuming below the oldest record kept starts at that record.
  *
  * Lifecycle: `connect()` once, then any number of `createTopic` / `produce` / `consume` /
  * `endOffsets`, then `close()`, which stops every consumer it started.
@@ -84,7 +97,11 @@ export interface EventLog {
   /** Creates the topic if missing (idempotent). */
   createTopic(topic: string, partitions: number): Promise<void>
   /** Appends messages; resolves when they are durable in the log (acks=all for Kafka). */
-  produce(topic: string, messages: LogMessage[]): Promise<void>
+  produce(topic: string, messages: LogMessage[], options?: ProduceOptions): Promise<void>
+  /** Whether a checkpoint given to `produce` is saved atomically with the messages. */
+  readonly atomicCheckpoints: boolean
+  /** The newest checkpoint saved under `key` (see ProduceOptions), or null when none was. */
+  loadCheckpoint(key: string): Promise<string | null>
   /** Next offset to be written, per partition. */
   endOffsets(topic: string): Promise<Map<number, number>>
   /** Joins a consumer group; resolves once the member is running. */

@@ -8,7 +8,7 @@ const pipeline = definePipeline({ streams: [orders], views: [] })
 const source = (options: Record<string, unknown>) =>
   new GeneratorSource('generate-orders', pipeline.stream('orders'), parseGeneratorOptions({ stream: 'orders', ...options }), systemClock)
 
-// A generator keeps no checkpoint: opened again, it generates from the start (no `resumes`).
+// The generator's checkpoint is its count of events: opened again, it goes on counting.
 sourceConformance('generator', {
   open: () => source({ backfillEvents: 2_500, maxEvents: 2_500, seed: 7 }),
   expected: 2_500,

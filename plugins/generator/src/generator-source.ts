@@ -10,6 +10,8 @@ const POISON = ['{"truncated": ', 'not json at all', '{"ts": NaN}', '[]', '{}']
 /**
  * A source that generates schema-valid events for any stream: first a backfill spread over the
  * past hours, then a live rate. Used by `twinflow dev` and for demos; optionally injects poison.
+ * Its checkpoint is how many events it has produced, so a restart continues the count (the backfill
+ * is not made twice; `maxEvents` holds across restarts).
  */
 export class GeneratorSource implements Source {
   readonly stream: string
@@ -28,7 +30,10 @@ export class GeneratorSource implements Source {
     this.#make = schemaEventFactory(stream, options.cardinality, this.#random)
   }
 
-  async connect(): Promise<void> {}
+  /** Resumes the count of events produced (backfill included) from the checkpoint: a restart does not backfill again. */
+  async connect(checkpoint: string | null): Promise<void> {
+    this.#produced = checkpoint === null ? 0 : Number(checkpoint)
+  }
   async close(): Promise<void> {}
 
   async read(signal: AbortSignal): Promise<SourceBatch | typeof END_OF_INPUT> {
@@ -53,6 +58,6 @@ export class GeneratorSource implements Source {
       messages.push({ value: poison ? POISON[Math.floor(this.#random() * POISON.length)]! : JSON.stringify(this.#make(timeOf())) })
     }
     this.#produced += count
-    return { messages, ack: async () => {} }
+    return { messages, checkpoint: String(this.#produced), ack: async () => {} }
   }
 }

@@ -1,16 +1,23 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
-import { TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger } from '@twinflow/core'
+import { TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger, type ProduceOptions } from '@twinflow/core'
 import { createKafkaClient } from './create-kafka-client.ts'
+import { KafkaCheckpoints } from './kafka-checkpoints.ts'
 import { KafkaLogConsumer } from './kafka-log-consumer.ts'
 import type { KafkaOptions } from './kafka-options.ts'
 import { mapKafkaError } from './map-kafka-error.ts'
 
+/** The compacted topic of writers' checkpoints (see KafkaCheckpoints). */
+export const CHECKPOINT_TOPIC = 'twinflow.checkpoints'
+
 /**
  * The production event log (kafkajs). Produces with an idempotent producer and acks=all;
- * consumers are consumer-group members that resume from the sink's recorded progress.
+ * consumers are consumer-group members that resume from the sink's recorded progress. Writers'
+ * checkpoints go to a compacted topic after their messages (not atomically: see KafkaCheckpoints).
  */
 export class KafkaEventLog implements EventLog {
+  readonly atomicCheckpoints = false
   readonly #kafka: Kafka
+  readonly #checkpoints: KafkaCheckpoints
   #admin: Admin | null = null
   #producer: Producer | null = null
   readonly #consumers = new Set<KafkaLogConsumer>()
@@ -22,6 +29,7 @@ export class KafkaEventLog implements EventLog {
     private readonly logger: Logger,
   ) {
     this.#kafka = createKafkaClient(options, logger)
+    this.#checkpoints = new KafkaCheckpoints(this.#kafka, CHECKPOINT_TOPIC, options.replicationFactor, logger)
   }
 
   async connect(): Promise<void> {
@@ -67,10 +75,18 @@ export class KafkaEventLog implements EventLog {
     }
   }
 
-  async produce(topic: string, messages: LogMessage[]): Promise<void> {
-    if (messages.length === 0) return
-    const producer = this.#connected().producer
+  async produce(topic: string, messages: LogMessage[], options: ProduceOptions = {}): Promise<void> {
+    const { admin, producer } = this.#connected()
     await this.#requireTopic(topic)
+    if (messages.length > 0) await this.#send(producer, topic, messages)
+    if (options.checkpoint) await this.#checkpoints.save(admin, producer, options.checkpoint.key, options.checkpoint.value)
+  }
+
+  loadCheckpoint(key: string): Promise<string | null> {
+    return this.#checkpoints.load(this.#connected().admin, key)
+  }
+
+  async #send(producer: Producer, topic: string, messages: LogMessage[]): Promise<void> {
     try {
       await producer.send({
         topic,

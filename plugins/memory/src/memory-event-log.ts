@@ -1,4 +1,4 @@
-import { TwinflowError, type Clock, type ConsumeOptions, type EventLog, type LogMessage, type Logger } from '@twinflow/core'
+import { TwinflowError, type Clock, type ConsumeOptions, type EventLog, type LogMessage, type Logger, type ProduceOptions } from '@twinflow/core'
 import { ConsumerGroup } from './consumer-group.ts'
 import { parseMemoryEventLogOptions, type MemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options.ts'
 import { MemoryLogConsumer } from './memory-log-consumer.ts'
@@ -25,6 +25,9 @@ export interface MemoryEventLogDeps {
  * (each with `crash()`), `committedOffsets` and `caughtUp`.
  */
 export class MemoryEventLog implements EventLog {
+  /** A produce appends its messages and saves its checkpoint in one synchronous step. */
+  readonly atomicCheckpoints = true
+  readonly #checkpoints = new Map<string, string>()
   readonly #options: ResolvedMemoryEventLogOptions
   readonly #clock: Clock
   readonly #logger: Logger
@@ -61,7 +64,7 @@ export class MemoryEventLog implements EventLog {
     if (!this.#topics.has(topic)) this.#topics.set(topic, { partitions: Array.from({ length: partitions }, () => new MemoryPartition()), nextPartition: 0 })
   }
 
-  async produce(topic: string, messages: LogMessage[]): Promise<void> {
+  async produce(topic: string, messages: LogMessage[], options: ProduceOptions = {}): Promise<void> {
     this.#requireConnected()
     const target = this.#topic(topic)
     messages.forEach((m, i) => {
@@ -81,6 +84,12 @@ export class MemoryEventLog implements EventLog {
         headers: { ...message.headers },
       })
     }
+    if (options.checkpoint) this.#checkpoints.set(options.checkpoint.key, options.checkpoint.value)
+  }
+
+  async loadCheckpoint(key: string): Promise<string | null> {
+    this.#requireConnected()
+    return this.#checkpoints.get(key) ?? null
   }
 
   async endOffsets(topic: string): Promise<Map<number, number>> {

@@ -5,6 +5,8 @@ import { BatchCollector } from './batch-collector.ts'
 export interface EventLogConformanceOptions {
   /** Per test, for logs whose group joins take a while (Kafka). @default 20000 */
   timeoutMs?: number
+  /** Whether what a log holds survives it: a new log from `makeLog` (a restart) sees the topics, records and checkpoints. @default false */
+  durable?: boolean
 }
 
 let topicCount = 0
@@ -40,6 +42,30 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
     afterEach(async () => {
       await Promise.all(consumers.splice(0).map((c) => c.stop()))
       await log.close()
+    })
+
+    it('saves a checkpoint with the messages it follows, and reads the newest back', async () => {
+      const topic = uniqueTopic('checkpoint')
+      const key = `source/${topic}`
+      await log.createTopic(topic, 2)
+      expect(await log.loadCheckpoint(key)).toBeNull()
+      await log.produce(topic, messages(3), { checkpoint: { key, value: 'after-3' } })
+      await log.produce(topic, [], { checkpoint: { key, value: 'after-3-and-nothing' } })
+      await log.produce(topic, messages(2, undefined, 3), { checkpoint: { key, value: 'after-5' } })
+      await log.produce(topic, messages(1, undefined, 5))
+      expect(await log.loadCheckpoint(key)).toBe('after-5')
+      expect(await log.loadCheckpoint(`${key}-other`)).toBeNull()
+      expect([...(await log.endOffsets(topic)).values()].reduce((a, b) => a + b, 0)).toBe(6)
+      if (options.durable) {
+        const again = await makeLog()
+        await again.connect()
+        try {
+          expect(await again.loadCheckpoint(key)).toBe('after-5')
+          expect([...(await again.endOffsets(topic)).values()].reduce((a, b) => a + b, 0)).toBe(6)
+        } finally {
+          await again.close()
+        }
+      }
     })
 
     it('creates topics idempotently, with every partition empty', async () => {

@@ -37,8 +37,12 @@ export class IngestRunner {
     const topic = this.pipeline.stream(source.stream).topic
     const logger = this.logger.child({ source: source.name, stream: source.stream })
     const signal = this.#abort.signal
+    // A source's checkpoint lives in the log it feeds, saved with each batch (see EventLog.produce).
+    const key = `source/${source.name}`
     try {
-      await retry(this.clock, () => source.connect(), { retries: 5, operation: `connect source ${source.name}`, signal })
+      const checkpoint = await retry(this.clock, () => this.log.loadCheckpoint(key), { retries: 5, operation: `load the checkpoint of source ${source.name}`, signal })
+      if (checkpoint !== null) logger.info('source resumes after its checkpoint', { checkpoint })
+      await retry(this.clock, () => source.connect(checkpoint), { retries: 5, operation: `connect source ${source.name}`, signal })
       for (;;) {
         const batch = await retry(this.clock, () => source.read(signal), {
           retries: 10,
@@ -47,9 +51,10 @@ export class IngestRunner {
           onRetry: ({ error, delayMs }) => logger.warn('source read failed; retrying', { error, delayMs }),
         })
         if (batch === END_OF_INPUT) break
-        if (batch.messages.length > 0) {
+        if (batch.messages.length > 0 || batch.checkpoint !== undefined) {
           const messages = batch.messages.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value }))
-          await retry(this.clock, () => this.log.produce(topic, messages), { retries: 10, operation: `produce to ${topic}`, signal })
+          const options = batch.checkpoint === undefined ? {} : { checkpoint: { key, value: batch.checkpoint } }
+          await retry(this.clock, () => this.log.produce(topic, messages, options), { retries: 10, operation: `produce to ${topic}`, signal })
         }
         await batch.ack()
       }
