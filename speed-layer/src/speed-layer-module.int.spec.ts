@@ -13,6 +13,7 @@ function container(sinks: number) {
   c.load(
     new ContainerModule(({ bind }) => {
       bind(TOKENS.Pipeline).toConstantValue(onlineStorePipeline)
+      bind(TOKENS.DataDirectory).toConstantValue('/nonexistent/twinflow-data')
       bind(TOKENS.Clock).toConstantValue(systemClock)
       bind(TOKENS.Logger).toConstantValue(createJsonLogger({ level: 'silent' }))
     }),

@@ -26,6 +26,7 @@ describe('batchLayerModule', () => {
     container.bind(TOKENS.Clock).toConstantValue(systemClock)
     container.bind(TOKENS.Logger).toConstantValue(createJsonLogger({ level: 'silent' }))
     container.bind(TOKENS.Pipeline).toConstantValue(pipeline)
+    container.bind(TOKENS.DataDirectory).toConstantValue('/nonexistent/twinflow-data')
     container.load(
       pluginModule(chdbDriverPlugin, { path: driver.path }, 'runtimes.clickhouse'),
       pluginModule(memoryEventLogPlugin, {}, 'runtimes.eventLog'),

@@ -41,6 +41,7 @@ export function pluginModule<K extends PluginKind>(plugin: TwinflowPlugin<K, unk
           logger: resolve(r, TOKENS.Logger).child({ plugin: `${plugin.kind}/${plugin.name}`, instance: instanceName }),
           pipeline: resolve(r, TOKENS.Pipeline),
           instanceName,
+          dataDir: resolve(r, TOKENS.DataDirectory),
         })
       })
       .inSingletonScope()

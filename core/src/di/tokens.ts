@@ -16,6 +16,8 @@ export const TOKENS = {
   Clock: token<Clock>('core/clock'),
   Logger: token<Logger>('core/logger'),
   Pipeline: token<Pipeline>('core/pipeline'),
+  /** The process's data directory (see PluginContext.dataDir). */
+  DataDirectory: token<string>('core/data-directory'),
   EventLog: token<EventLog>('core/event-log'),
   ClickHouseDriver: token<ClickHouseDriver>('core/clickhouse-driver'),
   BatchEngine: token<BatchEngine>('core/batch-engine'),

@@ -43,6 +43,7 @@ describe('PluginRegistry', () => {
     c.bind(TOKENS.Clock).toConstantValue(systemClock)
     c.bind(TOKENS.Logger).toConstantValue(createJsonLogger({ level: 'silent' }))
     c.bind(TOKENS.Pipeline).toConstantValue(definePipeline({ streams: [], views: [] }))
+    c.bind(TOKENS.DataDirectory).toConstantValue('/nonexistent/twinflow-data')
     c.load(pluginModule(scheduler, { label: 'y' }, 'runtimes.scheduler'))
     expect(resolveAll(c as unknown as Resolver, TOKENS.Scheduler)).toHaveLength(1)
   })

@@ -28,6 +28,11 @@ export interface PluginContext {
   pipeline: Pipeline
   /** The name this instance has in the config (sources and sinks may appear several times). */
   instanceName: string
+  /**
+   * The process's data directory (absolute): where an embedded runtime keeps its state, in a
+   * folder of its own named after it. A plugin that uses it says so (`usesDataDirectory`).
+   */
+  dataDir: string
 }
 
 /**
@@ -41,6 +46,12 @@ export interface TwinflowPlugin<K extends PluginKind = PluginKind, O = unknown> 
   readonly description: string
   /** Validates the options from the config; throws a `config` TwinflowError that says what to fix. */
   parseOptions(raw: unknown): O
+  /**
+   * Whether a product made with these options keeps state in the data directory. A process that
+   * runs such a product holds the directory's lock while it runs (one process per directory).
+   * @default never
+   */
+  usesDataDirectory?(options: O): boolean
   create(options: O, context: PluginContext): PluginProducts[K]
 }
 

@@ -4,7 +4,8 @@ export interface ChdbDriverOptions {
    * Data directory of the embedded ClickHouse. chdb binds ONE data directory per process: every
    * chdb driver of a process must use the same path. A relative path is resolved against the
    * working directory.
-   * @default a fresh temporary directory, removed on close (nothing survives a restart)
+   * @default the plugin: `<dataDir>/chdb` (kept across restarts); a ChdbDriver made in code without
+   * a path: a fresh temporary directory, removed on close
    */
   path?: string
 }

@@ -91,6 +91,7 @@ describe('ChdbDriver', () => {
     container.bind(TOKENS.Clock).toConstantValue(systemClock)
     container.bind(TOKENS.Logger).toConstantValue(logger)
     container.bind(TOKENS.Pipeline).toConstantValue(definePipeline({ streams: [], views: [] }))
+    container.bind(TOKENS.DataDirectory).toConstantValue(dir)
     container.load(pluginModule(plugin, { path: dir }, 'runtimes.clickhouse'))
     const fromContainer = resolve(container as unknown as Resolver, TOKENS.ClickHouseDriver)
     expect(fromContainer).toBeInstanceOf(ChdbDriver)

@@ -13,6 +13,7 @@ describe('the memory plugins', () => {
     c.load(
       new ContainerModule(({ bind }) => {
         bind(TOKENS.Pipeline).toConstantValue(definePipeline({ streams: [], views: [] }))
+        bind(TOKENS.DataDirectory).toConstantValue('/nonexistent/twinflow-data')
         bind(TOKENS.Clock).toConstantValue(systemClock)
         bind(TOKENS.Logger).toConstantValue(createJsonLogger({ level: 'silent' }))
       }),

@@ -2,15 +2,23 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { pluginModule, PluginRegistry, systemClock, TOKENS, type Clock, type Logger, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
+import { pluginModule, PluginRegistry, systemClock, TOKENS, type AnyTwinflowPlugin, type Clock, type Logger, type Pipeline, type PluginKind } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
-import type { TwinflowConfig } from '../config/twinflow-config.ts'
+import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
 import { builtinPlugins } from './builtin-plugins.ts'
 import { createPinoLogger } from './pino-logger.ts'
 import { Twinflow } from './twinflow.ts'
+
+const RUNTIME_KINDS = {
+  eventLog: 'event-log',
+  clickhouse: 'clickhouse-driver',
+  realtimeStore: 'realtime-store',
+  deadLetterQueue: 'dead-letter-queue',
+  scheduler: 'scheduler',
+} as const satisfies Record<RuntimeName, PluginKind>
 
 export interface CreateTwinflowOptions {
   pipeline: Pipeline
@@ -38,25 +46,33 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   container.load(
     new ContainerModule(({ bind }) => {
       bind(TOKENS.Pipeline).toConstantValue(pipeline)
+      bind(TOKENS.DataDirectory).toConstantValue(config.dataDir)
       bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock)
       bind(TOKENS.Logger).toConstantValue(logger)
     }),
   )
   const { runtimes } = config
   const { port: _port, host: _host, ...servingOptions } = config.serving
+  // Every plugin the config names, resolved now: an unknown name or bad options fail here.
+  const configured = [
+    ...(Object.entries(runtimes) as [string, PluginRef][]).map(([name, ref]) => ({
+      ref,
+      kind: RUNTIME_KINDS[name as RuntimeName],
+      where: `runtimes.${name}`,
+      instance: undefined,
+    })),
+    ...config.sources.map((ref, i) => ({ ref, kind: 'source' as const, where: `sources[${i}]`, instance: ref.name ?? `${ref.plugin}-${i}` })),
+    ...config.sinks.map((ref, i) => ({ ref, kind: 'sink' as const, where: `sinks[${i}]`, instance: ref.name ?? `${ref.plugin}-${i}` })),
+  ].map((c) => ({ ...c, plugin: registry.get(c.kind, c.ref.plugin) }))
   container.load(
-    pluginModule(registry.get('event-log', runtimes.eventLog.plugin), runtimes.eventLog.options, 'runtimes.eventLog'),
-    pluginModule(registry.get('clickhouse-driver', runtimes.clickhouse.plugin), runtimes.clickhouse.options, 'runtimes.clickhouse'),
-    pluginModule(registry.get('realtime-store', runtimes.realtimeStore.plugin), runtimes.realtimeStore.options, 'runtimes.realtimeStore'),
-    pluginModule(registry.get('dead-letter-queue', runtimes.deadLetterQueue.plugin), runtimes.deadLetterQueue.options, 'runtimes.deadLetterQueue'),
-    pluginModule(registry.get('scheduler', runtimes.scheduler.plugin), runtimes.scheduler.options, 'runtimes.scheduler'),
-    ...config.sources.map((s, i) => pluginModule(registry.get('source', s.plugin), s.options, `sources[${i}]`, s.name ?? `${s.plugin}-${i}`)),
-    ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
+    ...configured.map((c) => pluginModule(c.plugin, c.ref.options, c.where, c.instance)),
     batchLayerModule(config.batch as never),
     // The speed layer's fold threads import the pipeline from the module the config names, which
     // may be TypeScript: they register the CLI's loader first.
     speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
     servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
   )
-  return new Twinflow(container, pipeline, config, logger, metrics)
+  // pluginModule validated the options above; parsing them again here is pure.
+  const dataDirectoryUsers = configured.filter((c) => c.plugin.usesDataDirectory?.(c.plugin.parseOptions(c.ref.options ?? {}))).map((c) => c.where)
+  return new Twinflow(container, pipeline, config, logger, metrics, dataDirectoryUsers)
 }

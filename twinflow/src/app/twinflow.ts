@@ -10,14 +10,25 @@ import { registerArchiverMetrics } from './metrics/archiver-metrics.ts'
 import { registerBatchMetrics } from './metrics/batch-metrics.ts'
 import { registerDeadLetterMetrics } from './metrics/dead-letter-metrics.ts'
 import { registerSpeedMetrics } from './metrics/speed-metrics.ts'
+import { DataDirectoryLock } from './data-directory-lock.ts'
 import { opsRoutes, type NodeHandler } from './ops/ops-routes.ts'
 import { ProcessHttpServer } from './ops/process-http-server.ts'
 import { Readiness } from './ops/readiness.ts'
 import type { Role } from './role.ts'
+import { runtimesOfRoles } from './runtimes-of-roles.ts'
 
 interface Running {
   name: string
   stop(): Promise<void>
+}
+
+export interface StartOptions {
+  /** Roles whose runtimes to connect without starting the role (e.g. `batch run` connects what a batch needs, runs no schedule and no HTTP server). */
+  connect?: readonly Role[]
+  /** What the data directory's lock says holds it. @default the roles */
+  command?: string
+  /** Empties the data directory (under its lock) before anything connects: `dev --reset`. */
+  resetData?: boolean
 }
 
 /**
@@ -39,6 +50,8 @@ export class Twinflow {
     readonly logger: Logger,
     /** The process's Prometheus registry, served at /metrics. */
     readonly metrics: Registry,
+    /** The configured runtimes, sources and sinks that keep state in the data directory (by config path). */
+    readonly dataDirectoryUsers: readonly string[] = [],
   ) {}
 
   get<T>(id: symbol & { readonly __resolvesTo?: T }): T {
@@ -56,12 +69,20 @@ export class Twinflow {
   }
 
   /**
-   * Connects the runtimes the roles need, then starts the roles. `connect` names roles whose
-   * runtimes to connect without starting the role itself (e.g. `batch run` connects what a batch
-   * needs but runs no schedule, and no HTTP server).
+   * Takes the data directory's lock when a runtime keeps state there, connects the runtimes the
+   * roles need, then starts the roles (see StartOptions).
    */
-  async start(roles: readonly Role[], options: { connect?: readonly Role[] } = {}): Promise<void> {
+  async start(roles: readonly Role[], options: StartOptions = {}): Promise<void> {
     const needs = new Set<Role>([...roles, ...(options.connect ?? [])])
+    this.#logRuntimes([...needs])
+    if (this.dataDirectoryUsers.length > 0) {
+      const lock = await DataDirectoryLock.acquire(this.config.dataDir, options.command ?? `twinflow ${[...needs].join(',')}`)
+      this.#running.push({ name: 'data directory lock', stop: () => lock.release() })
+      if (options.resetData) {
+        await lock.clear()
+        this.logger.warn('data directory emptied (reset)', { dataDir: this.config.dataDir })
+      }
+    }
     const has = (r: Role) => needs.has(r)
     const runs = (r: Role) => roles.includes(r)
     const readiness = new Readiness(this.config.ops.readinessTimeoutMs, this.logger.child({ component: 'readiness' }))
@@ -176,6 +197,15 @@ export class Twinflow {
       this.#opsUrl = await separate.start()
       this.#running.push({ name: 'ops http server', stop: () => separate.stop() })
     }
+  }
+
+  /** One log line per runtime the roles use: which plugin, whether it is the embedded default, which roles use it. */
+  #logRuntimes(roles: readonly Role[]): void {
+    for (const [runtime, usedBy] of runtimesOfRoles(roles)) {
+      const { plugin } = this.config.runtimes[runtime]
+      this.logger.info('runtime', { runtime, plugin, embeddedDefault: this.config.defaultedRuntimes.includes(runtime), roles: usedBy })
+    }
+    if (this.dataDirectoryUsers.length > 0) this.logger.info('data directory', { dataDir: this.config.dataDir, usedBy: this.dataDirectoryUsers })
   }
 
   /** Registers the metrics of what this process runs on its registry (once). */

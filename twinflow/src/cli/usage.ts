@@ -3,9 +3,11 @@ export const USAGE = `Usage: twinflow <command> [options]
 Commands:
   dev                     Run the config's pipeline with every role in this process (GraphiQL on,
                           a batch run at once). Runtimes the config leaves out are embedded: an
-                          in-process log and store, ClickHouse via chdb, data in dataDir.
+                          in-process log and store, ClickHouse via chdb, their data kept in the
+                          data directory (one process at a time holds it).
                           --config <file>  (default: twinflow.json in the working directory)
                           --port <n>       GraphQL port (0 picks a free one)
+                          --reset          empty the data directory first
   start                   Run roles against the runtimes of a config file.
                           --config <file>  (default: twinflow.json in the working directory)
                           --role <roles>   comma-separated: ingest, archiver, speed, batch, serve, all

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { TwinflowError } from '@twinflow/core'
-import { embeddedRuntimes } from './embedded-runtimes.ts'
+import { EMBEDDED_RUNTIMES } from './embedded-runtimes.ts'
 import { twinflowConfigSchema, type RuntimeName, type TwinflowConfig } from './twinflow-config.ts'
 
 export interface ParseConfigOptions {
@@ -24,11 +24,10 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Twi
   }
   const { runtimes, dataDir, ...rest } = result.data
   const dir = options.dataDir !== undefined ? resolve(options.dataDir) : resolve(options.baseDir ?? '.', dataDir ?? '.twinflow')
-  const embedded = embeddedRuntimes(dir)
-  const names = Object.keys(embedded) as RuntimeName[]
+  const names = Object.keys(EMBEDDED_RUNTIMES) as RuntimeName[]
   return {
     ...rest,
-    runtimes: Object.fromEntries(names.map((name) => [name, runtimes[name] ?? embedded[name]])) as TwinflowConfig['runtimes'],
+    runtimes: Object.fromEntries(names.map((name) => [name, runtimes[name] ?? EMBEDDED_RUNTIMES[name]])) as TwinflowConfig['runtimes'],
     defaultedRuntimes: names.filter((name) => runtimes[name] === undefined),
     dataDir: dir,
   }

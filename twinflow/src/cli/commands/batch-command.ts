@@ -15,7 +15,16 @@ export const batchCommand: Command = async ({ args, options, env }) => {
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const view = target === 'all' ? null : loaded.pipeline.view(target).name
   const twinflow = createTwinflow(loaded)
-  await twinflow.start([], { connect: ['batch'] })
+  try {
+    await twinflow.start([], { connect: ['batch'], command: 'twinflow batch run' })
+  } catch (error) {
+    if (!TwinflowError.is(error, 'config') || error.context.holder === undefined) throw error
+    // The embedded runtimes' state is in the running process: it runs batches on batch.schedule.
+    throw new TwinflowError('config', `${error.message} A running \`twinflow dev\` or \`start --role batch\` runs batches itself, on batch.schedule.`, {
+      cause: error,
+      context: error.context,
+    })
+  }
   try {
     const runner = twinflow.get(BATCH_TOKENS.Runner)
     const runs = view === null ? await runner.runAll() : [await runner.runView(view)]

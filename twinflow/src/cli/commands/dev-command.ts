@@ -7,11 +7,14 @@ import type { Command } from '../command-context.ts'
 import { findConfigFile } from '../find-config-file.ts'
 import { parsePortOption } from '../parse-port-option.ts'
 import { sampleQuery } from '../sample-query.ts'
+import { describeRuntimes } from '../describe-runtimes.ts'
 import { waitForSignal } from '../wait-for-signal.ts'
 
 /**
  * `twinflow dev`: the config's pipeline with every role in this process, GraphiQL on, and a batch
- * run at once (then on the schedule). Runtimes the config leaves out are the embedded ones.
+ * run at once (then on the schedule). Runtimes the config leaves out are the embedded ones; their
+ * data stays in the data directory from one run to the next (`--reset` empties it first, once the
+ * arguments are checked and the directory's lock is taken).
  */
 export const devCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
@@ -21,8 +24,10 @@ export const devCommand: Command = async ({ options, env }) => {
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
-  await twinflow.start(ROLES)
+  await twinflow.start(ROLES, { command: 'twinflow dev', resetData: options.reset === true })
   console.log(`Twinflow dev is running ${loaded.pipeline.views.length} views of ${file}`)
+  console.log(`Runtimes: ${describeRuntimes(loaded.config)}`)
+  if (twinflow.dataDirectoryUsers.length > 0) console.log(`Data: ${loaded.config.dataDir}${options.reset ? ' (emptied by --reset)' : ' (kept between runs; --reset empties it)'}`)
   console.log(`GraphQL: ${twinflow.url} (GraphiQL opens there in a browser)`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
   const query = sampleQuery(loaded.pipeline, Date.now())

@@ -16,7 +16,7 @@ export const startCommand: Command = async ({ options, env }) => {
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
-  await twinflow.start(roles)
+  await twinflow.start(roles, { command: `twinflow start --role ${roles.join(',')}` })
   if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
   return waitForSignal(twinflow)
