@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   batch: async () => (await import('./commands/batch-command.ts')).batchCommand,
   check: async () => (await import('./commands/check-command.ts')).checkCommand,
   'api-key': async () => (await import('./commands/api-key-command.ts')).apiKeyCommand,
+  init: async () => (await import('./commands/init-command.ts')).initCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

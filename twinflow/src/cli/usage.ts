@@ -20,6 +20,9 @@ Commands:
   api-key <name>          Make a random API key and print it with its config entry (the config
                           keeps only its SHA-256).
                           --views <a,b>    views the key may read (default: all)
+  init <dir>              Make a new project in <dir>: a pipeline, a config on the embedded
+                          runtimes, a test with @twinflow/testing, a README.
+                          --packages <dir> depend on the tarballs that npm run pack wrote there
   help                    Show this help.
 
 Every long-running process serves /healthz, /readyz and Prometheus /metrics on serving.port
