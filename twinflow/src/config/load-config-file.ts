@@ -64,13 +64,13 @@ async function importModule(path: string, what: string): Promise<Record<string, 
 
 /**
  * The error's message, with where it is when Node put that in the stack only: a module that
- * imports a name another does not export fails with a stack that starts `file:///x.ts:3`, the line,
- * a caret, then the message.
+ * imports a name another does not export fails with a stack that starts with the importing file
+ * and line (`file:///x.ts:3`, or the path when source maps are on), the line, a caret, then the message.
  */
 function describeLoadError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
-  const head = error.stack?.split(`\n${error.name}: `)[0]
-  if (!head || head === error.stack || !head.startsWith('file://')) return error.message
+  const head = error.stack?.split(`\n${error.name}: `)[0]?.trimEnd()
+  if (!head || head === error.stack || !/^(file:\/\/)?\/.+:\d+$/m.test(head.split('\n')[0] ?? '')) return error.message
   const [location, ...source] = head.split('\n')
   return `${error.message}\n  at ${location!.replace(/^file:\/\//, '')}\n${source.map((l) => `    ${l}`).join('\n')}`
 }
