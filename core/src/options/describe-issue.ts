@@ -5,7 +5,8 @@ type JsonSchema = z.core.JSONSchema.JSONSchema
 /**
  * The error map of `parseOptions`: says what a failed value must be (from the failing schema's
  * JSON Schema), then what it got, e.g. `must be an integer >= 1, got 0`, and lists the known
- * options beside an unknown one. A message given in the schema itself wins over this one.
+ * options beside an unknown one. A schema's description (`.describe('a cron expression')`) is
+ * read as what its values must be. A message given in the schema itself wins over this one.
  * Returns undefined (zod's own message) for what it cannot describe.
  */
 export const describeIssue: z.core.$ZodErrorMap = (issue) => {
@@ -24,9 +25,8 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
     case 'too_small':
     case 'too_big':
     case 'not_multiple_of':
-      return expected(issue.schema, issue.input)
     case 'invalid_format':
-      return issue.format === 'regex' && issue.pattern ? mustBe(`a string matching ${issue.pattern}`, issue.input) : expected(issue.schema, issue.input)
+      return expected(issue.schema, issue.input)
     default:
       return undefined
   }
@@ -59,6 +59,7 @@ function jsonSchemaOf(schema: z.core.$ZodType | z.core.$ZodCheck | undefined): J
 
 /** What a value of this JSON Schema is, in words ("an integer from 1 to 1024"); undefined when unsure. */
 function describe(s: JsonSchema): string | undefined {
+  if (s.description !== undefined) return s.description
   const members = s.anyOf ?? s.oneOf
   if (members) {
     const parts = members.map(describe)
@@ -75,10 +76,12 @@ function describe(s: JsonSchema): string | undefined {
       return 'true or false'
     case 'string':
       if (s.format === 'uri') return 'a URL'
+      if (s.format !== undefined && s.format !== 'regex') return `a valid ${s.format}`
+      if (s.pattern !== undefined) return `a string matching /${s.pattern}/`
       if (s.minLength === 1 && s.maxLength === undefined) return 'a non-empty string'
       return `a string${s.minLength ? ` of at least ${s.minLength} characters` : ''}${s.maxLength !== undefined ? ` of at most ${s.maxLength} characters` : ''}`
     case 'array':
-      return s.minItems === 1 ? 'a non-empty list' : s.minItems ? `a list of at least ${s.minItems} items` : 'a list'
+      return `${s.minItems === 1 ? 'a non-empty list' : s.minItems ? `a list of at least ${s.minItems}` : 'a list'}${ofItems(s.items)}`
     case 'object':
       return 'an object'
     case 'null':
@@ -86,6 +89,11 @@ function describe(s: JsonSchema): string | undefined {
     default:
       return undefined
   }
+}
+
+/** " of <items>" when the items are described, e.g. a list of "host:port" strings. */
+function ofItems(items: JsonSchema['items']): string {
+  return typeof items === 'object' && !Array.isArray(items) && items.description !== undefined ? ` of ${items.description}` : ''
 }
 
 function range(s: JsonSchema): string {

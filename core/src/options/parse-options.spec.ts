@@ -15,6 +15,20 @@ const schema = z.strictObject({
   retry: z.strictObject({ retries: z.int().min(0).default(5), on: z.boolean().default(true) }).prefault({}),
   auth: z.discriminatedUnion('mode', [z.strictObject({ mode: z.literal('none') }), z.strictObject({ mode: z.literal('key'), key: z.string() })]).default({ mode: 'none' }),
   level: z.enum(['info', 'warn']).default('info'),
+  cron: z.string().regex(/\S/).describe('a cron expression such as "* * * * *"').optional(),
+  brokers: z
+    .array(
+      z
+        .string()
+        .regex(/^[^:]+:\d+$/)
+        .describe('"host:port"'),
+    )
+    .min(1)
+    .optional(),
+  id: z
+    .string()
+    .regex(/^[a-z]+$/)
+    .optional(),
 })
 
 function problems(raw: unknown, where?: string): string {
@@ -57,13 +71,17 @@ describe('parseOptions', () => {
     expect(problems({ level: 'debug' })).toContain('  - level: must be one of "info", "warn", got "debug"')
     expect(problems({ auth: { mode: 'basic' } })).toContain('  - auth.mode: must be one of "none", "key", got "basic"')
     expect(problems({ auth: { mode: 'key' } })).toContain('  - auth.key: missing; must be a string')
+    expect(problems({ cron: ' ' })).toContain('  - cron: must be a cron expression such as "* * * * *", got " "')
+    expect(problems({ brokers: 'kafka:9092' })).toContain('  - brokers: must be a non-empty list of "host:port", got "kafka:9092"')
+    expect(problems({ brokers: ['kafka'] })).toContain('  - brokers.0: must be "host:port", got "kafka"')
+    expect(problems({ id: 'A1' })).toContain('  - id: must be a string matching /^[a-z]+$/, got "A1"')
     expect(problems({ retry: [] })).toContain('  - retry: must be an object, got []')
     expect(problems('fast')).toBe('invalid options:\n  - (root): must be an object, got "fast"')
     expect(problems('fast', 'speed')).toBe('invalid speed options:\n  - speed: must be an object, got "fast"')
   })
 
   it('rejects unknown options and names the known ones', () => {
-    expect(problems({ sise: 3 })).toContain('  - (root): unknown option "sise"; known options: name, size, ratio, port, threads, hosts, retry, auth, level')
+    expect(problems({ sise: 3 })).toContain('  - (root): unknown option "sise"; known options: name, size, ratio, port, threads, hosts, retry, auth, level, cron, brokers, id')
     expect(problems({ retry: { count: 1, max: 2 } }, 'x')).toContain('  - x.retry: unknown options "count", "max"; known options: retries, on')
     expect(() => parseOptions(z.strictObject({}), { url: 'redis://x' })).toThrow('  - (root): unknown option "url"; there are none to set')
   })
