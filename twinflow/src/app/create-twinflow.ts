@@ -4,7 +4,7 @@ import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { pluginModule, PluginRegistry, systemClock, TOKENS, type Clock, type Logger, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
-import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
+import { speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
 import type { TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
@@ -52,11 +52,11 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     pluginModule(registry.get('scheduler', runtimes.scheduler.plugin), runtimes.scheduler.options, 'runtimes.scheduler'),
     ...config.sources.map((s, i) => pluginModule(registry.get('source', s.plugin), s.options, `sources[${i}]`, s.name ?? `${s.plugin}-${i}`)),
     ...config.sinks.map((s, i) => pluginModule(registry.get('sink', s.plugin), s.options, `sinks[${i}]`, s.name ?? `${s.plugin}-${i}`)),
-    batchLayerModule(config.batch as never),
+    batchLayerModule(config.batch),
     // The speed layer's fold threads import the pipeline from the module the config names, which
     // may be TypeScript: they register the CLI's loader first.
-    speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
-    servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
+    speedLayerModule(config.speed, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
+    servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
   )
   return new Twinflow(container, pipeline, config, logger, metrics)
 }
