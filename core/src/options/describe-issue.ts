@@ -91,7 +91,7 @@ function describe(s: JsonSchema): string | undefined {
   }
 }
 
-/** " of <items>" when the items are described, e.g. a list of "host:port" strings. */
+/** " of <items>" when the items are described, e.g. a non-empty list of "host:port". */
 function ofItems(items: JsonSchema['items']): string {
   return typeof items === 'object' && !Array.isArray(items) && items.description !== undefined ? ` of ${items.description}` : ''
 }
