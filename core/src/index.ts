@@ -1,4 +1,5 @@
 export * from './errors/twinflow-error.ts'
+export * from './options/parse-options.ts'
 export * from './time/clock.ts'
 export * from './time/system-clock.ts'
 export * from './retry/retry.ts'

@@ -10,7 +10,7 @@ import { ReadSession } from './read/read-session.ts'
 import { FreshnessReads } from './read/freshness-reads.ts'
 import { ViewReader } from './read/view-reader.ts'
 import { buildSchema } from './schema/build-schema.ts'
-import { resolveServingOptions, type ServingLayerOptions } from './serving-layer-options.ts'
+import { parseServingLayerOptions, type ServingLayerOptions } from './serving-layer-options.ts'
 import { SERVING_TOKENS } from './serving-tokens.ts'
 
 export interface ServingLayerModuleDeps {
@@ -21,11 +21,12 @@ export interface ServingLayerModuleDeps {
 /**
  * Binds the serving layer (singletons): the batch part cache, the view reader, the change feed of
  * subscriptions, the metrics and the GraphQL server. Options are validated now, so bad config
- * fails before anything starts. Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
+ * fails before anything starts: raw options from code, or the config's `serving` section, already
+ * parsed (parsing it again gives it back). Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
  * EventLog and DeadLetterQueue.
  */
 export function servingLayerModule(options: ServingLayerOptions, deps: ServingLayerModuleDeps): ContainerModule {
-  const resolved = resolveServingOptions(options)
+  const resolved = parseServingLayerOptions(options)
   return new ContainerModule(({ bind }) => {
     const get = <T>(ctx: unknown, id: Token<T>): T => resolve(ctx as Resolver, id)
     bind(SERVING_TOKENS.Options).toConstantValue(resolved)

@@ -1,120 +1,99 @@
-import { TwinflowError } from '@twinflow/core'
-import type { AuthOptions } from './auth/auth-options.ts'
-import type { BatchPartCacheOptions } from './read/batch-part-cache.ts'
+import { parseOptions } from '@twinflow/core'
+import { z } from 'zod'
+import { authOptionsSchema } from './auth/auth-options.ts'
+import { batchPartCacheOptionsSchema } from './read/batch-part-cache-options.ts'
 
-/** What one request may ask of the server. Every limit is checked before any data is read. */
-export interface ServingLimits {
-  /** Widest time range of one view query, in days. @default 366 */
-  maxRangeDays?: number
-  /** Most rows of one answer (the `limit` of a page or a top-N). @default 10000 */
-  maxRows?: number
-  /** Rows per page when `limit` is not given. @default 1000 */
-  defaultRows?: number
-  /** Most partial rows (batch and speed) one view query may merge. @default 1000000 */
-  maxScanRows?: number
-  /** Deepest selection, introspection included. @default 15 */
-  maxDepth?: number
-  /** Most aliases in an operation. @default 15 */
-  maxAliases?: number
-  /** Most tokens in a document; the parser stops there. @default 1000 */
-  maxTokens?: number
-  /** Highest graphql-armor cost of an operation. @default 5000 */
-  maxCost?: number
-  /** Most directives in an operation. @default 10 */
-  maxDirectives?: number
-  /** Largest request body, in bytes (HTTP 413 above). @default 65536 */
-  maxBodyBytes?: number
-  /** Introspection operations per client per minute (HTTP 429 above). @default 60 */
-  introspectionPerMinute?: number
-  /** Most subscriptions open at once on this server. @default 1000 */
-  maxSubscriptions?: number
-}
+/** A limit: an integer from 1 to `max`, `fallback` when not given. */
+const limit = (fallback: number, max: number) => z.int().min(1).max(max).default(fallback)
 
-export interface CorsOptions {
+/** What one request may ask of the server: `serving.limits`. Every limit is checked before any data is read. */
+export const servingLimitsSchema = z
+  .strictObject({
+    /** Widest time range of one view query, in days. @default 366 */
+    maxRangeDays: limit(366, 36_600),
+    /** Most rows of one answer (the `limit` of a page or a top-N). @default 10000 */
+    maxRows: limit(10_000, 1_000_000),
+    /** Rows per page when `limit` is not given; at most `maxRows`. @default 1000 */
+    defaultRows: limit(1_000, 1_000_000),
+    /** Most partial rows (batch and speed) one view query may merge. @default 1000000 */
+    maxScanRows: limit(1_000_000, 100_000_000),
+    /** Deepest selection, introspection included. @default 15 */
+    maxDepth: limit(15, 100),
+    /** Most aliases in an operation. @default 15 */
+    maxAliases: limit(15, 1000),
+    /** Most tokens in a document; the parser stops there. @default 1000 */
+    maxTokens: limit(1_000, 1_000_000),
+    /** Highest graphql-armor cost of an operation. @default 5000 */
+    maxCost: limit(5_000, 10_000_000),
+    /** Most directives in an operation. @default 10 */
+    maxDirectives: limit(10, 1000),
+    /** Largest request body, in bytes (HTTP 413 above). @default 65536 */
+    maxBodyBytes: limit(65_536, 100 * 1024 * 1024),
+    /** Introspection operations per client per minute (HTTP 429 above). @default 60 */
+    introspectionPerMinute: limit(60, 1_000_000),
+    /** Most subscriptions open at once on this server. @default 1000 */
+    maxSubscriptions: limit(1_000, 1_000_000),
+  })
+  .refine((l) => l.defaultRows <= l.maxRows, {
+    path: ['defaultRows'],
+    error: (issue) => {
+      const l = issue.input as { defaultRows: number; maxRows: number }
+      return `must not exceed maxRows (${l.maxRows}), got ${l.defaultRows}`
+    },
+  })
+
+/** Cross-origin access from browsers: `serving.cors`. */
+export const corsOptionsSchema = z.strictObject({
   /** Allowed origins, e.g. `https://dashboard.example.com`; `*` for any. */
-  origins: string[]
+  origins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'must be an origin such as https://app.example.com, or *')).min(1),
   /** @default false */
-  credentials?: boolean
+  credentials: z.boolean().default(false),
   /** @default 600 */
-  maxAgeSeconds?: number
-}
+  maxAgeSeconds: z.int().min(0).max(86_400).default(600),
+})
 
-export interface ServingLayerOptions {
+/** Options of the serving layer (the GraphQL API): `serving` in the Twinflow config, but for its port and host. */
+export const servingLayerOptionsSchema = z.strictObject({
   /** @default '/graphql' */
-  path?: string
+  path: z
+    .string()
+    .regex(/^\/[\w\-/]*$/, 'must be a URL path such as /graphql')
+    .default('/graphql'),
   /** GraphiQL in the browser at the GraphQL path. @default true */
-  graphiql?: boolean
+  graphiql: z.boolean().default(true),
   /** Schema introspection (GraphiQL needs it). @default true */
-  introspection?: boolean
-  limits?: ServingLimits
+  introspection: z.boolean().default(true),
+  limits: servingLimitsSchema.prefault({}),
   /** @default { mode: 'none' } */
-  auth?: AuthOptions
+  auth: authOptionsSchema.default({ mode: 'none' }),
   /** Cross-origin access from browsers; off unless configured. @default false */
-  cors?: CorsOptions | false
-  cache?: BatchPartCacheOptions
-  subscriptions?: {
-    /** How often subscriptions check the speed layer's progress and the publications. @default 1000 */
-    pollIntervalMs?: number
-  }
+  cors: z.union([z.literal(false), corsOptionsSchema]).default(false),
+  cache: batchPartCacheOptionsSchema.prefault({}),
+  subscriptions: z
+    .strictObject({
+      /** How often subscriptions check the speed layer's progress and the publications, in ms. @default 1000 */
+      pollIntervalMs: z.int().min(10).max(60_000).default(1000),
+    })
+    .prefault({}),
   /** The speed layer's consumer group (freshness and subscriptions read its progress). @default 'twinflow-speed' */
-  speedGroupId?: string
+  speedGroupId: z.string().min(1).default('twinflow-speed'),
   /** One info log line per GraphQL request. @default true */
-  accessLog?: boolean
-}
+  accessLog: z.boolean().default(true),
+})
 
-export type ResolvedServingLimits = Required<ServingLimits>
+export type ServingLimits = z.input<typeof servingLimitsSchema>
+export type ResolvedServingLimits = z.output<typeof servingLimitsSchema>
+export type CorsOptions = z.output<typeof corsOptionsSchema>
+export type ServingLayerOptions = z.input<typeof servingLayerOptionsSchema>
+export type ResolvedServingOptions = z.output<typeof servingLayerOptionsSchema>
 
-export interface ResolvedServingOptions {
-  path: string
-  graphiql: boolean
-  introspection: boolean
-  limits: ResolvedServingLimits
-  auth: AuthOptions
-  cors: CorsOptions | false
-  cache: Required<BatchPartCacheOptions>
-  subscriptions: { pollIntervalMs: number }
-  speedGroupId: string
-  accessLog: boolean
-}
+/** The limits' defaults, from the schema. */
+export const SERVING_LIMIT_DEFAULTS: ResolvedServingLimits = servingLimitsSchema.parse({})
 
-export const SERVING_LIMIT_DEFAULTS: ResolvedServingLimits = {
-  maxRangeDays: 366,
-  maxRows: 10_000,
-  defaultRows: 1_000,
-  maxScanRows: 1_000_000,
-  maxDepth: 15,
-  maxAliases: 15,
-  maxTokens: 1_000,
-  maxCost: 5_000,
-  maxDirectives: 10,
-  maxBodyBytes: 65_536,
-  introspectionPerMinute: 60,
-  maxSubscriptions: 1_000,
-}
-
-/** Fills in the defaults and checks the limits; a `config` error names the option to fix. */
-export function resolveServingOptions(options: ServingLayerOptions = {}): ResolvedServingOptions {
-  const limits = { ...SERVING_LIMIT_DEFAULTS, ...definedOnly(options.limits ?? {}) }
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new TwinflowError('config', `serving.limits.${name} must be an integer >= 1, got ${JSON.stringify(value)}`)
-  }
-  if (limits.defaultRows > limits.maxRows) throw new TwinflowError('config', `serving.limits.defaultRows (${limits.defaultRows}) must not exceed maxRows (${limits.maxRows})`)
-  const path = options.path ?? '/graphql'
-  if (!/^\/[\w\-/]*$/.test(path)) throw new TwinflowError('config', `serving.path must be a URL path such as /graphql, got ${JSON.stringify(path)}`)
-  return {
-    path,
-    graphiql: options.graphiql ?? true,
-    introspection: options.introspection ?? true,
-    limits,
-    auth: options.auth ?? { mode: 'none' },
-    cors: options.cors ?? false,
-    cache: { maxRows: options.cache?.maxRows ?? 250_000, chunkWindows: options.cache?.chunkWindows ?? 64 },
-    subscriptions: { pollIntervalMs: options.subscriptions?.pollIntervalMs ?? 1000 },
-    speedGroupId: options.speedGroupId ?? 'twinflow-speed',
-    accessLog: options.accessLog ?? true,
-  }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+/**
+ * Validates the serving layer's options (from code, or the config's `serving` section, which parse
+ * to themselves) and fills in the defaults; a `config` error names each option to fix (`serving.limits.maxRows`).
+ */
+export function parseServingLayerOptions(raw: unknown): ResolvedServingOptions {
+  return parseOptions(servingLayerOptionsSchema, raw ?? {}, 'serving')
 }

@@ -66,5 +66,6 @@ describe('speedLayerModule', () => {
 
   it('validates its options when the module is made', () => {
     expect(() => speedLayerModule({ maxBatchSize: -1 })).toThrow(TwinflowError)
+    expect(() => speedLayerModule({ maxBatchSize: -1 })).toThrow('speed.maxBatchSize: must be an integer >= 1, got -1')
   })
 })

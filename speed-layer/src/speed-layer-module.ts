@@ -6,7 +6,8 @@ import { SpeedWorker } from './speed-worker.ts'
 import { SPEED_TOKENS } from './speed-tokens.ts'
 
 /**
- * The speed layer's bindings: its options (validated now, so bad config fails at load), the
+ * The speed layer's bindings: its options (validated now, so bad config fails at load: raw
+ * options from code, or the config's `speed` section, already parsed, which parses to itself), the
  * cutoff source (the batch engine's publications) and the worker, over the event log, realtime
  * store, dead-letter queue and every sink bound in the container. `pipelineModule` (a file URL)
  * is the module that exports the pipeline, which fold threads import after the `threadPreload`

@@ -18,19 +18,25 @@ describe('parseSpeedLayerOptions', () => {
     expect(parseSpeedLayerOptions({ groupId: 'speed-eu', retry: { retries: 0 } })).toMatchObject({ groupId: 'speed-eu', retry: { retries: 0, initialDelayMs: 300 } })
   })
 
+  it('gives back options it parsed', () => {
+    const parsed = parseSpeedLayerOptions({ groupId: 'speed-eu', foldThreads: 2, retry: { retries: 0 } })
+    expect(parseSpeedLayerOptions(parsed)).toEqual(parsed)
+  })
+
   it('rejects bad options with a config error that says what to fix', () => {
     const bad = (raw: unknown) => () => parseSpeedLayerOptions(raw)
-    expect(bad({ maxBatchSize: 0 })).toThrow('speed layer: option "maxBatchSize" must be an integer >= 1, got 0')
-    expect(bad({ cutoffRefreshMs: '5s' })).toThrow('option "cutoffRefreshMs" must be an integer >= 1, got "5s"')
-    expect(bad({ retry: { retries: -1 } })).toThrow('option "retry.retries" must be an integer >= 0, got -1')
-    expect(bad({ groupId: '' })).toThrow('option "groupId" must be a non-empty string')
+    expect(bad({ maxBatchSize: 0 })).toThrow('invalid speed options:\n  - speed.maxBatchSize: must be an integer >= 1, got 0')
+    expect(bad({ cutoffRefreshMs: '5s' })).toThrow('speed.cutoffRefreshMs: must be an integer >= 1, got "5s"')
+    expect(bad({ retry: { retries: -1 } })).toThrow('speed.retry.retries: must be an integer >= 0, got -1')
+    expect(bad({ retry: { attempts: 3 } })).toThrow('speed.retry: unknown option "attempts"; known options: retries, initialDelayMs, maxDelayMs')
+    expect(bad({ groupId: '' })).toThrow('speed.groupId: must be a non-empty string, got ""')
     expect(bad({ batchSize: 10 })).toThrow(
-      'unknown option "batchSize" in speed layer options; known: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry, foldThreads, foldTimeoutMs',
+      'speed: unknown option "batchSize"; known options: groupId, maxBatchSize, cutoffRefreshMs, maxEventBytes, retry, foldThreads, foldTimeoutMs',
     )
-    expect(bad({ foldThreads: 'max' })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got "max"`)
-    expect(bad({ foldThreads: 1.5 })).toThrow(`option "foldThreads" must be an integer >= 0 or 'auto', got 1.5`)
-    expect(bad({ foldTimeoutMs: 50 })).toThrow('option "foldTimeoutMs" must be an integer >= 100, got 50')
-    expect(bad([])).toThrow('speed layer options must be an object, got an array')
+    expect(bad({ foldThreads: 'max' })).toThrow('speed.foldThreads: must be an integer >= 0 or "auto", got "max"')
+    expect(bad({ foldThreads: 1.5 })).toThrow('speed.foldThreads: must be an integer >= 0 or "auto", got 1.5')
+    expect(bad({ foldTimeoutMs: 50 })).toThrow('speed.foldTimeoutMs: must be an integer >= 100, got 50')
+    expect(bad([])).toThrow('speed: must be an object, got []')
     expect(bad({ maxBatchSize: 0 })).toThrow(TwinflowError)
   })
 })

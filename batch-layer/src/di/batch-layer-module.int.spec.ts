@@ -75,7 +75,7 @@ describe('batchLayerModule', () => {
   })
 
   it('validates its options when the module is created', () => {
-    expect(() => batchLayerModule({ runner: { keepVersions: 0 } })).toThrow(/batch.runner.keepVersions must be an integer >= 1, got 0/)
-    expect(() => batchLayerModule({ archive: {} } as never)).toThrow(/unknown option "archive"/)
+    expect(() => batchLayerModule({ runner: { keepVersions: 0 } })).toThrow(/batch.runner.keepVersions: must be an integer >= 1, got 0/)
+    expect(() => batchLayerModule({ archive: {} } as never)).toThrow(/batch: unknown option "archive"; known options: schedule, archiver, runner/)
   })
 })

@@ -10,7 +10,8 @@ import { BATCH_TOKENS } from './batch-tokens.ts'
 /**
  * The batch layer's bindings (singletons): the ClickHouse batch engine (also as core's
  * TOKENS.BatchEngine, over TOKENS.ClickHouseDriver), the archiver, the runner and the schedule.
- * Options are validated now, so that bad config fails before anything starts.
+ * Options are validated now, so that bad config fails before anything starts: raw options from
+ * code, or the config's `batch` section, already parsed (parsing it again gives it back).
  * Needs TOKENS.Clock, Logger, Pipeline, ClickHouseDriver, EventLog, DeadLetterQueue and Scheduler.
  */
 export function batchLayerModule(options: BatchLayerOptions = {}): ContainerModule {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { TwinflowError } from '@twinflow/core'
 import { parseChdbDriverOptions } from './chdb-driver-options.ts'
 
 describe('parseChdbDriverOptions', () => {
@@ -8,12 +9,14 @@ describe('parseChdbDriverOptions', () => {
     expect(parseChdbDriverOptions({ path: './data/chdb' })).toEqual({ path: './data/chdb' })
   })
 
-  it('rejects bad options with a message that says what to fix', () => {
-    expect(() => parseChdbDriverOptions('data')).toThrow(/options must be an object/)
-    expect(() => parseChdbDriverOptions([])).toThrow(/got an array/)
+  it('rejects bad options with a config error that says what to fix', () => {
+    expect(() => parseChdbDriverOptions('data')).toThrow(/must be an object, got "data"/)
+    expect(() => parseChdbDriverOptions([])).toThrow(/must be an object, got \[\]/)
     expect(() => parseChdbDriverOptions({ dir: 'x' })).toThrow(/unknown option "dir"; known options: path/)
-    expect(() => parseChdbDriverOptions({ path: '' })).toThrow(/"path" must be a non-empty string/)
-    expect(() => parseChdbDriverOptions({ path: 42 })).toThrow(/"path" must be a non-empty string.*42/)
-    expect(() => parseChdbDriverOptions({ path: 'a\0b' })).toThrow(/NUL/)
+    expect(() => parseChdbDriverOptions({ path: '' })).toThrow(/path: must be a non-empty string \(the chdb data directory\)/)
+    expect(() => parseChdbDriverOptions({ path: ' ' })).toThrow(/path: must be a non-empty string/)
+    expect(() => parseChdbDriverOptions({ path: 42 })).toThrow(/path: must be a non-empty string \(the chdb data directory\), got 42/)
+    expect(() => parseChdbDriverOptions({ path: 'a\0b' })).toThrow(/path: must not contain a NUL character/)
+    expect(() => parseChdbDriverOptions({ path: '' })).toThrow(TwinflowError)
   })
 })

@@ -86,7 +86,9 @@ describe('ChdbDriver', () => {
   it('is created through the plugin registry and DI, with options validated up front', async () => {
     const registry = new PluginRegistry().register(chdbDriverPlugin)
     const plugin = registry.get('clickhouse-driver', 'chdb')
-    expect(() => pluginModule(plugin, { path: 3 }, 'runtimes.clickhouse')).toThrow(/runtimes.clickhouse \(clickhouse-driver plugin "chdb"\): "path" must be a non-empty string/)
+    expect(() => pluginModule(plugin, { path: 3 }, 'runtimes.clickhouse')).toThrow(
+      /^runtimes.clickhouse \(clickhouse-driver plugin "chdb"\): invalid options:\n {2}- path: must be a non-empty string \(the chdb data directory\), got 3$/,
+    )
     const container = new Container()
     container.bind(TOKENS.Clock).toConstantValue(systemClock)
     container.bind(TOKENS.Logger).toConstantValue(logger)

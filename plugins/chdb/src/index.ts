@@ -1,3 +1,3 @@
 export { chdbDriverPlugin } from './chdb-driver-plugin.ts'
 export { ChdbDriver } from './chdb-driver.ts'
-export { parseChdbDriverOptions, type ChdbDriverOptions } from './chdb-driver-options.ts'
+export { chdbDriverOptionsSchema, parseChdbDriverOptions, type ChdbDriverOptions } from './chdb-driver-options.ts'

@@ -1,28 +1,30 @@
-import { TwinflowError } from '@twinflow/core'
+import { parseOptions } from '@twinflow/core'
+import { z } from 'zod'
 
-export interface ClickHouseServerDriverOptions {
+/** Options of the `clickhouse` driver plugin: a ClickHouse server over HTTP. */
+export const clickHouseServerDriverOptionsSchema = z.strictObject({
   /** HTTP(S) endpoint. @default 'http://127.0.0.1:8123' */
-  url: string
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^/]+/, 'must look like http://host:8123')
+    .default('http://127.0.0.1:8123'),
   /** @default 'default' */
-  username: string
-  /** @default '' */
-  password: string
+  username: z.string().default('default'),
+  /** Never echoed in errors. @default '' */
+  password: z.string({ error: 'must be a string' }).default(''),
   /** @default 'default' */
-  database: string
+  database: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits and _, not starting with a digit)')
+    .default('default'),
   /** Per-request timeout in ms (a batch recompute of a large view can take minutes). @default 600000 */
-  requestTimeoutMs: number
-}
+  requestTimeoutMs: z.int().min(1000).default(600_000),
+})
 
-const DEFAULTS: ClickHouseServerDriverOptions = { url: 'http://127.0.0.1:8123', username: 'default', password: '', database: 'default', requestTimeoutMs: 600_000 }
+export type ClickHouseServerDriverOptionsInput = z.input<typeof clickHouseServerDriverOptionsSchema>
+export type ClickHouseServerDriverOptions = z.output<typeof clickHouseServerDriverOptionsSchema>
 
-/** Validates the options of the clickhouse driver plugin. */
+/** Validates the options of the clickhouse driver plugin and fills in the defaults. */
 export function parseClickHouseServerDriverOptions(raw: unknown): ClickHouseServerDriverOptions {
-  if (typeof raw !== 'object' || raw === null) throw new TwinflowError('config', 'options must be an object')
-  for (const key of Object.keys(raw)) if (!(key in DEFAULTS)) throw new TwinflowError('config', `unknown option "${key}"; known: ${Object.keys(DEFAULTS).join(', ')}`)
-  const o = { ...DEFAULTS, ...(raw as Partial<ClickHouseServerDriverOptions>) }
-  if (typeof o.url !== 'string' || !/^https?:\/\/[^/]+/.test(o.url)) throw new TwinflowError('config', `url must look like http://host:8123, got ${JSON.stringify(o.url)}`)
-  for (const key of ['username', 'password', 'database'] as const) if (typeof o[key] !== 'string') throw new TwinflowError('config', `${key} must be a string`)
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.database)) throw new TwinflowError('config', `database must be an identifier, got ${JSON.stringify(o.database)}`)
-  if (!Number.isInteger(o.requestTimeoutMs) || o.requestTimeoutMs < 1000) throw new TwinflowError('config', 'requestTimeoutMs must be an integer >= 1000')
-  return o
+  return parseOptions(clickHouseServerDriverOptionsSchema, raw ?? {})
 }

@@ -1,47 +1,32 @@
-import { TwinflowError } from '@twinflow/core'
+import { parseOptions } from '@twinflow/core'
+import { z } from 'zod'
 
-export interface GeneratorOptions {
+const count = (fallback: number) => z.number().min(0).default(fallback)
+
+/** Options of the `generator` source plugin. */
+export const generatorOptionsSchema = z.strictObject({
   /** The stream to generate events for. */
-  stream: string
+  stream: z.string({ error: 'must name a stream of the pipeline' }).min(1, 'must name a stream of the pipeline'),
   /** Live events per second after the backfill. @default 50 */
-  ratePerSecond: number
+  ratePerSecond: count(50),
   /** Events spread over the past, generated first (so that the batch layer has history). @default 20000 */
-  backfillEvents: number
+  backfillEvents: count(20_000),
   /** How far back the backfill reaches, in hours. @default 6 */
-  backfillHours: number
+  backfillHours: count(6),
   /** Distinct values per string field. @default 6 */
-  cardinality: number
+  cardinality: count(6),
   /** Fraction of generated payloads that are invalid (to see the dead-letter path). @default 0 */
-  invalidRatio: number
+  invalidRatio: z.number().min(0).max(1).default(0),
   /** Stop after this many events (backfill included). @default unlimited */
-  maxEvents: number
+  maxEvents: count(Number.POSITIVE_INFINITY),
   /** @default 1 */
-  seed: number
-}
+  seed: count(1),
+})
 
-const DEFAULTS: Omit<GeneratorOptions, 'stream'> = {
-  ratePerSecond: 50,
-  backfillEvents: 20_000,
-  backfillHours: 6,
-  cardinality: 6,
-  invalidRatio: 0,
-  maxEvents: Number.POSITIVE_INFINITY,
-  seed: 1,
-}
+export type GeneratorOptionsInput = z.input<typeof generatorOptionsSchema>
+export type GeneratorOptions = z.output<typeof generatorOptionsSchema>
 
-/** Validates generator options; messages name the option to fix. */
+/** Validates generator options and fills in the defaults; messages name the option to fix. */
 export function parseGeneratorOptions(raw: unknown): GeneratorOptions {
-  if (typeof raw !== 'object' || raw === null) throw new TwinflowError('config', 'options must be an object with at least { stream }')
-  const input = raw as Record<string, unknown>
-  if (typeof input.stream !== 'string' || input.stream === '') throw new TwinflowError('config', 'options.stream must name a stream of the pipeline')
-  const out: GeneratorOptions = { ...DEFAULTS, stream: input.stream }
-  for (const key of Object.keys(input)) {
-    if (key === 'stream') continue
-    if (!(key in DEFAULTS)) throw new TwinflowError('config', `unknown option "${key}"; known: stream, ${Object.keys(DEFAULTS).join(', ')}`)
-    const value = input[key]
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new TwinflowError('config', `option "${key}" must be a non-negative number`)
-    if (key === 'invalidRatio' && value > 1) throw new TwinflowError('config', 'option "invalidRatio" must be between 0 and 1')
-    ;(out as unknown as Record<string, number>)[key] = value
-  }
-  return out
+  return parseOptions(generatorOptionsSchema, raw ?? {})
 }

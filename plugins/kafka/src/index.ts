@@ -1,4 +1,5 @@
 export * from './kafka-options.ts'
+export * from './kafka-dead-letter-queue-options.ts'
 export * from './map-kafka-error.ts'
 export * from './create-kafka-client.ts'
 export * from './kafka-log-consumer.ts'

@@ -1,13 +1,8 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { TwinflowError, type DeadLetter, type DeadLetterQueue, type Logger } from '@twinflow/core'
 import { createKafkaClient } from './create-kafka-client.ts'
-import type { KafkaOptions } from './kafka-options.ts'
+import type { KafkaDeadLetterQueueOptions } from './kafka-dead-letter-queue-options.ts'
 import { mapKafkaError } from './map-kafka-error.ts'
-
-export interface KafkaDeadLetterQueueOptions extends KafkaOptions {
-  /** @default 'twinflow.dead-letters' */
-  topic: string
-}
 
 /**
  * Dead letters as Kafka messages: the raw payload as the value, where it came from as the key

@@ -1,5 +1,6 @@
-import { definePlugin, TwinflowError } from '@twinflow/core'
+import { definePlugin } from '@twinflow/core'
 import { KafkaDeadLetterQueue } from './kafka-dead-letter-queue.ts'
+import { parseKafkaDeadLetterQueueOptions } from './kafka-dead-letter-queue-options.ts'
 import { KafkaEventLog } from './kafka-event-log.ts'
 import { parseKafkaOptions } from './kafka-options.ts'
 
@@ -17,10 +18,6 @@ export const kafkaDeadLetterQueuePlugin = definePlugin({
   kind: 'dead-letter-queue',
   name: 'kafka',
   description: 'Dead letters to a Kafka topic, with reason, stage and origin in headers.',
-  parseOptions: (raw) => {
-    const topic = (raw as { topic?: unknown })?.topic ?? 'twinflow.dead-letters'
-    if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]+$/.test(topic)) throw new TwinflowError('config', 'topic must be a Kafka topic name')
-    return { ...parseKafkaOptions(raw), topic }
-  },
+  parseOptions: parseKafkaDeadLetterQueueOptions,
   create: (options, ctx) => new KafkaDeadLetterQueue(options, ctx.logger),
 })

@@ -61,7 +61,7 @@ describe('MemoryDeadLetterQueue', () => {
 
   it('validates its plugin options', () => {
     expect(memoryDeadLetterQueuePlugin.parseOptions({})).toEqual({ maxLetters: 10_000 })
-    expect(() => memoryDeadLetterQueuePlugin.parseOptions({ maxLetters: 0 })).toThrow(/option "maxLetters" must be an integer >= 1, got 0/)
+    expect(() => memoryDeadLetterQueuePlugin.parseOptions({ maxLetters: 0 })).toThrow(/maxLetters: must be an integer >= 1, got 0/)
     expect(() => memoryDeadLetterQueuePlugin.parseOptions({ max: 1 })).toThrow(/unknown option "max"; known options: maxLetters/)
   })
 })

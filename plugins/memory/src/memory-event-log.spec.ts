@@ -62,11 +62,14 @@ describe('MemoryEventLog', () => {
 
   it('validates its options with messages that say what to fix', () => {
     expect(parseMemoryEventLogOptions(undefined)).toEqual({ defaultPartitions: 1, autoCreateTopics: false, retry: { retries: 5, initialDelayMs: 300, maxDelayMs: 30_000 } })
-    expect(() => memoryEventLogPlugin.parseOptions({ defaultPartitions: 0 })).toThrow('option "defaultPartitions" must be an integer >= 1, got 0')
-    expect(() => memoryEventLogPlugin.parseOptions({ defaultPartitions: '3' })).toThrow('option "defaultPartitions" must be an integer >= 1, got "3"')
-    expect(() => memoryEventLogPlugin.parseOptions({ retry: { retries: -1 } })).toThrow('option "retry.retries" must be an integer >= 0, got -1')
+    expect(() => memoryEventLogPlugin.parseOptions({ defaultPartitions: 0 })).toThrow('defaultPartitions: must be an integer >= 1, got 0')
+    expect(() => memoryEventLogPlugin.parseOptions({ defaultPartitions: '3' })).toThrow('defaultPartitions: must be an integer >= 1, got "3"')
+    expect(() => memoryEventLogPlugin.parseOptions({ retry: { retries: -1 } })).toThrow('retry.retries: must be an integer >= 0, got -1')
+    expect(() => memoryEventLogPlugin.parseOptions({ autoCreateTopics: 'yes' })).toThrow('autoCreateTopics: must be true or false, got "yes"')
     expect(() => memoryEventLogPlugin.parseOptions({ partitions: 3 })).toThrow('unknown option "partitions"; known options: defaultPartitions, autoCreateTopics, retry')
-    expect(() => memoryEventLogPlugin.parseOptions([])).toThrow('options must be an object, got an array')
+    expect(() => memoryEventLogPlugin.parseOptions({ retry: { delay: 3 } })).toThrow('retry: unknown option "delay"; known options: retries, initialDelayMs, maxDelayMs')
+    expect(() => memoryEventLogPlugin.parseOptions([])).toThrow('must be an object, got []')
+    expect(() => memoryEventLogPlugin.parseOptions({ defaultPartitions: 0 })).toThrow(TwinflowError)
   })
 
   it('lets a crashed member go without waiting for it, and redelivers its uncommitted batch to the others', async () => {

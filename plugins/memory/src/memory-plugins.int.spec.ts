@@ -45,6 +45,6 @@ describe('the memory plugins', () => {
       }
     })()
     expect(TwinflowError.is(error, 'config')).toBe(true)
-    expect((error as Error).message).toBe('runtimes.eventLog (event-log plugin "memory"): option "defaultPartitions" must be an integer >= 1, got -2')
+    expect((error as Error).message).toBe('runtimes.eventLog (event-log plugin "memory"): invalid options:\n  - defaultPartitions: must be an integer >= 1, got -2')
   })
 })

@@ -1,15 +1,12 @@
-import { definePlugin } from '@twinflow/core'
+import { definePlugin, parseOptions } from '@twinflow/core'
 import { MemoryRealtimeStore } from './memory-realtime-store.ts'
-import { OptionsReader } from './options-reader.ts'
+import { memoryRealtimeStoreOptionsSchema, type MemoryRealtimeStoreOptions } from './memory-realtime-store-options.ts'
 
 /** The embedded realtime store: `{ plugin: 'memory' }` (no options). */
-export const memoryRealtimeStorePlugin = definePlugin<'realtime-store', Record<string, never>>({
+export const memoryRealtimeStorePlugin = definePlugin<'realtime-store', MemoryRealtimeStoreOptions>({
   kind: 'realtime-store',
   name: 'memory',
   description: 'In-process realtime view store with offset fences (same semantics as the Redis store)',
-  parseOptions: (raw) => {
-    new OptionsReader(raw, [])
-    return {}
-  },
+  parseOptions: (raw) => parseOptions(memoryRealtimeStoreOptionsSchema, raw ?? {}),
   create: () => new MemoryRealtimeStore(),
 })

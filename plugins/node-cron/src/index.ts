@@ -1,2 +1,3 @@
-export { nodeCronSchedulerPlugin, type NodeCronSchedulerOptions } from './node-cron-scheduler-plugin.ts'
+export { nodeCronSchedulerPlugin } from './node-cron-scheduler-plugin.ts'
+export { nodeCronSchedulerOptionsSchema, type NodeCronSchedulerOptions } from './node-cron-scheduler-options.ts'
 export { NodeCronScheduler } from './node-cron-scheduler.ts'

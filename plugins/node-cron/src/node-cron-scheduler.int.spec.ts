@@ -98,6 +98,9 @@ describe('NodeCronScheduler', () => {
   it('is a scheduler plugin that takes no options', () => {
     expect(nodeCronSchedulerPlugin.kind).toBe('scheduler')
     expect(nodeCronSchedulerPlugin.parseOptions(undefined)).toEqual({})
-    expect(() => nodeCronSchedulerPlugin.parseOptions({ timezone: 'Europe/Paris' })).toThrow(/unknown option "timezone"/)
+    expect(() => nodeCronSchedulerPlugin.parseOptions({ timezone: 'Europe/Paris' })).toThrow(
+      /unknown option "timezone": the node-cron scheduler takes no options \(it always runs in UTC\)/,
+    )
+    expect(() => nodeCronSchedulerPlugin.parseOptions('UTC')).toThrow(/must be an object, got "UTC"/)
   })
 })

@@ -1,31 +1,40 @@
-import { TwinflowError } from '@twinflow/core'
+import { parseOptions } from '@twinflow/core'
+import { z } from 'zod'
 
-export interface RedisRealtimeStoreOptions {
+/** Options of the `redis` realtime-store plugin. */
+export const redisRealtimeStoreOptionsSchema = z.strictObject({
   /** `redis://[user:password@]host:port[/db]`. @default 'redis://127.0.0.1:6379' */
-  url: string
-  /** Cluster seed nodes (`host:port`); when set, `url` is ignored and ioredis' Cluster client is used. */
-  clusterNodes: string[]
+  url: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must look like redis://host:6379')
+    .default('redis://127.0.0.1:6379'),
+  /** Cluster seed nodes (`host:port`); when set, `url` is ignored and ioredis' Cluster client is used. @default [] */
+  clusterNodes: z
+    .array(
+      z
+        .string()
+        .regex(/^[^:]+:\d+$/)
+        .describe('"host:port"'),
+    )
+    .default([]),
   /** Prefix of every key (several deployments can share a Redis). @default 'tf' */
-  keyPrefix: string
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, _ . or -')
+    .default('tf'),
   /** Hashes one window's groups are spread over. @default 16 */
-  buckets: number
+  buckets: z.int().min(1).max(1024).default(16),
   /** Expiry of a window's hashes after their last write, a safety net behind dropBefore; 0 disables. @default 7 days */
-  ttlMs: number
-}
+  ttlMs: z
+    .int()
+    .min(0)
+    .default(7 * 86_400_000),
+})
 
-const DEFAULTS: RedisRealtimeStoreOptions = { url: 'redis://127.0.0.1:6379', clusterNodes: [], keyPrefix: 'tf', buckets: 16, ttlMs: 7 * 86_400_000 }
+export type RedisRealtimeStoreOptionsInput = z.input<typeof redisRealtimeStoreOptionsSchema>
+export type RedisRealtimeStoreOptions = z.output<typeof redisRealtimeStoreOptionsSchema>
 
-/** Validates the options of the redis realtime-store plugin. */
+/** Validates the options of the redis realtime-store plugin and fills in the defaults. */
 export function parseRedisRealtimeStoreOptions(raw: unknown): RedisRealtimeStoreOptions {
-  if (typeof raw !== 'object' || raw === null) throw new TwinflowError('config', 'options must be an object')
-  const o = { ...DEFAULTS, ...(raw as Partial<RedisRealtimeStoreOptions>) }
-  for (const key of Object.keys(raw)) if (!(key in DEFAULTS)) throw new TwinflowError('config', `unknown option "${key}"; known: ${Object.keys(DEFAULTS).join(', ')}`)
-  if (typeof o.url !== 'string' || !/^rediss?:\/\//.test(o.url)) throw new TwinflowError('config', `url must look like redis://host:6379, got ${JSON.stringify(o.url)}`)
-  if (!Array.isArray(o.clusterNodes) || !o.clusterNodes.every((n) => typeof n === 'string' && /^[^:]+:\d+$/.test(n))) {
-    throw new TwinflowError('config', 'clusterNodes must be a list of "host:port" strings')
-  }
-  if (typeof o.keyPrefix !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(o.keyPrefix)) throw new TwinflowError('config', 'keyPrefix must be letters, digits, _ . or -')
-  if (!Number.isInteger(o.buckets) || o.buckets < 1 || o.buckets > 1024) throw new TwinflowError('config', 'buckets must be an integer from 1 to 1024')
-  if (!Number.isInteger(o.ttlMs) || o.ttlMs < 0) throw new TwinflowError('config', 'ttlMs must be a non-negative integer (0 disables expiry)')
-  return o
+  return parseOptions(redisRealtimeStoreOptionsSchema, raw ?? {})
 }

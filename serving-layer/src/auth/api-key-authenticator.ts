@@ -10,7 +10,7 @@ export class ApiKeyAuthenticator implements Authenticator {
   readonly #byDigest = new Map<string, Principal>()
 
   constructor(options: ApiKeyAuthOptions) {
-    this.#header = (options.header ?? 'x-api-key').toLowerCase()
+    this.#header = options.header.toLowerCase()
     this.challenge = `ApiKey header="${this.#header}"`
     for (const key of options.keys) this.#byDigest.set(key.sha256.toLowerCase(), { name: key.name, views: viewAccess(key.views) })
   }

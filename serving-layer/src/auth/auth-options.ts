@@ -1,37 +1,59 @@
+import { z } from 'zod'
+
 /** One API key: only its SHA-256 digest is configured, never the key itself. */
-export interface ApiKeyEntry {
+export const apiKeyEntrySchema = z.strictObject({
   /** Who holds the key (logged with each request). */
-  name: string
+  name: z.string().min(1),
   /** Hex SHA-256 of the key (`printf %s "$KEY" | sha256sum`). */
-  sha256: string
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)'),
   /** The views this key may read; `["*"]` for all. */
-  views: string[]
-}
+  views: z.array(z.string().min(1)).min(1, 'list the views this key may read, or ["*"] for all'),
+})
 
-export interface JwtAuthOptions {
-  mode: 'jwt'
-  /** Shared secret of HS256/384/512 tokens. Exactly one of secret, publicKey, jwksUrl. */
-  secret?: string
-  /** PEM (SPKI) public key of RS*, PS* or ES* tokens; needs `algorithms`. */
-  publicKey?: string
-  /** URL of the issuer's JSON Web Key Set. */
-  jwksUrl?: string
-  /** Accepted algorithms. @default ['HS256'] with a secret; required with a public key */
-  algorithms?: string[]
-  issuer?: string
-  audience?: string
-  /** Claim listing the views the bearer may read (an array, or a space-separated string; `*` for all). @default 'views' */
-  viewsClaim?: string
-  /** @default 30 */
-  clockToleranceSeconds?: number
-}
+/** `none`: anyone reads every view. */
+export const noAuthOptionsSchema = z.strictObject({ mode: z.literal('none') })
 
-export interface ApiKeyAuthOptions {
-  mode: 'api-key'
+/** API keys in a request header. */
+export const apiKeyAuthOptionsSchema = z.strictObject({
+  mode: z.literal('api-key'),
   /** Request header carrying the key. @default 'x-api-key' */
-  header?: string
-  keys: ApiKeyEntry[]
-}
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('x-api-key'),
+  keys: z.array(apiKeyEntrySchema).min(1),
+})
 
-/** How callers authenticate. `none` lets anyone read every view. */
-export type AuthOptions = { mode: 'none' } | ApiKeyAuthOptions | JwtAuthOptions
+/** JWT bearer tokens. */
+export const jwtAuthOptionsSchema = z
+  .strictObject({
+    mode: z.literal('jwt'),
+    /** Shared secret of HS256/384/512 tokens. Exactly one of secret, publicKey, jwksUrl. Never echoed in errors. */
+    secret: z.string({ error: 'must be a string' }).min(32, 'must be at least 32 characters (HS256 needs 256 bits)').optional(),
+    /** PEM (SPKI) public key of RS*, PS* or ES* tokens; needs `algorithms`. */
+    publicKey: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' }).optional(),
+    /** URL of the issuer's JSON Web Key Set. */
+    jwksUrl: z.url().optional(),
+    /** Accepted algorithms. @default ['HS256'] with a secret; required with a public key */
+    algorithms: z
+      .array(z.string().regex(/^(HS|RS|PS|ES)(256|384|512)$|^EdDSA$/, 'must be an algorithm such as HS256, RS256, ES256 or EdDSA'))
+      .min(1)
+      .optional(),
+    issuer: z.string().min(1).optional(),
+    audience: z.string().min(1).optional(),
+    /** Claim listing the views the bearer may read (an array, or a space-separated string; `*` for all). @default 'views' */
+    viewsClaim: z.string().min(1).default('views'),
+    /** @default 30 */
+    clockToleranceSeconds: z.int().min(0).max(600).default(30),
+  })
+  .refine((j) => [j.secret, j.publicKey, j.jwksUrl].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of secret, publicKey, jwksUrl' })
+  .refine((j) => j.publicKey === undefined || (j.algorithms?.length ?? 0) > 0, { message: 'a publicKey needs algorithms, e.g. ["RS256"]', path: ['algorithms'] })
+
+/** How callers authenticate: `serving.auth` in the config. @default { mode: 'none' } */
+export const authOptionsSchema = z.discriminatedUnion('mode', [noAuthOptionsSchema, apiKeyAuthOptionsSchema, jwtAuthOptionsSchema])
+
+export type ApiKeyEntry = z.output<typeof apiKeyEntrySchema>
+export type ApiKeyAuthOptions = z.output<typeof apiKeyAuthOptionsSchema>
+export type JwtAuthOptions = z.output<typeof jwtAuthOptionsSchema>
+export type AuthOptions = z.output<typeof authOptionsSchema>
+export type AuthOptionsInput = z.input<typeof authOptionsSchema>

@@ -6,7 +6,10 @@ import { viewAccess } from './principal.ts'
 
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey
 
-/** Authenticates by a JWT bearer token (jose): signature, expiry, issuer and audience; views from a claim. */
+/**
+ * Authenticates by a JWT bearer token (jose): signature, expiry, issuer and audience; views from a
+ * claim. Takes options jwtAuthOptionsSchema parsed (exactly one key source; a publicKey has algorithms).
+ */
 export class JwtAuthenticator implements Authenticator {
   readonly challenge = 'Bearer'
   #key: Promise<Key>
@@ -14,11 +17,8 @@ export class JwtAuthenticator implements Authenticator {
   readonly #viewsClaim: string
 
   constructor(private readonly options: JwtAuthOptions) {
-    const sources = [options.secret, options.publicKey, options.jwksUrl].filter((s) => s !== undefined)
-    if (sources.length !== 1) throw new TwinflowError('config', 'serving.auth (jwt) needs exactly one of secret, publicKey, jwksUrl')
-    if (options.publicKey !== undefined && !options.algorithms?.length) throw new TwinflowError('config', 'serving.auth (jwt) with a publicKey needs algorithms, e.g. ["RS256"]')
     this.#algorithms = options.algorithms ?? (options.secret !== undefined ? ['HS256'] : undefined)
-    this.#viewsClaim = options.viewsClaim ?? 'views'
+    this.#viewsClaim = options.viewsClaim
     this.#key =
       options.secret !== undefined
         ? Promise.resolve(new TextEncoder().encode(options.secret))
@@ -47,7 +47,7 @@ export class JwtAuthenticator implements Authenticator {
         algorithms: this.#algorithms,
         issuer: this.options.issuer,
         audience: this.options.audience,
-        clockTolerance: this.options.clockToleranceSeconds ?? 30,
+        clockTolerance: this.options.clockToleranceSeconds,
       }
       payload = (typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options)).payload
     } catch (error) {

@@ -107,8 +107,8 @@ export class ServingServer {
       cors: options.cors
         ? {
             origin: options.cors.origins,
-            credentials: options.cors.credentials ?? false,
-            maxAge: options.cors.maxAgeSeconds ?? 600,
+            credentials: options.cors.credentials,
+            maxAge: options.cors.maxAgeSeconds,
             exposedHeaders: ['x-request-id'],
           }
         : false,

@@ -1,13 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import { indexMerged, mergeRows, type BatchEngine, type MergedRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { indexMerged, mergeRows, parseOptions, type BatchEngine, type MergedRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { batchPartCacheOptionsSchema, type BatchPartCacheOptions } from './batch-part-cache-options.ts'
 import type { KeySelection } from './key-selection.ts'
-
-export interface BatchPartCacheOptions {
-  /** Most partial rows kept, over every view and version (chunks, and a quarter as much again in merged ranges). @default 250000 */
-  maxRows?: number
-  /** Windows per cached chunk (chunks are aligned on multiples of their length). @default 64 */
-  chunkWindows?: number
-}
 
 export interface BatchPartCacheStats {
   /** Chunk lookups answered from memory (or from a read already under way). */
@@ -70,8 +64,8 @@ export class BatchPartCache {
   #reads = 0
 
   constructor(options: BatchPartCacheOptions = {}) {
-    const maxRows = options.maxRows ?? 250_000
-    this.#chunkWindows = options.chunkWindows ?? 64
+    const { maxRows, chunkWindows } = parseOptions(batchPartCacheOptionsSchema, options, 'serving.cache')
+    this.#chunkWindows = chunkWindows
     this.#chunks = new LRUCache({ maxSize: Math.max(1, maxRows), sizeCalculation: (rows) => rows.length + 1 })
     this.#ranges = new LRUCache({ maxSize: Math.max(1, Math.floor(maxRows / 4)), sizeCalculation: (merged) => merged.rows.length + 1 })
   }

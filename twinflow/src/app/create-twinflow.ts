@@ -4,7 +4,7 @@ import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { pluginModule, PluginRegistry, systemClock, TOKENS, type AnyTwinflowPlugin, type Clock, type Logger, type Pipeline, type PluginKind } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
-import { parseSpeedLayerOptions, speedLayerModule } from '@twinflow/speed-layer'
+import { speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
 import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
@@ -66,11 +66,11 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   ].map((c) => ({ ...c, plugin: registry.get(c.kind, c.ref.plugin) }))
   container.load(
     ...configured.map((c) => pluginModule(c.plugin, c.ref.options, c.where, c.instance)),
-    batchLayerModule(config.batch as never),
+    batchLayerModule(config.batch),
     // The speed layer's fold threads import the pipeline from the module the config names, which
     // may be TypeScript: they register the CLI's loader first.
-    speedLayerModule(config.speed as never, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
-    servingLayerModule({ ...servingOptions, speedGroupId: parseSpeedLayerOptions(config.speed).groupId }, { registry: metrics }),
+    speedLayerModule(config.speed, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
+    servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
   )
   // pluginModule validated the options above; parsing them again here is pure.
   const dataDirectoryUsers = configured.filter((c) => c.plugin.usesDataDirectory?.(c.plugin.parseOptions(c.ref.options ?? {}))).map((c) => c.where)

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { TwinflowError } from '@twinflow/core'
+import { parseOptions } from '@twinflow/core'
 import { EMBEDDED_RUNTIMES } from './embedded-runtimes.ts'
 import { twinflowConfigSchema, type RuntimeName, type TwinflowConfig } from './twinflow-config.ts'
 
@@ -17,12 +17,7 @@ export interface ParseConfigOptions {
  * directory; the error lists every problem as `path: what is wrong`.
  */
 export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): TwinflowConfig {
-  const result = twinflowConfigSchema.safeParse(raw)
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    throw new TwinflowError('config', `invalid ${options.origin ?? 'config'}:\n${problems.join('\n')}`)
-  }
-  const { runtimes, dataDir, ...rest } = result.data
+  const { runtimes, dataDir, ...rest } = parseOptions(twinflowConfigSchema, raw, '', options.origin ?? 'config')
   const dir = options.dataDir !== undefined ? resolve(options.dataDir) : resolve(options.baseDir ?? '.', dataDir ?? '.twinflow')
   const names = Object.keys(EMBEDDED_RUNTIMES) as RuntimeName[]
   return {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { TwinflowError } from '@twinflow/core'
+import { SERVING_LIMIT_DEFAULTS } from '@twinflow/serving-layer'
 import { parseConfig } from './parse-config.ts'
 
 const runtimes = {
@@ -10,9 +12,21 @@ const runtimes = {
 }
 
 describe('the serving and ops sections of the config', () => {
-  it('have defaults: GraphQL on 127.0.0.1:4000, no auth, no CORS, ops on the same port', () => {
+  it("have defaults: GraphQL on 127.0.0.1:4000, the serving layer's, ops on the same port", () => {
     const config = parseConfig({ runtimes })
-    expect(config.serving).toEqual({ port: 4000, host: '127.0.0.1', path: '/graphql', graphiql: true, introspection: true, accessLog: true, auth: { mode: 'none' }, cors: false })
+    expect(config.serving).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      path: '/graphql',
+      graphiql: true,
+      introspection: true,
+      accessLog: true,
+      limits: SERVING_LIMIT_DEFAULTS,
+      auth: { mode: 'none' },
+      cors: false,
+      cache: { maxRows: 250_000, chunkWindows: 64 },
+      subscriptions: { pollIntervalMs: 1000 },
+    })
     expect(config.ops).toEqual({ host: '127.0.0.1', readinessTimeoutMs: 2000 })
   })
 
@@ -20,6 +34,7 @@ describe('the serving and ops sections of the config', () => {
     const sha256 = 'a'.repeat(64)
     expect(parseConfig({ runtimes, serving: { auth: { mode: 'api-key', keys: [{ name: 'dash', sha256, views: ['shopRevenue'] }] } } }).serving.auth).toEqual({
       mode: 'api-key',
+      header: 'x-api-key',
       keys: [{ name: 'dash', sha256, views: ['shopRevenue'] }],
     })
     const jwt = { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', issuer: 'https://auth.example.com', audience: 'twinflow' }
@@ -29,29 +44,33 @@ describe('the serving and ops sections of the config', () => {
     })
   })
 
-  it('say what to fix', () => {
+  it('say what to fix, naming the option by its path in the config', () => {
     const problems = (serving: unknown, ops?: unknown) => {
       try {
-        parseConfig({ runtimes, serving, ...(ops ? { ops } : {}) })
+        parseConfig({ runtimes, serving, ...(ops ? { ops } : {}) }, { origin: 'config file twinflow.json' })
       } catch (error) {
+        expect(TwinflowError.is(error, 'config')).toBe(true)
         return (error as Error).message
       }
       return 'no error'
     }
-    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'secret', views: ['*'] }] } })).toMatch(
-      /serving.auth.keys.0.sha256: must be the 64 hex digits of the SHA-256 of the key/,
+    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'secret', views: ['*'] }] } })).toBe(
+      'invalid config file twinflow.json:\n  - serving.auth.keys.0.sha256: must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)',
     )
-    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'a'.repeat(64), views: [] }] } })).toMatch(
-      /serving.auth.keys.0.views: list the views this key may read, or \["\*"\] for all/,
+    expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'a'.repeat(64), views: [] }] } })).toContain(
+      '  - serving.auth.keys.0.views: list the views this key may read, or ["*"] for all',
     )
-    expect(problems({ auth: { mode: 'jwt', secret: 'short' } })).toMatch(/serving.auth.secret: must be at least 32 characters/)
-    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), jwksUrl: 'https://a.example.com/jwks' } })).toMatch(
-      /serving.auth: give exactly one of secret, publicKey, jwksUrl/,
+    expect(problems({ auth: { mode: 'jwt', secret: 'short' } })).toContain('  - serving.auth.secret: must be at least 32 characters')
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), jwksUrl: 'https://a.example.com/jwks' } })).toContain(
+      '  - serving.auth: give exactly one of secret, publicKey, jwksUrl',
     )
-    expect(problems({ auth: { mode: 'basic' } })).toMatch(/serving.auth.mode/)
-    expect(problems({ cors: { origins: ['dash.example.com'] } })).toMatch(/serving.cors.origins.0: must be an origin such as https:\/\/app.example.com, or \*/)
-    expect(problems({ limits: { maxRows: 10, defaultRows: 100 } })).toMatch(/serving.limits.defaultRows: defaultRows must not exceed maxRows/)
-    expect(problems({ limits: { maxDepht: 3 } })).toMatch(/serving.limits: Unrecognized key: "maxDepht"/)
-    expect(problems({}, { port: 70000 })).toMatch(/ops.port: Too big/)
+    expect(problems({ auth: { mode: 'basic' } })).toContain('  - serving.auth.mode: must be one of "none", "api-key", "jwt", got "basic"')
+    expect(problems({ cors: { origins: ['dash.example.com'] } })).toContain('  - serving.cors.origins.0: must be an origin such as https://app.example.com, or *')
+    expect(problems({ limits: { maxRows: 10, defaultRows: 100 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 100')
+    expect(problems({ limits: { maxRows: 10 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 1000')
+    expect(problems({ limits: { maxDepht: 3 } })).toContain('  - serving.limits: unknown option "maxDepht"; known options: maxRangeDays, maxRows')
+    expect(problems({ port: 70000 })).toContain('  - serving.port: must be an integer from 0 to 65535, got 70000')
+    expect(problems({ speedGroupId: 'x' })).toContain('  - serving: unknown option "speedGroupId"')
+    expect(problems({}, { port: 70000 })).toContain('  - ops.port: must be an integer from 0 to 65535, got 70000')
   })
 })

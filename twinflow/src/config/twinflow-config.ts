@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { servingSchema } from './serving-schema.ts'
+import { batchLayerOptionsSchema } from '@twinflow/batch-layer'
+import { servingLayerOptionsSchema } from '@twinflow/serving-layer'
+import { speedLayerOptionsSchema } from '@twinflow/speed-layer'
 
 const pluginRef = z
   .object({
@@ -11,6 +13,17 @@ const pluginRef = z
     options: z.unknown().optional(),
   })
   .strict()
+
+/**
+ * The `serving` section: the process's HTTP server, and the serving layer's options but for
+ * `speedGroupId`, which is the speed section's `groupId`.
+ */
+const servingSection = servingLayerOptionsSchema.omit({ speedGroupId: true }).extend({
+  /** Port of the process's HTTP server (GraphQL for the serve role, and the ops endpoints unless `ops.port`); TWINFLOW_PORT overrides it. @default 4000 */
+  port: z.int().min(0).max(65535).default(4000),
+  /** @default '127.0.0.1' */
+  host: z.string().min(1).default('127.0.0.1'),
+})
 
 /** A Twinflow deployment: which runtimes, sources and sinks, and the layers' settings. */
 export const twinflowConfigSchema = z
@@ -48,12 +61,12 @@ export const twinflowConfigSchema = z
       .object({ partitions: z.number().int().min(1).max(1024).default(4) })
       .strict()
       .default({ partitions: 4 }),
-    /** Options of the batch layer (see batch-layer's BatchLayerOptions). */
-    batch: z.record(z.string(), z.unknown()).default({}),
-    /** Options of the speed layer (see speed-layer's SpeedLayerOptions). */
-    speed: z.record(z.string(), z.unknown()).default({}),
+    /** Options of the batch layer (batch-layer's batchLayerOptionsSchema). */
+    batch: batchLayerOptionsSchema.prefault({}),
+    /** Options of the speed layer (speed-layer's speedLayerOptionsSchema). */
+    speed: speedLayerOptionsSchema.prefault({}),
     /** The process's HTTP server (GraphQL for the serve role; /healthz, /readyz, /metrics for every role) and the GraphQL API. */
-    serving: servingSchema,
+    serving: servingSection.prefault({}),
     /** Where the operations endpoints listen: by default on the serving port; with `port`, on their own server. */
     ops: z
       .object({
