@@ -11,6 +11,7 @@ import type { ReadSession } from '../read/read-session.ts'
 import type { ServingContext } from '../schema/serving-context.ts'
 import type { ResolvedServingOptions } from '../serving-layer-options.ts'
 import { createMaskError } from './mask-error.ts'
+import { offlineGraphiQL } from './offline-graphiql.ts'
 import { runInRequestScope, type RequestScope } from './request-scope.ts'
 import type { ServingMetrics } from './serving-metrics.ts'
 import { useAuthentication } from './use-authentication.ts'
@@ -34,7 +35,8 @@ const NOBODY: Principal = { name: 'unauthenticated', views: new Set() }
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /**
- * The GraphQL endpoint (graphql-yoga, with GraphQL over SSE for subscriptions), made of plugins:
+ * The GraphQL endpoint (graphql-yoga, with GraphQL over SSE for subscriptions; GraphiQL, when on,
+ * works offline), made of plugins:
  * authentication (401 before parsing), graphql-armor (token, depth, alias, directive and cost
  * limits), the introspection policy, operation metrics, the body size limit (413), CORS,
  * masked errors. `handle` is the Node request listener an HTTP server mounts at `path`: it gives
@@ -100,6 +102,7 @@ export class ServingServer {
       schema: deps.schema,
       graphqlEndpoint: options.path,
       graphiql: options.graphiql ? { title: 'Twinflow' } : false,
+      renderGraphiQL: offlineGraphiQL(),
       landingPage: false,
       batching: false,
       // Checked by useBodySizeLimit (last of the plugins) without yoga's per-request stream.

@@ -1,0 +1,5 @@
+export * from './launch-chromium.ts'
+export * from './browser-environment.ts'
+export * from './request-log.ts'
+export * from './save-screenshot.ts'
+export * from './browser-harness.ts'
