@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { pipelineExport, TwinflowError, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
 import { parseConfig } from './parse-config.ts'
@@ -45,13 +46,23 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   }
   const plugins: AnyTwinflowPlugin[] = []
   for (const p of config.plugins) {
-    const mod = await importModule(resolve(base, p), 'plugins')
+    const mod = await importModule(modulePath(base, p), 'plugins')
     const exported = mod.default ?? mod.plugins
     if (!exported) throw new TwinflowError('config', `plugin module ${p} must have a default export: a plugin or an array of plugins`)
     plugins.push(...(Array.isArray(exported) ? exported : [exported]))
   }
   // The pipeline's path, resolved: what is relative to the config file is not to the process.
   return { config: { ...config, pipeline: pipelinePath }, pipeline, plugins }
+}
+
+/** A path relative to the config file, or a package name resolved from the config file's folder (its node_modules). */
+function modulePath(base: string, specifier: string): string {
+  if (/^(\.{1,2}\/|\/)/.test(specifier)) return resolve(base, specifier)
+  try {
+    return createRequire(join(base, 'twinflow.json')).resolve(specifier)
+  } catch (error) {
+    throw new TwinflowError('config', `cannot find the plugin package "${specifier}" from ${base}: ${(error as Error).message.split('\n')[0]} (is it installed?)`, { cause: error })
+  }
 }
 
 async function importModule(path: string, what: string): Promise<Record<string, unknown>> {

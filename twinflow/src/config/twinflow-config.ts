@@ -34,7 +34,7 @@ export const twinflowConfigSchema = z
      * layer's fold threads import it (see `speed.foldThreads`).
      */
     pipeline: z.string().min(1).optional(),
-    /** Modules exporting third-party plugins (default export: a plugin or an array of plugins). Relative to the config file. */
+    /** Modules exporting third-party plugins (default export: a plugin or an array of plugins): paths relative to the config file, or package names. */
     plugins: z.array(z.string().min(1)).default([]),
     /**
      * The runtime of each role's contract. A runtime left out gets its embedded default (see

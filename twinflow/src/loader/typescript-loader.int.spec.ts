@@ -11,11 +11,11 @@ const base = mkdtempSync(join(ROOT, '.tmp', 'loader-'))
 let projects = 0
 
 /** A folder with a CommonJS package.json (no "type"), the given files and a twinflow.json naming `pipeline.ts`; runs `twinflow check` there. */
-function check(files: Record<string, string>): { code: number | null; output: string } {
+function check(files: Record<string, string>, config: Record<string, unknown> = {}): { code: number | null; output: string } {
   const dir = join(base, `p${++projects}`)
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `p${projects}`, private: true }))
-  writeFileSync(join(dir, 'twinflow.json'), JSON.stringify({ pipeline: './pipeline.ts' }))
+  writeFileSync(join(dir, 'twinflow.json'), JSON.stringify({ pipeline: './pipeline.ts', ...config }))
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   const result = spawnSync(process.execPath, [BIN, 'check'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TWINFLOW_LOG_LEVEL: 'warn' } })
   return { code: result.status, output: `${result.stdout}${result.stderr}` }
@@ -58,6 +58,21 @@ describe("users' TypeScript modules (the CLI's loader)", () => {
     expect(code).toBe(2)
     expect(output).toMatch(/does not provide an export named 'orders'/)
     expect(output).toMatch(/at .*pipeline\.ts:2/)
+  })
+
+  it('loads third-party plugins named by package, and says which package it cannot find', () => {
+    const files = {
+      'streams.ts': STREAMS,
+      'views.ts': VIEWS,
+      'pipeline.ts': `import { definePipeline } from '@twinflow/core'\nimport { sales } from './streams.ts'\nimport { revenue } from './views.ts'\nexport default definePipeline({ streams: [sales], views: [revenue] })\n`,
+    }
+    const sinks = [{ plugin: 'ndjson-file', options: { path: 'changes.ndjson' } }]
+    const found = check(files, { plugins: ['@example/twinflow-ndjson-sink'], sinks })
+    expect(found.output).toContain('config OK')
+    expect(found.code).toBe(0)
+    const missing = check(files, { plugins: ['@example/no-such-plugin'], sinks })
+    expect(missing.code).toBe(2)
+    expect(missing.output).toMatch(/cannot find the plugin package "@example\/no-such-plugin" from .*\(is it installed\?\)/)
   })
 
   it('reports a module that exports no pipeline', () => {
