@@ -88,7 +88,7 @@ function preAggregate(count: number): FencedBatch[][] {
       const aggregate = new BatchAggregate()
       const newest: Record<string, number> = {}
       for (const record of batch.records) {
-        const decoded = decode(record.value)
+        const decoded = decode(record.value, record.timestamp)
         if (!decoded.ok) throw new Error(decoded.reason)
         for (const { view, evaluate } of views) {
           const evaluated = evaluate(decoded.event)

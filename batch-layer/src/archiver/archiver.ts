@@ -110,7 +110,7 @@ export class Archiver {
     const letters: DeadLetter[] = []
     for (let i = 0; i < fresh.length; i++) {
       const record = fresh[i]!
-      const decoded = decode(record.value)
+      const decoded = decode(record.value, record.timestamp)
       if (decoded.ok) {
         records[i] = { partition: batch.partition, offset: record.offset, event: decoded.event as Record<string, unknown> }
         continue

@@ -4,14 +4,15 @@ import { compileDecoder, defineStream, t } from '../index.ts'
 const orders = defineStream('orders', { id: t.string(), n: t.int64(), x: t.float64(), ok: t.boolean(), st: t.enum(['a', 'b']), ts: t.eventTime() })
 const decode = compileDecoder(orders, { maxBytes: 200 })
 const good = { id: 'o1', n: 3, x: 1.5, ok: true, st: 'a', ts: '2026-11-23T10:00:00.123Z', extra: 1 }
-const reasonOf = (payload: string | Buffer) => {
-  const r = decode(Buffer.isBuffer(payload) ? payload : Buffer.from(payload))
+const LOG_TIME = Date.parse('2026-11-23T12:00:00Z')
+const reasonOf = (payload: string | Buffer, logTime = LOG_TIME) => {
+  const r = decode(Buffer.isBuffer(payload) ? payload : Buffer.from(payload), logTime)
   return r.ok ? 'ok' : r.reason
 }
 
 describe('compileDecoder', () => {
   it('accepts a valid event, normalizes the time and drops unknown fields', () => {
-    const r = decode(Buffer.from(JSON.stringify(good)))
+    const r = decode(Buffer.from(JSON.stringify(good)), LOG_TIME)
     expect(r).toEqual({ ok: true, event: { id: 'o1', n: 3, x: 1.5, ok: true, st: 'a', ts: Date.parse('2026-11-23T10:00:00.123Z') } })
   })
   it('says why an input is rejected', () => {
@@ -27,5 +28,16 @@ describe('compileDecoder', () => {
     expect(reasonOf('{"id": "\\ud800x", "n": 1, "x": 1, "ok": true, "st": "a", "ts": 1}')).toBe('schema: field "id": string has a lone UTF-16 surrogate (not valid Unicode)')
     expect(reasonOf(JSON.stringify({ ...good, id: 'ok \u{1F600}' }))).toBe('ok')
     expect(reasonOf(Buffer.alloc(201, 32))).toBe('oversized: 201 bytes > limit 200')
+  })
+  it("rejects an event further ahead of its record's log time than the stream's maxFutureSkewMs (one hour by default)", () => {
+    const at = (iso: string) => JSON.stringify({ ...good, ts: iso })
+    expect(reasonOf(at('2026-11-23T13:00:00Z'))).toBe('ok')
+    expect(reasonOf(at('2026-11-23T13:00:00.001Z'))).toBe(
+      "future: ts 2026-11-23T13:00:00.001Z is 1.0 h after the record's log time 2026-11-23T12:00:00.000Z (the stream accepts 1.0 h: maxFutureSkewMs)",
+    )
+    expect(reasonOf(at('2026-11-23T13:00:00.001Z'), LOG_TIME + 1)).toBe('ok')
+    const strict = compileDecoder(defineStream('strict', { ts: t.eventTime() }, { maxFutureSkewMs: 0 }))
+    expect(strict(Buffer.from('{"ts": 1001}'), 1000)).toMatchObject({ ok: false, reason: expect.stringMatching(/^future: ts .* is 1 s after/) })
+    expect(() => defineStream('bad', { ts: t.eventTime() }, { maxFutureSkewMs: -1 })).toThrow(/maxFutureSkewMs must be a non-negative integer/)
   })
 })

@@ -7,14 +7,17 @@ export interface DecoderOptions {
 }
 
 /**
- * Builds the decoder every consumer of a stream uses (archiver, speed layer, ingest), so that all
- * of them accept and reject exactly the same inputs: size limit, UTF-8 JSON, then the schema.
- * Reasons start with a stable word (`oversized`, `invalid-json`, `schema`) for metrics.
+ * Builds the decoder every consumer of a stream uses (archiver, speed layer, ingest, history load),
+ * so that all of them accept and reject exactly the same inputs: size limit, UTF-8 JSON, the schema,
+ * then the event time against the record's log time (`logTime`, epoch ms: at most the stream's
+ * `maxFutureSkewMs` ahead of it). Reasons start with a stable word (`oversized`, `invalid-json`,
+ * `schema`, `future`) for metrics.
  */
-export function compileDecoder<S extends StreamDef>(stream: S, options: DecoderOptions = {}): (payload: Buffer) => ValidationResult<EventOf<S>> {
+export function compileDecoder<S extends StreamDef>(stream: S, options: DecoderOptions = {}): (payload: Buffer, logTime: number) => ValidationResult<EventOf<S>> {
   const maxBytes = options.maxBytes ?? 1024 * 1024
   const validate = compileValidator(stream)
-  return (payload) => {
+  const future = futureCheck(stream)
+  return (payload, logTime) => {
     if (payload.length > maxBytes) return { ok: false, reason: `oversized: ${payload.length} bytes > limit ${maxBytes}` }
     let parsed: unknown
     try {
@@ -23,6 +26,22 @@ export function compileDecoder<S extends StreamDef>(stream: S, options: DecoderO
       return { ok: false, reason: `invalid-json: ${(error as Error).message}` }
     }
     const result = validate(parsed)
-    return result.ok ? result : { ok: false, reason: `schema: ${result.reason}` }
+    if (!result.ok) return { ok: false, reason: `schema: ${result.reason}` }
+    const tooFar = future(result.event as Record<string, unknown>, logTime)
+    return tooFar === null ? result : { ok: false, reason: tooFar }
   }
+}
+
+/** The future-skew rule of a stream: null, or the reason an event is too far ahead of its log time. */
+export function futureCheck(stream: StreamDef): (event: Record<string, unknown>, logTime: number) => string | null {
+  const { timeField, maxFutureSkewMs } = stream
+  return (event, logTime) => {
+    const time = event[timeField] as number
+    if (time <= logTime + maxFutureSkewMs) return null
+    return `future: ${timeField} ${new Date(time).toISOString()} is ${formatMs(time - logTime)} after the record's log time ${new Date(logTime).toISOString()} (the stream accepts ${formatMs(maxFutureSkewMs)}: maxFutureSkewMs)`
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${Math.round(ms / 1000)} s`
 }

@@ -10,6 +10,12 @@ export interface StreamDef<F extends StreamFields = StreamFields> {
   readonly timeField: string
   /** The Kafka topic (log topic) carrying the stream. @default `twinflow.<name>` */
   readonly topic: string
+  /**
+   * How far an event's time may be ahead of the time its record was appended to the log, in ms.
+   * An event further ahead (a device with a wrong clock) is a dead letter (`future: ...`) for every
+   * consumer alike, since they judge by the record's log time, not their own clock.
+   */
+  readonly maxFutureSkewMs: number
 }
 
 /** The TypeScript type of a validated event of a stream. */
@@ -19,6 +25,8 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export interface StreamOptions {
   topic?: string
+  /** See StreamDef.maxFutureSkewMs. @default 3600000 (one hour) */
+  maxFutureSkewMs?: number
 }
 
 /** Declares a stream. Exactly one field must be `t.eventTime()`; names must be identifiers. */
@@ -33,5 +41,9 @@ export function defineStream<const F extends StreamFields>(name: string, fields:
       throw new TwinflowError('config', `field "${key}" of stream "${name}" must match ${IDENT} and not start with "_"`)
     }
   }
-  return { name, fields, timeField: timeFields[0]!, topic: options.topic ?? `twinflow.${name}` }
+  const maxFutureSkewMs = options.maxFutureSkewMs ?? 3_600_000
+  if (!Number.isSafeInteger(maxFutureSkewMs) || maxFutureSkewMs < 0) {
+    throw new TwinflowError('config', `stream "${name}": maxFutureSkewMs must be a non-negative integer of milliseconds, got ${maxFutureSkewMs}`)
+  }
+  return { name, fields, timeField: timeFields[0]!, topic: options.topic ?? `twinflow.${name}`, maxFutureSkewMs }
 }

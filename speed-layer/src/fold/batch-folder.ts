@@ -23,7 +23,7 @@ export interface BatchFolder {
 /** A log batch's records as `FoldRecords`. */
 export function logRecords(batch: LogBatch): FoldRecords {
   const { records } = batch
-  return { length: records.length, offset: (i) => records[i]!.offset, payload: (i) => records[i]!.value }
+  return { length: records.length, offset: (i) => records[i]!.offset, timestamp: (i) => records[i]!.timestamp, payload: (i) => records[i]!.value }
 }
 
 /** Folds on the event loop. */

@@ -158,7 +158,7 @@ export class FoldPool implements BatchFolder {
         () => {
           if (!thread.pending.has(id)) return
           try {
-            thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer])
+            thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer, packed.timestamps.buffer])
             if (thread.posted++ === 0) thread.busySince = performance.now()
           } catch (error) {
             settle(() => reject(error))

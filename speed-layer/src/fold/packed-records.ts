@@ -6,9 +6,10 @@ export interface PackedRecordsData {
   bytes: ArrayBuffer
   ends: Uint32Array<ArrayBuffer>
   offsets: Float64Array<ArrayBuffer>
+  timestamps: Float64Array<ArrayBuffer>
 }
 
-/** Copies the records' payloads and offsets into `PackedRecordsData` (what a fold thread gets). */
+/** Copies the records' payloads, offsets and log times into `PackedRecordsData` (what a fold thread gets). */
 export function packRecords(records: readonly LogRecord[]): PackedRecordsData {
   let total = 0
   for (const record of records) total += record.value.length
@@ -16,14 +17,16 @@ export function packRecords(records: readonly LogRecord[]): PackedRecordsData {
   const target = Buffer.from(bytes)
   const ends = new Uint32Array(records.length)
   const offsets = new Float64Array(records.length)
+  const timestamps = new Float64Array(records.length)
   let at = 0
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
     at += record.value.copy(target, at)
     ends[i] = at
     offsets[i] = record.offset
+    timestamps[i] = record.timestamp
   }
-  return { bytes, ends, offsets }
+  return { bytes, ends, offsets, timestamps }
 }
 
 /** `PackedRecordsData` read as `FoldRecords` (each payload is a view of the buffer, not a copy). */
@@ -40,6 +43,10 @@ export class PackedRecords implements FoldRecords {
 
   offset(index: number): number {
     return this.#data.offsets[index]!
+  }
+
+  timestamp(index: number): number {
+    return this.#data.timestamps[index]!
   }
 
   payload(index: number): Buffer {

@@ -6,6 +6,8 @@ import type { FoldOutcome } from './batch-folder.ts'
 export interface FoldRecords {
   readonly length: number
   offset(index: number): number
+  /** When the record was appended to the log (epoch ms): what an event's time may not be too far ahead of. */
+  timestamp(index: number): number
   payload(index: number): Buffer
 }
 
@@ -36,7 +38,7 @@ export class FoldError extends Error {
   }
 }
 
-type Decode = (payload: Buffer) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+type Decode = (payload: Buffer, logTime: number) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
 
 interface CompiledView {
   view: ViewDef
@@ -86,7 +88,7 @@ export class StreamFold {
     for (let r = 0; r < records.length; r++) {
       const offset = records.offset(r)
       if (offset <= after) continue
-      const decoded = this.#decode(records.payload(r))
+      const decoded = this.#decode(records.payload(r), records.timestamp(r))
       if (!decoded.ok) {
         first?.letters.push({ index: r, reason: decoded.reason })
         continue
