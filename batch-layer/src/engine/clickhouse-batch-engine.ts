@@ -1,4 +1,5 @@
 import {
+  type EventTimeWatermarks,
   TwinflowError,
   type BatchRun,
   type BatchRunStatus,
@@ -55,6 +56,10 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
         // (counted twice) change nothing.
         await this.driver.command(masterTableSql.seedOffsetsView(stream))
       }
+      if (!(await this.#tableExists(masterTableSql.watermarkView(stream)))) {
+        await this.driver.command(masterTableSql.createWatermarkView(stream))
+        await this.driver.command(masterTableSql.seedWatermarkView(stream))
+      }
       await this.#addNewFields(stream)
     }
     await this.driver.command(publicationsSql.create())
@@ -107,6 +112,15 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     const sql = options.lowerBound ? masterTableSql.archivedOffsetsLowerBound(stream) : masterTableSql.archivedOffsets(stream)
     const rows = await this.driver.query<{ p: unknown; o: unknown }>(sql)
     return new Map(rows.map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.o, 'offset')]))
+  }
+
+  async eventTimeWatermarks(streamName: string): Promise<EventTimeWatermarks> {
+    const rows = await this.driver.query<{ loaded: unknown; w: unknown }>(masterTableSql.watermarks(this.#stream(streamName)))
+    const of = (loaded: boolean) => {
+      const row = rows.find((r) => Number(r.loaded) === (loaded ? 1 : 0))
+      return row ? decodeInt64(row.w, 'watermark') : null
+    }
+    return { log: of(false), loaded: of(true) }
   }
 
   async rejectedCount(streamName: string): Promise<number> {

@@ -64,13 +64,13 @@ async function setup(tag: string, options: BatchRunnerOptions & { window?: Windo
 }
 
 describe('BatchRunner', () => {
-  it('cuts off at the window start at or before now - allowedLatenessMs, and publishes only windows before it', async () => {
+  it('cuts off at the window start at or before now - allowedLatenessMs for live data, and publishes only windows before it', async () => {
     const { view, clock, engine, runner, archived } = await setup('cutoff', { now: T0 + 10 * HOUR + 37 * 60_000 })
     await archived([
       { shop: 'a', cents: 100, ts: T0 + 8 * HOUR + 600_000 },
       { shop: 'a', cents: 50, ts: T0 + 10 * HOUR - 1 },
       { shop: 'b', cents: 7, ts: T0 + 10 * HOUR }, // in the current window: the speed layer's
-      { shop: 'b', cents: 9, ts: T0 + 10 * HOUR + 30 * 60_000 },
+      { shop: 'b', cents: 9, ts: T0 + 12 * HOUR }, // the log's watermark is ahead of the clock here: the clock decides
     ])
     const run = await runner.runView(view.name)
     expect(run).toMatchObject({ view: view.name, status: 'succeeded', attempt: 1, cutoff: T0 + 10 * HOUR, version: 1, rows: 2, error: null })
@@ -92,13 +92,35 @@ describe('BatchRunner', () => {
   })
 
   it('aligns the cutoff to the view window, with the view’s own lateness', async () => {
-    const { view, runner } = await setup('align', { window: '15m', lateness: 0, now: T0 + 10 * HOUR + 44 * 60_000 + 59_999 })
+    const now = T0 + 10 * HOUR + 44 * 60_000 + 59_999
+    const { view, runner, archived } = await setup('align', { window: '15m', lateness: 0, now })
+    await archived([{ shop: 'a', cents: 1, ts: now }])
     expect((await runner.runView(view.name)).cutoff).toBe(T0 + 10 * HOUR + 30 * 60_000)
+  })
+
+  it('follows the data for past events: the log watermark minus the lateness, and loaded history whole', async () => {
+    const { stream, view, engine, runner, archived } = await setup('past', { now: T0 + 200 * 24 * HOUR })
+    expect(await runner.runView(view.name)).toMatchObject({ status: 'succeeded', cutoff: 0, rows: 0 }) // nothing yet: all the speed layer's
+    await archived([
+      { shop: 'a', cents: 1, ts: T0 + HOUR },
+      { shop: 'a', cents: 2, ts: T0 + 5 * HOUR + 2 * 60_000 }, // 5:02 - 5 minutes: the 4:00 window may still get events
+    ])
+    expect(await runner.runView(view.name)).toMatchObject({ status: 'succeeded', cutoff: T0 + 4 * HOUR, rows: 1 })
+    // History loaded straight into the master table (not through the log) is covered whole.
+    await engine.ingest(stream.name, [{ partition: 2 ** 31, offset: 0, event: { shop: 'b', cents: 3, ts: T0 + 7 * HOUR + 59 * 60_000 } }])
+    const run = await runner.runView(view.name)
+    expect(run).toMatchObject({ status: 'succeeded', cutoff: T0 + 8 * HOUR })
+    expect(await engine.readWindows(view.name, run.version, 0, Infinity)).toEqual([
+      { windowStart: T0 + HOUR, keys: ['a'], cells: [1, 1] },
+      { windowStart: T0 + 5 * HOUR, keys: ['a'], cells: [1, 2] },
+      { windowStart: T0 + 7 * HOUR, keys: ['b'], cells: [1, 3] },
+    ])
   })
 
   it('waits until the archiver has archived everything the log held when the run began', async () => {
     const { stream, view, engine, log, runner } = await setup('wait')
-    const sales = [1, 2, 3].map((i) => ({ shop: 's', cents: i, ts: T0 + HOUR + i }))
+    // The last sale puts the log's watermark past the first hour: that window is the batch's.
+    const sales = [...[1, 2, 3].map((i) => ({ shop: 's', cents: i, ts: T0 + HOUR + i })), { shop: 's', cents: 4, ts: T0 + 3 * HOUR }]
     await log.produce(
       stream.topic,
       sales.map((s) => ({ value: Buffer.from(JSON.stringify(s)) })),
@@ -133,7 +155,10 @@ describe('BatchRunner', () => {
 
   it('retries a failed attempt with exponential backoff, drops its partial table, and publishes once', async () => {
     const { view, clock, faulty, engine, runner, archived, history } = await setup('retry', { initialRetryDelayMs: 1_000 })
-    await archived([{ shop: 'a', cents: 5, ts: T0 + HOUR }])
+    await archived([
+      { shop: 'a', cents: 5, ts: T0 + HOUR },
+      { shop: 'a', cents: 6, ts: T0 + 5 * HOUR },
+    ])
     faulty.fail(/^INSERT INTO tf_view_revenue_retry_v\d+ /, 2)
     const run = await runner.runView(view.name)
     expect(run).toMatchObject({ status: 'succeeded', attempt: 3, version: 1, rows: 1, error: null })

@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto'
-import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type Publication, type ViewDef } from '@twinflow/core'
+import {
+  retry,
+  TwinflowError,
+  windowStart,
+  type BatchRun,
+  type Clock,
+  type EventLog,
+  type EventTimeWatermarks,
+  type Logger,
+  type Pipeline,
+  type Publication,
+  type ViewDef,
+} from '@twinflow/core'
 import type { BatchLayerEngine } from '../engine/batch-layer-engine.ts'
 import type { ResolvedBatchRunnerOptions } from './batch-runner-options.ts'
+import { batchCutoff } from './batch-cutoff.ts'
 import { nextVersion } from './next-version.ts'
 
 /**
  * Recomputes views from the master tables and publishes them. A run of a view:
- * 1. picks its cutoff: the window start at or before `now - allowedLatenessMs` (never before the
- *    served cutoff, so the boundary with the speed layer only moves forward);
+ * 1. picks its cutoff from the clock and the stream's event-time watermarks (see batchCutoff: the
+ *    split follows the data for past events; never before the served cutoff, so the boundary with
+ *    the speed layer only moves forward);
  * 2. notes the log's end offsets, and waits until the archiver has archived all of them;
  * 3. builds a new version table for event time < cutoff, publishes (version, cutoff) while it
  *    records the run's success, then drops versions older than the `keepVersions` newest published.
@@ -72,16 +86,17 @@ export class BatchRunner {
             archived.catch(() => {}) // awaited below; an attempt that fails first must not leave it unhandled
             const [logEnds, published, tables] = await Promise.all([reading, this.engine.publications(view.name, this.options.keepVersions), this.engine.versions(view.name)])
             ends = logEnds
-            const served = published[0]
-            if (served && served.cutoff > run.cutoff) {
-              logger.info('cutoff held at the served cutoff (the batch/speed boundary never moves back)', { computed: run.cutoff, served: served.cutoff })
-              run = { ...run, cutoff: served.cutoff }
-            }
-            run = { ...run, version: nextVersion(published, tables) }
+            const served = published[0]?.cutoff ?? null
+            // Until the archiver has caught up, the cutoff shown is the clock's bound (held at the served one).
+            run = { ...run, version: nextVersion(published, tables), cutoff: Math.max(run.cutoff, served ?? 0) }
             // The 'running' record is written while the run waits and builds; it settles before the
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
-            const work = archived.then(() => this.engine.buildVersion(view.name, run.version, run.cutoff))
+            const work = archived.then((watermarks) => {
+              // The cutoff follows the data the archiver holds once it has everything the log held when the run began.
+              run = { ...run, cutoff: batchCutoff({ now: startedAt, windowMs: view.windowMs, allowedLatenessMs: view.allowedLatenessMs, watermarks, served }) }
+              return this.engine.buildVersion(view.name, run.version, run.cutoff)
+            })
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
             if (recorded.status === 'rejected') throw recorded.reason
@@ -118,10 +133,21 @@ export class BatchRunner {
     }
   }
 
-  /** Waits until every partition's archived offset reaches what the log held when the run began. */
-  async #waitForArchiver(view: ViewDef, endsOf: Promise<ReadonlyMap<number, number>>, signal: AbortSignal): Promise<void> {
+  /**
+   * Waits until every partition's archived offset reaches what the log held when the run began;
+   * resolves with the stream's event-time watermarks read alongside the check that found it caught
+   * up (no round trip of their own; read at the same time, they can only be lower than after it,
+   * which makes the cutoff lower: safe).
+   */
+  async #waitForArchiver(view: ViewDef, endsOf: Promise<ReadonlyMap<number, number>>, signal: AbortSignal): Promise<EventTimeWatermarks> {
     const deadline = this.clock.now() + this.options.waitTimeoutMs
-    const lowerBound = () => this.engine.archivedOffsets(view.stream.name, { lowerBound: true })
+    let watermarks: Promise<EventTimeWatermarks> = Promise.resolve({ log: null, loaded: null })
+    const withWatermarks = <T>(read: Promise<T>): Promise<T> => {
+      watermarks = this.engine.eventTimeWatermarks(view.stream.name)
+      watermarks.catch(() => {}) // awaited by the caller of the check that passes
+      return read
+    }
+    const lowerBound = () => withWatermarks(this.engine.archivedOffsets(view.stream.name, { lowerBound: true }))
     // The first check reads the archived offsets while the log's end offsets are fetched: archived
     // offsets only grow, so reading them early can make the run wait one more poll, never start early.
     const [ends, first] = await Promise.all([endsOf, lowerBound()])
@@ -129,10 +155,10 @@ export class BatchRunner {
     for (let bound = first; ; bound = await lowerBound()) {
       // The cheap lower bound settles the usual case (caught up); only when it says "behind" is
       // the exact answer, which scans the master table, asked.
-      if (behindOf(bound).length === 0) return
-      const archived = await this.engine.archivedOffsets(view.stream.name)
+      if (behindOf(bound).length === 0) return watermarks
+      const archived = await withWatermarks(this.engine.archivedOffsets(view.stream.name))
       const behind = behindOf(archived)
-      if (behind.length === 0) return
+      if (behind.length === 0) return watermarks
       if (this.clock.now() >= deadline) {
         const detail = behind.map(([p, end]) => `partition ${p}: archived up to ${archived.get(p) ?? 'nothing'}, log end ${end}`).join('; ')
         throw new TwinflowError('unavailable', `the archiver has not archived what topic "${view.stream.topic}" held when the run began (${detail}); is it running?`, {

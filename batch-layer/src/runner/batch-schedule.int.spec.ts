@@ -24,7 +24,13 @@ async function setup(tag: string, createTopic: boolean) {
   await engine.start(pipeline)
   const log = new MemoryEventLog({}, { clock: systemClock, logger })
   await log.connect()
-  if (createTopic) await log.createTopic(stream.topic, 1)
+  if (createTopic) {
+    // One tick now, in the log and archived: the cutoff follows the clock (an empty stream's is 0).
+    await log.createTopic(stream.topic, 1)
+    const tick = { ts: Date.now() }
+    await log.produce(stream.topic, [{ value: Buffer.from(JSON.stringify(tick)) }])
+    await engine.ingest(stream.name, [{ partition: 0, offset: 0, event: tick }])
+  }
   const runner = new BatchRunner(engine, log, pipeline, systemClock, logger, { ...BATCH_RUNNER_DEFAULTS, retries: 0 })
   const schedule = (cron: string) => new BatchSchedule(runner, new NodeCronScheduler(logger), logger, cron)
   return { view, engine, records, schedule }

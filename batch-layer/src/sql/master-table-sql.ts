@@ -1,6 +1,13 @@
 import type { StreamDef } from '@twinflow/core'
 import { quoteIdentifier } from './quote-identifier.ts'
 
+/**
+ * The first `_partition` of loaded history: a file loaded into a master table (not through the log)
+ * is a partition of its own at or above it, its rows' `_offset` their row numbers in the file, so
+ * that a load resumes as the archiver does, and log partitions (below it) are told apart.
+ */
+export const LOAD_PARTITION_BASE = 2 ** 31
+
 /** The columns every master table has before the stream's fields. */
 export const MASTER_SYSTEM_COLUMNS = [
   { name: '_partition', type: 'UInt32' },
@@ -74,8 +81,33 @@ export const masterTableSql = {
     return `SELECT _partition AS p, maxMerge(o) AS o FROM ${masterTableSql.offsetsView(stream)} GROUP BY _partition`
   },
 
+  /** The materialized view that keeps the newest event time of the stream's accepted rows (one row per partition). */
+  watermarkView(stream: StreamDef): string {
+    return `tf_watermark_${stream.name}`
+  },
+
+  /** Idempotent DDL of the watermark view; like the offsets view, it can lag the table, never lead it. */
+  createWatermarkView(stream: StreamDef): string {
+    const time = quoteIdentifier(stream.timeField)
+    return (
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${masterTableSql.watermarkView(stream)} ENGINE = AggregatingMergeTree() ORDER BY _partition ` +
+      `AS SELECT _partition, maxState(${time}) AS w FROM ${masterTableSql.table(stream)} WHERE _error = '' GROUP BY _partition`
+    )
+  },
+
+  /** Fills the watermark view from the master table (for a table that had rows before the view). */
+  seedWatermarkView(stream: StreamDef): string {
+    const time = quoteIdentifier(stream.timeField)
+    return `INSERT INTO ${masterTableSql.watermarkView(stream)} SELECT _partition, maxState(${time}) AS w FROM ${masterTableSql.table(stream)} WHERE _error = '' GROUP BY _partition`
+  },
+
+  /** The newest event time of the accepted rows of log partitions and of loaded files: `{ loaded (0|1), w }` rows, from the watermark view. */
+  watermarks(stream: StreamDef): string {
+    return `SELECT _partition >= ${LOAD_PARTITION_BASE} AS loaded, maxMerge(w) AS w FROM ${masterTableSql.watermarkView(stream)} GROUP BY loaded`
+  },
+
   /** Rejected inputs the archiver kept (with their reason in `_error`). */
   rejectedCount(stream: StreamDef): string {
-    return `SELECT count() AS n FROM ${masterTableSql.table(stream)} WHERE _error != ''`
+    return `SELECT count() AS n FROM ${masterTableSql.table(stream)} WHERE _error != '' AND _partition < ${LOAD_PARTITION_BASE}`
   },
 }

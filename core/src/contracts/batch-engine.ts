@@ -16,6 +16,14 @@ export interface Publication {
   publishedAt: number
 }
 
+/** A stream's event-time watermarks: see BatchEngine.eventTimeWatermarks. */
+export interface EventTimeWatermarks {
+  /** Newest event time archived from the log: the stream's event-time frontier. */
+  log: number | null
+  /** Newest event time of history loaded straight into the master table (not through the log). */
+  loaded: number | null
+}
+
 export type BatchRunStatus = 'running' | 'succeeded' | 'failed'
 
 /** One attempt of a batch run of a view. */
@@ -26,6 +34,11 @@ export interface BatchRun {
   status: BatchRunStatus
   startedAt: number
   finishedAt: number | null
+  /**
+   * The run's cutoff: the batch version covers event time before it. While the run waits for the
+   * archiver, the clock's bound (held at the served cutoff); then the one it builds at (see the
+   * batch layer's batchCutoff: it follows the stream's event-time watermarks).
+   */
   cutoff: number
   version: number
   rows: number
@@ -52,6 +65,12 @@ export interface BatchEngine {
    * tell that the archiver has caught up, not to resume from.
    */
   archivedOffsets(stream: string, options?: { lowerBound?: boolean }): Promise<Map<number, number>>
+  /**
+   * The newest event time of a stream's accepted events in its master table: of those archived
+   * from the log, and of history loaded straight into it (null: none). Cheap reads that may lag
+   * the table, never lead it.
+   */
+  eventTimeWatermarks(stream: string): Promise<EventTimeWatermarks>
   /**
    * How many inputs of a stream the archiver rejected, all time: they are kept in the master table
    * with their reason, so this count is durable and the same from every process.
