@@ -28,6 +28,7 @@ export interface ReadSessionDeps {
 export class ReadSession {
   readonly #snapshots: DataLoader<RangeRead, ViewSnapshot, string>
   readonly #newest: DataLoader<string, number | null>
+  readonly #frontier: DataLoader<string, number | null>
   readonly #progress: DataLoader<string, ReadonlyMap<number, number>>
   readonly #ends: DataLoader<string, ReadonlyMap<number, number>>
   readonly #publication: DataLoader<string, Publication | null>
@@ -39,6 +40,7 @@ export class ReadSession {
     })
     const shared = deps.freshnessReads ?? new FreshnessReads(deps)
     this.#newest = new DataLoader((views) => Promise.all(views.map((v) => shared.newest.get(v))))
+    this.#frontier = new DataLoader((streams) => Promise.all(streams.map((s) => shared.frontier.get(s))))
     this.#progress = new DataLoader((topics) => Promise.all(topics.map((t) => shared.progress.get(t))))
     this.#ends = new DataLoader((topics) => Promise.all(topics.map((t) => shared.ends.get(t))))
     this.#publication = new DataLoader((views) => Promise.all(views.map((v) => deps.batch.currentPublication(v))))
@@ -71,20 +73,27 @@ export class ReadSession {
 
   /** The freshness of an answer merged at `source.publication`, with the reads `needs` asks for (the others are left undefined). */
   async freshness(source: AnswerSource, needs: FreshnessNeeds): Promise<Freshness> {
-    const [newest, progress, ends] = await Promise.all(this.#freshnessReads(source.view, needs))
+    const [newest, progress, ends, frontier] = await Promise.all(this.#freshnessReads(source.view, needs))
     const answeredAt = this.deps.clock.now()
     const freshness: Freshness = { ...publicationFields(source.publication), answeredAt }
-    if (newest !== undefined) {
-      freshness.newestEventTime = newest
-      freshness.realtimeLagMs = newest === null ? null : Math.max(0, answeredAt - newest)
-    }
+    if (newest !== undefined) freshness.newestEventTime = newest
+    if (frontier !== undefined) freshness.streamEventTime = frontier
+    if (needs.newest && needs.frontier) freshness.realtimeLagMs = newest == null ? null : Math.max(0, (frontier ?? newest) - newest)
     if (progress && ends) freshness.pendingEvents = pendingEvents(ends, progress)
     return freshness
   }
 
-  #freshnessReads(view: string, needs: FreshnessNeeds): [Promise<number | null>?, Promise<ReadonlyMap<number, number>>?, Promise<ReadonlyMap<number, number>>?] {
-    const topic = this.deps.pipeline.view(view).stream.topic
-    return [needs.newest ? this.#newest.load(view) : undefined, needs.pending ? this.#progress.load(topic) : undefined, needs.pending ? this.#ends.load(topic) : undefined]
+  #freshnessReads(
+    view: string,
+    needs: FreshnessNeeds,
+  ): [Promise<number | null>?, Promise<ReadonlyMap<number, number>>?, Promise<ReadonlyMap<number, number>>?, Promise<number | null>?] {
+    const { stream } = this.deps.pipeline.view(view)
+    return [
+      needs.newest ? this.#newest.load(view) : undefined,
+      needs.pending ? this.#progress.load(stream.topic) : undefined,
+      needs.pending ? this.#ends.load(stream.topic) : undefined,
+      needs.frontier ? this.#frontier.load(stream.name) : undefined,
+    ]
   }
 }
 

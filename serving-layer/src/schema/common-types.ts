@@ -30,7 +30,11 @@ export const FreshnessType = new GraphQLObjectType<Freshness>({
     batchVersion: { type: GraphQLInt },
     batchPublishedAt: { type: DateTimeScalar },
     newestEventTime: { type: DateTimeScalar, description: 'Newest event time the speed layer has applied to the view, as its realtime store records it.' },
-    realtimeLagMs: { type: GraphQLFloat, description: 'answeredAt - newestEventTime, in milliseconds.' },
+    realtimeLagMs: {
+      type: GraphQLFloat,
+      description: "How far the speed layer is behind the stream's event time, in milliseconds: streamEventTime - newestEventTime, at least 0 (event time, not the wall clock).",
+    },
+    streamEventTime: { type: DateTimeScalar, description: "Newest event time the archiver has stored for the view's stream: the stream's event-time frontier." },
     pendingEvents: { type: new GraphQLNonNull(GraphQLFloat), description: "Records of the view's stream in the log that the speed layer has not applied yet." },
     answeredAt: { type: new GraphQLNonNull(DateTimeScalar) },
   },

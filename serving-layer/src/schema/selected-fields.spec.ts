@@ -56,9 +56,10 @@ describe('selectedFields', () => {
 describe('freshnessNeeds', () => {
   const needs = (...names: string[]) => freshnessNeeds(new Map(names.map((n) => [n, []])))
   it('reads the log and the progress only for pendingEvents, the newest event time only for the fields made of it', () => {
-    expect(needs('cutoff', 'batchVersion', 'batchPublishedAt', 'answeredAt')).toEqual({ newest: false, pending: false })
-    expect(needs('newestEventTime')).toEqual({ newest: true, pending: false })
-    expect(needs('realtimeLagMs')).toEqual({ newest: true, pending: false })
-    expect(needs('pendingEvents', 'cutoff')).toEqual({ newest: false, pending: true })
+    expect(needs('cutoff', 'batchVersion', 'batchPublishedAt', 'answeredAt')).toEqual({ newest: false, frontier: false, pending: false })
+    expect(needs('newestEventTime')).toEqual({ newest: true, frontier: false, pending: false })
+    expect(needs('streamEventTime')).toEqual({ newest: false, frontier: true, pending: false })
+    expect(needs('realtimeLagMs')).toEqual({ newest: true, frontier: true, pending: false })
+    expect(needs('pendingEvents', 'cutoff')).toEqual({ newest: false, frontier: false, pending: true })
   })
 })

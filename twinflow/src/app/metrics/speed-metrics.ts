@@ -56,13 +56,13 @@ export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps)
   })
   new Gauge({
     name: 'twinflow_speed_newest_event_age_seconds',
-    help: 'Now minus the newest event time the speed layer applied to a view (as the realtime store records it).',
+    help: "Now minus the newest event time the speed layer applied to a view (as the realtime store records it); 0 for an event up to the stream's future skew ahead.",
     labelNames: ['view'],
     registers,
     collect: collectSafely('twinflow_speed_newest_event_age_seconds', deps.logger, async function () {
       for (const view of deps.pipeline.views) {
         const newest = await deps.store.newestEventTime(view.name)
-        if (newest !== null) this.set({ view: view.name }, (deps.clock.now() - newest) / 1000)
+        if (newest !== null) this.set({ view: view.name }, Math.max(0, deps.clock.now() - newest) / 1000)
       }
     }),
   })
