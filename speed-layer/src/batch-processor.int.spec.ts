@@ -33,9 +33,12 @@ async function setup(options: { store?: RealtimeStore; cutoff?: number } = {}) {
   return { store, deadLetters, sink, processor }
 }
 
+/** When the test's records were appended to the log: after every event time of the tests (none is too far in the future). */
+const LOG_TIME = Date.UTC(2030, 0, 1)
+
 /** The log batch of payloads[first..last], as the log would deliver it. */
 function logBatch(payloads: readonly string[], first: number, last: number, topic = TOPIC): LogBatch {
-  const records = payloads.slice(first, last + 1).map((p, i) => ({ offset: first + i, key: null, value: Buffer.from(p), timestamp: 0, headers: {} }))
+  const records = payloads.slice(first, last + 1).map((p, i) => ({ offset: first + i, key: null, value: Buffer.from(p), timestamp: LOG_TIME, headers: {} }))
   return { topic, partition: 0, records, firstOffset: first, lastOffset: last, highWatermark: payloads.length }
 }
 

@@ -57,6 +57,7 @@ describe('batchLayerModule', () => {
       { user: 'ann', cents: 250, ts: T0 + 1 },
       { user: 'bob', cents: 100, ts: T0 + 2 },
       { user: 'ann', cents: 50, ts: T0 + 86_400_000 + 3 },
+      { user: 'cid', cents: 1, ts: T0 + 3 * 86_400_000 }, // the stream's newest: its day is the speed layer's
     ]
     await log.produce(stream.topic, [...purchases.map((p) => ({ key: p.user, value: Buffer.from(JSON.stringify(p)) })), { value: Buffer.from('[]') }])
     const [run] = await get(BATCH_TOKENS.Runner).runAll()

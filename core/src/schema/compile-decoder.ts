@@ -43,5 +43,7 @@ export function futureCheck(stream: StreamDef): (event: Record<string, unknown>,
 }
 
 function formatMs(ms: number): string {
-  return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${Math.round(ms / 1000)} s`
+  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`
+  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`
 }

@@ -27,7 +27,9 @@ describe('createTestPipeline: a pipeline test in a few lines', () => {
       { shop: 'a', cents: 100, ts: at('2026-11-23T10:15:00Z') },
       { shop: 'a', cents: 250, ts: at('2026-11-23T10:45:00Z') },
       { shop: 'b', cents: 40, ts: '2026-11-23T11:05:00Z' },
+      { shop: 'a', cents: 3, ts: at('2026-11-23T12:10:00Z') },
     ])
+    // The clock's bound (12:25) and the stream's (its newest event, 12:10, less the lateness) put the cutoff at 12:00.
     const [run] = await tf.runBatch()
     expect(run).toMatchObject({ view: 'shopSales', status: 'succeeded', cutoff: at('2026-11-23T12:00:00Z') })
     await tf.send('sales', [{ shop: 'a', cents: 7, ts: at('2026-11-23T12:20:00Z') }])
@@ -37,14 +39,15 @@ describe('createTestPipeline: a pipeline test in a few lines', () => {
     expect(before.rows).toEqual([
       { windowStart: '2026-11-23T10:00:00.000Z', shop: 'a', sales: 2, cents: 350, biggest: 250 },
       { windowStart: '2026-11-23T11:00:00.000Z', shop: 'b', sales: 1, cents: 40, biggest: 40 },
-      { windowStart: '2026-11-23T12:00:00.000Z', shop: 'a', sales: 1, cents: 7, biggest: 7 },
+      { windowStart: '2026-11-23T12:00:00.000Z', shop: 'a', sales: 2, cents: 10, biggest: 7 },
     ])
     tf.clock.advance('1h')
+    await tf.send('sales', [{ shop: 'c', cents: 1, ts: at('2026-11-23T13:20:00Z') }])
     await tf.runBatch()
     const { shopSales: after } = await tf.query(SERIES, { variables })
     expect(after.cutoff).toBe('2026-11-23T13:00:00.000Z')
     expect(after.version).toBe(before.version + 1)
-    expect(after.rows).toEqual(before.rows)
+    expect(after.rows).toEqual([...before.rows, { windowStart: '2026-11-23T13:00:00.000Z', shop: 'c', sales: 1, cents: 1, biggest: 1 }])
   })
 
   it('dead-letters what does not match the stream, with the reason, and answers bad queries with GraphQL errors', async () => {

@@ -97,16 +97,18 @@ it('adds up revenue per shop and hour, from the batch layer before the cutoff an
       { orderId: 'o1', shop: 'north', amountCents: 1200, ts: '2026-01-15T10:05:00Z' },
       { orderId: 'o2', shop: 'north', amountCents: 800, ts: '2026-01-15T10:40:00Z' },
       { orderId: 'o3', shop: 'south', amountCents: 500, ts: '2026-01-15T11:15:00Z' },
+      { orderId: 'o4', shop: 'north', amountCents: 300, ts: '2026-01-15T12:10:00Z' },
     ])
-    await tf.runBatch() // recomputes the hours before 12:00 (the clock's hour, less the allowed lateness)
-    await tf.send('orders', [{ orderId: 'o4', shop: 'north', amountCents: 300, ts: '2026-01-15T12:10:00Z' }])
+    // The batch version: every hour before 12:00 (the clock, and the newest order, less the allowed lateness).
+    await tf.runBatch()
+    await tf.send('orders', [{ orderId: 'o5', shop: 'north', amountCents: 200, ts: '2026-01-15T12:20:00Z' }])
 
     const { revenue } = await tf.query(QUERY)
     expect(revenue.cutoff).toBe('2026-01-15T12:00:00.000Z')
     expect(revenue.rows).toEqual([
       { windowStart: '2026-01-15T10:00:00.000Z', shop: 'north', orders: 2, revenueCents: 2000, biggestCents: 1200 },
       { windowStart: '2026-01-15T11:00:00.000Z', shop: 'south', orders: 1, revenueCents: 500, biggestCents: 500 },
-      { windowStart: '2026-01-15T12:00:00.000Z', shop: 'north', orders: 1, revenueCents: 300, biggestCents: 300 },
+      { windowStart: '2026-01-15T12:00:00.000Z', shop: 'north', orders: 2, revenueCents: 500, biggestCents: 300 },
     ])
   } finally {
     await tf.stop()
