@@ -92,41 +92,44 @@ export function sourceConformance(name: string, options: SourceConformanceOption
       }
     })
 
-    it.skipIf(options.resumes === false || expected === undefined)('opened again with the checkpoint of the last batch acked, resumes after it and delivers again what was not acked', async () => {
-      const delivered: string[] = []
-      const first = await options.open()
-      await first.connect(null)
-      let unacked: string[] = []
-      let checkpoint: string | null = null
-      try {
-        const acked = await readBatch(first)
-        if (acked !== END_OF_INPUT) {
-          delivered.push(...acked.messages.map((m) => text(m.value)))
-          await acked.ack()
-          checkpoint = acked.checkpoint ?? null
+    it.skipIf(options.resumes === false || expected === undefined)(
+      'opened again with the checkpoint of the last batch acked, resumes after it and delivers again what was not acked',
+      async () => {
+        const delivered: string[] = []
+        const first = await options.open()
+        await first.connect(null)
+        let unacked: string[] = []
+        let checkpoint: string | null = null
+        try {
+          const acked = await readBatch(first)
+          if (acked !== END_OF_INPUT) {
+            delivered.push(...acked.messages.map((m) => text(m.value)))
+            await acked.ack()
+            checkpoint = acked.checkpoint ?? null
+          }
+          const notAcked = await readBatch(first)
+          if (notAcked !== END_OF_INPUT) unacked = notAcked.messages.map((m) => text(m.value))
+        } finally {
+          await first.close()
         }
-        const notAcked = await readBatch(first)
-        if (notAcked !== END_OF_INPUT) unacked = notAcked.messages.map((m) => text(m.value))
-      } finally {
-        await first.close()
-      }
-      const second = await options.open()
-      await second.connect(checkpoint)
-      const again: string[] = []
-      try {
-        for (;;) {
-          const batch = await readBatch(second)
-          if (batch === END_OF_INPUT) break
-          again.push(...batch.messages.map((m) => text(m.value)))
-          await batch.ack()
+        const second = await options.open()
+        await second.connect(checkpoint)
+        const again: string[] = []
+        try {
+          for (;;) {
+            const batch = await readBatch(second)
+            if (batch === END_OF_INPUT) break
+            again.push(...batch.messages.map((m) => text(m.value)))
+            await batch.ack()
+          }
+        } finally {
+          await second.close()
         }
-      } finally {
-        await second.close()
-      }
-      if (Array.isArray(expected)) for (const payload of unacked) expect(again, 'read but not acked: delivered again').toContain(payload)
-      const all = [...delivered, ...again]
-      expect(all).toHaveLength(expectedCount!)
-      if (Array.isArray(expected)) expect([...all].sort()).toEqual([...expected].sort())
-    })
+        if (Array.isArray(expected)) for (const payload of unacked) expect(again, 'read but not acked: delivered again').toContain(payload)
+        const all = [...delivered, ...again]
+        expect(all).toHaveLength(expectedCount!)
+        if (Array.isArray(expected)) expect([...all].sort()).toEqual([...expected].sort())
+      },
+    )
   })
 }
