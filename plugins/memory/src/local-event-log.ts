@@ -249,7 +249,7 @@ export class LocalEventLog implements EventLog {
         },
       )
       this.#restoreGroups(saved)
-      this.#retain()
+      await this.#retain()
     } catch (error) {
       openDirs.delete(dir)
       await this.#wal?.close().catch(() => {})
@@ -317,10 +317,14 @@ export class LocalEventLog implements EventLog {
     }
   }
 
-  /** Deletes the oldest segments while they are past retention and consumed by every group of their topics (never the one written). */
-  #retain(): void {
+  /**
+   * Deletes the oldest segments while they are past retention and consumed by every group of their
+   * topics (never the one written): at once for readers, then their files (resolves when deleted).
+   */
+  async #retain(): Promise<void> {
     const wal = this.#wal
     if (!wal) return
+    const deletions: Promise<void>[] = []
     try {
       const now = this.#clock.now()
       while (wal.segments.length > 1) {
@@ -335,7 +339,7 @@ export class LocalEventLog implements EventLog {
           }
           break
         }
-        wal.removeOldest()
+        deletions.push(wal.removeOldest())
         for (const key of oldest.lastOffsets.keys()) {
           const { topic, partition } = parseTopicPartitionKey(key)
           this.#topics.get(topic)?.partitions[partition]?.dropThroughSegment(oldest.number)
@@ -345,6 +349,7 @@ export class LocalEventLog implements EventLog {
     } catch (error) {
       this.#logger.error('the local event log failed to apply retention', { error })
     }
+    await Promise.all(deletions)
   }
 
   /** The groups that consumed a topic of the segment and have not committed past its records of it. */

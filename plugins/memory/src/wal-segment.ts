@@ -114,11 +114,11 @@ export class WalSegment {
     if (handle) await (await handle).close()
   }
 
-  /** Drops the segment from the log: its file is deleted now, or when the last read using it ends. */
-  remove(onDeleteError: (error: unknown) => void): void {
+  /** Drops the segment from the log: its file is deleted now (resolves once it is), or when the last read using it ends (resolves at once). */
+  remove(onDeleteError: (error: unknown) => void): Promise<void> {
     this.#removed = true
     this.#onDeleteError = onDeleteError
-    if (this.#users === 0) void this.#delete()
+    return this.#users === 0 ? this.#delete() : Promise.resolve()
   }
 
   async #delete(): Promise<void> {

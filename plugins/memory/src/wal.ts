@@ -13,8 +13,8 @@ export interface WalHooks {
   recover(frame: DecodedFrame, segment: WalSegment, position: number): boolean
   /** The state frame that starts a new segment: the log's state after every frame written so far. */
   stateFrame(): Buffer
-  /** A new segment was started (the log may apply retention). */
-  rolled(): void
+  /** A new segment was started (the log may apply retention); the writer goes on when this resolves. */
+  rolled(): Promise<void>
   /** A write failed: every frame queued was rejected, and the log goes back to the frames written. */
   writesFailed(): void
 }
@@ -165,14 +165,16 @@ export class Wal {
     }
   }
 
-  /** Drops the oldest segment (never the one written): its blocks leave the cache, its file is deleted once unread. */
-  removeOldest(): WalSegment {
+  /**
+   * Drops the oldest segment (never the one written) at once: its blocks leave the cache. Resolves
+   * once its file is deleted, or at once when a read still uses it (deleted when the read ends).
+   */
+  removeOldest(): Promise<void> {
     if (this.#segments.length < 2) throw new Error('the segment written cannot be removed')
     const segment = this.#segments.shift()!
     this.#cache.dropSegment(segment.number)
     this.#readers.delete(segment)
-    segment.remove((error) => this.#options.logger.warn('the local event log could not delete a segment past retention', { file: segment.path, error }))
-    return segment
+    return segment.remove((error) => this.#options.logger.warn('the local event log could not delete a segment past retention', { file: segment.path, error }))
   }
 
   /** Resolves once every frame queued so far is written (or failed). */
@@ -205,7 +207,7 @@ export class Wal {
         const first = this.#queue[0]!.frame.length
         if (this.#active.size > this.#active.stateBytes && this.#active.size + first > this.#options.segmentBytes) {
           await this.#roll()
-          this.#hooks.rolled()
+          await this.#hooks.rolled()
         }
         const active = this.#active
         position = active.size
