@@ -195,6 +195,8 @@ describe('LocalEventLog', () => {
     await log.createTopic('t', 1)
     await log.produce('t', values(0, 3), { checkpoint: { key: 'c', value: '3' } })
     await log.produce('t', values(3, 3), { checkpoint: { key: 'c', value: '6' } })
+    await log.consume({ groupId: 'g', topics: ['t'], eachBatch: async () => {} })
+    await log.caughtUp('g', ['t'])
     await log.close()
     const [file] = segmentFiles(dir)
     const path = join(dir, file!)
@@ -202,14 +204,24 @@ describe('LocalEventLog', () => {
     truncateSync(path, last.position + 20) // a crash 20 bytes into the last frame
     const { logger, warnings } = recordingLogger()
     const reopened = await openLog(dir, {}, { logger })
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^the local event log cut 20 bytes after a frame cut short/)])
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^the local event log cut 20 bytes after a frame cut short/),
+      expect.stringMatching(/^a consumer group committed past the end of the log/),
+    ])
     expect(warnings[0]!.fields).toMatchObject({ file: path, position: last.position, bytes: 20 })
+    expect(warnings[1]!.fields).toMatchObject({ group: 'g', topic: 't', partition: 0, committed: 6, end: 3 })
+    // The group's commit past the cut comes back to the end: the offsets written again are new records for it.
+    expect(reopened.committedOffsets('g', 't')).toEqual(new Map([[0, 3]]))
     expect(statSync(path).size).toBe(last.position)
     expect(await reopened.endOffsets('t')).toEqual(new Map([[0, 3]]))
     expect(await reopened.loadCheckpoint('c')).toBe('3')
     expect((await readAll(reopened, 't')).get(0)!.map((r) => r.value)).toEqual(['v0', 'v1', 'v2'])
     // Writing goes on from there; the next open finds nothing to cut.
     await reopened.produce('t', values(100, 2))
+    const group = new BatchCollector()
+    await reopened.consume({ groupId: 'g', topics: ['t'], eachBatch: group.eachBatch })
+    await reopened.caughtUp('g', ['t'])
+    expect(group.records().map((r) => r.value)).toEqual(['v100', 'v101'])
     await reopened.close()
     const { logger: quiet, warnings: none } = recordingLogger()
     const third = await openLog(dir, {}, { logger: quiet })

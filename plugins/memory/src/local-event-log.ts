@@ -381,8 +381,10 @@ export class LocalEventLog implements EventLog {
         for (const [p, offset] of Object.entries(partitions ?? {})) {
           const partition = Number(p)
           if (!Number.isSafeInteger(partition) || partition < 0 || !Number.isSafeInteger(offset) || offset < 0) continue
-          group.commit(topic, partition, offset)
+          // A commit past the end (the tail it covered was cut at open) comes back to the end: the
+          // offsets written next are new records, which the group must not skip.
           const end = this.#topics.get(topic)?.partitions[partition]?.endOffset
+          group.commit(topic, partition, end === undefined ? offset : Math.min(offset, end))
           if (end !== undefined && offset > end) {
             this.#logger.warn('a consumer group committed past the end of the log (its tail was lost in a crash or cut at open); it resumes at the end', {
               group: groupId,
