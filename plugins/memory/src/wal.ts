@@ -234,11 +234,19 @@ export class Wal {
         continue
       }
       const active = this.#active
-      for (const item of batch) {
-        active.newestAppendTime = Math.max(active.newestAppendTime, appendTimeOf(item.frame))
-        item.written(active, position)
-        position += item.frame.length
-        active.size = position
+      try {
+        for (const item of batch) {
+          active.newestAppendTime = Math.max(active.newestAppendTime, appendTimeOf(item.frame))
+          item.written(active, position)
+          position += item.frame.length
+          active.size = position
+        }
+      } catch (error) {
+        // A bug: the frames are on disk but the log's state does not have them. Stop writing; a reopen rebuilds the state from the files.
+        this.#broken = new TwinflowError('internal', `the local event log failed to apply a frame it wrote (${messageOf(error)}): reopen it`, { cause: error })
+        this.#options.logger.error('the local event log failed to apply a frame it wrote', { error })
+        for (const item of [...batch, ...this.#queue.splice(0)]) item.reject(this.#broken)
+        break
       }
       for (const item of batch) item.resolve()
     }
