@@ -37,7 +37,10 @@ describe('compileDecoder', () => {
     )
     expect(reasonOf(at('2026-11-23T13:00:00.001Z'), LOG_TIME + 1)).toBe('ok')
     const strict = compileDecoder(defineStream('strict', { ts: t.eventTime() }, { maxFutureSkewMs: 0 }))
-    expect(strict(Buffer.from('{"ts": 1001}'), 1000)).toMatchObject({ ok: false, reason: expect.stringMatching(/^future: ts .* is 1 ms after .* \(the stream accepts 0 ms: maxFutureSkewMs\)$/) })
+    expect(strict(Buffer.from('{"ts": 1001}'), 1000)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^future: ts .* is 1 ms after .* \(the stream accepts 0 ms: maxFutureSkewMs\)$/),
+    })
     expect(() => defineStream('bad', { ts: t.eventTime() }, { maxFutureSkewMs: -1 })).toThrow(/maxFutureSkewMs must be a non-negative integer/)
   })
 })

@@ -1,6 +1,6 @@
 import type { Logger } from '@twinflow/core'
 import type { MemoryLogConsumer } from './memory-log-consumer.ts'
-import { topicPartitionKey, type TopicPartition } from './topic-partition.ts'
+import { parseTopicPartitionKey, topicPartitionKey, type TopicPartition } from './topic-partition.ts'
 
 /**
  * The coordinator of one consumer group of the memory log: its members (in join order), its
@@ -34,6 +34,11 @@ export class ConsumerGroup {
   /** The committed offset (next offset to read) of a partition, if any. */
   committed(topic: string, partition: number): number | undefined {
     return this.#committed.get(topicPartitionKey(topic, partition))
+  }
+
+  /** Every committed offset (next offset to read). */
+  *offsets(): IterableIterator<TopicPartition & { offset: number }> {
+    for (const [key, offset] of this.#committed) yield { ...parseTopicPartitionKey(key), offset }
   }
 
   commit(topic: string, partition: number, nextOffset: number): void {

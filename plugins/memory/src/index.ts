@@ -1,3 +1,6 @@
+export * from './local-event-log.ts'
+export * from './local-event-log-options.ts'
+export * from './local-event-log-plugin.ts'
 export * from './memory-event-log.ts'
 export * from './memory-event-log-options.ts'
 export * from './memory-event-log-plugin.ts'

@@ -1,7 +1,7 @@
 import { TwinflowError, type Clock, type ConsumeOptions, type EventLog, type LogMessage, type Logger, type ProduceOptions } from '@twinflow/core'
-import { ConsumerGroup } from './consumer-group.ts'
+import { ConsumerGroups } from './consumer-groups.ts'
 import { parseMemoryEventLogOptions, type MemoryEventLogOptions, type ResolvedMemoryEventLogOptions } from './memory-event-log-options.ts'
-import { MemoryLogConsumer } from './memory-log-consumer.ts'
+import type { MemoryLogConsumer } from './memory-log-consumer.ts'
 import { MemoryPartition } from './memory-partition.ts'
 import { partitionForKey } from './murmur2.ts'
 
@@ -32,15 +32,14 @@ export class MemoryEventLog implements EventLog {
   readonly #clock: Clock
   readonly #logger: Logger
   readonly #topics = new Map<string, MemoryTopic>()
-  readonly #groups = new Map<string, ConsumerGroup>()
-  readonly #consumers = new Set<MemoryLogConsumer>()
+  readonly #groups: ConsumerGroups
   #connected = false
-  #members = 0
 
   constructor(options: MemoryEventLogOptions, deps: MemoryEventLogDeps) {
     this.#options = parseMemoryEventLogOptions(options)
     this.#clock = deps.clock
     this.#logger = deps.logger
+    this.#groups = new ConsumerGroups({ partitions: (topic) => this.#topic(topic).partitions, clock: this.#clock, logger: this.#logger, retry: this.#options.retry })
   }
 
   async connect(): Promise<void> {
@@ -49,9 +48,7 @@ export class MemoryEventLog implements EventLog {
 
   /** Stops every consumer it started (each finishes its batch in flight), then disconnects. Topics are kept. */
   async close(): Promise<void> {
-    const consumers = [...this.#consumers]
-    this.#consumers.clear()
-    await Promise.all(consumers.map((c) => c.stop()))
+    await this.#groups.stopAll()
     this.#connected = false
   }
 
@@ -99,44 +96,17 @@ export class MemoryEventLog implements EventLog {
 
   async consume(options: ConsumeOptions): Promise<MemoryLogConsumer> {
     this.#requireConnected()
-    if (typeof options.groupId !== 'string' || options.groupId.length === 0) throw new TwinflowError('config', 'consume() needs a non-empty groupId')
-    if (!Array.isArray(options.topics) || options.topics.length === 0) throw new TwinflowError('config', `consume() of group "${options.groupId}" needs at least one topic`)
-    if (typeof options.eachBatch !== 'function') throw new TwinflowError('config', `consume() of group "${options.groupId}" needs an eachBatch function`)
-    const maxBatchSize = options.maxBatchSize ?? 1000
-    if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new TwinflowError('config', `maxBatchSize must be an integer >= 1, got ${maxBatchSize}`)
-    for (const topic of options.topics) this.#topic(topic)
-    const group = this.#group(options.groupId)
-    const member = new MemoryLogConsumer(`${options.groupId}-${++this.#members}`, options, {
-      group,
-      partition: (topic, partition) => this.#topic(topic).partitions[partition]!,
-      clock: this.#clock,
-      logger: this.#logger,
-      retry: this.#options.retry,
-    })
-    this.#consumers.add(member)
-    try {
-      await group.join(member)
-    } catch (error) {
-      this.#consumers.delete(member)
-      throw error
-    }
-    return member
+    return this.#groups.consume(options)
   }
 
   /** The running members of a group, in join order (memory log only, for tests). */
   consumers(groupId: string): MemoryLogConsumer[] {
-    return (this.#groups.get(groupId)?.members ?? []).filter((m) => m.state === 'running')
+    return this.#groups.consumers(groupId)
   }
 
   /** A group's committed offsets (next offset to read) of a topic's partitions (memory log only). */
   committedOffsets(groupId: string, topic: string): Map<number, number> {
-    const group = this.#groups.get(groupId)
-    const out = new Map<number, number>()
-    this.#topic(topic).partitions.forEach((_, i) => {
-      const committed = group?.committed(topic, i)
-      if (committed !== undefined) out.set(i, committed)
-    })
-    return out
+    return this.#groups.committedOffsets(groupId, topic)
   }
 
   /**
@@ -144,16 +114,7 @@ export class MemoryEventLog implements EventLog {
    * the moment it checks; checked again on every commit). Memory log only, for tests and tools.
    */
   caughtUp(groupId: string, topics: readonly string[]): Promise<void> {
-    const group = this.#group(groupId)
-    const done = () => topics.every((t) => this.#topic(t).partitions.every((p, i) => (group.committed(t, i) ?? 0) >= p.endOffset))
-    if (done()) return Promise.resolve()
-    return new Promise((resolve) => {
-      const off = group.onCommit(() => {
-        if (!done()) return
-        off()
-        resolve()
-      })
-    })
+    return this.#groups.caughtUp(groupId, topics)
   }
 
   #topic(name: string): MemoryTopic {
@@ -168,15 +129,6 @@ export class MemoryEventLog implements EventLog {
       })
     }
     return topic
-  }
-
-  #group(id: string): ConsumerGroup {
-    let group = this.#groups.get(id)
-    if (!group) {
-      group = new ConsumerGroup(id, (topic) => this.#topic(topic).partitions.length, this.#logger)
-      this.#groups.set(id, group)
-    }
-    return group
   }
 
   #requireConnected(): void {

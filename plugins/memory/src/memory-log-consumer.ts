@@ -1,13 +1,13 @@
 import { retry, TwinflowError, type Clock, type ConsumeOptions, type LogBatch, type LogConsumer, type Logger } from '@twinflow/core'
 import type { ConsumerGroup } from './consumer-group.ts'
-import type { MemoryPartition } from './memory-partition.ts'
+import type { LogPartition } from './log-partition.ts'
 import type { MemoryRetryPolicy } from './memory-event-log-options.ts'
 import { topicPartitionKey, type TopicPartition } from './topic-partition.ts'
 
 /** What a member needs from the log that created it. */
 export interface MemberContext {
   group: ConsumerGroup
-  partition(topic: string, partition: number): MemoryPartition
+  partition(topic: string, partition: number): LogPartition
   clock: Clock
   logger: Logger
   retry: MemoryRetryPolicy
@@ -29,12 +29,13 @@ export interface MemoryLogBatch extends LogBatch {
 }
 
 /**
- * A member of a consumer group of the memory log. Each assigned partition has its own fetch loop:
+ * A member of a consumer group of the memory and local logs. Each assigned partition has its own fetch loop:
  * it waits for records (woken by `produce`, no timers), hands up to `maxBatchSize` of them to
  * `eachBatch`, and commits when that resolves. A rejection is reported to `onError`; a retriable
  * one is redelivered from the committed offset after a backoff (the batch may then be larger), a
  * non-retriable one, or exhausted retries, stop the member: it leaves the group, whose other
- * members get its partitions from the committed offsets.
+ * members get its partitions from the committed offsets. A position below the partition's first
+ * offset (records dropped by retention) moves up to it, with a warning.
  */
 export class MemoryLogConsumer implements LogConsumer {
   readonly memberId: string
@@ -137,9 +138,9 @@ export class MemoryLogConsumer implements LogConsumer {
   }
 
   #startOffset(topic: string, partition: number, resumed: number | undefined): number {
-    const end = this.#ctx.partition(topic, partition).endOffset
+    const { startOffset: first, endOffset: end } = this.#ctx.partition(topic, partition)
     const committed = this.#ctx.group.committed(topic, partition)
-    if (resumed === undefined) return Math.min(committed ?? 0, end)
+    if (resumed === undefined) return this.#notBelow(first, Math.min(committed ?? 0, end), topic, partition, committed === undefined ? 'start' : 'committed offset')
     if (!Number.isSafeInteger(resumed) || resumed < 0) {
       throw new TwinflowError('config', `resumeFrom returned ${resumed} for ${topic}[${partition}]; expected an offset >= 0`, {
         context: { topic, partition, group: this.groupId },
@@ -148,10 +149,24 @@ export class MemoryLogConsumer implements LogConsumer {
     if (resumed > end) {
       this.#ctx.logger.warn('resume offset is past the end of the partition; resuming at the end', { topic, partition, resumed, end, group: this.groupId })
     }
-    const start = Math.min(resumed, end)
+    const start = this.#notBelow(first, Math.min(resumed, end), topic, partition, 'resume offset')
     // The sink's progress wins over the group's: record it, so that the group's offsets agree.
     if (start > (committed ?? 0)) this.#ctx.group.commit(topic, partition, start)
     return start
+  }
+
+  /** `offset`, or the partition's first offset when retention dropped the records below it (warned). */
+  #notBelow(first: number, offset: number, topic: string, partition: number, what: string): number {
+    if (offset >= first) return offset
+    this.#ctx.logger.warn(`${what} is below the oldest record kept (retention dropped the records before it); resuming at the oldest record`, {
+      topic,
+      partition,
+      offset,
+      first,
+      group: this.groupId,
+      member: this.memberId,
+    })
+    return first
   }
 
   async #run(tp: TopicPartition, signal: AbortSignal): Promise<void> {
@@ -162,12 +177,13 @@ export class MemoryLogConsumer implements LogConsumer {
         await partition.waitFor(this.#positions.get(key)!, signal)
         continue
       }
-      let delivered: LogBatch
+      let delivered: LogBatch | null
       try {
         delivered = await retry(
           this.#ctx.clock,
           async () => {
-            const batch = this.#fetch(tp, partition, this.#positions.get(key)!)
+            const batch = await this.#fetch(tp, partition, key)
+            if (batch === null || signal.aborted) return null
             await this.#options.eachBatch(batch)
             return batch
           },
@@ -185,13 +201,19 @@ export class MemoryLogConsumer implements LogConsumer {
         return
       }
       if (this.#state === 'crashed') return
+      if (delivered === null) continue
       this.#positions.set(key, delivered.lastOffset + 1)
       this.#ctx.group.commit(tp.topic, tp.partition, delivered.lastOffset + 1)
     }
   }
 
-  #fetch(tp: TopicPartition, partition: MemoryPartition, from: number): MemoryLogBatch {
-    const records = partition.read(from, this.#maxBatchSize)
+  /** The next batch from the member's position; null when no record is there (any more). */
+  async #fetch(tp: TopicPartition, partition: LogPartition, key: string): Promise<MemoryLogBatch | null> {
+    const position = this.#positions.get(key)!
+    const from = this.#notBelow(partition.startOffset, position, tp.topic, tp.partition, 'position')
+    if (from !== position) this.#positions.set(key, from)
+    const records = await partition.read(from, this.#maxBatchSize)
+    if (records.length === 0) return null
     return {
       topic: tp.topic,
       partition: tp.partition,

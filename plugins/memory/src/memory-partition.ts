@@ -1,14 +1,16 @@
 import type { LogRecord } from '@twinflow/core'
+import type { LogPartition } from './log-partition.ts'
+import { OffsetWaiters } from './offset-waiters.ts'
 
-interface Waiter {
-  offset: number
-  resolve: () => void
-}
-
-/** One partition of a memory topic: an append-only array of records with dense offsets from 0. */
-export class MemoryPartition {
+/** One partition of a memory topic: an append-only array of records with dense offsets from 0, kept forever. */
+export class MemoryPartition implements LogPartition {
   readonly #records: LogRecord[] = []
-  readonly #waiters = new Set<Waiter>()
+  readonly #waiters = new OffsetWaiters()
+
+  /** Nothing is ever dropped. */
+  get startOffset(): number {
+    return 0
+  }
 
   /** The next offset to be written. */
   get endOffset(): number {
@@ -19,38 +21,16 @@ export class MemoryPartition {
   append(record: Omit<LogRecord, 'offset'>): number {
     const offset = this.#records.length
     this.#records.push(Object.freeze({ ...record, offset }))
-    for (const waiter of this.#waiters) {
-      if (waiter.offset < this.#records.length) {
-        this.#waiters.delete(waiter)
-        waiter.resolve()
-      }
-    }
+    this.#waiters.wake(this.#records.length)
     return offset
   }
 
-  /** Up to `max` consecutive records from `from`. */
-  read(from: number, max: number): LogRecord[] {
+  async read(from: number, max: number): Promise<LogRecord[]> {
     // Each reader gets its own bytes, as from a broker: a consumer cannot change the log.
     return this.#records.slice(from, from + max).map((r) => ({ ...r, value: Buffer.from(r.value), headers: { ...r.headers } }))
   }
 
-  /** Resolves once a record at `offset` exists, or when `signal` aborts (the caller checks which). */
   waitFor(offset: number, signal: AbortSignal): Promise<void> {
-    if (offset < this.#records.length || signal.aborted) return Promise.resolve()
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        offset,
-        resolve: () => {
-          signal.removeEventListener('abort', onAbort)
-          resolve()
-        },
-      }
-      const onAbort = () => {
-        this.#waiters.delete(waiter)
-        resolve()
-      }
-      this.#waiters.add(waiter)
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
+    return this.#waiters.waitFor(offset, this.#records.length, signal)
   }
 }

@@ -5,7 +5,11 @@ import { BatchCollector } from './batch-collector.ts'
 export interface EventLogConformanceOptions {
   /** Per test, for logs whose group joins take a while (Kafka). @default 20000 */
   timeoutMs?: number
-  /** Whether what a log holds survives it: a new log from `makeLog` (a restart) sees the topics, records and checkpoints. @default false */
+  /**
+   * Whether what a log holds survives it: after `close()`, a new log from `makeLog` (a restart) sees
+   * the topics, records, checkpoints and committed offsets. `makeLog` must then return logs over the
+   * same storage within one test (the suite closes the first before it makes the next). @default false
+   */
   durable?: boolean
 }
 
@@ -34,6 +38,13 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       return consumer
     }
     const group = (label: string) => `conformance-${label}-${++topicCount}`
+    /** Stops the consumers, closes the log and opens a new one from makeLog (durable logs only). */
+    const restart = async () => {
+      await Promise.all(consumers.splice(0).map((c) => c.stop()))
+      await log.close()
+      log = await makeLog()
+      await log.connect()
+    }
 
     beforeEach(async () => {
       log = await makeLog()
@@ -57,15 +68,49 @@ export function eventLogConformance(name: string, makeLog: () => EventLog | Prom
       expect(await log.loadCheckpoint(`${key}-other`)).toBeNull()
       expect([...(await log.endOffsets(topic)).values()].reduce((a, b) => a + b, 0)).toBe(6)
       if (options.durable) {
-        const again = await makeLog()
-        await again.connect()
-        try {
-          expect(await again.loadCheckpoint(key)).toBe('after-5')
-          expect([...(await again.endOffsets(topic)).values()].reduce((a, b) => a + b, 0)).toBe(6)
-        } finally {
-          await again.close()
-        }
+        await restart()
+        expect(await log.loadCheckpoint(key)).toBe('after-5')
+        expect([...(await log.endOffsets(topic)).values()].reduce((a, b) => a + b, 0)).toBe(6)
       }
+    })
+
+    it.runIf(options.durable)('keeps records and committed offsets across a restart', async () => {
+      const topic = uniqueTopic('restart')
+      const groupId = group('restart')
+      await log.createTopic(topic, 2)
+      const timestamp = Date.UTC(2026, 0, 2, 3, 4, 5, 6)
+      await log.produce(topic, [...messages(6, (i) => `k${i}`), { key: 'full', value: Buffer.from('with everything'), headers: { source: 'conformance' }, timestamp }])
+      const ends = await log.endOffsets(topic)
+      const first = new BatchCollector()
+      await consume({ groupId, topics: [topic], eachBatch: first.eachBatch, onError: first.onError, maxBatchSize: 2 })
+      await first.until((c) => c.records().length >= 7, '7 records')
+      await restart()
+      expect(await log.endOffsets(topic)).toEqual(ends)
+      await log.produce(
+        topic,
+        messages(3, (i) => `k${i}`, 6),
+      )
+      // The group goes on after its commits; a new group reads every record back, as written.
+      const again = new BatchCollector()
+      await consume({ groupId, topics: [topic], eachBatch: again.eachBatch, onError: again.onError })
+      await again.until((c) => c.records().length >= 3, 'the 3 records produced after the restart')
+      expect(
+        again
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual(['m6', 'm7', 'm8'])
+      const fresh = new BatchCollector()
+      await consume({ groupId: group('restart-fresh'), topics: [topic], eachBatch: fresh.eachBatch, onError: fresh.onError })
+      await fresh.until((c) => c.records().length >= 10, 'all 10 records')
+      const full = fresh.batches.flatMap((b) => b.records).find((r) => r.key === 'full')!
+      expect([full.value.toString(), full.headers, full.timestamp]).toEqual(['with everything', { source: 'conformance' }, timestamp])
+      expect(
+        fresh
+          .records()
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual([...first.records(), ...again.records()].map((r) => r.value).sort())
     })
 
     it('creates topics idempotently, with every partition empty', async () => {

@@ -4,7 +4,7 @@ import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
-import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
+import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 
 /**
@@ -13,6 +13,7 @@ import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
  */
 export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   memoryEventLogPlugin,
+  localEventLogPlugin,
   memoryRealtimeStorePlugin,
   memoryDeadLetterQueuePlugin,
   memorySinkPlugin,

@@ -104,3 +104,69 @@ describe('a data directory is owned by one process', () => {
     expect(await stopped).toBe(0)
   }, 120_000)
 })
+
+describe('dev keeps its data between runs', () => {
+  const project = mkdtempSync(join(tmpdir(), 'twinflow-dev-restart-'))
+  afterAll(() => rmSync(project, { recursive: true, force: true, maxRetries: 5 }))
+  const day = 86_400_000
+  const TOTALS = `{ shopRevenueTop(from: "${new Date(Date.now() - 2 * day).toISOString()}", to: "${new Date(Date.now() + day).toISOString()}", by: ORDERS, limit: 100) { rows { shop orders } } }`
+
+  /** Starts dev in the project and waits for its URL; `totals()` reads the paid orders per shop (the generator's last hours). */
+  async function startDev(): Promise<{ totals: () => Promise<Record<string, number>>; stop: () => Promise<number | null> }> {
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0'], { cwd: project, env: { ...process.env, TWINFLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout!.on('data', (d) => (output += d))
+    child.stderr!.on('data', (d) => (output += d))
+    const started = Date.now()
+    while (!/GraphQL: (http:\S+)/.test(output)) {
+      if (child.exitCode !== null || Date.now() - started > 45_000) throw new Error(`dev did not start:\n${output}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const url = /GraphQL: (http:\S+)/.exec(output)![1]!
+    const totals = async () => {
+      const answer = await graphqlRequest(url, TOTALS)
+      expect(answer.errors).toBeUndefined()
+      return Object.fromEntries(answer.data!.shopRevenueTop.rows.map((r: { shop: string; orders: number }) => [r.shop, r.orders])) as Record<string, number>
+    }
+    const stop = () => {
+      const exited = new Promise<number | null>((done) => child.once('exit', done))
+      child.kill('SIGTERM')
+      return exited
+    }
+    return { totals, stop }
+  }
+  const sum = (totals: Record<string, number>) => Object.values(totals).reduce((a, b) => a + b, 0)
+  /** Reads totals until two reads 1 s apart agree (the finite source is done and everything is applied). */
+  async function settled(dev: Awaited<ReturnType<typeof startDev>>): Promise<Record<string, number>> {
+    let last = await dev.totals()
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 1_000))
+      const now = await dev.totals()
+      if (sum(now) > 0 && JSON.stringify(now) === JSON.stringify(last)) return now
+      last = now
+    }
+    throw new Error(`the totals never settled: ${JSON.stringify(last)}`)
+  }
+
+  it('a restart answers what the run before answered: the log, the master tables and the sources go on where they were', async () => {
+    // A finite generator: 1,500 orders (about 60 % of them "paid", what shopRevenue counts).
+    writeFileSync(
+      join(project, 'twinflow.json'),
+      JSON.stringify({
+        pipeline: onlineStorePipelineModule,
+        sources: [{ plugin: 'generator', name: 'orders', options: { stream: 'orders', backfillEvents: 1_500, maxEvents: 1_500, seed: 5 } }],
+        speed: { foldThreads: 0 },
+      }),
+    )
+    const first = await startDev()
+    const before = await settled(first)
+    expect(sum(before)).toBeGreaterThan(500)
+    expect(await first.stop()).toBe(0)
+    // The second run: the log is on disk, the generator resumes after its checkpoint (no second
+    // backfill), the archiver after its table, the speed layer rebuilds its windows from the log.
+    const second = await startDev()
+    const after = await settled(second)
+    expect(await second.stop()).toBe(0)
+    expect(after).toEqual(before)
+  }, 180_000)
+})
