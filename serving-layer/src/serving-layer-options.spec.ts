@@ -41,7 +41,14 @@ describe('parseServingLayerOptions', () => {
       auth: { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'twinflow' },
       cors: { origins: ['https://dash.example.com'] },
     })
-    expect(parsed.auth).toEqual({ mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'twinflow', viewsClaim: 'views', clockToleranceSeconds: 30 })
+    expect(parsed.auth).toEqual({
+      mode: 'jwt',
+      jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+      audience: 'twinflow',
+      viewsClaim: 'views',
+      clockToleranceSeconds: 30,
+      requireExpiry: true,
+    })
     expect(parsed.cors).toEqual({ origins: ['https://dash.example.com'], credentials: false, maxAgeSeconds: 600 })
     expect(parseServingLayerOptions(parsed)).toEqual(parsed)
   })
@@ -80,6 +87,14 @@ describe('parseServingLayerOptions', () => {
     expect(problems({ auth: { mode: 'jwt', jwksUrl: 'https://a.example.com/jwks', algorithms: ['MD5'] } })).toContain(
       '  - serving.auth.algorithms.0: must be an algorithm such as HS256, RS256, ES256 or EdDSA',
     )
+    // Clock skew is bounded: a tolerance of more than 5 minutes would keep expired tokens alive.
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), clockToleranceSeconds: 301 } })).toContain(
+      '  - serving.auth.clockToleranceSeconds: must be an integer from 0 to 300, got 301',
+    )
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), clockToleranceSeconds: -1 } })).toContain(
+      '  - serving.auth.clockToleranceSeconds: must be an integer from 0 to 300, got -1',
+    )
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), requireExpiry: 'no' } })).toContain('  - serving.auth.requireExpiry: must be true or false, got "no"')
     expect(problems({ auth: { mode: 'basic' } })).toContain('  - serving.auth.mode: must be one of "none", "api-key", "jwt", got "basic"')
     expect(problems({ cors: { origins: ['dash.example.com'] } })).toContain('  - serving.cors.origins.0: must be an origin such as https://app.example.com, or *')
     expect(problems({ cors: true })).toContain('  - serving.cors: must be false or an object, got true')

@@ -9,15 +9,16 @@ import type { Twinflow } from './twinflow.ts'
 const SECRET = 'a-shared-secret-of-at-least-32-characters'
 const RANGE = 'from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z"'
 
-function token(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string; issuer?: string; audience?: string } = {}): Promise<string> {
-  return new SignJWT(claims)
+/** A token signed with the secret (or another); `expiresIn: null` leaves out the "exp" claim. */
+function token(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string | null; issuer?: string; audience?: string } = {}): Promise<string> {
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('svc-dashboard')
     .setIssuer(options.issuer ?? 'https://auth.example.com')
     .setAudience(options.audience ?? 'twinflow')
     .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '5m')
-    .sign(new TextEncoder().encode(options.secret ?? SECRET))
+  if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m')
+  return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET))
 }
 
 describe('a serve-only process with JWT authentication, introspection off, operations on the GraphQL port', () => {
@@ -53,11 +54,12 @@ describe('a serve-only process with JWT authentication, introspection off, opera
     expect((await none.query(`{ shopRevenue(${RANGE}) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
   })
 
-  it('a missing, expired, forged or misaddressed token is a 401 with the reason', async () => {
+  it('a missing, expired, never-expiring, forged or misaddressed token is a 401 with the reason', async () => {
     const cases: [string | null, RegExp][] = [
       [null, /a bearer token is required in the Authorization header/],
       ['not-a-jwt', /the token is not valid/],
       [await token({ views: '*' }, { expiresIn: '-1m' }), /the token has expired/],
+      [await token({ views: '*' }, { expiresIn: null }), /the token has no expiry: an "exp" claim is required/],
       [await token({ views: '*' }, { secret: 'another-secret-of-at-least-32-characters' }), /the token is not valid: signature verification failed/],
       [await token({ views: '*' }, { issuer: 'https://evil.example.com' }), /the token is not valid: unexpected "iss" claim value/],
       [await token({ views: '*' }, { audience: 'someone-else' }), /the token is not valid: unexpected "aud" claim value/],
