@@ -26,7 +26,7 @@ describe('parseServingLayerOptions', () => {
       speedGroupId: 'twinflow-speed',
       accessLog: true,
     })
-    expect(SERVING_LIMIT_DEFAULTS).toMatchObject({ maxRangeDays: 366, maxRows: 10_000, defaultRows: 1_000, maxScanRows: 1_000_000, maxDepth: 15 })
+    expect(SERVING_LIMIT_DEFAULTS).toMatchObject({ maxRangeDays: 366, maxRows: 10_000, defaultRows: 1_000, maxScanRows: 1_000_000, maxDepth: 15, executionTimeoutMs: 30_000 })
     expect(parseServingLayerOptions({ limits: { maxRows: 50, defaultRows: 20, maxDepth: undefined } }).limits).toMatchObject({ maxRows: 50, defaultRows: 20, maxDepth: 15 })
   })
 
@@ -55,6 +55,8 @@ describe('parseServingLayerOptions', () => {
 
   it('names the option to fix and says what it must be', () => {
     expect(problems({ limits: { maxTokens: 0 } })).toContain('  - serving.limits.maxTokens: must be an integer from 1 to 1000000, got 0')
+    expect(problems({ limits: { executionTimeoutMs: 0 } })).toContain('  - serving.limits.executionTimeoutMs: must be an integer from 1 to 600000, got 0')
+    expect(problems({ limits: { executionTimeoutMs: 3_600_000 } })).toContain('  - serving.limits.executionTimeoutMs: must be an integer from 1 to 600000, got 3600000')
     expect(problems({ limits: { maxRows: 10 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 1000')
     expect(problems({ limits: { maxRows: 10, defaultRows: 100 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 100')
     expect(problems({ limits: { maxDepht: 3 } })).toContain('  - serving.limits: unknown option "maxDepht"; known options: maxRangeDays, maxRows, defaultRows')
