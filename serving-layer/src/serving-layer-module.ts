@@ -20,7 +20,7 @@ export interface ServingLayerModuleDeps {
 
 /**
  * Binds the serving layer (singletons): the batch part cache, the view reader, the change feed of
- * subscriptions, the metrics and the GraphQL server. Options are validated now, so bad config
+ * subscriptions, the metrics, the authenticator and the GraphQL server. Options are validated now, so bad config
  * fails before anything starts: raw options from code, or the config's `serving` section, already
  * parsed (parsing it again gives it back). Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
  * EventLog and DeadLetterQueue.
@@ -57,6 +57,9 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           ),
       )
       .inSingletonScope()
+    bind(SERVING_TOKENS.Authenticator)
+      .toDynamicValue((ctx) => createAuthenticator(resolved.auth, get(ctx, TOKENS.Pipeline)))
+      .inSingletonScope()
     bind(SERVING_TOKENS.Server)
       .toDynamicValue((ctx) => {
         const pipeline = get(ctx, TOKENS.Pipeline)
@@ -88,7 +91,7 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
             logger: get(ctx, TOKENS.Logger).child({ layer: 'serving' }),
             metrics,
             clock: sessionDeps.clock,
-            authenticator: createAuthenticator(resolved.auth, pipeline),
+            authenticator: get(ctx, SERVING_TOKENS.Authenticator),
             newSession,
           },
           resolved,

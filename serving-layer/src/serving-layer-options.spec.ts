@@ -26,7 +26,7 @@ describe('parseServingLayerOptions', () => {
       speedGroupId: 'twinflow-speed',
       accessLog: true,
     })
-    expect(SERVING_LIMIT_DEFAULTS).toMatchObject({ maxRangeDays: 366, maxRows: 10_000, defaultRows: 1_000, maxScanRows: 1_000_000, maxDepth: 15 })
+    expect(SERVING_LIMIT_DEFAULTS).toMatchObject({ maxRangeDays: 366, maxRows: 10_000, defaultRows: 1_000, maxScanRows: 1_000_000, maxDepth: 15, executionTimeoutMs: 30_000 })
     expect(parseServingLayerOptions({ limits: { maxRows: 50, defaultRows: 20, maxDepth: undefined } }).limits).toMatchObject({ maxRows: 50, defaultRows: 20, maxDepth: 15 })
   })
 
@@ -41,13 +41,22 @@ describe('parseServingLayerOptions', () => {
       auth: { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'twinflow' },
       cors: { origins: ['https://dash.example.com'] },
     })
-    expect(parsed.auth).toEqual({ mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'twinflow', viewsClaim: 'views', clockToleranceSeconds: 30 })
+    expect(parsed.auth).toEqual({
+      mode: 'jwt',
+      jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+      audience: 'twinflow',
+      viewsClaim: 'views',
+      clockToleranceSeconds: 30,
+      requireExpiry: true,
+    })
     expect(parsed.cors).toEqual({ origins: ['https://dash.example.com'], credentials: false, maxAgeSeconds: 600 })
     expect(parseServingLayerOptions(parsed)).toEqual(parsed)
   })
 
   it('names the option to fix and says what it must be', () => {
     expect(problems({ limits: { maxTokens: 0 } })).toContain('  - serving.limits.maxTokens: must be an integer from 1 to 1000000, got 0')
+    expect(problems({ limits: { executionTimeoutMs: 0 } })).toContain('  - serving.limits.executionTimeoutMs: must be an integer from 1 to 600000, got 0')
+    expect(problems({ limits: { executionTimeoutMs: 3_600_000 } })).toContain('  - serving.limits.executionTimeoutMs: must be an integer from 1 to 600000, got 3600000')
     expect(problems({ limits: { maxRows: 10 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 1000')
     expect(problems({ limits: { maxRows: 10, defaultRows: 100 } })).toContain('  - serving.limits.defaultRows: must not exceed maxRows (10), got 100')
     expect(problems({ limits: { maxDepht: 3 } })).toContain('  - serving.limits: unknown option "maxDepht"; known options: maxRangeDays, maxRows, defaultRows')
@@ -80,6 +89,14 @@ describe('parseServingLayerOptions', () => {
     expect(problems({ auth: { mode: 'jwt', jwksUrl: 'https://a.example.com/jwks', algorithms: ['MD5'] } })).toContain(
       '  - serving.auth.algorithms.0: must be an algorithm such as HS256, RS256, ES256 or EdDSA',
     )
+    // Clock skew is bounded: a tolerance of more than 5 minutes would keep expired tokens alive.
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), clockToleranceSeconds: 301 } })).toContain(
+      '  - serving.auth.clockToleranceSeconds: must be an integer from 0 to 300, got 301',
+    )
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), clockToleranceSeconds: -1 } })).toContain(
+      '  - serving.auth.clockToleranceSeconds: must be an integer from 0 to 300, got -1',
+    )
+    expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), requireExpiry: 'no' } })).toContain('  - serving.auth.requireExpiry: must be true or false, got "no"')
     expect(problems({ auth: { mode: 'basic' } })).toContain('  - serving.auth.mode: must be one of "none", "api-key", "jwt", got "basic"')
     expect(problems({ cors: { origins: ['dash.example.com'] } })).toContain('  - serving.cors.origins.0: must be an origin such as https://app.example.com, or *')
     expect(problems({ cors: true })).toContain('  - serving.cors: must be false or an object, got true')

@@ -33,6 +33,11 @@ export const servingLimitsSchema = z
     introspectionPerMinute: limit(60, 1_000_000),
     /** Most subscriptions open at once on this server. @default 1000 */
     maxSubscriptions: limit(1_000, 1_000_000),
+    /**
+     * Longest the execution of one query may take, in ms (at most 10 minutes); past it the answer
+     * is a `TIMEOUT` error and the request lets go of what it waits on. Subscriptions are not bound by it. @default 30000
+     */
+    executionTimeoutMs: limit(30_000, 600_000),
   })
   .refine((l) => l.defaultRows <= l.maxRows, {
     path: ['defaultRows'],

@@ -1,4 +1,5 @@
 import { token } from '@twinflow/core'
+import type { Authenticator } from './auth/authenticator.ts'
 import type { ServingServer } from './http/serving-server.ts'
 import type { ServingMetrics } from './http/serving-metrics.ts'
 import type { ChangeFeed } from './live/change-feed.ts'
@@ -14,4 +15,6 @@ export const SERVING_TOKENS = {
   ChangeFeed: token<ChangeFeed>('serving-layer/change-feed'),
   Metrics: token<ServingMetrics>('serving-layer/metrics'),
   Server: token<ServingServer>('serving-layer/server'),
+  /** Who a request is, by `serving.auth` (the API's, and the metrics' on the serving port); null when `mode` is `none`. */
+  Authenticator: token<Authenticator | null>('serving-layer/authenticator'),
 } as const

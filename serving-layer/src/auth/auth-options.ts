@@ -43,8 +43,16 @@ export const jwtAuthOptionsSchema = z
     audience: z.string().min(1).optional(),
     /** Claim listing the views the bearer may read (an array, or a space-separated string; `*` for all). @default 'views' */
     viewsClaim: z.string().min(1).default('views'),
-    /** @default 30 */
-    clockToleranceSeconds: z.int().min(0).max(600).default(30),
+    /**
+     * Clock skew allowed when checking `exp` and `nbf`, in seconds: at most 300 (5 minutes), since
+     * every second of it keeps an expired token valid. @default 30
+     */
+    clockToleranceSeconds: z.int().min(0).max(300).default(30),
+    /**
+     * A token must carry an `exp` claim. `false` also accepts tokens without one: unsafe, such a
+     * token never expires, and one that leaks is good until the key changes. @default true
+     */
+    requireExpiry: z.boolean().default(true),
   })
   .refine((j) => [j.secret, j.publicKey, j.jwksUrl].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of secret, publicKey, jwksUrl' })
   .refine((j) => j.publicKey === undefined || (j.algorithms?.length ?? 0) > 0, { message: 'a publicKey needs algorithms, e.g. ["RS256"]', path: ['algorithms'] })

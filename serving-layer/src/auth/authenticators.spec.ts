@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { TwinflowError } from '@twinflow/core'
 import { salesPipeline } from '../query/test-view.ts'
 import { ApiKeyAuthenticator } from './api-key-authenticator.ts'
+import { jwtAuthOptionsSchema } from './auth-options.ts'
 import { createAuthenticator } from './create-authenticator.ts'
 import { JwtAuthenticator } from './jwt-authenticator.ts'
 
@@ -42,6 +43,7 @@ describe('JwtAuthenticator', () => {
       audience: 'aud',
       viewsClaim: 'tf/views',
       clockToleranceSeconds: 30,
+      requireExpiry: true,
     })
     await auth.ready()
     const jwt = await new SignJWT({ 'tf/views': ['sales'] })
@@ -63,8 +65,37 @@ describe('JwtAuthenticator', () => {
       algorithms: ['RS256'],
       viewsClaim: 'views',
       clockToleranceSeconds: 30,
+      requireExpiry: true,
     })
     await expect(auth.ready()).rejects.toThrow(/serving.auth.publicKey is not a PEM public key for RS256/)
+  })
+})
+
+describe('JwtAuthenticator: expiry', () => {
+  const secret = 's'.repeat(32)
+  const auth = (options: Record<string, unknown> = {}) => new JwtAuthenticator(jwtAuthOptionsSchema.parse({ mode: 'jwt', secret, ...options }))
+  /** A token for "bob" expiring at `exp` (epoch seconds), or without an `exp` claim. */
+  const bearer = async (exp: number | null) => {
+    const jwt = new SignJWT({ views: '*' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').setIssuedAt()
+    if (exp !== null) jwt.setExpirationTime(exp)
+    return headers({ authorization: `Bearer ${await jwt.sign(new TextEncoder().encode(secret))}` })
+  }
+  const bob = { ok: true, principal: { name: 'bob', views: 'all' } }
+  const now = () => Math.floor(Date.now() / 1000)
+
+  it('refuses a token without an "exp" claim, unless requireExpiry is false (unsafe)', async () => {
+    expect(await auth().authenticate(await bearer(null))).toEqual({ ok: false, reason: 'the token has no expiry: an "exp" claim is required' })
+    expect(await auth({ requireExpiry: true }).authenticate(await bearer(now() + 60))).toEqual(bob)
+    expect(await auth({ requireExpiry: false }).authenticate(await bearer(null))).toEqual(bob)
+    // Without the requirement, an "exp" that is there is still checked.
+    expect(await auth({ requireExpiry: false }).authenticate(await bearer(now() - 3600))).toEqual({ ok: false, reason: 'the token has expired' })
+  })
+
+  it('accepts clockToleranceSeconds of clock skew past "exp" (30 by default), and no more', async () => {
+    expect(await auth().authenticate(await bearer(now() - 20))).toEqual(bob)
+    expect(await auth().authenticate(await bearer(now() - 40))).toEqual({ ok: false, reason: 'the token has expired' })
+    expect(await auth({ clockToleranceSeconds: 0 }).authenticate(await bearer(now() - 5))).toEqual({ ok: false, reason: 'the token has expired' })
+    expect(await auth({ clockToleranceSeconds: 300 }).authenticate(await bearer(now() - 250))).toEqual(bob)
   })
 })
 

@@ -7,7 +7,8 @@ import { viewAccess } from './principal.ts'
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey
 
 /**
- * Authenticates by a JWT bearer token (jose): signature, expiry, issuer and audience; views from a
+ * Authenticates by a JWT bearer token (jose): signature, expiry (an `exp` claim is required unless
+ * `requireExpiry` is false; `clockToleranceSeconds` of skew), issuer and audience; views from a
  * claim. Takes options jwtAuthOptionsSchema parsed (exactly one key source; a publicKey has algorithms).
  */
 export class JwtAuthenticator implements Authenticator {
@@ -48,10 +49,14 @@ export class JwtAuthenticator implements Authenticator {
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds,
+        requiredClaims: this.options.requireExpiry ? ['exp'] : [],
       }
       payload = (typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options)).payload
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, reason: 'the token has expired' }
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp' && error.reason === 'missing') {
+        return { ok: false, reason: 'the token has no expiry: an "exp" claim is required' }
+      }
       if (error instanceof errors.JOSEError) return { ok: false, reason: `the token is not valid: ${error.message}` }
       throw error
     }

@@ -25,7 +25,7 @@ export class ServingMetrics {
     })
     this.operations = new Counter({
       name: 'twinflow_graphql_operations_total',
-      help: 'GraphQL operations executed, by type and outcome.',
+      help: 'GraphQL operations executed, by type and outcome (ok, error, timeout, invalid).',
       labelNames: ['type', 'outcome'],
       registers,
     })

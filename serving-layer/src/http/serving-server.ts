@@ -12,10 +12,11 @@ import type { ServingContext } from '../schema/serving-context.ts'
 import type { ResolvedServingOptions } from '../serving-layer-options.ts'
 import { createMaskError } from './mask-error.ts'
 import { offlineGraphiQL } from './offline-graphiql.ts'
-import { runInRequestScope, type RequestScope } from './request-scope.ts'
+import { currentRequestScope, runInRequestScope, type RequestScope } from './request-scope.ts'
 import type { ServingMetrics } from './serving-metrics.ts'
 import { useAuthentication } from './use-authentication.ts'
 import { useBodySizeLimit } from './use-body-size-limit.ts'
+import { useExecutionTimeout } from './use-execution-timeout.ts'
 import { useIntrospectionPolicy } from './use-introspection-policy.ts'
 import { useOperationMetrics } from './use-operation-metrics.ts'
 import { useRequestIdInErrors } from './use-request-id-in-errors.ts'
@@ -38,8 +39,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
  * The GraphQL endpoint (graphql-yoga, with GraphQL over SSE for subscriptions; GraphiQL, when on,
  * works offline), made of plugins:
  * authentication (401 before parsing), graphql-armor (token, depth, alias, directive and cost
- * limits), the introspection policy, operation metrics, the body size limit (413), CORS,
- * masked errors. `handle` is the Node request listener an HTTP server mounts at `path`: it gives
+ * limits), the introspection policy, operation metrics, the execution deadline (TIMEOUT), the
+ * body size limit (413), CORS, masked errors. `handle` is the Node request listener an HTTP server mounts at `path`: it gives
  * each request an id (the `x-request-id` header, kept if the client sent a sane one), counts and
  * times it, and writes one access log line.
  */
@@ -90,6 +91,10 @@ export class ServingServer {
         onRejected: () => metrics.rejections.inc({ reason: 'introspection_rate' }),
       }),
       useOperationMetrics(metrics),
+      useExecutionTimeout({
+        timeoutMs: limits.executionTimeoutMs,
+        onTimeout: () => logger.warn('graphql request timed out', { requestId: currentRequestScope()?.requestId, timeoutMs: limits.executionTimeoutMs }),
+      }),
       useRequestIdInErrors(),
       // Last: it wraps the request parser the plugins before it settled on.
       useBodySizeLimit(limits.maxBodyBytes),

@@ -3,8 +3,15 @@ import type { Plugin } from 'graphql-yoga'
 
 const CONTENT_LENGTH = /^\d+$/
 
+/**
+ * The refusal. It says `Connection: close`, and Node's HTTP server ends the connection once it is
+ * sent: the rest of the body is not read, and the connection cannot carry another request (a
+ * chunked body left half read stalls it, and a keep-alive client's next request on it would hang).
+ */
 const tooLarge = (limit: number) =>
-  new GraphQLError(`Request body too large (the limit is ${limit} bytes)`, { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } })
+  new GraphQLError(`Request body too large (the limit is ${limit} bytes)`, {
+    extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_ENTITY_TOO_LARGE' },
+  })
 
 /**
  * The request body limit (413 above `limit` bytes), in place of yoga's `maxRequestBodySize`, which
@@ -12,7 +19,8 @@ const tooLarge = (limit: number) =>
  * on the header alone: Node's HTTP parser delivers exactly that many bytes (a longer body is the
  * next request's bytes, a shorter one never completes), so counting them again costs a stream
  * pipeline and an AbortError per request for nothing. A body without a length (chunked) is
- * counted as it is read, as yoga does, and refused once it passes the limit.
+ * counted as it is read, as yoga does, and refused once it passes the limit. Either way the
+ * connection is closed after the 413, its body unread.
  *
  * Register it after any plugin that adds a request parser: it wraps the parser chosen so far.
  */

@@ -3,7 +3,10 @@ import { getOperationAST } from 'graphql'
 import type { ServingMetrics } from './serving-metrics.ts'
 import { currentRequestScope } from './request-scope.ts'
 
-/** Counts operations by type and outcome (ok, error, invalid), and notes the type in the request scope for the access log. */
+/**
+ * Counts operations by type and outcome (ok, error, timeout: cut off at the execution deadline,
+ * invalid), and notes the type in the request scope for the access log.
+ */
 export function useOperationMetrics(metrics: ServingMetrics): Plugin {
   return {
     onValidate() {
@@ -17,8 +20,9 @@ export function useOperationMetrics(metrics: ServingMetrics): Plugin {
       if (scope) scope.operation = type
       return {
         onExecuteDone({ result }) {
-          const failed = 'errors' in result && (result.errors?.length ?? 0) > 0
-          metrics.operations.inc({ type, outcome: failed ? 'error' : 'ok' })
+          const errors = 'errors' in result ? (result.errors ?? []) : []
+          const outcome = errors.some((e) => e.extensions?.code === 'TIMEOUT') ? 'timeout' : errors.length > 0 ? 'error' : 'ok'
+          metrics.operations.inc({ type, outcome })
         },
       }
     },

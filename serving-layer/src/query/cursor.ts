@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { TwinflowError, type Scalar } from '@twinflow/core'
+import { TwinflowError, type Scalar, type ValueKind } from '@twinflow/core'
 
 /** A short digest of what defines a query's row sequence (view, range, filter, granularity, order). */
 export function queryFingerprint(parts: unknown): string {
@@ -11,8 +11,30 @@ export function encodeCursor(fingerprint: string, values: readonly Scalar[]): st
   return Buffer.from(JSON.stringify({ q: fingerprint, v: values })).toString('base64url')
 }
 
-/** The sort values a cursor records; a malformed cursor, or one from another query, is a `validation` error. */
-export function decodeCursor(cursor: string, fingerprint: string, arity: number): Scalar[] {
+const NOT_A_CURSOR = 'after is not a cursor returned by this API (use pageInfo.endCursor of the previous page)'
+
+/** Whether a value read from a cursor is one of this kind (int and time: integers; float: finite numbers). */
+function fits(value: unknown, kind: ValueKind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string'
+    case 'bool':
+      return typeof value === 'boolean'
+    case 'int':
+    case 'time':
+      return Number.isInteger(value)
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value)
+  }
+}
+
+/**
+ * The sort values a cursor records, one per sort term, each checked against its term's kind
+ * (`kinds`): a malformed cursor, one whose values were altered to another type, or one from
+ * another query, is a `validation` error. A cursor is not signed: any values of the right kinds
+ * are a place in the query's order to start a page from, as a filter is, and are safe to compare.
+ */
+export function decodeCursor(cursor: string, fingerprint: string, kinds: readonly ValueKind[]): Scalar[] {
   let decoded: unknown
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -21,15 +43,15 @@ export function decodeCursor(cursor: string, fingerprint: string, arity: number)
   }
   const body = decoded as { q?: unknown; v?: unknown } | null
   const valid =
-    typeof body === 'object' &&
-    body !== null &&
-    typeof body.q === 'string' &&
-    Array.isArray(body.v) &&
-    body.v.length === arity &&
-    body.v.every((x) => typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))
-  if (!valid) throw new TwinflowError('validation', 'after is not a cursor returned by this API (use pageInfo.endCursor of the previous page)')
+    typeof body === 'object' && body !== null && typeof body.q === 'string' && Array.isArray(body.v) && body.v.length === kinds.length && body.v.every((x, i) => fits(x, kinds[i]!))
+  if (!valid) throw new TwinflowError('validation', NOT_A_CURSOR)
   if (body.q !== fingerprint) {
     throw new TwinflowError('validation', 'after is a cursor of another query: keep the view, range, filter, granularity and order of the query that returned it')
   }
   return body.v as Scalar[]
+}
+
+/** The `validation` error of a cursor whose values are of the right kinds but cannot be a row's (a window start off the buckets). */
+export function notACursor(): TwinflowError {
+  return new TwinflowError('validation', NOT_A_CURSOR)
 }

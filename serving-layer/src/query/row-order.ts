@@ -1,4 +1,4 @@
-import { measureValue, TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import { measureValue, TwinflowError, type PartialRow, type Scalar, type ValueKind, type ViewDef } from '@twinflow/core'
 import type { OrderTerm } from './view-query.ts'
 
 /** Compares two scalars of the same column: numbers and times numerically, strings by code unit, false < true. */
@@ -15,6 +15,8 @@ export function compareScalars(a: Scalar, b: Scalar): number {
  */
 export class RowOrder {
   readonly terms: readonly OrderTerm[]
+  /** The kind of each term's values: `time` for the window start, the key's type, the measure's result type. */
+  readonly kinds: readonly ValueKind[]
   readonly #sign: number[]
   /** Reads each term's value from a partial row. */
   readonly #value: ((row: PartialRow) => Scalar)[]
@@ -40,6 +42,10 @@ export class RowOrder {
       .filter((field) => !seen.has(field))
       .map((field): OrderTerm => ({ field, direction: 'ASC' }))
     this.terms = [...requested, ...tieBreakers]
+    this.kinds = this.terms.map(({ field }): ValueKind => {
+      if (field === 'windowStart') return 'time'
+      return view.keys.find((k) => k.name === field)?.type ?? view.measures.find((m) => m.name === field)!.measure.resultType
+    })
     this.#sign = this.terms.map((t) => (t.direction === 'ASC' ? 1 : -1))
     this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar) => {
       if (field === 'windowStart') return (row) => row.windowStart

@@ -125,6 +125,36 @@ describe('SeriesPlan', () => {
     expect(plan({ granularity: '5m' })).toThrow(TwinflowError)
   })
 
+  it('refuses a cursor whose values do not fit the types of its sort terms, or a window start off the buckets', () => {
+    const events: Sale[] = [0, 1, 2].map((h) => ({ shop: 'a', web: true, cents: 3, ts: from + h * H }))
+    const query: Partial<SeriesQuery> = { orderBy: [{ field: 'avgCents', direction: 'DESC' }], limit: 1 }
+    const { endCursor } = answer(events, query).pageInfo
+    const cursor = JSON.parse(Buffer.from(endCursor!, 'base64url').toString('utf8'))
+    // The sort values: avgCents (a float), then windowStart, shop (a string) and web (a bool).
+    expect(cursor.v).toEqual([3, from, 'a', true])
+    const forged = (v: unknown[]) => Buffer.from(JSON.stringify({ ...cursor, v })).toString('base64url')
+    expect(answer(events, { ...query, after: forged([3, from, 'a', true]) }).rows.map((r) => r.windowStart)).toEqual([from + H])
+    expect(answer(events, { ...query, after: forged([3.5, from, 'a', true]) }).rows.map((r) => r.windowStart)).toEqual([from])
+    for (const v of [
+      ['3', from, 'a', true],
+      [3, String(from), 'a', true],
+      [3, from + 0.5, 'a', true],
+      [3, from + 1, 'a', true],
+      [3, from, 7, true],
+      [3, from, 'a', 'yes'],
+      [3, from, 'a', 1],
+      [true, from, 'a', true],
+    ]) {
+      expect(() => answer(events, { ...query, after: forged(v) }), JSON.stringify(v)).toThrow('after is not a cursor returned by this API')
+    }
+    // At a coarser granularity the window starts are the days'.
+    const daily = answer(events, { ...query, granularity: '1d' }).pageInfo.endCursor!
+    const day = JSON.parse(Buffer.from(daily, 'base64url').toString('utf8'))
+    expect(() => answer(events, { ...query, granularity: '1d', after: Buffer.from(JSON.stringify({ ...day, v: [9, from + H, 'a', true] })).toString('base64url') })).toThrow(
+      'after is not a cursor returned by this API',
+    )
+  })
+
   it('refuses to merge more partial rows than the scan limit', () => {
     const events: Sale[] = Array.from({ length: 11 }, (_, i) => ({ shop: 'a', web: true, cents: 1, ts: from + i }))
     const plan = new SeriesPlan(salesView, { view: 'sales', from, to }, { ...limits, maxScanRows: 10 })

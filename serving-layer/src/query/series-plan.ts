@@ -4,7 +4,7 @@ import type { AnswerLimits } from './answer-limits.ts'
 import type { KeySelection } from '../read/key-selection.ts'
 import { checkCount, checkRange } from './check-selection.ts'
 import { checkScan } from './check-scan.ts'
-import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.ts'
+import { decodeCursor, encodeCursor, notACursor, queryFingerprint } from './cursor.ts'
 import { checkGranularity, type Granularity } from './granularity.ts'
 import { KeyFilter } from './key-filter.ts'
 import { mergeSnapshot } from './merge-snapshot.ts'
@@ -46,7 +46,15 @@ export class SeriesPlan {
     this.limit = checkCount('limit', query.limit ?? limits.defaultRows, limits.maxRows)
     const filter = Object.entries(query.keyFilter ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))
     this.#fingerprint = queryFingerprint([view.name, query.from, query.to, this.granularity, filter, this.#order.terms])
-    this.#after = query.after ? decodeCursor(query.after, this.#fingerprint, this.#order.terms.length) : null
+    this.#after = query.after ? this.#decodeCursor(query.after) : null
+  }
+
+  /** The cursor's sort values, of the kinds of the terms; its window start must be a bucket start (as every row's is). */
+  #decodeCursor(cursor: string): Scalar[] {
+    const values = decodeCursor(cursor, this.#fingerprint, this.#order.kinds)
+    const windowStart = values[this.#order.terms.findIndex((t) => t.field === 'windowStart')] as number
+    if (this.#bucket(windowStart) !== windowStart) throw notACursor()
+    return values
   }
 
   answer(snapshot: ViewSnapshot): SeriesAnswer {

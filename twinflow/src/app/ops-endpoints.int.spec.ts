@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
@@ -57,5 +58,49 @@ describe('a process without the serve role has /healthz, /readyz and Prometheus 
     expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="archiver"}')).toBe(1)
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
     expect(text).not.toMatch(/^twinflow_graphql_/m)
+  })
+})
+
+describe('with API keys and no ops.port, the ops endpoints share the serving port: /metrics needs a key for every view', () => {
+  const ADMIN_KEY = 'admin-key-0123456789abcdef'
+  const DASHBOARD_KEY = 'dashboard-key-0123456789abcdef'
+  const sha256 = (key: string) => createHash('sha256').update(key).digest('hex')
+  let twinflow: Twinflow
+
+  beforeAll(async () => {
+    const auth = {
+      mode: 'api-key' as const,
+      keys: [
+        { name: 'prometheus', sha256: sha256(ADMIN_KEY), views: ['*'] },
+        { name: 'dashboard', sha256: sha256(DASHBOARD_KEY), views: ['shopRevenue'] },
+      ],
+    }
+    twinflow = createTwinflow({ pipeline: onlineStorePipeline, config: embeddedTestConfig({ serving: { port: 0, auth } }), clock: fixedClock })
+    // A process without the serve role: its serving port has only the ops endpoints.
+    await twinflow.start(['batch'])
+  })
+  afterAll(async () => {
+    await twinflow?.stop()
+  })
+
+  it('/healthz and /readyz stay open for probes', async () => {
+    expect((await fetch(`${twinflow.opsUrl}/healthz`)).status).toBe(200)
+    expect((await fetch(`${twinflow.opsUrl}/readyz`)).status).toBe(200)
+  })
+
+  it('/metrics: 401 without a valid key, 403 for a key of some views, the metrics for a key of every view', async () => {
+    const metrics = (key?: string) => fetch(`${twinflow.opsUrl}/metrics`, { headers: key ? { 'x-api-key': key } : {} })
+    for (const key of [undefined, 'guess']) {
+      const refused = await metrics(key)
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toBe('ApiKey header="x-api-key"')
+      expect(await refused.text()).not.toMatch(/twinflow_/)
+    }
+    const narrow = await metrics(DASHBOARD_KEY)
+    expect(narrow.status).toBe(403)
+    expect(await narrow.text()).not.toMatch(/twinflow_/)
+    const all = await metrics(ADMIN_KEY)
+    expect(all.status).toBe(200)
+    expect(await all.text()).toMatch(/^# HELP twinflow_batch_runs_total /m)
   })
 })

@@ -140,6 +140,33 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(other.errors?.[0]).toMatchObject({ message: expect.stringContaining('cursor of another query'), extensions: { code: 'BAD_USER_INPUT' } })
   })
 
+  it('refuses a cursor whose values were tampered with (BAD_USER_INPUT), and answers the untouched one', async () => {
+    const orderBy = [{ field: 'ORDERS', direction: 'DESC' }]
+    const first = await series({ g: 'DAY', orderBy, limit: 3 })
+    const cursor = JSON.parse(Buffer.from(first.pageInfo.endCursor, 'base64url').toString('utf8'))
+    // The sort values: orders, then windowStart and shop (the tie-breakers).
+    expect(cursor.v).toEqual([first.rows[2].orders, Date.parse(first.rows[2].windowStart), first.rows[2].shop])
+    const forged = (v: unknown[]) => Buffer.from(JSON.stringify({ ...cursor, v })).toString('base64url')
+    const [orders, windowStart, shop] = cursor.v
+    for (const v of [
+      [orders, windowStart, 42],
+      [orders, windowStart, true],
+      [String(orders), windowStart, shop],
+      [orders, new Date(windowStart).toISOString(), shop],
+      [orders, windowStart + 1, shop],
+      [orders + 0.5, windowStart, shop],
+    ]) {
+      const res = await client.query(SERIES, { from: iso(FROM), to: iso(TO), g: 'DAY', orderBy, limit: 3, after: forged(v) })
+      expect(res.status, JSON.stringify(v)).toBeLessThan(500)
+      expect(res.data ?? null, JSON.stringify(v)).toBeNull()
+      expect(res.errors?.[0], JSON.stringify(v)).toMatchObject({
+        message: expect.stringContaining('after is not a cursor returned by this API'),
+        extensions: { code: 'BAD_USER_INPUT' },
+      })
+    }
+    expect((await series({ g: 'DAY', orderBy, limit: 3, after: forged(cursor.v) })).rows).toHaveLength(3)
+  })
+
   it('top-N: the groups with the highest (or lowest) value of a measure, totalled over the range', async () => {
     const top = await client.query(
       `query($from: DateTime!, $to: DateTime!) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { Agent, request } from 'node:http'
 import { getIntrospectionQuery } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKENS } from '@twinflow/core'
@@ -16,6 +17,21 @@ const LEGIT = `{ shopRevenue(from: "${iso(T - 7 * DAY)}", to: "${iso(T + DAY)}",
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `))
   return line ? Number(line.slice(series.length + 1)) : 0
+}
+
+/** A POST on `agent` with a chunked body; fails when no answer has come within `timeoutMs`. */
+function postChunked(agent: Agent, url: string, body: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<{ status: number; connection?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }))
+    })
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+    req.on('error', reject)
+    const size = Math.max(1, Math.ceil(body.length / 64))
+    for (let i = 0; i < body.length; i += size) req.write(body.slice(i, i + size))
+    req.end()
+  })
 }
 
 describe('serving protection: authentication, per-view access, CORS, limits, attacks, masked errors, operations', () => {
@@ -147,6 +163,24 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
     expect(rejected(after, 'max_aliases') - rejected(before, 'max_aliases')).toBe(2)
     expect(rejected(after, 'body_too_large') - rejected(before, 'body_too_large')).toBe(2)
     expect(rejected(after, 'introspection_rate') - rejected(before, 'introspection_rate')).toBe(limited.length)
+  })
+
+  it('a refused body does not hang a keep-alive connection: the next request on it is answered at once', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const big = JSON.stringify({ query: `{ __typename } # ${'x'.repeat(2 * 1024 * 1024)}` })
+    const small = JSON.stringify({ query: '{ __typename }' })
+    try {
+      for (let i = 0; i < 4; i++) {
+        // Over the body limit: refused once 64 KiB are read, and the connection is closed.
+        expect(await postChunked(agent, fixture.twinflow.url!, big, { 'x-api-key': ADMIN_KEY })).toEqual({ status: 413, connection: 'close' })
+        expect((await postChunked(agent, fixture.twinflow.url!, small, { 'x-api-key': ADMIN_KEY }, 2000)).status).toBe(200)
+        // Without a key: refused before the body is read; the server reads it to its end and keeps the connection.
+        expect((await postChunked(agent, fixture.twinflow.url!, big, {})).status).toBe(401)
+        expect((await postChunked(agent, fixture.twinflow.url!, small, { 'x-api-key': ADMIN_KEY }, 2000)).status).toBe(200)
+      }
+    } finally {
+      agent.destroy()
+    }
   })
 
   it('an internal error is masked, with the request id the log line has', async () => {

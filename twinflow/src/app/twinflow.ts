@@ -14,6 +14,7 @@ import { DataDirectoryLock } from './data-directory-lock.ts'
 import { opsRoutes, type NodeHandler } from './ops/ops-routes.ts'
 import { ProcessHttpServer } from './ops/process-http-server.ts'
 import { Readiness } from './ops/readiness.ts'
+import { requireCredentials } from './ops/require-credentials.ts'
 import type { Role } from './role.ts'
 import { runtimesOfRoles } from './runtimes-of-roles.ts'
 
@@ -34,7 +35,8 @@ export interface StartOptions {
 /**
  * A Twinflow process: the DI container with its runtimes, sources, sinks and layers bound, and the
  * roles it runs. `start` connects the runtimes the roles need, then starts the roles, then the
- * HTTP server (GraphQL for `serve`; /healthz, /readyz and /metrics for every role); `stop` stops
+ * HTTP server (GraphQL for `serve`; /healthz, /readyz and /metrics for every role, /metrics behind
+ * the API's credentials when they share its port and authentication is on); `stop` stops
  * them in reverse order and disconnects.
  */
 export class Twinflow {
@@ -169,17 +171,28 @@ export class Twinflow {
     if (failures.length > 0) throw new AggregateError(failures, 'twinflow did not stop cleanly')
   }
 
-  /** One HTTP server on `serving.port` (GraphQL when serving, and the ops endpoints unless `ops.port` gives them their own). */
+  /**
+   * One HTTP server on `serving.port` (GraphQL when serving, and the ops endpoints unless `ops.port`
+   * gives them their own). Ops endpoints that share the serving port with authentication on
+   * (`serving.auth` not `none`): `/metrics` needs a credential of the API for every view, since
+   * anyone who reaches the API reaches it; `/healthz` and `/readyz` stay open for probes (they
+   * tell alive or ready, and which runtime check failed). On `ops.port`, all are open.
+   */
   async #startHttp(serve: boolean, readiness: Readiness): Promise<void> {
     const { serving, ops } = this.config
     const routes = new Map<string, NodeHandler>()
+    const opsLogger = this.logger.child({ component: 'ops' })
     const opsHandlers = opsRoutes({
       readiness,
       registry: this.metrics,
       liveness: () => (this.#failures.length > 0 ? this.#failures.join('; ') : null),
-      logger: this.logger.child({ component: 'ops' }),
+      logger: opsLogger,
     })
-    if (ops.port === undefined) for (const [path, handler] of opsHandlers) routes.set(path, handler)
+    if (ops.port === undefined) {
+      const authenticator = this.get(SERVING_TOKENS.Authenticator)
+      await authenticator?.ready?.()
+      for (const [path, handler] of opsHandlers) routes.set(path, authenticator && path === '/metrics' ? requireCredentials(authenticator, handler, opsLogger) : handler)
+    }
     if (serve) {
       const server = this.get(SERVING_TOKENS.Server)
       await server.ready()

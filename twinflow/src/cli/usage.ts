@@ -26,6 +26,7 @@ Commands:
   help                    Show this help.
 
 Every long-running process serves /healthz, /readyz and Prometheus /metrics on serving.port
-(or ops.port); the serve role adds GraphQL at serving.path (default /graphql).
+(or ops.port); the serve role adds GraphQL at serving.path (default /graphql). With serving.auth
+on and no ops.port, /metrics needs an API key or token for every view ("*").
 
 Environment: TWINFLOW_CONFIG, TWINFLOW_PORT, TWINFLOW_LOG_LEVEL, TWINFLOW_DATA_DIR.`

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
 import type { Logger } from '@twinflow/core'
 import type { Readiness } from './readiness.ts'
+import { sendJson as json } from './send-json.ts'
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void
 
@@ -13,16 +14,13 @@ export interface OpsRoutesDeps {
   logger: Logger
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-  res.end(JSON.stringify(body))
-}
-
 /**
  * The operations endpoints of every Twinflow process, whatever its roles:
  * - `/healthz`: 200 while the process is alive, 503 once a component failed for good;
  * - `/readyz`: 200 when every runtime of its roles answers, else 503 with the failed checks;
  * - `/metrics`: Prometheus text format (prom-client).
+ * They are open: the process guards `/metrics` (requireCredentials) when it serves them beside an
+ * API with authentication.
  */
 export function opsRoutes(deps: OpsRoutesDeps): Map<string, NodeHandler> {
   return new Map<string, NodeHandler>([

@@ -1,0 +1,7 @@
+import type { ServerResponse } from 'node:http'
+
+/** Answers with a JSON body, never cached. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+  res.end(JSON.stringify(body))
+}
