@@ -63,6 +63,24 @@ describe('versionTableSql', () => {
     for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{', 'FROM (']) expect(sql).not.toContain(banned)
   })
 
+  it('deduplicates the suspect blocks only: a UNION ALL of the other rows as they are and those blocks once per (partition, offset)', () => {
+    const sql = versionTableSql.build(orderMix, 2, CUTOFF, [
+      { partition: 1, block: 0 },
+      { partition: 3, block: 2 },
+    ])
+    const read = '`ts`, `shopId`, `status`, `amountCents`, `items`, _error, _partition, _offset'
+    const suspect = '(_partition = 1 AND intDiv(_offset, 1048576) = 0) OR (_partition = 3 AND intDiv(_offset, 1048576) = 2)'
+    expect(sql).toContain(
+      `FROM (SELECT ${read} FROM tf_master_orders WHERE \`ts\` < 1767268800000 AND NOT (${suspect}) ` +
+        `UNION ALL SELECT ${read} FROM tf_master_orders WHERE \`ts\` < 1767268800000 AND (${suspect}) LIMIT 1 BY _partition, _offset) ` +
+        "WHERE _error = '' AND `ts` < 1767268800000 AND NOT isNaN((`amountCents` / `items`)) GROUP BY _window_start, _k_shop, _k_status, _k_large",
+    )
+    // The select list and grouping are the same statement's as without duplicates.
+    const plain = versionTableSql.build(orderMix, 2, CUTOFF)
+    expect(sql.slice(0, sql.indexOf(' FROM '))).toBe(plain.slice(0, plain.indexOf(' FROM ')))
+    expect(versionTableSql.build(orderMix, 2, CUTOFF, [])).toBe(plain)
+  })
+
   it('reads windows in a range, without a bound for infinite ends', () => {
     expect(versionTableSql.readWindows(shopRevenue, 1, 0, CUTOFF)).toBe(
       'SELECT _window_start, _k_shop, _m_orders_count, _m_revenueCents_sum, _m_biggest_max, _m_smallest_min, _m_avgCents_sum, _m_avgCents_count ' +
