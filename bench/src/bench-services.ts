@@ -40,7 +40,8 @@ export class BenchServices {
   ) {
     this.kafka = new Kafka({ ...kafkaContainer.getClientOptions(), clientId: 'bench', logLevel: logLevel.ERROR })
     this.redis = new Redis(redisContainer.getUrl())
-    this.clickhouse = createClient(clickhouseContainer.getClientOptions())
+    // Ten minutes per statement, not the client's 30 s: filling 10M rows takes 16 s on a quiet machine, and more on a busy one.
+    this.clickhouse = createClient({ ...clickhouseContainer.getClientOptions(), request_timeout: 600_000 })
   }
 
   static async start(): Promise<BenchServices> {
@@ -81,10 +82,11 @@ export class BenchServices {
     })
   }
 
-  /** The same config written to a file, for `twinflow start --config`. */
+  /** The same config written to a file, for `twinflow start --config` (without what parsing adds: the list of defaulted runtimes). */
   configFile(config: TwinflowConfig): string {
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
-    writeFileSync(file, JSON.stringify(config, null, 2))
+    const { defaultedRuntimes: _, ...written } = config
+    writeFileSync(file, JSON.stringify(written, null, 2))
     return file
   }
 
