@@ -31,11 +31,11 @@ const TABLE_ALREADY_EXISTS = 57
 const DEFAULT_VALUES: Record<ValueKind, Scalar> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
 
 /**
- * Reads of the ledger before the master table itself is checked instead: a read is not trusted
- * while an insert is between the table and the ledger (milliseconds), so it is read again first.
+ * Delays before each new read of a ledger whose read was not trusted, before the master table
+ * itself is checked instead: a read is not trusted while an insert is between the table and the
+ * ledger (milliseconds, more on a busy server), so it is read again first.
  */
-const LEDGER_READS = 3
-const LEDGER_REREAD_DELAY_MS = 20
+const LEDGER_REREADS_MS = [25, 50, 100, 200]
 /** Builds of a version at most, each after a block read as clean got a duplicate during the one before. */
 const BUILDS = 3
 
@@ -51,6 +51,8 @@ type Row = Record<string, unknown>
 export class ClickHouseBatchEngine implements BatchLayerEngine {
   #pipeline: Pipeline | null = null
   #seq = 0
+  /** Per stream, the blocks found suspect so far: a block that holds a record twice keeps it (rows are only ever added). */
+  readonly #suspectsSeen = new Map<string, OffsetBlock[]>()
   readonly #fields = new WeakMap<StreamDef, { names: string[]; bools: boolean[]; defaults: Scalar[] }>()
 
   constructor(
@@ -153,19 +155,25 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   }
 
   /**
-   * The blocks a build must deduplicate: the ledger's suspects when a read of it is trusted (`known`,
-   * else read now, a few times), else the master table's own, from a scan of two of its columns.
+   * Every block that holds a record twice now, exactly: the suspects of a trusted read of the ledger
+   * (read again while an insert is in flight), else those of the master table itself, from a scan of
+   * two of its columns. Remembered for the next builds.
    */
-  async #suspects(stream: StreamDef, known?: DuplicateCheck): Promise<OffsetBlock[]> {
-    let check = known
-    for (let read = 0; read < LEDGER_READS && !check?.exact; read++) {
-      if (check) await this.clock.sleep(LEDGER_REREAD_DELAY_MS)
-      check = (await this.#readLedger(stream)).duplicates
+  async #verifiedSuspects(stream: StreamDef): Promise<OffsetBlock[]> {
+    let suspects: OffsetBlock[] | null = null
+    for (let read = 0; suspects === null; read++) {
+      const check = (await this.#readLedger(stream)).duplicates
+      if (check.exact) suspects = check.suspects
+      else if (read < LEDGER_REREADS_MS.length) await this.clock.sleep(LEDGER_REREADS_MS[read]!)
+      else break
     }
-    if (check?.exact) return check.suspects
-    this.logger.warn("the ledger does not hold exactly the master table's rows: the suspect blocks are read from the table", { stream: stream.name })
-    const rows = await this.driver.query<{ p: unknown; b: unknown }>(ledgerSql.suspectsOfTable(stream))
-    return rows.map((r) => ({ partition: decodeInt64(r.p, 'partition'), block: decodeInt64(r.b, 'block') }))
+    if (suspects === null) {
+      this.logger.warn("the ledger does not hold exactly the master table's rows: the suspect blocks are read from the table", { stream: stream.name })
+      const rows = await this.driver.query<{ p: unknown; b: unknown }>(ledgerSql.suspectsOfTable(stream))
+      suspects = rows.map((r) => ({ partition: decodeInt64(r.p, 'partition'), block: decodeInt64(r.b, 'block') }))
+    }
+    this.#suspectsSeen.set(stream.name, union(this.#suspectsSeen.get(stream.name) ?? [], suspects))
+    return suspects
   }
 
   /**
@@ -231,13 +239,16 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       throw error
     }
     try {
-      let deduplicate = await this.#suspects(view.stream, duplicates)
+      // Before the build, a hint: the suspects of the run's read of the ledger (or one read now),
+      // trusted or not, and those found before. Whatever it misses, the check after the build finds.
+      const hint = duplicates ?? (await this.#readLedger(view.stream)).duplicates
+      let deduplicate = union(this.#suspectsSeen.get(view.stream.name) ?? [], hint.suspects)
       for (let build = 1; ; build++) {
         await this.driver.command(versionTableSql.build(view, version, cutoff, deduplicate))
         // Rows are only ever added to the master table: a block without a duplicate after the build
-        // had none when the build read it. So a check now that finds no suspect the build did not
-        // deduplicate proves that it counted every record once.
-        const [[counted], after] = await Promise.all([this.driver.query<{ n: unknown }>(versionTableSql.count(view, version)), this.#suspects(view.stream)])
+        // had none when the build read it. So an exact check now that finds no suspect the build did
+        // not deduplicate proves that it counted every record once.
+        const [[counted], after] = await Promise.all([this.driver.query<{ n: unknown }>(versionTableSql.count(view, version)), this.#verifiedSuspects(view.stream)])
         const missed = after.filter((b) => !deduplicate.some((d) => d.partition === b.partition && d.block === b.block))
         if (missed.length === 0) {
           const rows = counted ? decodeInt64(counted.n, 'count') : 0
@@ -254,7 +265,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
           version,
           missed,
         })
-        deduplicate = [...deduplicate, ...missed]
+        deduplicate = union(deduplicate, missed)
         await this.driver.command(versionTableSql.truncate(view, version))
       }
     } catch (error) {
@@ -406,6 +417,13 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   #view(name: string): ViewDef {
     return this.#started().view(name)
   }
+}
+
+/** The blocks of both lists, each once, in order. */
+function union(a: readonly OffsetBlock[], b: readonly OffsetBlock[]): OffsetBlock[] {
+  const out = [...a]
+  for (const block of b) if (!out.some((o) => o.partition === block.partition && o.block === block.block)) out.push(block)
+  return out
 }
 
 /** A watermark read as a max over accepted rows and their count: null when there are none. */
