@@ -4,7 +4,8 @@ import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
+import { soakScenario } from './soak.ts'
 import { speedScenario } from './speed.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario]
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate); the soak only when named. */
+export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario, soakScenario]

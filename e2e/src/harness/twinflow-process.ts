@@ -117,6 +117,18 @@ export class TwinflowProcess {
     })
   }
 
+  /** Calls `listener` with every chunk of output from now on (stdout and stderr); returns what stops it. */
+  onOutput(listener: (text: string) => void): () => void {
+    let seen = this.#received
+    const watcher = () => {
+      const unseen = this.#received - seen
+      seen = this.#received
+      if (unseen > 0) listener(this.#output.slice(Math.max(0, this.#output.length - unseen)))
+    }
+    this.#watchers.add(watcher)
+    return () => this.#watchers.delete(watcher)
+  }
+
   /** The end of the output, for failure messages. */
   tail(chars = 6000): string {
     return this.#output.slice(-chars)
