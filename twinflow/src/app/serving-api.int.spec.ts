@@ -3,7 +3,7 @@ import { TOKENS } from '@twinflow/core'
 import { currentRequestScope, SERVING_TOKENS } from '@twinflow/serving-layer'
 import { referenceAggregate, referenceSpecs, type Order, type RefRow, type RefSpec } from '@twinflow/example-online-store'
 import { TestGraphQLClient } from './testing/graphql-client.ts'
-import { cutoffOf, DAY, HOUR, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
+import { cutoffOf, DAY, HOUR, POISON, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
 
 const iso = (t: number) => new Date(t).toISOString()
 const FROM = T - 45 * DAY
@@ -284,6 +284,32 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(deadLetters).toEqual([{ stream: 'orders', stage: 'archiver', count: 3 }])
     expect(streams.find((s: any) => s.name === 'orders')).toMatchObject({ topic: 'twinflow.orders', timeField: 'ts', views: ['shopRevenue', 'orderMix'], deadLetterCount: 3 })
     expect(streams.find((s: any) => s.name === 'pageViews')).toMatchObject({ deadLetterCount: 0, deadLetters: [] })
+  })
+
+  it("lists a stream's rejected inputs, newest first, with reasons and positions, filtered and paged", async () => {
+    const REJECTED = `query($stream: String!, $stage: String, $reason: String, $limit: Int, $after: String) {
+      pipeline { rejectedInputs(stream: $stream, stage: $stage, reason: $reason, limit: $limit, after: $after) {
+        items { stream stage reason payload payloadBytes truncated topic offset at } pageInfo { hasNextPage endCursor } } } }`
+    const page = async (variables: Record<string, unknown>) => {
+      const res = await client.query(REJECTED, variables)
+      expect(res.errors).toBeUndefined()
+      return res.data!.pipeline.rejectedInputs
+    }
+    const all = await page({ stream: 'orders' })
+    // The archiver's letters of the poison the fixture produced (the speed layer skips what the stream rejects).
+    expect(all.items.map((i: any) => [i.stage, i.reason.split(':')[0], i.payload])).toEqual(
+      [...POISON].reverse().map((p) => ['archiver', p.startsWith('{"orderId": ') ? 'invalid-json' : 'schema', p]),
+    )
+    expect(all.items.every((i: any) => i.stream === 'orders' && i.topic === 'twinflow.orders' && typeof i.offset === 'number' && !i.truncated && i.payloadBytes > 0)).toBe(true)
+    expect(all.pageInfo).toEqual({ hasNextPage: false, endCursor: null })
+    expect((await page({ stream: 'orders', reason: 'invalid-json' })).items).toHaveLength(1)
+    expect((await page({ stream: 'orders', stage: 'speed' })).items).toEqual([])
+    const first = await page({ stream: 'orders', limit: 2 })
+    const second = await page({ stream: 'orders', limit: 2, after: first.pageInfo.endCursor })
+    expect([...first.items, ...second.items]).toEqual(all.items)
+    expect(second.pageInfo.hasNextPage).toBe(false)
+    const unknown = await client.query(REJECTED, { stream: 'payments' })
+    expect(unknown.errors?.[0]).toMatchObject({ message: 'unknown stream "payments"; streams: orders, pageViews', extensions: { code: 'BAD_USER_INPUT' } })
   })
 
   it('one request reads each view once per layer, whatever its fields and aliases; batch parts come from the cache', async () => {

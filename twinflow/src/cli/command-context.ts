@@ -11,6 +11,12 @@ export interface CommandContext {
     views?: string
     packages?: string
     reset?: boolean
+    stream?: string
+    stage?: string
+    reason?: string
+    limit?: string
+    url?: string
+    json?: boolean
   }
   env: TwinflowEnv
 }

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check-command.ts')).checkCommand,
   'api-key': async () => (await import('./commands/api-key-command.ts')).apiKeyCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
+  'dead-letters': async () => (await import('./commands/dead-letters-command.ts')).deadLettersCommand,
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +41,12 @@ function parseCommandLine(argv: string[]) {
         views: { type: 'string' },
         packages: { type: 'string' },
         reset: { type: 'boolean' },
+        stream: { type: 'string' },
+        stage: { type: 'string' },
+        reason: { type: 'string' },
+        limit: { type: 'string' },
+        url: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })

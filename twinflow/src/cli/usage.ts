@@ -17,6 +17,11 @@ Commands:
   check                   Validate a config file and its pipeline as start does; list the runtimes
                           and views.
                           --config <file>
+  dead-letters            List a stream's rejected inputs, newest first, with their reasons, as
+                          the running server's GraphQL API answers them (pipeline.rejectedInputs).
+                          --stream <name>  (required)  --stage <s>  --reason <prefix>  --limit <n>
+                          --url <graphql url> (default: serving.host, port and path of the config)
+                          --json           one JSON object per input
   api-key <name>          Make a random API key and print it with its config entry (the config
                           keeps only its SHA-256).
                           --views <a,b>    views the key may read (default: all)
@@ -29,4 +34,5 @@ Every long-running process serves /healthz, /readyz and Prometheus /metrics on s
 (or ops.port); the serve role adds GraphQL at serving.path (default /graphql). With serving.auth
 on and no ops.port, /metrics needs an API key or token for every view ("*").
 
-Environment: TWINFLOW_CONFIG, TWINFLOW_PORT, TWINFLOW_LOG_LEVEL, TWINFLOW_DATA_DIR.`
+Environment: TWINFLOW_CONFIG, TWINFLOW_PORT, TWINFLOW_LOG_LEVEL, TWINFLOW_DATA_DIR, and for commands
+that ask a running server: TWINFLOW_API_KEY or TWINFLOW_TOKEN.`
