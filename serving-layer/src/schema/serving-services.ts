@@ -13,7 +13,7 @@ export interface ServingServices {
   /** A fresh set of batched reads (each subscription push reads with its own). */
   newSession(): ReadSession
   /** Counts reads per view and form, for metrics. */
-  onViewRead?(view: string, form: 'series' | 'top' | 'live'): void
+  onViewRead?(view: string, form: 'series' | 'top' | 'split' | 'live'): void
   /** Open subscriptions changed by `delta`. */
   onSubscriptions?(delta: 1 | -1): void
 }

@@ -157,6 +157,36 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(top.data!.fewest.rows).toEqual(fewest.map(({ shop, orders }) => ({ shop, orders })))
   })
 
+  it('split: a measure per bucket for the top groups and the others merged, as the series and top-N say', async () => {
+    const res = await client.query(
+      `query($from: DateTime!, $to: DateTime!) {
+      shopRevenueSplit(from: $from, to: $to, measure: REVENUE_CENTS, splitBy: [SHOP], top: 3) {
+        windows granularity measure splitBy groupCount cutoff version series { keys { shop } other total values }
+      }
+      avg: shopRevenueSplit(from: $from, to: $to, granularity: DAY, measure: AVG_ORDER_CENTS, splitBy: [], top: 1) { series { other total values } }
+    }`,
+      { from: iso(DAY_START), to: iso(DAY_START + DAY) },
+    )
+    expect(res.errors).toBeUndefined()
+    const split = res.data!.shopRevenueSplit
+    const inDay = fixture.orders.filter((o) => o.ts >= DAY_START && o.ts < DAY_START + DAY)
+    const hourly = referenceAggregate(inDay, shopRevenueSpec)
+    const best = referenceTop(fixture.orders, DAY_START, DAY_START + DAY, 'revenueCents', 3).map((r) => r.shop)
+    const windows = [...new Set(hourly.map((r) => r.windowStart as string))].sort()
+    const valuesOf = (shops: (shop: unknown) => boolean) =>
+      windows.map((w) => {
+        const rows = hourly.filter((r) => r.windowStart === w && shops(r.shop))
+        return rows.length === 0 ? null : rows.reduce((n, r) => n + Number(r.revenueCents), 0)
+      })
+    expect(split).toMatchObject({ windows, granularity: 'HOUR', measure: 'REVENUE_CENTS', splitBy: ['shop'], cutoff: iso(cutoffOf(HOUR)), version: 1 })
+    expect(split.groupCount).toBe(new Set(hourly.map((r) => r.shop)).size)
+    expect(split.series.map((s: any) => [s.keys.shop, s.other])).toEqual([...best.map((shop) => [shop, false]), [null, true]])
+    for (const [i, shop] of best.entries()) expect(split.series[i].values).toEqual(valuesOf((s) => s === shop))
+    expect(split.series[3].values).toEqual(valuesOf((s) => !best.includes(s as string)))
+    const day = referenceAggregate(inDay, { ...shopRevenueSpec, time: () => 0, windowMs: 1, keys: () => ({}) })
+    expect(res.data!.avg.series).toEqual([{ other: false, total: day[0]!.avgOrderCents, values: [day[0]!.avgOrderCents] }])
+  })
+
   it('every result carries its freshness: batch cutoff and version, newest event time and lag of the speed layer', async () => {
     const fields = 'cutoff batchVersion batchPublishedAt newestEventTime realtimeLagMs pendingEvents answeredAt'
     const res = await client.query(`{
