@@ -25,4 +25,10 @@ export interface DeadLetterQueue {
   write(letters: readonly DeadLetter[]): Promise<void>
   /** Dead letters written so far by this process, keyed `<stream>/<stage>` (for metrics). */
   counts(): ReadonlyMap<string, number>
+  /**
+   * The newest letters this process wrote, newest first, at most `limit` (an integer >= 1) and at
+   * most what the queue keeps (for the dashboard: what was rejected lately, and why). Optional: a
+   * queue without it shows counts only.
+   */
+  recent?(limit: number): readonly DeadLetter[]
 }

@@ -9,10 +9,16 @@ import { mapKafkaError } from './map-kafka-error.ts'
  * (`topic:partition:offset`, so that a compacted topic keeps one letter per input), and the
  * reason, stage and stream in `twinflow-*` headers.
  */
+/** How many of the newest letters `recent` keeps, and how much of each payload. */
+const RECENT_LETTERS = 100
+const RECENT_PAYLOAD_BYTES = 1024
+
 export class KafkaDeadLetterQueue implements DeadLetterQueue {
   readonly #kafka: Kafka
   #producer: Producer | null = null
   readonly #counts = new Map<string, number>()
+  /** The newest letters written, oldest first, their payloads cut to RECENT_PAYLOAD_BYTES. */
+  readonly #recent: DeadLetter[] = []
 
   constructor(
     private readonly options: KafkaDeadLetterQueueOptions,
@@ -73,6 +79,13 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
       throw mapKafkaError(error, 'dead-letter write', { topic: this.options.topic, letters: letters.length })
     }
     for (const l of letters) this.#counts.set(`${l.stream}/${l.stage}`, (this.#counts.get(`${l.stream}/${l.stage}`) ?? 0) + 1)
+    for (const l of letters.slice(-RECENT_LETTERS)) this.#recent.push({ ...l, payload: Buffer.from(l.payload.subarray(0, RECENT_PAYLOAD_BYTES)) })
+    if (this.#recent.length > RECENT_LETTERS) this.#recent.splice(0, this.#recent.length - RECENT_LETTERS)
+  }
+
+  /** The newest letters this process wrote (at most 100 are kept, with their first KiB), newest first. */
+  recent(limit: number): readonly DeadLetter[] {
+    return this.#recent.slice(-limit).reverse()
   }
 
   counts(): ReadonlyMap<string, number> {

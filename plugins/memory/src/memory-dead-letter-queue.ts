@@ -46,6 +46,14 @@ export class MemoryDeadLetterQueue implements DeadLetterQueue {
     return new Map(this.#counts)
   }
 
+  /** The newest letters kept, newest first. */
+  recent(limit: number): readonly DeadLetter[] {
+    return this.#letters
+      .slice(-limit)
+      .reverse()
+      .map((l) => ({ ...l, payload: Buffer.from(l.payload) }))
+  }
+
   /** The letters kept, oldest first. */
   letters(): readonly DeadLetter[] {
     return this.#letters.map((l) => ({ ...l, payload: Buffer.from(l.payload) }))

@@ -71,6 +71,17 @@ export function deadLetterQueueConformance(name: string, makeQueue: () => DeadLe
       })
     })
 
+    it('recent (when the queue has it): the newest letters first, at most limit', async () => {
+      if (!queue.recent) return
+      await queue.write([letter({ reason: 'first', offset: 1 }), letter({ reason: 'second', offset: 2 })])
+      await queue.write([letter({ reason: 'third', offset: 3 })])
+      expect(queue.recent(2).map((l) => [l.reason, l.offset])).toEqual([
+        ['third', 3],
+        ['second', 2],
+      ])
+      expect(queue.recent(3)[2]).toMatchObject({ reason: 'first', stream: 'orders', stage: 'speed' })
+    })
+
     it('rejects a write after close instead of dropping the letters', async () => {
       await queue.close()
       const error = await queue.write([letter()]).then(

@@ -291,6 +291,28 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(streams.find((s: any) => s.name === 'pageViews')).toMatchObject({ deadLetterCount: 0, deadLetters: [] })
   })
 
+  it("streams: the speed layer's lag per partition, the rate of appends and the newest dead letters with their reasons", async () => {
+    const query = `{ pipeline { streams { name rate pendingEvents partitions { partition endOffset appliedOffset pending } recentDeadLetters(limit: 4) { stage reason partition offset payload at } } } }`
+    const first = await client.query(query)
+    expect(first.errors).toBeUndefined()
+    const orders = first.data!.pipeline.streams.find((s: any) => s.name === 'orders')
+    const log = fixture.twinflow.get(TOKENS.EventLog)
+    const ends = await log.endOffsets('twinflow.orders')
+    expect(orders.partitions).toEqual(
+      [...ends].sort(([a], [b]) => a - b).map(([partition, end]) => ({ partition, endOffset: end, appliedOffset: end > 0 ? end - 1 : null, pending: 0 })),
+    )
+    expect(orders.pendingEvents).toBe(0)
+    expect(orders.rate).toBeNull()
+    // Three poison messages, each rejected by the archiver and by the speed layer.
+    expect(orders.recentDeadLetters).toHaveLength(4)
+    expect(new Set(orders.recentDeadLetters.map((l: any) => l.stage))).toEqual(new Set(['archiver', 'speed']))
+    expect(orders.recentDeadLetters.map((l: any) => l.payload)).toContain('"just a string"')
+    for (const letter of orders.recentDeadLetters) expect(letter.reason.length).toBeGreaterThan(0)
+    expect(first.data!.pipeline.streams.find((s: any) => s.name === 'pageViews').recentDeadLetters).toEqual([])
+    const bad = await client.query('{ pipeline { streams { recentDeadLetters(limit: 0) { reason } } } }')
+    expect(bad.errors?.[0]?.message).toMatch(/limit must be an integer from 1 to 100, got 0/)
+  })
+
   it('one request reads each view once per layer, whatever its fields and aliases; batch parts come from the cache', async () => {
     const engine = fixture.twinflow.get(TOKENS.BatchEngine)
     const store = fixture.twinflow.get(TOKENS.RealtimeStore)
