@@ -1,0 +1,2 @@
+export * from './dashboard-handler.ts'
+export * from './dashboard-settings.ts'
