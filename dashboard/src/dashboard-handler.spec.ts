@@ -11,7 +11,7 @@ import { dashboardHandler, type DashboardHandlerOptions } from './dashboard-hand
 function builtApp(): string {
   const dir = mkdtempSync(join(tmpdir(), 'twinflow-dashboard-'))
   mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<base href="/"><script id="s" type="application/json">"__TWINFLOW_DASHBOARD_SETTINGS__"</script>')
+  writeFileSync(join(dir, 'index.html'), '<base href="/" /><script id="s" type="application/json">"__TWINFLOW_DASHBOARD_SETTINGS__"</script>')
   writeFileSync(join(dir, 'assets/dashboard.js'), 'console.log("app")')
   writeFileSync(join(dir, 'assets/dashboard.js.gz'), gzipSync('console.log("app")'))
   writeFileSync(join(dir, 'assets/dashboard.css'), 'body{}')

@@ -45,7 +45,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
       loaded.set(`/assets/${name}`, asset(TYPES[name.slice(name.lastIndexOf('.'))]!, body, existsSync(gz) ? readFileSync(gz) : null))
     }
     const page = readFileSync(`${dir}/index.html`, 'utf8')
-      .replace('<base href="/">', `<base href="${mount}/">`)
+      .replace(/<base href="\/"\s*\/?>/, `<base href="${mount}/">`)
       .replace('"__TWINFLOW_DASHBOARD_SETTINGS__"', escapeJsonForHtml({ graphqlPath: options.graphqlPath, auth: options.auth, mountPath: mount }))
     loaded.set('page', asset(TYPES['.html']!, Buffer.from(page), null))
     return loaded

@@ -60,8 +60,11 @@ export function cutoffPlugin(boundary: () => Boundary): uPlot.Plugin {
             ctx.stroke()
             ctx.textAlign = 'right'
             ctx.fillText(`batch v${version ?? '?'}  ◂`, x - 6 * dpr, top)
-            ctx.textAlign = 'left'
-            ctx.fillText('▸  speed layer', x + 6 * dpr, top)
+            // The speed side is often narrow (the newest windows): its label goes under the batch one when it does not fit.
+            const speed = '▸  speed layer'
+            const fits = x + 6 * dpr + ctx.measureText(speed).width <= bbox.left + bbox.width
+            ctx.textAlign = fits ? 'left' : 'right'
+            ctx.fillText(speed, fits ? x + 6 * dpr : x - 6 * dpr, fits ? top : top + 16 * dpr)
           } else if (start !== null) {
             ctx.textAlign = 'left'
             ctx.fillText(cutoff === null ? 'speed layer (no batch version yet)' : 'speed layer', bbox.left + 6 * dpr, top)

@@ -20,6 +20,20 @@ export interface TimeChartProps {
 export type ChartElement = HTMLDivElement & { uplot?: uPlot }
 
 const UTC = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC')
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** Time ticks in UTC on a 24-hour clock: `14:00`, with the date under the first tick of each day (`Nov 23`). */
+function timeTicks(_u: uPlot, splits: number[], _axis: number, _space: number, increment: number): string[] {
+  return splits.map((s, i) => {
+    const d = new Date(s * 1000)
+    const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`
+    if (increment >= 86_400) return day
+    const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+    const previous = i > 0 ? new Date(splits[i - 1]! * 1000) : null
+    return previous === null || previous.getUTCDate() !== d.getUTCDate() ? `${time}\n${day}` : time
+  })
+}
 
 /**
  * A time-series chart (uPlot on a canvas: one draw call per series, however many points) of the
@@ -58,7 +72,7 @@ export function TimeChart({ data, labels, others, boundary, height = 360, onDraw
         })),
       ],
       axes: [
-        { stroke: '#667085', grid: { stroke: '#eaecf0', width: 1 }, ticks: { stroke: '#eaecf0', width: 1 } },
+        { stroke: '#667085', grid: { stroke: '#eaecf0', width: 1 }, ticks: { stroke: '#eaecf0', width: 1 }, values: timeTicks, space: 60 },
         { stroke: '#667085', grid: { stroke: '#eaecf0', width: 1 }, ticks: { show: false }, size: 64, values: (_u, values) => values.map((v) => formatCompact(v)) },
       ],
       plugins: [cutoffPlugin(() => boundaryRef.current)],

@@ -98,6 +98,42 @@ export function PipelinePage({ client, viewHref }: { client: GraphQLClient; view
           </div>
 
           <div class="card">
+            <h2>Batch runs</h2>
+            <table class="data" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th>View</th>
+                  <th>Status</th>
+                  <th>Started</th>
+                  <th class="num">Duration</th>
+                  <th class="num">Rows</th>
+                  <th class="num">Version</th>
+                  <th>Cutoff</th>
+                  <th>Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {status.batchRuns.map((r) => (
+                  <tr key={`${r.runId}-${r.attempt}`} class={r.status === 'FAILED' ? 'failed-row' : ''}>
+                    <td>{r.view}</td>
+                    <td>
+                      <StatusBadge status={r.status} />
+                      {r.attempt > 1 ? <span class="muted"> · attempt {r.attempt}</span> : null}
+                    </td>
+                    <td class="nowrap">{formatTime(r.startedAt, true)}</td>
+                    <td class="num">{formatDuration(r.durationMs)}</td>
+                    <td class="num">{formatNumber(r.rows)}</td>
+                    <td class="num">v{r.version}</td>
+                    <td class="nowrap">{formatTime(r.cutoff)}</td>
+                    <td class="reason error-text">{r.error ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {status.batchRuns.length === 0 && <p class="muted">No batch run yet.</p>}
+          </div>
+
+          <div class="card">
             <h2>Streams</h2>
             <table class="data" data-testid="streams-table">
               <thead>
@@ -184,42 +220,6 @@ export function PipelinePage({ client, viewHref }: { client: GraphQLClient; view
                 </table>
               )}
             </div>
-          </div>
-
-          <div class="card">
-            <h2>Batch runs</h2>
-            <table class="data" data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th>View</th>
-                  <th>Status</th>
-                  <th>Started</th>
-                  <th class="num">Duration</th>
-                  <th class="num">Rows</th>
-                  <th class="num">Version</th>
-                  <th>Cutoff</th>
-                  <th>Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {status.batchRuns.map((r) => (
-                  <tr key={`${r.runId}-${r.attempt}`} class={r.status === 'FAILED' ? 'failed-row' : ''}>
-                    <td>{r.view}</td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                      {r.attempt > 1 ? <span class="muted"> · attempt {r.attempt}</span> : null}
-                    </td>
-                    <td class="nowrap">{formatTime(r.startedAt, true)}</td>
-                    <td class="num">{formatDuration(r.durationMs)}</td>
-                    <td class="num">{formatNumber(r.rows)}</td>
-                    <td class="num">v{r.version}</td>
-                    <td class="nowrap">{formatTime(r.cutoff)}</td>
-                    <td class="reason error-text">{r.error ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {status.batchRuns.length === 0 && <p class="muted">No batch run yet.</p>}
           </div>
         </>
       )}

@@ -41,7 +41,7 @@ const QUERY = `query PipelineStatus {
       partitions { partition endOffset appliedOffset pending }
       recentDeadLetters(limit: 5) { stage reason at partition offset payload }
     }
-    batchRuns(limit: 25) { runId view attempt status startedAt durationMs rows version cutoff error }
+    batchRuns(limit: 10) { runId view attempt status startedAt durationMs rows version cutoff error }
   }
 }`
 

@@ -218,7 +218,7 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
             {answer.series.length === 0 && <p class="muted empty">No rows in this range{filtered ? ' for these filters' : ''}.</p>}
             <p class="legend-note muted">
               Shaded: windows from the speed layer (at or after the cutoff); before the dashed line: batch version {answer.version === null ? '(none yet)' : `v${answer.version}`}.{' '}
-              {answer.groupCount > 0 && `${formatNumber(answer.groupCount)} groups in range.`}
+              {answer.groupCount > 0 && `${formatNumber(answer.groupCount)} ${answer.groupCount === 1 ? 'group' : 'groups'} in range.`}
             </p>
           </>
         ) : (
