@@ -46,7 +46,10 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
     }
     const page = readFileSync(`${dir}/index.html`, 'utf8')
       .replace(/<base href="\/"\s*\/?>/, `<base href="${mount}/">`)
-      .replace('"__TWINFLOW_DASHBOARD_SETTINGS__"', escapeJsonForHtml({ graphqlPath: options.graphqlPath, auth: options.auth, mountPath: mount }))
+      .replace(
+        '"__TWINFLOW_DASHBOARD_SETTINGS__"',
+        escapeJsonForHtml({ graphqlPath: options.graphqlPath, auth: options.auth, mountPath: mount, ...(options.views ? { views: options.views } : {}) }),
+      )
     loaded.set('page', asset(TYPES['.html']!, Buffer.from(page), null))
     return loaded
   }

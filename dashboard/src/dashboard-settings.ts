@@ -9,4 +9,9 @@ export interface DashboardSettings {
   graphqlPath: string
   /** `none`: no credential; `api-key`: a key sent in `header`; `jwt`: a bearer token. */
   auth: { mode: 'none' } | { mode: 'api-key'; header: string } | { mode: 'jwt' }
+  /**
+   * The views, as `pipeline { views }` answers VIEWS_QUERY, when every caller may read them all
+   * (no authentication); left out otherwise, and the page asks with the caller's credential.
+   */
+  views?: unknown[]
 }

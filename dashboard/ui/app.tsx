@@ -5,6 +5,7 @@ import { loadViews, type ViewMeta } from './api/pipeline-meta.ts'
 import { LoginPage } from './login-page.tsx'
 import { PipelinePage } from './pipeline/pipeline-page.tsx'
 import type { DashboardSettings } from './settings.ts'
+import { MARKS, markOnce } from './views/first-chart-mark.ts'
 import { ViewPage } from './views/view-page.tsx'
 
 interface Route {
@@ -26,7 +27,8 @@ export function App({ settings }: { settings: DashboardSettings }) {
   const [location, setLocation] = useState(() => ({ path: window.location.pathname, search: window.location.search }))
   const [credential, setCredential] = useState(() => credentialStore.get())
   const [refused, setRefused] = useState(false)
-  const [views, setViews] = useState<ViewMeta[] | null>(null)
+  // Written into the page when every caller may read every view: no query to wait for.
+  const [views, setViews] = useState<ViewMeta[] | null>(() => (settings.views as ViewMeta[] | undefined) ?? null)
   const [error, setError] = useState<string | null>(null)
   const needsCredential = settings.auth.mode !== 'none'
 
@@ -67,8 +69,18 @@ export function App({ settings }: { settings: DashboardSettings }) {
 
   useEffect(() => {
     if (needsCredential && !credential) return
+    if (views) {
+      markOnce(MARKS.viewsLoaded)
+      return
+    }
     setError(null)
-    loadViews(client).then(setViews, (e: Error) => setError(e.message))
+    loadViews(client).then(
+      (loaded) => {
+        markOnce(MARKS.viewsLoaded)
+        setViews(loaded)
+      },
+      (e: Error) => setError(e.message),
+    )
   }, [client, credential])
 
   if (needsCredential && !credential) {

@@ -1,3 +1,4 @@
+import { VIEWS_QUERY } from '../../src/views-query.ts'
 import type { GraphQLClient } from './graphql-client.ts'
 
 export type ValueType = 'STRING' | 'INT' | 'FLOAT' | 'BOOLEAN' | 'TIME'
@@ -12,9 +13,7 @@ export interface ViewMeta {
   measures: { name: string; kind: 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG'; type: ValueType }[]
 }
 
-const QUERY = `{ pipeline { views { name stream window granularities keys { name type } measures { name kind type } } } }`
-
 export async function loadViews(client: GraphQLClient): Promise<ViewMeta[]> {
-  const data = await client.query<{ pipeline: { views: ViewMeta[] } }>(QUERY)
+  const data = await client.query<{ pipeline: { views: ViewMeta[] } }>(VIEWS_QUERY)
   return data.pipeline.views
 }

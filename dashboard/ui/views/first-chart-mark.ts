@@ -1,11 +1,24 @@
-/** The performance mark set when the first chart with data is drawn: navigation start to it is "time to first chart". */
-export const FIRST_CHART_MARK = 'twinflow:first-chart'
+/**
+ * The page's performance marks, from navigation start: the views' metadata read, the chart's first
+ * answer received, the first chart with data drawn ("time to first chart"). Each is set once per
+ * page load; the benchmark reads them.
+ */
+export const MARKS = {
+  viewsLoaded: 'twinflow:views-loaded',
+  firstAnswer: 'twinflow:first-answer',
+  firstChart: 'twinflow:first-chart',
+} as const
 
-let marked = false
+const marked = new Set<string>()
 
-/** Marks the first chart drawn in this page load (once). */
+/** Sets a mark once per page load. */
+export function markOnce(name: (typeof MARKS)[keyof typeof MARKS]): void {
+  if (marked.has(name)) return
+  marked.add(name)
+  performance.mark(name)
+}
+
+/** Marks the first chart drawn in this page load. */
 export function markFirstChart(): void {
-  if (marked) return
-  marked = true
-  performance.mark(FIRST_CHART_MARK)
+  markOnce(MARKS.firstChart)
 }

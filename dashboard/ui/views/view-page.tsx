@@ -6,7 +6,7 @@ import { chartCsv } from '../chart/export-csv.ts'
 import { chartPng, download } from '../chart/export-png.ts'
 import { type ChartElement, TimeChart } from '../chart/time-chart.tsx'
 import { formatNumber, formatTime } from '../format.ts'
-import { markFirstChart } from './first-chart-mark.ts'
+import { MARKS, markFirstChart, markOnce } from './first-chart-mark.ts'
 import { FreshnessBar } from './freshness-bar.tsx'
 import { KeyFilters } from './key-filters.tsx'
 import { RangePicker } from './range-picker.tsx'
@@ -60,6 +60,7 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
       view,
       resolved,
       (next) => {
+        markOnce(MARKS.firstAnswer)
         setAnswer(next)
         setConnected(true)
         setError(null)

@@ -4,7 +4,7 @@ import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver 
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
-import { dashboardHandler } from '@twinflow/dashboard'
+import { dashboardHandler, VIEWS_QUERY } from '@twinflow/dashboard'
 import { IngestRunner } from '../ingest/ingest-runner.ts'
 import type { TwinflowConfig } from '../config/twinflow-config.ts'
 import { registerArchiverMetrics } from './metrics/archiver-metrics.ts'
@@ -202,6 +202,7 @@ export class Twinflow {
           mountPath: DASHBOARD_PATH,
           graphqlPath: server.path,
           auth: auth.mode === 'api-key' ? { mode: 'api-key', header: auth.header } : { mode: auth.mode },
+          views: auth.mode === 'none' ? await this.#dashboardViews(server) : undefined,
         })
         routes.set(DASHBOARD_PATH, handler)
         routes.set(`${DASHBOARD_PATH}/`, handler)
@@ -218,6 +219,17 @@ export class Twinflow {
       this.#opsUrl = await separate.start()
       this.#running.push({ name: 'ops http server', stop: () => separate.stop() })
     }
+  }
+
+  /** The views as the dashboard's own query answers them (every view: only without authentication), read in-process. */
+  async #dashboardViews(server: { fetch(url: string, init?: RequestInit): Promise<Response> }): Promise<unknown[] | undefined> {
+    const res = await server.fetch(this.get(SERVING_TOKENS.Server).path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: VIEWS_QUERY }),
+    })
+    const body = (await res.json().catch(() => null)) as { data?: { pipeline?: { views?: unknown[] } } } | null
+    return body?.data?.pipeline?.views
   }
 
   /** One log line per runtime the roles use: which plugin, whether it is the embedded default, which roles use it. */
