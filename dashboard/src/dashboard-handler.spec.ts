@@ -62,6 +62,20 @@ describe('dashboardHandler', () => {
     expect((await fetch(`${app.base}/ui/`, { method: 'POST' })).status).toBe(405)
   })
 
+  it('writes the views into the page when it is given them (no authentication)', async () => {
+    const views = [{ name: 'shopRevenue', keys: [{ name: 'shop', type: 'STRING' }], note: '</script><script>alert(1)</script>' }]
+    const withViews = await serve({ mountPath: '/dash', graphqlPath: '/api', auth: { mode: 'none' }, views, assets: builtApp() })
+    try {
+      const html = await (await fetch(`${withViews.base}/dash/`)).text()
+      expect(html).toContain('<base href="/dash/">')
+      const json = /<script id="s" type="application\/json">(.*)<\/script>/.exec(html)![1]!
+      expect(json).not.toContain('</script>')
+      expect(JSON.parse(json)).toEqual({ graphqlPath: '/api', auth: { mode: 'none' }, mountPath: '/dash', views })
+    } finally {
+      withViews.server.close()
+    }
+  })
+
   it('answers 503 saying how to build it when the app was not built', async () => {
     const res = await fetch(`${unbuilt.base}/ui/`)
     expect(res.status).toBe(503)

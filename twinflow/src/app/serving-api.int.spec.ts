@@ -429,4 +429,36 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     for (let i = 0; i < 100 && feed.size > 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(feed.size).toBe(0)
   })
+
+  it('a split subscription pushes the chart again as the speed layer applies new events', async () => {
+    const sse = client.sse()
+    const updates = sse.iterate<any>({
+      query: `subscription($from: DateTime!, $to: DateTime!) {
+        shopRevenueSplit(from: $from, to: $to, measure: ORDERS, splitBy: [SHOP], top: 1, where: { shopIn: ["shop-split", "shop-0"] }) { windows cutoff series { keys { shop } other values } }
+      }`,
+      variables: { from: iso(cutoffOf(HOUR)), to: iso(T + 2 * HOUR) },
+    })
+    try {
+      const first = (await updates.next()).value
+      expect(first.errors).toBeUndefined()
+      const before = first.data.shopRevenueSplit
+      expect(before.cutoff).toBe(iso(cutoffOf(HOUR)))
+      expect(before.series.map((s: any) => s.keys.shop)).toEqual(['shop-0'])
+      const orders = [1, 2, 3].map((i) => ({ orderId: `split-${i}`, shopId: 'shop-split', customerId: 'c-1', amountCents: 100, items: 1, status: 'paid', ts: T + 61 * 60_000 }))
+      await fixture.produce('orders', orders)
+      // shop-0 stays the top group; shop-split, the only other, is merged into `other`.
+      const after = (await updates.next()).value.data.shopRevenueSplit
+      const at = after.windows.indexOf(iso(Date.UTC(2026, 10, 23, 13)))
+      expect(at).toBeGreaterThanOrEqual(0)
+      expect(after.series.map((s: any) => [s.keys.shop, s.other])).toEqual([
+        ['shop-0', false],
+        [null, true],
+      ])
+      expect(after.series[1].values[at]).toBe(3)
+      expect(after.series[0].values).toEqual(after.windows.map((w: string) => before.series[0].values[before.windows.indexOf(w)] ?? null))
+    } finally {
+      await updates.return?.()
+      sse.dispose()
+    }
+  })
 })
