@@ -11,6 +11,8 @@ export interface TimeChartProps {
   /** Which series is `other` (drawn grey and dashed). */
   others: boolean[]
   boundary: Boundary
+  /** The time range drawn, [from, to) in ms: the last bucket keeps its width (the speed layer's newest windows show). */
+  range: [number, number]
   height?: number
   /** Called after each draw with data (the first one is the page's "first chart"). */
   onDraw?: () => void
@@ -40,10 +42,12 @@ function timeTicks(_u: uPlot, splits: number[], _axis: number, _space: number, i
  * answer's series, with the batch/speed boundary. The chart is made again when its series change,
  * and only given the new values otherwise (a pushed answer redraws without a flash).
  */
-export function TimeChart({ data, labels, others, boundary, height = 360, onDraw }: TimeChartProps) {
+export function TimeChart({ data, labels, others, boundary, range, height = 360, onDraw }: TimeChartProps) {
   const el = useRef<ChartElement>(null)
   const plot = useRef<uPlot | null>(null)
   const boundaryRef = useRef(boundary)
+  const rangeRef = useRef(range)
+  rangeRef.current = range
   const onDrawRef = useRef(onDraw)
   boundaryRef.current = boundary
   onDrawRef.current = onDraw
@@ -55,7 +59,7 @@ export function TimeChart({ data, labels, others, boundary, height = 360, onDraw
       width: container.clientWidth || 800,
       height,
       tzDate: UTC,
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: () => [rangeRef.current[0] / 1000, rangeRef.current[1] / 1000] } },
       cursor: { focus: { prox: 24 } },
       focus: { alpha: 0.35 },
       legend: { live: true },
@@ -101,7 +105,7 @@ export function TimeChart({ data, labels, others, boundary, height = 360, onDraw
 
   useEffect(() => {
     plot.current?.setData([data.times.map((t) => t / 1000), ...data.values] as uPlot.AlignedData)
-  }, [data, shape])
+  }, [data, shape, range[0], range[1]])
 
   useEffect(() => {
     plot.current?.redraw(false)

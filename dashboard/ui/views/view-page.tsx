@@ -39,6 +39,7 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
   const [error, setError] = useState<string | null>(null)
   const [connected, setConnected] = useState(false)
   const [top, setTop] = useState<TopRow[] | null>(null)
+  const [topError, setTopError] = useState<string | null>(null)
   const [pushes, setPushes] = useState(0)
   const chartBox = useRef<HTMLDivElement>(null)
   const update = (patch: Partial<ViewState>) => setSearch(viewStateSearch({ ...state, ...patch }))
@@ -79,9 +80,15 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
     if (pushes === 0) return
     const abort = new AbortController()
     const timer = setTimeout(() => {
-      loadTop(client, view, resolved, abort.signal).then(setTop, (e: Error) => {
-        if (!abort.signal.aborted) setError(e.message)
-      })
+      loadTop(client, view, resolved, abort.signal).then(
+        (rows) => {
+          setTop(rows)
+          setTopError(null)
+        },
+        (e: Error) => {
+          if (!abort.signal.aborted) setTopError(e.message)
+        },
+      )
     }, 250)
     return () => {
       clearTimeout(timer)
@@ -214,6 +221,7 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
               labels={labels}
               others={answer.series.map((s) => s.other)}
               boundary={{ cutoff: answer.cutoff ? Date.parse(answer.cutoff) : null, version: answer.version }}
+              range={[resolved.from, resolved.to]}
               onDraw={markFirstChart}
             />
             {answer.series.length === 0 && <p class="muted empty">No rows in this range{filtered ? ' for these filters' : ''}.</p>}
@@ -231,7 +239,13 @@ export function ViewPage({ client, view, search, setSearch }: ViewPageProps) {
         <h2>
           Top {view.keys.length > 0 ? 'groups' : 'total'} by {resolved.measure}
         </h2>
-        <TopTable view={view} rows={top} measure={resolved.measure} onFilter={(key, value) => update({ filters: { ...state.filters, [key]: [value] } })} />
+        {topError ? (
+          <p class="error" role="alert">
+            The table could not be read: {topError}
+          </p>
+        ) : (
+          <TopTable view={view} rows={top} measure={resolved.measure} onFilter={(key, value) => update({ filters: { ...state.filters, [key]: [value] } })} />
+        )}
       </div>
     </section>
   )
