@@ -1,10 +1,11 @@
 import type { Scenario } from '../src/scenario.ts'
 import { archiveScenario } from './archive.ts'
+import { dashboardScenario } from './dashboard.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario]
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
+export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario, dashboardScenario]

@@ -66,6 +66,11 @@ export const servingLayerOptionsSchema = z.strictObject({
     .default('/graphql'),
   /** GraphiQL in the browser at the GraphQL path. @default true */
   graphiql: z.boolean().default(true),
+  /**
+   * The dashboard in the browser at `/ui` (charts of every view, the pipeline's health), served by
+   * the process that serves the API, with the same authentication. @default true
+   */
+  dashboard: z.boolean().default(true),
   /** Schema introspection (GraphiQL needs it). @default true */
   introspection: z.boolean().default(true),
   limits: servingLimitsSchema.prefault({}),

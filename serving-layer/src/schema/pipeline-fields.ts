@@ -3,24 +3,31 @@ import type { BatchRun, BatchRunStatus, ViewDef } from '@twinflow/core'
 import { canRead, type Principal } from '../auth/principal.ts'
 import { checkCount } from '../query/check-selection.ts'
 import { assertCanRead } from './assert-can-read.ts'
-import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, StreamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, streamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
 import { RejectedInputPageType } from './rejected-input-types.ts'
 import type { ServingContext } from './serving-context.ts'
 import type { ServingServices } from './serving-services.ts'
 import { guarded } from './to-graphql-error.ts'
 
 const MAX_RUNS = 1000
+/** Most dead letters `recentDeadLetters` returns (what a queue keeps may be fewer). */
+const MAX_RECENT_LETTERS = 100
 
 /**
  * `pipeline`: introspection of the pipeline itself, limited to the views the caller may read: the
  * views with their keys, measures, windows, batch versions, run history and freshness; the streams
- * with their dead-letter counts; the batch run history of every view.
+ * with their dead-letter counts, rates, lag per partition and newest dead letters; the batch run
+ * history of every view.
  */
 export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
   const { pipeline, batch, deadLetters } = services
   const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
   const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
   const ViewInfo = viewInfoType(runsOf)
+  const StreamInfoType = streamInfoType({
+    stats: services.streams,
+    recentDeadLetters: async (stream, limit) => (await deadLetters.read({ stream, limit: checkCount('limit', limit, MAX_RECENT_LETTERS) })).letters,
+  })
 
   /**
    * Per stream and stage. The archiver's count comes from the master table (durable, the same from

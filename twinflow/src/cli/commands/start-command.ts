@@ -17,6 +17,7 @@ export const startCommand: Command = async ({ options, env }) => {
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
   await twinflow.start(roles, { command: `twinflow start --role ${roles.join(',')}` })
+  if (twinflow.dashboardUrl) console.log(`Dashboard: ${twinflow.dashboardUrl}`)
   if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
   return waitForSignal(twinflow)

@@ -4,6 +4,7 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/batch-layer',
   '@twinflow/speed-layer',
   '@twinflow/serving-layer',
+  '@twinflow/dashboard',
   '@twinflow/plugin-memory',
   '@twinflow/plugin-chdb',
   '@twinflow/plugin-clickhouse',
