@@ -11,6 +11,7 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/plugin-kafka',
   '@twinflow/plugin-node-cron',
   '@twinflow/plugin-redis',
+  '@twinflow/plugin-file',
   '@twinflow/testing',
   'twinflow',
 ] as const
