@@ -21,7 +21,7 @@ describe('compileFieldMapping', () => {
   it('converts CSV strings to the declared types', () => {
     expect(map(csvRow)).toEqual({ ok: true, event: { orderId: 'o1', amount: 42, price: 1000, paid: true, status: 'paid', ts: Date.parse('2024-03-01T05:00:00Z') } })
     expect(map({ ...csvRow, paid: 'false', amount: '-0', price: '.5', ts: '1709294400000' })).toMatchObject({ event: { paid: false, amount: 0, price: 0.5, ts: 1709294400000 } })
-    expect(Object.is((map({ ...csvRow, amount: '-0' }) as { event: { amount: number } }).event.amount, 0)).toBe(true)
+    expect(Object.is((map({ ...csvRow, amount: '-0' }) as any).event.amount, 0)).toBe(true)
     expect(map({ ...csvRow, paid: '1' })).toMatchObject({ event: { paid: true } })
     expect(map({ ...csvRow, orderId: '' })).toMatchObject({ event: { orderId: '' } })
   })
@@ -203,7 +203,7 @@ describe('CSV conversion, properties', () => {
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
         const r = map({ ...csvRow, price: String(x) })
         expect(r).toMatchObject({ ok: true })
-        expect((r as { event: { price: number } }).event.price).toBe(x === 0 ? 0 : x)
+        expect((r as any).event.price).toBe(x === 0 ? 0 : x)
       }),
     )
   })
