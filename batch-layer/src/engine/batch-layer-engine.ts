@@ -26,7 +26,7 @@ export interface LoadState {
   partition: number
   complete: boolean
   nextRow: number
-  /** Of a complete load: its rows and rejected rows, as recorded when it completed. */
+  /** Rows stored already (all of them when complete) and how many of them were rejected. */
   rows: number
   rejected: number
 }
@@ -54,8 +54,8 @@ export interface BatchLayerEngine extends BatchEngine {
    * previous one is in), with `partition` and `offset` = the row number.
    */
   beginLoad(stream: string, file: LoadFile): Promise<LoadState>
-  /** The row a load resumes from (after its highest stored row; 0 when none): read after a failed insert. */
-  loadedRows(stream: string, partition: number): Promise<number>
+  /** What a load's partition holds: the row to resume from (after its highest stored row; 0 when none), and its rejected rows. */
+  loadProgress(stream: string, partition: number): Promise<{ nextRow: number; rows: number; rejected: number }>
   /** Records that every row of the file is in (`rows` in all, `rejected` of them). Idempotent. */
   completeLoad(stream: string, file: LoadFile, state: { partition: number; rows: number; rejected: number }): Promise<void>
 }

@@ -299,7 +299,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       if (done) return { partition: done.partition, complete: true, nextRow: done.rows, rows: done.rows, rejected: done.rejected }
       if (mine.length > 0) {
         const partition = mine[0]!.partition
-        return { partition, complete: false, nextRow: await this.loadedRows(stream.name, partition), rows: 0, rejected: 0 }
+        return { partition, complete: false, ...(await this.loadProgress(stream.name, partition)) }
       }
       let partition = LOAD_PARTITION_BASE + (Number.parseInt(file.sha256.slice(0, 8), 16) >>> 1)
       while (holder.has(partition)) partition = partition + 1 >= 2 ** 32 ? LOAD_PARTITION_BASE : partition + 1
@@ -311,9 +311,11 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     throw new TwinflowError('conflict', `could not give ${file.path} a partition of stream "${stream.name}": other loads kept taking the same numbers; load it again`)
   }
 
-  async loadedRows(streamName: string, partition: number): Promise<number> {
-    const [row] = await this.driver.query<{ n: unknown; o: unknown }>(masterTableSql.partitionEnd(this.#stream(streamName), partition))
-    return row && decodeInt64(row.n, 'count') > 0 ? decodeInt64(row.o, 'offset') + 1 : 0
+  async loadProgress(streamName: string, partition: number): Promise<{ nextRow: number; rows: number; rejected: number }> {
+    const [row] = await this.driver.query<{ n: unknown; o: unknown; r: unknown }>(masterTableSql.partitionEnd(this.#stream(streamName), partition))
+    if (!row || decodeInt64(row.n, 'count') === 0) return { nextRow: 0, rows: 0, rejected: 0 }
+    const nextRow = decodeInt64(row.o, 'offset') + 1
+    return { nextRow, rows: nextRow, rejected: decodeInt64(row.r, 'count') }
   }
 
   async completeLoad(streamName: string, file: LoadFile, state: { partition: number; rows: number; rejected: number }): Promise<void> {

@@ -30,7 +30,7 @@ describe('the load catalog', () => {
     ])
     now += 1000
     // The same content under another name resumes the same partition after row 1.
-    expect(await engine.beginLoad(stream.name, file(f.sha256, 'renamed.csv'))).toMatchObject({ partition: begun.partition, complete: false, nextRow: 2 })
+    expect(await engine.beginLoad(stream.name, file(f.sha256, 'renamed.csv'))).toEqual({ partition: begun.partition, complete: false, nextRow: 2, rows: 2, rejected: 1 })
     await engine.completeLoad(stream.name, f, { partition: begun.partition, rows: 2, rejected: 1 })
     expect(await engine.beginLoad(stream.name, f)).toEqual({ partition: begun.partition, complete: true, nextRow: 2, rows: 2, rejected: 1 })
     // Loaded rows are counted in the loaded watermark, not the log's.

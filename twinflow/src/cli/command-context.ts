@@ -11,6 +11,15 @@ export interface CommandContext {
     views?: string
     packages?: string
     reset?: boolean
+    /** `load`: the stream, the files' format, the mapping file, CSV options, rows per insert. */
+    stream?: string
+    format?: string
+    mapping?: string
+    delimiter?: string
+    quote?: string
+    columns?: string
+    'no-header'?: boolean
+    'block-rows'?: string
   }
   env: TwinflowEnv
 }
