@@ -30,7 +30,15 @@ describe('twinflow load (the CLI, on the embedded runtimes)', () => {
   afterAll(() => rmSync(project, { recursive: true, force: true }))
   writeFileSync(join(project, 'twinflow.json'), JSON.stringify({ pipeline: onlineStorePipelineModule, speed: { foldThreads: 0 } }))
   const now = Date.now()
-  const rows = Array.from({ length: 3000 }, (_, i) => ({ orderId: `o${i}`, shopId: `s${i % 4}`, customerId: 'c', amountCents: i, items: 1, status: i % 500 === 1 ? 'lost' : 'paid', ts: now - 86_400_000 + i }))
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    orderId: `o${i}`,
+    shopId: `s${i % 4}`,
+    customerId: 'c',
+    amountCents: i,
+    items: 1,
+    status: i % 500 === 1 ? 'lost' : 'paid',
+    ts: now - 86_400_000 + i,
+  }))
   writeFileSync(join(project, 'orders.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n'))
   writeFileSync(join(project, 'mapping.json'), JSON.stringify({ constants: { customerId: 'loaded' } }))
 
