@@ -15,8 +15,7 @@ export interface DecoderOptions {
  */
 export function compileDecoder<S extends StreamDef>(stream: S, options: DecoderOptions = {}): (payload: Buffer, logTime: number) => ValidationResult<EventOf<S>> {
   const maxBytes = options.maxBytes ?? 1024 * 1024
-  const validate = compileValidator(stream)
-  const future = futureCheck(stream)
+  const decodeValue = compileValueDecoder(stream)
   return (payload, logTime) => {
     if (payload.length > maxBytes) return { ok: false, reason: `oversized: ${payload.length} bytes > limit ${maxBytes}` }
     let parsed: unknown
@@ -25,7 +24,19 @@ export function compileDecoder<S extends StreamDef>(stream: S, options: DecoderO
     } catch (error) {
       return { ok: false, reason: `invalid-json: ${(error as Error).message}` }
     }
-    const result = validate(parsed)
+    return decodeValue(parsed, logTime)
+  }
+}
+
+/**
+ * The part of the decoder after parsing, for inputs that are values already (a record of a loaded
+ * file, mapped): the schema (`schema: ...`), then the event time against `logTime` (`future: ...`).
+ */
+export function compileValueDecoder<S extends StreamDef>(stream: S): (value: unknown, logTime: number) => ValidationResult<EventOf<S>> {
+  const validate = compileValidator(stream)
+  const future = futureCheck(stream)
+  return (value, logTime) => {
+    const result = validate(value)
     if (!result.ok) return { ok: false, reason: `schema: ${result.reason}` }
     const tooFar = future(result.event as Record<string, unknown>, logTime)
     return tooFar === null ? result : { ok: false, reason: tooFar }

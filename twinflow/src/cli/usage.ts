@@ -14,6 +14,18 @@ Commands:
                           --port <n>
   batch run <view|all>    Run one batch recompute now and print the runs.
                           --config <file>
+  load <files...>         Load files of history straight into a stream's master table (not through
+                          the log): CSV with a header, NDJSON, JSON arrays, Parquet. Loading the
+                          same content again adds nothing; a load cut off resumes. A batch run
+                          then makes it visible. Refused while another process holds the data
+                          directory (e.g. twinflow dev). Exit 1 if a file could not be read.
+                          --stream <name>  the stream (required)
+                          --config <file>
+                          --format <f>     csv, ndjson, json or parquet (default: by extension)
+                          --mapping <file> a JSON field mapping: rename, constants, drop,
+                                           timestamps, strict (see the README)
+                          --delimiter <c>, --quote <c>, --columns <a,b>, --no-header  (CSV)
+                          --block-rows <n> rows per insert (default 100000)
   check                   Validate a config file and its pipeline as start does; list the runtimes
                           and views.
                           --config <file>

@@ -12,6 +12,7 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/plugin-kafka',
   '@twinflow/plugin-node-cron',
   '@twinflow/plugin-redis',
+  '@twinflow/plugin-file',
   '@twinflow/testing',
   'twinflow',
 ] as const
