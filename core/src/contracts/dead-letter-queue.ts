@@ -11,6 +11,10 @@ export interface DeadLetter {
   topic?: string
   partition?: number
   offset?: number
+  /** The source it came from, when a source read it (by the source's name)... */
+  source?: string
+  /** ...and where in that source: a file and line, a table's cursor, a request's line. */
+  position?: string
   at: number
 }
 

@@ -23,6 +23,8 @@ export const RejectedInputType = new GraphQLObjectType<StoredDeadLetter>({
     topic: { type: GraphQLString, description: 'Where it was read from, when it came from the log.' },
     partition: { type: GraphQLInt },
     offset: { type: GraphQLFloat },
+    source: { type: GraphQLString, description: 'The source that read it (its name), when a source did.' },
+    position: { type: GraphQLString, description: 'Where in that source: a file and line, a table cursor, a request line.' },
   },
 })
 

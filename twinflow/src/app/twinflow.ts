@@ -18,6 +18,7 @@ import { Readiness } from './ops/readiness.ts'
 import { requireCredentials } from './ops/require-credentials.ts'
 import type { Role } from './role.ts'
 import { runtimesOfRoles } from './runtimes-of-roles.ts'
+import { sourceMappings } from './source-mappings.ts'
 
 interface Running {
   name: string
@@ -146,8 +147,15 @@ export class Twinflow {
       })
     }
     if (runs('ingest')) {
-      const runner = new IngestRunner(this.#all(TOKENS.Source), log, this.pipeline, this.get(TOKENS.Clock), this.logger.child({ role: 'ingest' }), () =>
-        this.#failures.push('a source stopped after a non-retriable error'),
+      const runner = new IngestRunner(
+        this.#all(TOKENS.Source),
+        log,
+        this.get(TOKENS.DeadLetterQueue),
+        this.pipeline,
+        this.get(TOKENS.Clock),
+        this.logger.child({ role: 'ingest' }),
+        sourceMappings(this.config),
+        () => this.#failures.push('a source stopped after a non-retriable error'),
       )
       runner.start()
       this.#running.push({ name: 'ingest', stop: () => runner.stop() })

@@ -6,7 +6,7 @@ import { findConfigFile } from '../find-config-file.ts'
 
 const QUERY = `query($stream: String!, $stage: String, $reason: String, $limit: Int, $after: String) {
   pipeline { rejectedInputs(stream: $stream, stage: $stage, reason: $reason, limit: $limit, after: $after) {
-    items { stream stage reason at payload payloadBytes truncated topic partition offset }
+    items { stream stage reason at payload payloadBytes truncated topic partition offset source position }
     pageInfo { hasNextPage endCursor } } } }`
 
 interface RejectedInput {
@@ -19,6 +19,8 @@ interface RejectedInput {
   topic: string | null
   partition: number | null
   offset: number | null
+  source: string | null
+  position: string | null
 }
 
 /**
@@ -53,7 +55,8 @@ export const deadLettersCommand: Command = async ({ options, env }) => {
   for (const item of items) {
     if (options.json) console.log(JSON.stringify(item))
     else {
-      const where = item.topic === null ? '' : ` ${item.topic}[${item.partition}]@${item.offset}`
+      const where =
+        item.topic !== null ? ` ${item.topic}[${item.partition}]@${item.offset}` : item.source !== null ? ` ${item.source}${item.position === null ? '' : ` ${item.position}`}` : ''
       const payload = item.payload.length > 160 ? `${item.payload.slice(0, 160)}…` : item.payload
       console.log(`${item.at} ${item.stage}${where}: ${item.reason}\n    ${JSON.stringify(payload)} (${item.payloadBytes} bytes${item.truncated ? ', cut' : ''})`)
     }
