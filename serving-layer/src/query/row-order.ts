@@ -95,6 +95,11 @@ export class RowOrder {
     return 0
   }
 
+  /** Whether a partial row comes strictly after these sort values (a cursor's). */
+  isAfter(row: PartialRow, values: readonly Scalar[]): boolean {
+    return this.#compareRow(row, values) > 0
+  }
+
   /** Compares a partial row with sort values, reading the row's values only as far as needed. */
   #compareRow(row: PartialRow, values: readonly Scalar[]): number {
     for (let i = 0; i < this.#sign.length; i++) {
