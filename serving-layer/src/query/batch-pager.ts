@@ -27,11 +27,13 @@ export interface PagerSource {
   /** The batch-only windows: from <= windowStart < to (to is the first window of the straddling bucket, or the cutoff). */
   from: number
   to: number
-  /** The length of the batch cache's chunks: reads through `rows` cost whole chunks. */
-  chunkMs: number
   /** The read's rows from `to` on (the straddling bucket's batch rows and the realtime rows), once read. */
   rest: Promise<RestOfPage>
-  /** Rows of windows [from, to) through the cache of batch chunks (chunks inside merged into the read's buckets, the read's groups only), not merged across chunks. */
+  /**
+   * Rows of windows [from, to) through the cache of batch chunks (chunks inside merged into the
+   * read's buckets, the read's groups only), not merged across chunks: a chunk not cached is read
+   * whole from the engine, a part of a cached one costs its rows.
+   */
   rows(from: number, to: number): Promise<PartialRow[]>
   /** `BatchEngine.readPage` at this version. */
   readPage(page: PageSelection): Promise<PartialRow[]>

@@ -15,9 +15,10 @@ const ESTIMATE_MARGIN = 1.25
  * comes whole before the next. What a page costs is its buckets' windows (rows: keys × windows),
  * whatever the length of the range.
  *
- * The first step reads one chunk; each next one the windows the rows found so far say are still
- * needed (a quarter more), or as many as read so far when none was found (the walk doubles), so a
- * page takes few reads however sparse its rows. Descending, the rows from the batch-only windows'
+ * The first step reads the first bucket; each next one the windows the rows found so far say are
+ * still needed (a quarter more), or as many as read so far when none was found (the walk doubles),
+ * so a page takes few steps however sparse its rows. The cache reads whole chunks from the batch
+ * engine (a step within a chunk read before reads nothing), and a step costs its windows' rows. Descending, the rows from the batch-only windows'
  * end on (the straddling bucket, the realtime rows) come first: the walk needs only the rows they
  * leave, and reads nothing when they fill the page.
  */
@@ -52,20 +53,20 @@ export class WindowWalk implements BatchPager {
     const lo = !descending && cursor !== null ? Math.max(source.from, cursor) : source.from
     const hi = descending && cursor !== null ? Math.min(source.to, nextBucket(cursor)) : source.to
     if (lo >= hi) return { rows: [], scanned: 0 }
-    const chunkMs = source.chunkMs
-    // Windows read so far: [lo, end) ascending, [start, hi) descending.
+    // Windows read so far: [lo, end) ascending, [start, hi) descending. The first step is the
+    // first bucket; the next ones as far as the rows found so far say is needed.
     let start = hi
     let end = lo
-    let chunks = 1
+    let step = 0
     const read: PartialRow[] = []
     for (;;) {
       signal?.throwIfAborted()
       if (descending) {
-        const next = Math.max(lo, Math.ceil(start / chunkMs) * chunkMs - chunks * chunkMs)
+        const next = Math.max(lo, step === 0 ? bucketOf(hi - 1) : start - step)
         for (const row of await source.rows(next, start)) read.push(row)
         start = next
       } else {
-        const next = Math.min(hi, Math.floor(end / chunkMs) * chunkMs + chunks * chunkMs)
+        const next = Math.min(hi, step === 0 ? nextBucket(bucketOf(lo)) : end + step)
         for (const row of await source.rows(end, next)) read.push(row)
         end = next
       }
@@ -74,14 +75,15 @@ export class WindowWalk implements BatchPager {
       // A bucket is whole once every window of it in the range is read.
       const whole = done ? () => true : descending ? (row: PartialRow) => row.windowStart >= start : (row: PartialRow) => row.windowStart < bucketOf(end)
       const found: PartialRow[] = []
-      // At the view's window the rows of the chunks are the answer's already (one per window and group).
+      // At the view's window the rows read are the answer's already (one per window and group).
       for (const row of bucket === view.window ? keys.select(read) : mergeRows(view, keys.select(read), bucketOf)) {
         if (whole(row) && (after === null || order.isAfter(row, after))) found.push(row)
       }
       if (done || found.length >= need) return { rows: found, scanned: read.length }
       const walked = descending ? hi - start : end - lo
+      // Rounded up to whole windows (a step of less than one reads nothing).
       const more = found.length === 0 ? walked : ((need - found.length) / found.length) * walked * ESTIMATE_MARGIN
-      chunks = Math.max(1, Math.ceil(more / chunkMs))
+      step = Math.max(view.windowMs, Math.ceil(more / view.windowMs) * view.windowMs)
     }
   }
 }

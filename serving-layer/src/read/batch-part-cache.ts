@@ -86,7 +86,7 @@ export class BatchPartCache {
   }
 
   /** The length of a chunk of the view's windows (chunks start at multiples of it). */
-  chunkMs(view: ViewDef): number {
+  #chunkMs(view: ViewDef): number {
     return view.windowMs * this.#chunkWindows
   }
 
@@ -153,7 +153,7 @@ export class BatchPartCache {
 
   /** Every chunk the ranges touch: from memory, from a read under way, or read now (the missing ones in ONE read). */
   async #chunksOf(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<Map<number, readonly PartialRow[]>> {
-    const chunkMs = this.chunkMs(view)
+    const chunkMs = this.#chunkMs(view)
     const starts = new Set<number>()
     for (const { from, to } of ranges) {
       for (let start = from - (from % chunkMs); start < to; start += chunkMs) starts.add(start)
@@ -178,7 +178,7 @@ export class BatchPartCache {
 
   /** The rows of one range from its loaded chunks: a chunk wholly inside it merged into its buckets (if any), only its groups. */
   #gather(view: ViewDef, version: number, range: ChunkedRange, loaded: ReadonlyMap<number, readonly PartialRow[]>): PartialRow[] {
-    const chunkMs = this.chunkMs(view)
+    const chunkMs = this.#chunkMs(view)
     const { from, to, bucket, keys } = range
     const out: PartialRow[] = []
     for (let start = from - (from % chunkMs); start < to; start += chunkMs) {
@@ -186,7 +186,8 @@ export class BatchPartCache {
       const chunk = bucket && whole ? this.#merged(view, version, start, loaded.get(start)!, bucket) : loaded.get(start)!
       for (const rows of keys ? this.#withKeys(chunk, keys) : [chunk]) {
         if (whole) for (const row of rows) out.push(row)
-        else for (const row of rows) if (row.windowStart >= from && row.windowStart < to) out.push(row)
+        // Rows are in window order: the part of a chunk costs its rows, not the chunk's.
+        else for (let i = firstAtOrAfter(rows, from), end = firstAtOrAfter(rows, to); i < end; i++) out.push(rows[i]!)
       }
     }
     return out
@@ -232,6 +233,8 @@ export class BatchPartCache {
     const split = engine.readWindows(view.name, version, from, to).then((rows) => {
       const byChunk = new Map<number, PartialRow[]>(missing.map((start) => [start, []]))
       for (const row of rows) byChunk.get(row.windowStart - (row.windowStart % chunkMs))?.push(row)
+      // A chunk's rows are kept in window order (the engine sends them so; a chunk is sorted if not).
+      for (const chunk of byChunk.values()) if (!inWindowOrder(chunk)) chunk.sort((a, b) => a.windowStart - b.windowStart)
       return byChunk
     })
     for (const start of missing) {
@@ -248,6 +251,23 @@ export class BatchPartCache {
       into.set(start, rows)
     }
   }
+}
+
+function inWindowOrder(rows: readonly PartialRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.windowStart < rows[i - 1]!.windowStart) return false
+  return true
+}
+
+/** The index of the first row with windowStart >= time, in rows in window order. */
+function firstAtOrAfter(rows: readonly PartialRow[], time: number): number {
+  let lo = 0
+  let hi = rows.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (rows[mid]!.windowStart < time) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 function chunkKey(view: string, version: number, start: number): string {

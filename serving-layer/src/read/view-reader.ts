@@ -207,7 +207,6 @@ export class ViewReader {
       version,
       from: read.from,
       to,
-      chunkMs: this.cache.chunkMs(view),
       rest,
       rows: (from, until) => this.cache.rows(this.batch, view, version, { from, to: until, bucket: read.bucket, keys: read.keys }),
       readPage: (page) => this.batch.readPage(view.name, version, page),
