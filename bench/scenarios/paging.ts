@@ -4,19 +4,17 @@ import { join } from 'node:path'
 import { TOKENS } from '@twinflow/core'
 import { masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow, parseConfig } from 'twinflow'
-import { alternate } from '../src/alternate.ts'
 import { hourlySeries, hourlySeriesPipeline, samples } from '../src/hourly-series.ts'
 import { ratios, summarize } from '../src/stats.ts'
 import type { Check, EmbeddedScenario } from '../src/scenario.ts'
 
 const HOUR = 3_600_000
-const DAY = 24 * HOUR
 const KEYS = 200
 /** Six months of hourly windows (183 days). */
 const LONG_HOURS = 183 * 24
 const PAGE = 50
-/** Requests per sample (its median is the sample), in a quick and in a full run. */
-const REQUESTS = { quick: 5, full: 15 }
+/** Requests of each page per repetition (their median is the sample), in a quick and in a full run. */
+const REQUESTS = { quick: 15, full: 40 }
 
 const SERIES = `query($from: DateTime!, $to: DateTime!, $orderBy: [HourlySeriesOrder!], $limit: Int, $after: String) {
   hourlySeries(from: $from, to: $to, orderBy: $orderBy, limit: $limit, after: $after) {
@@ -43,9 +41,10 @@ interface Query {
  * the batch engine from a master table filled inside chdb) and the last hour in the speed layer
  * (the in-process store); the serve role answers GraphQL over HTTP, on the embedded runtimes (no
  * container). Per repetition, the same page of the 6-month range and of the 1-day range (both end
- * with the speed layer's hour), alternating, each sample the median of several requests: the
- * first page, and a page in the middle of the answer (reached by following cursors); reference:
- * the first page ordered by a measure.
+ * with the speed layer's hour), requested in turn (L S, S L, ...: both see the same load on a
+ * shared machine), each sample the median of its side's requests: the first page, and a page in
+ * the middle of the answer (reached by following cursors); reference: the first page ordered by a
+ * measure.
  */
 export const pagingScenario: EmbeddedScenario = {
   name: 'paging',
@@ -92,23 +91,34 @@ export const pagingScenario: EmbeddedScenario = {
       const checks: Check[] = []
       for (const c of cases) {
         ctx.log(`  ${c.name}`)
-        const sample = async (query: Query) => {
-          const times: number[] = []
-          for (let i = 0; i < requests; i++) {
-            const started = performance.now()
-            const answer = await page(query)
-            times.push(performance.now() - started)
-            if (answer.rows.length !== PAGE || !answer.pageInfo.hasNextPage) throw new Error(`a page of ${answer.rows.length} rows, not ${PAGE} followed by more`)
-          }
-          return summarize(times).median
+        const timed = async (query: Query) => {
+          const started = performance.now()
+          const answer = await page(query)
+          const ms = performance.now() - started
+          if (answer.rows.length !== PAGE || !answer.pageInfo.hasNextPage) throw new Error(`a page of ${answer.rows.length} rows, not ${PAGE} followed by more`)
+          return ms
         }
-        const runs = await alternate(ctx.repeats, { framework: () => sample(c.long), baseline: () => sample(c.short) }, { log: ctx.log, warmUps: 1 })
+        // A warm-up round of each (not counted), then each repetition: the two pages in turn, in
+        // alternating order (L S, S L, ...), so that both see the same load; each side's median.
+        for (const query of [c.long, c.short]) await timed(query)
+        const long: number[] = []
+        const short: number[] = []
+        for (let i = 0; i < ctx.repeats; i++) {
+          const times = { long: [] as number[], short: [] as number[] }
+          for (let j = 0; j < requests; j++) {
+            const order = (i * requests + j) % 2 === 0 ? (['long', 'short'] as const) : (['short', 'long'] as const)
+            for (const side of order) times[side].push(await timed(c[side]))
+          }
+          long.push(summarize(times.long).median)
+          short.push(summarize(times.short).median)
+          ctx.log(`    #${i + 1}: 6 months ${long[i]!.toFixed(1)} ms, 1 day ${short[i]!.toFixed(1)} ms`)
+        }
         checks.push({
           name: `page of 50: 6 months ÷ 1 day, ${KEYS} keys — ${c.name}`,
-          samples: ratios(runs.framework, runs.baseline),
+          samples: ratios(long, short),
           unit: '×',
           target: c.target === null ? null : { op: '<=', value: c.target },
-          figures: { unit: 'ms', framework: runs.framework, baseline: runs.baseline },
+          figures: { unit: 'ms', framework: long, baseline: short },
         })
       }
       return {
@@ -116,7 +126,7 @@ export const pagingScenario: EmbeddedScenario = {
         setup: [
           `View hourlySeries: ${KEYS} keys × ${LONG_HOURS} hourly windows (6 months) = ${rows.toLocaleString('en')} rows in the batch version (chdb), the last hour (${KEYS} rows) in the speed layer (in-process store); serving.cache as by default;`,
           `one page (limit ${PAGE}, rows and pageInfo and totalCount) of the 6-month range ("framework") and of the 1-day range ("baseline"), both ending with the speed layer's hour, through GraphQL over HTTP;`,
-          `each sample the median of ${requests} requests of the same page, after a warm-up round of each; the page in the middle follows the cursor of the row at half of its answer.`,
+          `per repetition, ${requests} requests of each page, the two in turn in alternating order, each sample the median of its side's, after a warm-up request of each; the page in the middle follows the cursor of the row at half of its answer.`,
         ],
         checks,
       }
