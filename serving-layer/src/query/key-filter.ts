@@ -25,7 +25,10 @@ export class KeyFilter {
       const key = view.keys[index]!
       const expected = key.type === 'string' ? 'string' : key.type === 'bool' ? 'boolean' : 'number'
       for (const value of values) {
-        if (typeof value !== expected) throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+        // An int or time key holds safe integers only (GraphQL gives them as floats).
+        if (typeof value !== expected || (expected === 'number' && !Number.isSafeInteger(value))) {
+          throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+        }
       }
       const distinct = new Set(values)
       allowed[name] = [...distinct]

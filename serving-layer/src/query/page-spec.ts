@@ -22,9 +22,17 @@ export interface PageSpec {
   signal?: AbortSignal
 }
 
-/** The selection of windows [from, to) of a page spec, in the batch engine's terms (its buckets and key filter). */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * The selection of windows [from, to) of a page spec, in the batch engine's terms (its buckets and
+ * key filter). A string with a lone surrogate is left out of the filter: it has no UTF-8 form, so
+ * no batch row has it (and it has no SQL literal).
+ */
 export function selectionOf(spec: PageSpec, from: number, to: number): WindowSelection {
-  return { from, to, bucket: spec.bucket, keys: spec.keys.values }
+  const keys: Record<string, Scalar[]> = {}
+  for (const [name, values] of Object.entries(spec.keys.values)) keys[name] = values.filter((v) => typeof v !== 'string' || !LONE_SURROGATE.test(v))
+  return { from, to, bucket: spec.bucket, keys }
 }
 
 /** What makes two page reads of one range and buckets read the same: order, filter, cursor, size, count. */
