@@ -10,7 +10,12 @@ describe('KeyFilter', () => {
     const filter = new KeyFilter(view, { kind: ['a', 'b', 'a'], size: [3] })
     expect(filter.values).toEqual({ kind: ['a', 'b'], size: [3] })
     expect(filter.narrowest).toMatchObject({ index: 1, values: new Set([3]) })
-    expect(filter.select([{ windowStart: 0, keys: ['a', 3], cells: [1] }, { windowStart: 0, keys: ['c', 3], cells: [1] }])).toHaveLength(1)
+    expect(
+      filter.select([
+        { windowStart: 0, keys: ['a', 3], cells: [1] },
+        { windowStart: 0, keys: ['c', 3], cells: [1] },
+      ]),
+    ).toHaveLength(1)
   })
 
   it('refuses a value of another type, and a number that is not a safe integer for an int key', () => {
