@@ -18,9 +18,10 @@ const ESTIMATE_MARGIN = 1.25
  * The first step reads the first bucket; each next one the windows the rows found so far say are
  * still needed (a quarter more), or as many as read so far when none was found (the walk doubles),
  * so a page takes few steps however sparse its rows. The cache reads whole chunks from the batch
- * engine (a step within a chunk read before reads nothing), and a step costs its windows' rows. Descending, the rows from the batch-only windows'
- * end on (the straddling bucket, the realtime rows) come first: the walk needs only the rows they
- * leave, and reads nothing when they fill the page.
+ * engine (a step within a chunk read before reads nothing), and a step costs its windows' rows.
+ * Descending, the rows from the batch-only windows' end on (the straddling bucket, the realtime
+ * rows) come first: the walk needs only the rows they leave, and reads nothing when they fill the
+ * page.
  */
 export class WindowWalk implements BatchPager {
   readonly key: string
