@@ -123,8 +123,8 @@ export class Twinflow {
       this.#running.push({ name: 'realtime store', stop: () => store.stop() })
       if (firstTopic) readiness.add('realtimeStore', () => store.progress(speedGroupId, firstTopic))
     }
-    // The serve role reads the dead letters back (pipeline.rejectedInputs).
-    if (has('archiver') || has('speed') || has('serve')) {
+    // Ingest writes the inputs it rejects; the serve role reads the dead letters back (pipeline.rejectedInputs).
+    if (has('ingest') || has('archiver') || has('speed') || has('serve')) {
       const dlq = this.get(TOKENS.DeadLetterQueue)
       await dlq.connect()
       this.#running.push({ name: 'dead-letter queue', stop: () => dlq.close() })
