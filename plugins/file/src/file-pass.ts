@@ -49,7 +49,9 @@ export class FilePass {
   readonly #records: AsyncGenerator<FileRecord[], ReadEnd>
   readonly #lines: LineIndex | null
   #entry: TrackedFile
+  /** Records read and not taken yet: `#queue` from `#taken`. */
   #queue: FileRecord[] = []
+  #taken = 0
   /** The positions of the messages of the batch being made. */
   readonly #positions: number[] = []
   #finished = false
@@ -116,7 +118,7 @@ export class FilePass {
     /** The entry after the last record taken whose end is known, and how many messages it ends. */
     let certain: { entry: TrackedFile; count: number } | null = null
     for (;;) {
-      if (this.#queue.length === 0) {
+      if (this.#taken === this.#queue.length) {
         let next: IteratorResult<FileRecord[], ReadEnd>
         try {
           next = await this.#records.next()
@@ -139,9 +141,10 @@ export class FilePass {
           return { messages: kept, entry: this.#entry }
         }
         this.#queue = next.value
+        this.#taken = 0
         continue
       }
-      const record = this.#queue.shift()!
+      const record = this.#queue[this.#taken++]!
       this.#positions[messages.length] = record.position
       messages.push(this.#message(record))
       if (record.end >= 0 || this.options.format === 'parquet') certain = { entry: this.#entryAfter(record), count: messages.length }
