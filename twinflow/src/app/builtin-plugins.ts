@@ -5,6 +5,7 @@ import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugi
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { fileSourcePlugin } from '@twinflow/plugin-file'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 
@@ -26,4 +27,5 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
   fileSourcePlugin,
+  httpPollSourcePlugin,
 ]
