@@ -167,11 +167,14 @@ export class Twinflow {
 
   /**
    * Checks what `start` would reject without connecting to anything: the batch schedule's cron
-   * expression, the GraphQL schema of the views, the serving layer's credentials (a public key
-   * that does not parse). Options were checked when the process was created.
+   * expression, the sources (made, not connected: a source's factory checks what its options
+   * alone cannot, such as a cron expression against the scheduler), the GraphQL schema of the
+   * views, the serving layer's credentials (a public key that does not parse). Options were checked
+   * when the process was created.
    */
   async validate(): Promise<void> {
     this.get(BATCH_TOKENS.Schedule).validate()
+    this.#all(TOKENS.Source)
     await this.get(SERVING_TOKENS.Server).ready()
   }
 
