@@ -282,9 +282,13 @@ describe('file source', () => {
     expect(decoded.files.map((f) => f.name)).toEqual(Array.from({ length: 10 }, (_, i) => `log-${String(110 + i).padStart(4, '0')}.ndjson`))
     expect(decoded.below).toBe('log-0109.ndjson')
     expect(checkpoint.length).toBeLessThan(2000)
+    logs.length = 0
     await writeFile(join(dir, 'log-0050-late.ndjson'), '{"i":"late"}\n')
     await writeFile(join(dir, 'log-0200.ndjson'), '{"i":200}\n')
     expect((await nextMessages(s)).messages.map(text)).toEqual(['{"i":200}'])
+    expect(logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.files, l.watermark])).toEqual([
+      [expect.stringMatching(/^new files sort at or before the watermark and are not read/), 1, 'log-0109.ndjson'],
+    ])
     await s.close()
   })
 })

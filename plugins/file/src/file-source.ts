@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises'
+import { open, stat as statByPath } from 'node:fs/promises'
 import { END_OF_INPUT, type Clock, type Logger, type Source, type SourceBatch, TwinflowError } from '@twinflow/core'
 import { classifyChange, type FileStat } from './file-change.ts'
 import { decodeFileCheckpoint, encodeFileCheckpoint, type FileCheckpoint, isBelowWatermark, type TrackedFile, trackFile } from './file-checkpoint.ts'
 import { type FileFormat, fileFormatOf } from './file-format.ts'
-import { FilePass, statOf } from './file-pass.ts'
+import { FilePass } from './file-pass.ts'
 import type { FileSourceOptions } from './file-source-options.ts'
 import { fingerprint } from './fingerprint.ts'
 import { type GlobParts, globFiles, globParts, pathOf } from './glob-files.ts'
@@ -46,7 +46,9 @@ export class FileSource implements Source {
   readonly #failed = new Map<string, string>()
   /** Parquet files waiting to be written whole (watch): their stat and since when it has not changed. */
   readonly #settling = new Map<string, { key: string; since: number }>()
+  /** How many listed files the last look found under the watermark (-1: none yet), and how many files dropped under it since. */
   #belowCount = -1
+  #droppedSince = 0
 
   constructor(
     readonly name: string,
@@ -68,6 +70,8 @@ export class FileSource implements Source {
     this.#idle = false
     this.#closed = false
     this.#failed.clear()
+    this.#belowCount = -1
+    this.#droppedSince = 0
     await this.#endPass()
   }
 
@@ -113,6 +117,8 @@ export class FileSource implements Source {
 
   #batch(messages: SourceBatch['messages'], entry: TrackedFile): SourceBatch {
     const next = trackFile(this.#state, entry, this.options.trackFiles)
+    const tracked = this.#state.files.length + (this.#state.files.some((f) => f.name === entry.name) ? 0 : 1)
+    this.#droppedSince += tracked - next.files.length
     this.#state = next
     this.#pending = true
     return {
@@ -195,11 +201,15 @@ export class FileSource implements Source {
       )
       if (work !== null) this.#work.push(work)
     }
-    if (below !== this.#belowCount) {
-      if (below > 0)
-        this.logger.info('files at or before the watermark are not looked at (read before, or named to sort before files read already)', { files: below, watermark: state.below })
-      this.#belowCount = below
-    }
+    // More files under the watermark than were dropped there since the last look: new files named to sort before it.
+    if (this.#belowCount < 0 && below > 0) this.logger.info('files at or before the watermark are read already and not looked at', { files: below, watermark: state.below })
+    else if (this.#belowCount >= 0 && below > this.#belowCount + this.#droppedSince)
+      this.logger.warn('new files sort at or before the watermark and are not read: name new files to sort after the files read (a date, a sequence number)', {
+        files: below - this.#belowCount - this.#droppedSince,
+        watermark: state.below,
+      })
+    this.#belowCount = below
+    this.#droppedSince = 0
     if (names.length === 0 && !this.#scanned) this.logger.warn('no file matches', { path: this.options.path, folder: this.#parts.base })
   }
 
@@ -213,15 +223,20 @@ export class FileSource implements Source {
       if (!this.#failed.has(name)) this.#fail(name, error)
       return null
     }
-    let handle: Awaited<ReturnType<typeof open>> | null = null
     try {
-      handle = await open(path, 'r')
-      const stat = await statOf(handle)
+      // A look is a stat by path; the file is opened only to compare its first bytes, when its size or time moved.
+      const stat = await statOfPath(path)
       if (this.#failed.get(name) === statKey(stat)) return null
       const fresh: TrackedFile = { name, ino: stat.ino, size: 0, mtimeMs: 0, fp: '', fpBytes: 0, offset: 0, line: format === 'parquet' ? 0 : 1, done: false, closed: false }
       if (tracked === undefined) return this.#settled(name, format, stat) ? { name, format, from: fresh, stat } : null
-      const h = handle
-      const change = await classifyChange(tracked, stat, format, async (bytes) => (await fingerprint(h, bytes)).fp)
+      const change = await classifyChange(tracked, stat, format, async (bytes) => {
+        const handle = await open(path, 'r')
+        try {
+          return (await fingerprint(handle, bytes)).fp
+        } finally {
+          await handle.close()
+        }
+      })
       switch (change) {
         case 'unchanged':
           return tracked.done ? null : { name, format, from: tracked, stat }
@@ -238,8 +253,6 @@ export class FileSource implements Source {
       if (this.#failed.get(name) !== undefined) return null
       this.#fail(name, error)
       return null
-    } finally {
-      await handle?.close().catch(() => {})
     }
   }
 
@@ -257,6 +270,12 @@ export class FileSource implements Source {
     this.#settling.delete(name)
     return true
   }
+}
+
+/** A file's identity and state now, by its path. */
+async function statOfPath(path: string): Promise<FileStat> {
+  const s = await statByPath(path, { bigint: true })
+  return { ino: s.ino === 0n ? '' : s.ino.toString(), size: Number(s.size), mtimeMs: Number(s.mtimeNs / 1000n) / 1000 }
 }
 
 function statKey(stat: { ino: string; size: number; mtimeMs: number }): string {
