@@ -65,6 +65,7 @@ export const httpPollOptionsSchema = z
      * each poll asks for records at or after the highest value delivered so far (the query
      * parameter `param`, e.g. `updated_since`; the API must include that value: `>=`), and the
      * records it delivered at that value (by `key`, default the whole record) are not delivered again.
+     * The pages of a poll must hold still: records added meanwhile come after those given.
      */
     incremental: z
       .strictObject({

@@ -26,6 +26,8 @@ export interface IncrementalResult {
  * ignores the filter). Every other record is delivered once, and `high` (starting as `since`)
  * becomes the highest value delivered with the keys delivered at it: the next poll's `since`.
  * A record without a usable value (not a number or a non-empty string) is delivered and moves nothing.
+ * Assumes the poll's pages hold still: a record the API inserts before the page being read (an
+ * offset into a list that changes) is skipped by the poll, and then falls under the new `since`.
  */
 export function filterIncremental(records: readonly unknown[], rule: IncrementalRule, since: Watermark | null, high: Watermark | null): IncrementalResult {
   const keep: boolean[] = []

@@ -23,8 +23,10 @@ interface ApiOrder {
   updated: string
 }
 const table: ApiOrder[] = []
+/** New orders: ids sort after the older ones, so that a poll paging through the table meanwhile skips none (see Poll an HTTP API in the README). */
 const add = (n: number, at: number) => {
-  for (let i = 0; i < n; i++) table.push({ order_id: `o${table.length}`, shop: `shop-${table.length % 2}`, cents: 100 + table.length, updated: new Date(at).toISOString() })
+  for (let i = 0; i < n; i++)
+    table.push({ order_id: `o${String(table.length).padStart(4, '0')}`, shop: `shop-${table.length % 2}`, cents: 100 + table.length, updated: new Date(at).toISOString() })
 }
 const requests: { auth: string | undefined; query: string }[] = []
 
