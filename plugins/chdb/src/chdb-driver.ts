@@ -111,7 +111,9 @@ export class ChdbDriver implements ClickHouseDriver {
     const session = this.#connected(what)
     const started = performance.now()
     try {
-      await session.insert({ table, values: rows })
+      // One JSONEachRow payload, parsed by ClickHouse itself, as the server driver sends rows: a row
+      // is what JSON.stringify makes of it (an undefined field takes the column's default).
+      await session.insert({ table, values: jsonEachRow(rows), format: 'JSONEachRow' })
     } catch (error) {
       throw mapChdbError(error, what)
     }
@@ -144,4 +146,11 @@ export class ChdbDriver implements ClickHouseDriver {
     if (this.#session) return this.#session
     throw new TwinflowError('internal', 'the chdb driver is not connected: call connect() before running statements', { context: { sql } })
   }
+}
+
+/** Rows as JSONEachRow bytes: one JSON object per line. */
+function jsonEachRow(rows: readonly Record<string, unknown>[]): Buffer {
+  let text = ''
+  for (const row of rows) text += `${JSON.stringify(row)}\n`
+  return Buffer.from(text)
 }
