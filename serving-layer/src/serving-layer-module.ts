@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, TOKENS, type Resolver, type Token } from '@twinflow/core'
+import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver, type Token } from '@twinflow/core'
 import { createAuthenticator } from './auth/create-authenticator.ts'
 import { ServingMetrics } from './http/serving-metrics.ts'
 import { ServingServer } from './http/serving-server.ts'
@@ -25,6 +25,10 @@ export interface ServingLayerModuleDeps {
  * fails before anything starts: raw options from code, or the config's `serving` section, already
  * parsed (parsing it again gives it back). Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
  * EventLog and DeadLetterQueue.
+ *
+ * Its process service (TOKENS.Service): `graphql`, role `serve`: the GraphQL server at
+ * `serving.path` on the process's HTTP server (the `graphql` endpoint), its metrics and the
+ * subscriptions' change feed (stopped with it).
  */
 export function servingLayerModule(options: ServingLayerOptions, deps: ServingLayerModuleDeps): ContainerModule {
   const resolved = parseServingLayerOptions(options)
@@ -98,6 +102,24 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           },
           resolved,
         )
+      })
+      .inSingletonScope()
+    bind(TOKENS.Service)
+      .toDynamicValue((ctx): ProcessService => {
+        const server = () => get(ctx, SERVING_TOKENS.Server)
+        return {
+          name: 'graphql',
+          roles: ['serve'],
+          needs: [R.eventLog, R.batchEngine, R.realtimeStore, R.deadLetterQueue],
+          validate: () => server().ready(),
+          async start(process) {
+            get(ctx, SERVING_TOKENS.Metrics)
+            const graphql = server()
+            await graphql.ready()
+            process.route(graphql.path, (req, res) => graphql.handle(req, res), 'graphql')
+          },
+          stop: () => get(ctx, SERVING_TOKENS.ChangeFeed).stop(),
+        }
       })
       .inSingletonScope()
   })

@@ -7,6 +7,7 @@ import type { Scheduler } from '../contracts/scheduler.ts'
 import type { Sink } from '../contracts/sink.ts'
 import type { Source } from '../contracts/source.ts'
 import type { Logger } from '../logging/logger.ts'
+import type { ProcessService } from '../process/process-service.ts'
 import type { Clock } from '../time/clock.ts'
 import type { Pipeline } from '../view/define-pipeline.ts'
 import { token } from './token.ts'
@@ -28,4 +29,6 @@ export const TOKENS = {
   Source: token<Source>('core/source'),
   /** Multi-binding: every configured sink. */
   Sink: token<Sink>('core/sink'),
+  /** Multi-binding: every part of a process, each with the roles it serves and what it needs (see ProcessService). */
+  Service: token<ProcessService>('core/service'),
 } as const

@@ -8,7 +8,10 @@ import { speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
 import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
+import { ingestModule } from '../ingest/ingest-module.ts'
 import { builtinPlugins } from './builtin-plugins.ts'
+import { dashboardModule } from './dashboard-module.ts'
+import { runtimeServicesModule } from './runtime-services-module.ts'
 import { createPinoLogger } from './pino-logger.ts'
 import { Twinflow } from './twinflow.ts'
 
@@ -33,8 +36,9 @@ export interface CreateTwinflowOptions {
 /**
  * Builds a Twinflow process: registers the plugins, resolves every plugin the config names (an
  * unknown name or bad options fail here, before anything starts), and loads one ContainerModule
- * per runtime, source, sink and layer. The process's Prometheus registry is created here (with
- * Node's default metrics); every layer and role registers its metrics on it.
+ * per runtime, source, sink and layer, with the process services of each (their roles are the
+ * process's roles). The process's Prometheus registry is created here (with Node's default
+ * metrics); every layer and role registers its metrics on it.
  */
 export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   const { pipeline, config } = options
@@ -66,11 +70,18 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   ].map((c) => ({ ...c, plugin: registry.get(c.kind, c.ref.plugin) }))
   container.load(
     ...configured.map((c) => pluginModule(c.plugin, c.ref.options, c.where, c.instance)),
-    batchLayerModule(config.batch),
+    // The process's services, each with its roles: the order of the roles' names (`twinflow.roles`).
+    runtimeServicesModule({ partitions: config.topics.partitions, speedGroupId: config.speed.groupId }),
+    ingestModule(),
+    batchLayerModule(config.batch, { registry: metrics }),
     // The speed layer's fold threads import the pipeline from the module the config names, which
     // may be TypeScript: they register the CLI's loader first.
-    speedLayerModule(config.speed, config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
+    speedLayerModule(config.speed, {
+      registry: metrics,
+      ...(config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
+    }),
     servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
+    dashboardModule(),
   )
   // pluginModule validated the options above; parsing them again here is pure.
   const dataDirectoryUsers = configured.filter((c) => c.plugin.usesDataDirectory?.(c.plugin.parseOptions(c.ref.options ?? {}))).map((c) => c.where)
