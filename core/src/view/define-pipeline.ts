@@ -1,19 +1,23 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
+import type { ReportDef } from '../report/define-report.ts'
 import type { StreamDef } from '../schema/define-stream.ts'
 import type { ViewDef } from './define-view.ts'
 
-/** The streams and views one Twinflow deployment runs. */
+/** The streams, views and reports one Twinflow deployment runs. */
 export interface Pipeline {
   readonly streams: readonly StreamDef[]
   readonly views: readonly ViewDef[]
+  /** Scheduled reports (`defineReport`); run by the `report` role. */
+  readonly reports: readonly ReportDef[]
   stream(name: string): StreamDef
   view(name: string): ViewDef
   viewsOf(stream: string): readonly ViewDef[]
+  report(name: string): ReportDef
 }
 
-/** Checks that names are unique and that every view's stream is declared. */
+/** Checks that names are unique, that every view's stream is declared and every report's views too. */
 // biome-ignore lint/suspicious/noExplicitAny: views of any keys and measures (ViewDef is invariant in them)
-export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[] }): Pipeline {
+export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[]; reports?: readonly ReportDef[] }): Pipeline {
   const streams = new Map<string, StreamDef>()
   for (const s of input.streams) {
     if (streams.has(s.name)) throw new TwinflowError('config', `stream "${s.name}" is declared twice`)
@@ -26,6 +30,14 @@ export function definePipeline(input: { streams: readonly StreamDef[]; views: re
       throw new TwinflowError('config', `view "${v.name}" reads stream "${v.stream.name}", which is not in the pipeline's streams`)
     }
     views.set(v.name, v)
+  }
+  const reports = new Map<string, ReportDef>()
+  for (const r of input.reports ?? []) {
+    if (reports.has(r.name)) throw new TwinflowError('config', `report "${r.name}" is declared twice`)
+    for (const q of r.views) {
+      if (views.get(q.view.name) !== q.view) throw new TwinflowError('config', `report "${r.name}" reads view "${q.view.name}", which is not in the pipeline's views`)
+    }
+    reports.set(r.name, r)
   }
   return {
     streams: [...streams.values()],
@@ -41,5 +53,11 @@ export function definePipeline(input: { streams: readonly StreamDef[]; views: re
       return v
     },
     viewsOf: (stream) => [...views.values()].filter((v) => v.stream.name === stream),
+    reports: [...reports.values()],
+    report(name) {
+      const r = reports.get(name)
+      if (!r) throw new TwinflowError('validation', `unknown report "${name}"; known: ${[...reports.keys()].join(', ') || 'none'}`)
+      return r
+    },
   }
 }
