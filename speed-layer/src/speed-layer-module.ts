@@ -1,4 +1,4 @@
-import { RUNTIME_SERVICES as R, TOKENS, type Logger, type ProcessService, type Sink } from '@twinflow/core'
+import { RUNTIME_SERVICES as R, TOKENS, type Channels, type Logger, type ProcessService } from '@twinflow/core'
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
 import { BatchEngineCutoffSource } from './batch-engine-cutoff-source.ts'
@@ -20,7 +20,7 @@ export interface SpeedLayerModuleContext {
  * The speed layer's bindings: its options (validated now, so bad config fails at load: raw
  * options from code, or the config's `speed` section, already parsed, which parses to itself), the
  * cutoff source (the batch engine's publications) and the worker, over the event log, realtime
- * store, dead-letter queue and every sink bound in the container. `pipelineModule` (a file URL)
+ * store, dead-letter queue and the channels (TOKENS.Channels, when bound). `pipelineModule` (a file URL)
  * is the module that exports the pipeline, which fold threads import after the `threadPreload`
  * modules (e.g. a loader registration for a TypeScript pipeline).
  *
@@ -35,24 +35,24 @@ export function speedLayerModule(options: SpeedLayerOptions = {}, context: Speed
       .toDynamicValue((ctx) => new BatchEngineCutoffSource(ctx.get(TOKENS.BatchEngine)))
       .inSingletonScope()
     bind(SPEED_TOKENS.Worker)
-      .toDynamicValue(
-        (ctx) =>
-          new SpeedWorker(
-            {
-              pipeline: ctx.get(TOKENS.Pipeline),
-              log: ctx.get(TOKENS.EventLog),
-              store: ctx.get(TOKENS.RealtimeStore),
-              deadLetters: ctx.get(TOKENS.DeadLetterQueue),
-              sinks: ctx.getAll<Sink>(TOKENS.Sink, { optional: true }),
-              cutoffs: ctx.get(SPEED_TOKENS.CutoffSource),
-              clock: ctx.get(TOKENS.Clock),
-              logger: ctx.get(TOKENS.Logger),
-              ...(context.pipelineModule === undefined ? {} : { pipelineModule: context.pipelineModule }),
-              ...(context.threadPreload === undefined ? {} : { threadPreload: context.threadPreload }),
-            },
-            ctx.get(SPEED_TOKENS.Options),
-          ),
-      )
+      .toDynamicValue((ctx) => {
+        const channels = ctx.get<Channels | undefined>(TOKENS.Channels, { optional: true })
+        return new SpeedWorker(
+          {
+            pipeline: ctx.get(TOKENS.Pipeline),
+            log: ctx.get(TOKENS.EventLog),
+            store: ctx.get(TOKENS.RealtimeStore),
+            deadLetters: ctx.get(TOKENS.DeadLetterQueue),
+            ...(channels ? { channels } : {}),
+            cutoffs: ctx.get(SPEED_TOKENS.CutoffSource),
+            clock: ctx.get(TOKENS.Clock),
+            logger: ctx.get(TOKENS.Logger),
+            ...(context.pipelineModule === undefined ? {} : { pipelineModule: context.pipelineModule }),
+            ...(context.threadPreload === undefined ? {} : { threadPreload: context.threadPreload }),
+          },
+          ctx.get(SPEED_TOKENS.Options),
+        )
+      })
       .inSingletonScope()
     bind(TOKENS.Service)
       .toDynamicValue((ctx): ProcessService => {

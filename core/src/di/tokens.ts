@@ -1,3 +1,4 @@
+import type { Channels } from '../channels/channels.ts'
 import type { BatchEngine } from '../contracts/batch-engine.ts'
 import type { ClickHouseDriver } from '../contracts/clickhouse-driver.ts'
 import type { DeadLetterQueue } from '../contracts/dead-letter-queue.ts'
@@ -27,8 +28,10 @@ export const TOKENS = {
   Scheduler: token<Scheduler>('core/scheduler'),
   /** Multi-binding: every configured source. */
   Source: token<Source>('core/source'),
-  /** Multi-binding: every configured sink. */
+  /** Multi-binding: every configured sink (notification channel). */
   Sink: token<Sink>('core/sink'),
+  /** The delivery of notifications to the sinks: retries, dead letters, counts (see Channels). */
+  Channels: token<Channels>('core/channels'),
   /** Multi-binding: every part of a process, each with the roles it serves and what it needs (see ProcessService). */
   Service: token<ProcessService>('core/service'),
 } as const

@@ -2,7 +2,19 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Container, ContainerModule } from 'inversify'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { pluginModule, PluginRegistry, systemClock, TOKENS, type AnyTwinflowPlugin, type Clock, type Logger, type Pipeline, type PluginKind } from '@twinflow/core'
+import {
+  channelsModule,
+  defaultChannelSettings,
+  pluginModule,
+  PluginRegistry,
+  systemClock,
+  TOKENS,
+  type AnyTwinflowPlugin,
+  type Clock,
+  type Logger,
+  type Pipeline,
+  type PluginKind,
+} from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { speedLayerModule } from '@twinflow/speed-layer'
 import { servingLayerModule } from '@twinflow/serving-layer'
@@ -68,10 +80,15 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     ...config.sources.map((ref, i) => ({ ref, kind: 'source' as const, where: `sources[${i}]`, instance: ref.name ?? `${ref.plugin}-${i}` })),
     ...config.sinks.map((ref, i) => ({ ref, kind: 'sink' as const, where: `sinks[${i}]`, instance: ref.name ?? `${ref.plugin}-${i}` })),
   ].map((c) => ({ ...c, plugin: registry.get(c.kind, c.ref.plugin) }))
+  const sinkRefs = new Map(config.sinks.map((ref, i) => [ref.name ?? `${ref.plugin}-${i}`, { ref, where: `sinks[${i}]` }]))
   container.load(
     ...configured.map((c) => pluginModule(c.plugin, c.ref.options, c.where, c.instance)),
     // The process's services, each with its roles: the order of the roles' names (`twinflow.roles`).
-    runtimeServicesModule({ partitions: config.topics.partitions, speedGroupId: config.speed.groupId }),
+    channelsModule((sink) => {
+      const configuredAs = sinkRefs.get(sink.name)
+      return configuredAs ? { kinds: configuredAs.ref.kinds ?? sink.accepts, delivery: configuredAs.ref.delivery, where: configuredAs.where } : defaultChannelSettings(sink)
+    }),
+    runtimeServicesModule({ partitions: config.topics.partitions, speedGroupId: config.speed.groupId, registry: metrics }),
     ingestModule(),
     batchLayerModule(config.batch, { registry: metrics }),
     // The speed layer's fold threads import the pipeline from the module the config names, which

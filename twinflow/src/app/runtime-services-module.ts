@@ -1,11 +1,15 @@
 import { ContainerModule, type ResolutionContext } from 'inversify'
+import type { Registry } from 'prom-client'
 import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver, type Sink, type Token } from '@twinflow/core'
+import { registerChannelMetrics } from './metrics/channel-metrics.ts'
 
 export interface RuntimeServicesSettings {
   /** Partitions of each stream's topic, created when the event log connects. */
   partitions: number
   /** The speed layer's consumer group, whose progress the realtime store's readiness check reads. */
   speedGroupId: string
+  /** The process's Prometheus registry: the channels' metrics go there. */
+  registry: Registry
 }
 
 /**
@@ -16,7 +20,8 @@ export interface RuntimeServicesSettings {
  * - `realtimeStore`: starts the store; readiness `realtimeStore`;
  * - `deadLetterQueue`: connects the queue;
  * - `scheduler`: nothing to connect (its tasks belong to who schedules them);
- * - `channels`: connects every configured sink, closing them in reverse order.
+ * - `channels`: checks the channels' settings (TOKENS.Channels), registers their metrics and
+ *   connects every configured sink, closing them in reverse order.
  */
 export function runtimeServicesModule(settings: RuntimeServicesSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -71,14 +76,18 @@ export function runtimeServicesModule(settings: RuntimeServicesSettings): Contai
       stop: () => get(TOKENS.DeadLetterQueue).close(),
     }))
     service(() => ({ name: R.scheduler, roles: [], needs: [], start: async () => {}, stop: async () => {} }))
-    service((_get, ctx) => {
+    service((get, ctx) => {
       const sinks = () => ctx.getAll<Sink>(TOKENS.Sink, { optional: true })
       const connected: { close(): Promise<void> }[] = []
       return {
         name: R.channels,
         roles: [],
         needs: [],
+        async validate() {
+          get(TOKENS.Channels)
+        },
         async start() {
+          registerChannelMetrics(settings.registry, get(TOKENS.Channels))
           for (const sink of sinks()) {
             await sink.connect()
             connected.push(sink)

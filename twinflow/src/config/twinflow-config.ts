@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deliveryOptionsSchema, notificationKindsSchema } from '@twinflow/core'
 import { batchLayerOptionsSchema } from '@twinflow/batch-layer'
 import { servingLayerOptionsSchema } from '@twinflow/serving-layer'
 import { speedLayerOptionsSchema } from '@twinflow/speed-layer'
@@ -11,6 +12,16 @@ const pluginRef = z
     name: z.string().min(1).optional(),
     /** Options validated by the plugin itself. */
     options: z.unknown().optional(),
+  })
+  .strict()
+
+/** A sink: a notification channel, with what it takes and how it is delivered to. */
+const sinkRef = pluginRef
+  .extend({
+    /** The notification kinds this channel takes (`view-changes`, `alert`, `report`). @default every kind its plugin delivers */
+    kinds: notificationKindsSchema.optional(),
+    /** Retries, backoff and the timeout of one attempt; after the last attempt, the dead-letter queue. */
+    delivery: deliveryOptionsSchema.prefault({}),
   })
   .strict()
 
@@ -56,7 +67,8 @@ export const twinflowConfigSchema = z
      */
     dataDir: z.string().min(1).optional(),
     sources: z.array(pluginRef).default([]),
-    sinks: z.array(pluginRef).default([]),
+    /** Notification channels: view changes (the speed layer's), alert events, reports. */
+    sinks: z.array(sinkRef).default([]),
     topics: z
       .object({ partitions: z.number().int().min(1).max(1024).default(4) })
       .strict()
@@ -87,6 +99,7 @@ export const twinflowConfigSchema = z
 export type ParsedConfig = z.output<typeof twinflowConfigSchema>
 export type TwinflowConfigInput = z.input<typeof twinflowConfigSchema>
 export type PluginRef = z.output<typeof pluginRef>
+export type SinkRef = z.output<typeof sinkRef>
 export type RuntimeName = keyof ParsedConfig['runtimes']
 
 /** A config with every runtime chosen (embedded defaults filled in) and the data directory resolved. */
