@@ -3,9 +3,11 @@ import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
+import { emailChannelPlugin } from '@twinflow/plugin-email'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
+import { telegramChannelPlugin } from '@twinflow/plugin-telegram'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -24,4 +26,6 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  emailChannelPlugin,
+  telegramChannelPlugin,
 ]
