@@ -5,6 +5,7 @@ import { createAuthenticator } from './auth/create-authenticator.ts'
 import { ServingMetrics } from './http/serving-metrics.ts'
 import { ServingServer } from './http/serving-server.ts'
 import { ChangeFeed } from './live/change-feed.ts'
+import { InProcessAnswers } from './query/in-process-answers.ts'
 import { BatchPartCache } from './read/batch-part-cache.ts'
 import { ReadSession } from './read/read-session.ts'
 import { FreshnessReads } from './read/freshness-reads.ts'
@@ -102,6 +103,20 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           },
           resolved,
         )
+      })
+      .inSingletonScope()
+    bind(SERVING_TOKENS.Answers)
+      .toDynamicValue((ctx) => {
+        const sessionDeps = {
+          pipeline: get(ctx, TOKENS.Pipeline),
+          reader: get(ctx, SERVING_TOKENS.ViewReader),
+          batch: get(ctx, TOKENS.BatchEngine),
+          realtime: get(ctx, TOKENS.RealtimeStore),
+          log: get(ctx, TOKENS.EventLog),
+          clock: get(ctx, TOKENS.Clock),
+          speedGroupId: resolved.speedGroupId,
+        }
+        return new InProcessAnswers(sessionDeps.pipeline, { ...resolved.limits, maxRangeMs: resolved.limits.maxRangeDays * 86_400_000 }, () => new ReadSession(sessionDeps))
       })
       .inSingletonScope()
     bind(TOKENS.Service)

@@ -3,6 +3,7 @@ import type { Authenticator } from './auth/authenticator.ts'
 import type { ServingServer } from './http/serving-server.ts'
 import type { ServingMetrics } from './http/serving-metrics.ts'
 import type { ChangeFeed } from './live/change-feed.ts'
+import type { InProcessAnswers } from './query/in-process-answers.ts'
 import type { BatchPartCache } from './read/batch-part-cache.ts'
 import type { ViewReader } from './read/view-reader.ts'
 import type { ResolvedServingOptions } from './serving-layer-options.ts'
@@ -15,6 +16,8 @@ export const SERVING_TOKENS = {
   ChangeFeed: token<ChangeFeed>('serving-layer/change-feed'),
   Metrics: token<ServingMetrics>('serving-layer/metrics'),
   Server: token<ServingServer>('serving-layer/server'),
+  /** The views' answers for code in the process (reports, alerts), read and merged as the API's. */
+  Answers: token<InProcessAnswers>('serving-layer/answers'),
   /** Who a request is, by `serving.auth` (the API's, and the metrics' on the serving port); null when `mode` is `none`. */
   Authenticator: token<Authenticator | null>('serving-layer/authenticator'),
 } as const
