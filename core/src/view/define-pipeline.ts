@@ -1,19 +1,22 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
 import type { StreamDef } from '../schema/define-stream.ts'
+import type { AlertDef } from '../alerts/define-alert.ts'
 import type { ViewDef } from './define-view.ts'
 
-/** The streams and views one Twinflow deployment runs. */
+/** The streams, views and alert rules one Twinflow deployment runs. */
 export interface Pipeline {
   readonly streams: readonly StreamDef[]
   readonly views: readonly ViewDef[]
+  /** The alert rules declared (a deployment turns them on in its config). */
+  readonly alerts: readonly AlertDef[]
   stream(name: string): StreamDef
   view(name: string): ViewDef
   viewsOf(stream: string): readonly ViewDef[]
 }
 
-/** Checks that names are unique and that every view's stream is declared. */
+/** Checks that names are unique, that every view's stream is declared, and that every alert's view is. */
 // biome-ignore lint/suspicious/noExplicitAny: views of any keys and measures (ViewDef is invariant in them)
-export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[] }): Pipeline {
+export function definePipeline(input: { streams: readonly StreamDef[]; views: readonly ViewDef<any, any>[]; alerts?: readonly AlertDef[] }): Pipeline {
   const streams = new Map<string, StreamDef>()
   for (const s of input.streams) {
     if (streams.has(s.name)) throw new TwinflowError('config', `stream "${s.name}" is declared twice`)
@@ -27,9 +30,18 @@ export function definePipeline(input: { streams: readonly StreamDef[]; views: re
     }
     views.set(v.name, v)
   }
+  const alerts = new Map<string, AlertDef>()
+  for (const a of input.alerts ?? []) {
+    if (alerts.has(a.name)) throw new TwinflowError('config', `alert "${a.name}" is declared twice`)
+    if (views.get(a.view.name) !== a.view) {
+      throw new TwinflowError('config', `alert "${a.name}" watches view "${a.view.name}", which is not in the pipeline's views; views: ${[...views.keys()].join(', ')}`)
+    }
+    alerts.set(a.name, a)
+  }
   return {
     streams: [...streams.values()],
     views: [...views.values()],
+    alerts: [...alerts.values()],
     stream(name) {
       const s = streams.get(name)
       if (!s) throw new TwinflowError('config', `unknown stream "${name}"; known: ${[...streams.keys()].join(', ')}`)
