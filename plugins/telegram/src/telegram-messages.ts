@@ -21,15 +21,20 @@ function chunks(text: string, max: number): string[] {
   for (const line of text.replace(/\n+$/, '').split('\n')) {
     let rest = line
     while (html(rest).length > max) {
-      if (current !== '') out.push(current), (current = '')
+      if (current !== '') {
+        out.push(current)
+        current = ''
+      }
       let cut = max
       while (html(rest.slice(0, cut)).length > max) cut--
       out.push(rest.slice(0, cut))
       rest = rest.slice(cut)
     }
     const next = current === '' ? rest : `${current}\n${rest}`
-    if (html(next).length > max) out.push(current), (current = rest)
-    else current = next
+    if (html(next).length > max) {
+      out.push(current)
+      current = rest
+    } else current = next
   }
   if (current !== '' || out.length === 0) out.push(current)
   return out
