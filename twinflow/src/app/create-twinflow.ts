@@ -17,7 +17,8 @@ import {
 } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { speedLayerModule } from '@twinflow/speed-layer'
-import { servingLayerModule } from '@twinflow/serving-layer'
+import { SERVING_TOKENS, servingLayerModule } from '@twinflow/serving-layer'
+import { REPORT_TOKENS, reportLayerModule } from '@twinflow/report-layer'
 import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
 import { ingestModule } from '../ingest/ingest-module.ts'
@@ -98,6 +99,9 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
       ...(config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
     }),
     servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
+    // Reports read the views through the serving layer's answers, as the API does.
+    new ContainerModule(({ bind }) => void bind(REPORT_TOKENS.ViewAnswers).toService(SERVING_TOKENS.Answers)),
+    reportLayerModule(config.reports, { registry: metrics }),
     dashboardModule(),
   )
   // pluginModule validated the options above; parsing them again here is pure.

@@ -3,6 +3,7 @@ import { deliveryOptionsSchema, notificationKindsSchema } from '@twinflow/core'
 import { batchLayerOptionsSchema } from '@twinflow/batch-layer'
 import { servingLayerOptionsSchema } from '@twinflow/serving-layer'
 import { speedLayerOptionsSchema } from '@twinflow/speed-layer'
+import { reportLayerOptionsSchema } from '@twinflow/report-layer'
 
 const pluginRef = z
   .object({
@@ -77,6 +78,8 @@ export const twinflowConfigSchema = z
     batch: batchLayerOptionsSchema.prefault({}),
     /** Options of the speed layer (speed-layer's speedLayerOptionsSchema). */
     speed: speedLayerOptionsSchema.prefault({}),
+    /** The reports' channels and runs (report-layer's reportLayerOptionsSchema). */
+    reports: reportLayerOptionsSchema.prefault({}),
     /** The process's HTTP server (GraphQL for the serve role; /healthz, /readyz, /metrics for every role) and the GraphQL API. */
     serving: servingSection.prefault({}),
     /** Where the operations endpoints listen: by default on the serving port; with `port`, on their own server. */
