@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver, type Token } from '@twinflow/core'
+import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type ReportDef, type Resolver, type Token } from '@twinflow/core'
 import { createAuthenticator } from './auth/create-authenticator.ts'
 import { ServingMetrics } from './http/serving-metrics.ts'
 import { ServingServer } from './http/serving-server.ts'
@@ -18,6 +18,8 @@ import { SERVING_TOKENS } from './serving-tokens.ts'
 export interface ServingLayerModuleDeps {
   /** The process's Prometheus registry, where the serving metrics go. */
   registry: Registry
+  /** The channels a report is sent to, for `pipeline.reports` (the config may replace its declaration's). */
+  reportChannels?: (report: ReportDef) => readonly string[]
 }
 
 /**
@@ -91,6 +93,7 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           newSession,
           onViewRead: (view, form) => metrics.viewReads.inc({ view, form }),
           onSubscriptions: (delta) => metrics.subscriptions.inc(delta),
+          ...(deps.reportChannels ? { reportChannels: deps.reportChannels } : {}),
         })
         return new ServingServer(
           {

@@ -5,6 +5,7 @@ import { checkCount } from '../query/check-selection.ts'
 import { assertCanRead } from './assert-can-read.ts'
 import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, streamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
 import { RejectedInputPageType } from './rejected-input-types.ts'
+import { reportInfoType } from './report-types.ts'
 import type { ServingContext } from './serving-context.ts'
 import type { ServingServices } from './serving-services.ts'
 import { guarded } from './to-graphql-error.ts'
@@ -24,6 +25,10 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
   const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
   const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
   const ViewInfo = viewInfoType(runsOf)
+  const ReportInfo = reportInfoType({
+    channels: (report) => services.reportChannels?.(report) ?? report.channels,
+    runs: (report, limit) => guarded(() => batch.reportRuns(report.name, checkCount('limit', limit, MAX_RUNS))),
+  })
   const StreamInfoType = streamInfoType({
     stats: services.streams,
     recentDeadLetters: async (stream, limit) => (await deadLetters.read({ stream, limit: checkCount('limit', limit, MAX_RECENT_LETTERS) })).letters,
@@ -71,6 +76,11 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
               .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
               .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
           }),
+      },
+      reports: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ReportInfo))),
+        description: 'The scheduled reports whose views you may all read, with their last runs.',
+        resolve: (_p, _a, ctx) => pipeline.reports.filter((r) => r.views.every((q) => canRead(ctx.principal, q.view.name))),
       },
       batchRuns: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRunType))),

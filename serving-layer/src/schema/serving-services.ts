@@ -1,4 +1,4 @@
-import type { BatchEngine, DeadLetterQueue, Pipeline } from '@twinflow/core'
+import type { BatchEngine, DeadLetterQueue, Pipeline, ReportDef } from '@twinflow/core'
 import type { ChangeFeed } from '../live/change-feed.ts'
 import type { AnswerLimits } from '../query/answer-limits.ts'
 import type { ReadSession } from '../read/read-session.ts'
@@ -19,4 +19,6 @@ export interface ServingServices {
   onViewRead?(view: string, form: 'series' | 'top' | 'split' | 'live'): void
   /** Open subscriptions changed by `delta`. */
   onSubscriptions?(delta: 1 | -1): void
+  /** The channels a report is sent to (the config may replace its declaration's). @default its declaration's */
+  reportChannels?(report: ReportDef): readonly string[]
 }

@@ -98,7 +98,10 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
       registry: metrics,
       ...(config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
     }),
-    servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
+    servingLayerModule(
+      { ...servingOptions, speedGroupId: config.speed.groupId },
+      { registry: metrics, reportChannels: (report) => config.reports.channels[report.name] ?? report.channels },
+    ),
     // Reports read the views through the serving layer's answers, as the API does.
     new ContainerModule(({ bind }) => void bind(REPORT_TOKENS.ViewAnswers).toService(SERVING_TOKENS.Answers)),
     reportLayerModule(config.reports, { registry: metrics }),

@@ -87,6 +87,32 @@ describe('reports on the embedded runtimes', () => {
     expect(again).toEqual({ status: 'skipped', runId: 'report/daily-revenue/2026-11-24T00:00:00.000Z' })
     expect(reports(sinkNamed(store, 'inbox'))).toHaveLength(1)
     expect(await store.twinflow.get(REPORT_TOKENS.Ledger).runs('daily-revenue', 10)).toHaveLength(1)
+    // Listed in GraphQL with its channels (from the config) and its last run.
+    const { pipeline } = await graphql(
+      store.twinflow,
+      '{ pipeline { reports { name timeZone range channels views lastRun { runId status trigger late periodFrom deliveries { channel delivered attempts } } } } }',
+    )
+    expect(pipeline.reports).toEqual([
+      {
+        name: 'daily-revenue',
+        timeZone: 'Asia/Jakarta',
+        range: 'yesterday',
+        channels: ['inbox', 'chat', 'broken'],
+        views: ['shopRevenue', 'shopTraffic'],
+        lastRun: {
+          runId: 'report/daily-revenue/2026-11-24T00:00:00.000Z',
+          status: 'SENT',
+          trigger: 'SCHEDULE',
+          late: false,
+          periodFrom: '2026-11-22T17:00:00.000Z',
+          deliveries: [
+            { channel: 'inbox', delivered: true, attempts: 1 },
+            { channel: 'chat', delivered: true, attempts: 1 },
+            { channel: 'broken', delivered: false, attempts: 3 },
+          ],
+        },
+      },
+    ])
   })
 
   it('a failing channel stops neither the speed layer nor the next report', async () => {
