@@ -17,6 +17,7 @@ export interface CommandContext {
     limit?: string
     url?: string
     json?: boolean
+    at?: string
   }
   env: TwinflowEnv
 }

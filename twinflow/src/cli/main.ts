@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./commands/dev-command.ts')).devCommand,
   start: async () => (await import('./commands/start-command.ts')).startCommand,
   batch: async () => (await import('./commands/batch-command.ts')).batchCommand,
+  report: async () => (await import('./commands/report-command.ts')).reportCommand,
   check: async () => (await import('./commands/check-command.ts')).checkCommand,
   'api-key': async () => (await import('./commands/api-key-command.ts')).apiKeyCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
@@ -47,6 +48,7 @@ function parseCommandLine(argv: string[]) {
         limit: { type: 'string' },
         url: { type: 'string' },
         json: { type: 'boolean' },
+        at: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
