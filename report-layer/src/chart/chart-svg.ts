@@ -8,7 +8,7 @@ export const CHART_WIDTH = 720
 export const CHART_HEIGHT = 360
 /** Line colours, in the order of the lines (colour-blind safe, Okabe–Ito). */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000']
-const MARGIN = { top: 16, right: 16, bottom: 64, left: 72 }
+const MARGIN = { top: 16, right: 32, bottom: 64, left: 72 }
 const FONT = 'font-family="DejaVu Sans, sans-serif"'
 
 const NUMBER = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
@@ -61,8 +61,10 @@ export function chartSvg(chart: DocumentChart, timeZone: string): string {
       if (i % every === 0) out.push(xLabel(x(w)! + x.bandwidth() / 2, plotBottom, label(w, chart.windows)))
     })
   } else {
+    const first = chart.period ? wall(chart.period.from) : windows[0]!
+    const last = chart.period ? wall(chart.period.to) : windows[windows.length - 1]!
     const x = scaleUtc()
-      .domain([windows[0]!, windows[windows.length - 1]! === windows[0]! ? windows[0]! + 3_600_000 : windows[windows.length - 1]!])
+      .domain([first, last > first ? last : first + 3_600_000])
       .range([MARGIN.left, plotRight])
     for (const tick of x.ticks(7)) out.push(xLabel(x(tick), plotBottom, x.tickFormat(7)(tick)))
     chart.lines.forEach((line, i) => {

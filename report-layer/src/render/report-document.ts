@@ -21,6 +21,8 @@ export interface DocumentChart {
   /** Bucket starts (epoch ms), ascending. */
   windows: number[]
   lines: ChartLine[]
+  /** The period charted: the x axis spans it, whichever windows have values. */
+  period?: { from: number; to: number }
 }
 
 /** A section of a report: a table, or a chart with the table of its values. */

@@ -40,7 +40,7 @@ async function readSection(query: ResolvedReportQuery, period: ReportPeriod, ans
         kinds: ['time', ...lines.map(() => 'number' as const)],
         rows: answer.windows.map((w, i) => [w, ...lines.map((l) => l.values[i] ?? null)]),
       }
-      return { kind: 'chart', title: query.title, view: view.name, chart: { style: query.style, measure: query.measure, windows: answer.windows, lines }, table: values }
+      return { kind: 'chart', title: query.title, view: view.name, chart: { style: query.style, measure: query.measure, windows: answer.windows, lines, period }, table: values }
     }
   }
 }
