@@ -17,7 +17,7 @@ import {
 } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { speedLayerModule } from '@twinflow/speed-layer'
-import { servingLayerModule } from '@twinflow/serving-layer'
+import { alertsModule, servingLayerModule } from '@twinflow/serving-layer'
 import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
 import { ingestModule } from '../ingest/ingest-module.ts'
@@ -98,6 +98,7 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
       ...(config.pipeline ? { pipelineModule: pathToFileURL(resolve(config.pipeline)).href, threadPreload: [TYPESCRIPT_LOADER_PRELOAD] } : {}),
     }),
     servingLayerModule({ ...servingOptions, speedGroupId: config.speed.groupId }, { registry: metrics }),
+    alertsModule(config.alerts, { registry: metrics }),
     dashboardModule(),
   )
   // pluginModule validated the options above; parsing them again here is pure.
