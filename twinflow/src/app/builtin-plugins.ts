@@ -1,11 +1,12 @@
 import type { AnyTwinflowPlugin } from '@twinflow/core'
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
-import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
+import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin, kafkaSinkPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
+import { webhookSinkPlugin } from '@twinflow/plugin-webhook'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -24,4 +25,6 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  webhookSinkPlugin,
+  kafkaSinkPlugin,
 ]
