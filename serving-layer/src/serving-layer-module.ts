@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type ReportDef, type Resolver, type Token } from '@twinflow/core'
+import { resolve, RUNTIME_SERVICES as R, TOKENS, type AlertGroupState, type ProcessService, type ReportDef, type Resolver, type Token } from '@twinflow/core'
+import type { ResolvedAlertOptions } from './alerts/alert-options.ts'
 import { createAuthenticator } from './auth/create-authenticator.ts'
 import { ServingMetrics } from './http/serving-metrics.ts'
 import { ServingServer } from './http/serving-server.ts'
@@ -83,8 +84,16 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
         }
         const freshnessReads = new FreshnessReads(sessionDeps)
         const newSession = () => new ReadSession({ ...sessionDeps, freshnessReads })
+        const alertOptions = (ctx as unknown as { get<T>(id: symbol, o: { optional: true }): T | undefined }).get<ResolvedAlertOptions>(SERVING_TOKENS.AlertOptions, {
+          optional: true,
+        })
+        const realtime = get(ctx, TOKENS.RealtimeStore)
         const schema = buildSchema({
           pipeline,
+          alerts: {
+            channels: (rule) => alertOptions?.rules[rule]?.channels ?? null,
+            states: async () => (await realtime.readAlertStates()).map(({ value }) => JSON.parse(value) as AlertGroupState),
+          },
           batch: sessionDeps.batch,
           deadLetters: get(ctx, TOKENS.DeadLetterQueue),
           feed: get(ctx, SERVING_TOKENS.ChangeFeed),

@@ -1,4 +1,6 @@
 import { token } from '@twinflow/core'
+import type { AlertEvaluator } from './alerts/alert-evaluator.ts'
+import type { ResolvedAlertOptions } from './alerts/alert-options.ts'
 import type { Authenticator } from './auth/authenticator.ts'
 import type { ServingServer } from './http/serving-server.ts'
 import type { ServingMetrics } from './http/serving-metrics.ts'
@@ -20,4 +22,7 @@ export const SERVING_TOKENS = {
   Answers: token<InProcessAnswers>('serving-layer/answers'),
   /** Who a request is, by `serving.auth` (the API's, and the metrics' on the serving port); null when `mode` is `none`. */
   Authenticator: token<Authenticator | null>('serving-layer/authenticator'),
+  /** The alert role's options (`alerts`): which rules run and where they notify (bound by alertsModule). */
+  AlertOptions: token<ResolvedAlertOptions>('serving-layer/alert-options'),
+  AlertEvaluator: token<AlertEvaluator>('serving-layer/alert-evaluator'),
 } as const

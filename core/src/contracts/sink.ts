@@ -5,7 +5,9 @@ import type { Notification, NotificationKind } from './notification.ts'
  * topic, email, a chat, a file...). Built-in and third-party channels are `sink` plugins alike.
  *
  * Lifecycle: `connect()` → `deliver()` any number of times, concurrently → `close()` (idempotent;
- * `connect()` after `close()` connects again).
+ * `connect()` after `close()` connects again). A `connect` that fails (the destination is down when
+ * the process starts) does not stop the process: Twinflow logs it, and the channel's deliveries
+ * connect again (a retriable error while the destination is down).
  *
  * One `deliver` is ONE attempt to hand one notification to the destination; it resolves once the
  * destination has it (acknowledged where it acknowledges). Twinflow (`Channels`) does the rest,

@@ -4,6 +4,7 @@ import { canRead, type Principal } from '../auth/principal.ts'
 import { checkCount } from '../query/check-selection.ts'
 import { assertCanRead } from './assert-can-read.ts'
 import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, streamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import { AlertRuleType, AlertStateEnum, type AlertEntry } from './alert-types.ts'
 import { RejectedInputPageType } from './rejected-input-types.ts'
 import { reportInfoType } from './report-types.ts'
 import type { ServingContext } from './serving-context.ts'
@@ -18,7 +19,7 @@ const MAX_RECENT_LETTERS = 100
  * `pipeline`: introspection of the pipeline itself, limited to the views the caller may read: the
  * views with their keys, measures, windows, batch versions, run history and freshness; the streams
  * with their dead-letter counts, rates, lag per partition and newest dead letters; the batch run
- * history of every view.
+ * history of every view; the alert rules of those views with their groups' states.
  */
 export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
   const { pipeline, batch, deadLetters } = services
@@ -129,6 +130,22 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
               ...(args.reason ? { reason: args.reason } : {}),
               ...(args.after ? { after: args.after } : {}),
             })
+          }),
+      },
+      alerts: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(AlertRuleType))),
+        description: 'The alert rules of the views you may read, whether this deployment runs them, and the states of their groups (as the alert role keeps them).',
+        args: { state: { type: AlertStateEnum, description: 'Only the rules with a group in this state.' } },
+        resolve: (_p, args: { state?: string | null }, ctx) =>
+          guarded(async (): Promise<AlertEntry[]> => {
+            const rules = pipeline.alerts.filter((a) => canRead(ctx.principal, a.view.name))
+            const states = rules.length > 0 && services.alerts ? await services.alerts.states() : []
+            return rules
+              .map((rule) => {
+                const channels = services.alerts?.channels(rule.name) ?? null
+                return { rule, enabled: channels !== null, channels: channels ?? [], states: states.filter((s) => s.rule === rule.name) }
+              })
+              .filter((entry) => !args.state || entry.states.some((s) => s.status === args.state))
           }),
       },
       deadLetters: {

@@ -17,7 +17,7 @@ import {
 } from '@twinflow/core'
 import { batchLayerModule } from '@twinflow/batch-layer'
 import { speedLayerModule } from '@twinflow/speed-layer'
-import { SERVING_TOKENS, servingLayerModule } from '@twinflow/serving-layer'
+import { alertsModule, SERVING_TOKENS, servingLayerModule } from '@twinflow/serving-layer'
 import { REPORT_TOKENS, reportLayerModule } from '@twinflow/report-layer'
 import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-config.ts'
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
@@ -105,6 +105,7 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
     // Reports read the views through the serving layer's answers, as the API does.
     new ContainerModule(({ bind }) => void bind(REPORT_TOKENS.ViewAnswers).toService(SERVING_TOKENS.Answers)),
     reportLayerModule(config.reports, { registry: metrics }),
+    alertsModule(config.alerts, { registry: metrics }),
     dashboardModule(),
   )
   // pluginModule validated the options above; parsing them again here is pure.

@@ -21,7 +21,8 @@ export interface RuntimeServicesSettings {
  * - `deadLetterQueue`: connects the queue;
  * - `scheduler`: nothing to connect (its tasks belong to who schedules them);
  * - `channels`: checks the channels' settings (TOKENS.Channels), registers their metrics and
- *   connects every configured sink, closing them in reverse order.
+ *   connects every configured sink (one that fails to is logged: its deliveries connect again),
+ *   closing them in reverse order.
  */
 export function runtimeServicesModule(settings: RuntimeServicesSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -88,8 +89,11 @@ export function runtimeServicesModule(settings: RuntimeServicesSettings): Contai
         },
         async start() {
           registerChannelMetrics(settings.registry, get(TOKENS.Channels))
+          // A channel that cannot connect now does not stop the process: its deliveries connect again
+          // (retried, then dead-lettered, like any failed delivery).
+          const logger = get(TOKENS.Logger).child({ component: 'channels' })
           for (const sink of sinks()) {
-            await sink.connect()
+            await sink.connect().catch((error: unknown) => logger.warn('a channel cannot connect; its deliveries will try again', { channel: sink.name, error }))
             connected.push(sink)
           }
         },

@@ -99,6 +99,8 @@ export class Twinflow {
     }
     const plan = planServices(this.#services(), roles, options.connect ?? [])
     const needs = [...new Set([...roles, ...(options.connect ?? [])])]
+    // What would fail at start for a mistake of config fails now, before anything connects.
+    for (const service of plan) await service.validate?.()
     this.#logRuntimes(needs)
     try {
       if (this.dataDirectoryUsers.length > 0) {

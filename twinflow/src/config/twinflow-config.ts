@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { deliveryOptionsSchema, notificationKindsSchema } from '@twinflow/core'
 import { batchLayerOptionsSchema } from '@twinflow/batch-layer'
-import { servingLayerOptionsSchema } from '@twinflow/serving-layer'
+import { alertOptionsSchema, servingLayerOptionsSchema } from '@twinflow/serving-layer'
 import { speedLayerOptionsSchema } from '@twinflow/speed-layer'
 import { reportLayerOptionsSchema } from '@twinflow/report-layer'
 
@@ -82,6 +82,8 @@ export const twinflowConfigSchema = z
     reports: reportLayerOptionsSchema.prefault({}),
     /** The process's HTTP server (GraphQL for the serve role; /healthz, /readyz, /metrics for every role) and the GraphQL API. */
     serving: servingSection.prefault({}),
+    /** The alert role: which declared alert rules run, the channels each notifies, how often they are evaluated. */
+    alerts: alertOptionsSchema.prefault({}),
     /** Where the operations endpoints listen: by default on the serving port; with `port`, on their own server. */
     ops: z
       .object({
