@@ -16,11 +16,11 @@ describe('roles come from the services bound in the container', () => {
 
   it('lists the layers’ roles, and --role values are checked against them', () => {
     twinflow = createTwinflow({ pipeline: onlineStorePipeline, config: embeddedTestConfig() })
-    expect(twinflow.roles).toEqual(['ingest', 'archiver', 'batch', 'speed', 'serve', 'alert'])
+    expect(twinflow.roles).toEqual(['ingest', 'archiver', 'batch', 'speed', 'serve', 'report', 'alert'])
     expect(parseRoles('all', twinflow.roles)).toEqual(twinflow.roles)
     expect(parseRoles('speed, archiver,speed', twinflow.roles)).toEqual(['speed', 'archiver'])
-    expect(() => parseRoles('speed,reports', twinflow!.roles)).toThrow('unknown role "reports"; roles: ingest, archiver, batch, speed, serve, alert, all')
-    expect(() => parseRoles(' , ', twinflow!.roles)).toThrow('no role given; roles: ingest, archiver, batch, speed, serve, alert, all')
+    expect(() => parseRoles('speed,reports', twinflow!.roles)).toThrow('unknown role "reports"; roles: ingest, archiver, batch, speed, serve, report, alert, all')
+    expect(() => parseRoles(' , ', twinflow!.roles)).toThrow('no role given; roles: ingest, archiver, batch, speed, serve, report, alert, all')
   })
 
   it('a module that binds a service with a new role adds the role: it starts after what it needs, with its route, and stops before them', async () => {
@@ -71,6 +71,6 @@ describe('roles come from the services bound in the container', () => {
     )
     await expect(twinflow.start(['broken'])).rejects.toThrow('cannot start')
     expect(stopped).toEqual(['first'])
-    await expect(twinflow.start(['nothing'])).rejects.toThrow(/unknown role "nothing"; roles: ingest, archiver, batch, speed, serve, alert, first, broken/)
+    await expect(twinflow.start(['nothing'])).rejects.toThrow(/unknown role "nothing"; roles: ingest, archiver, batch, speed, serve, report, alert, first, broken/)
   })
 })

@@ -98,7 +98,7 @@ describe('third-party plugins through the public API', () => {
   it('an unknown plugin fails at start with the names that exist', () => {
     const config = embeddedTestConfig({ sinks: [{ plugin: 'pager' }] })
     expect(() => createTwinflow({ pipeline: onlineStorePipeline, config, plugins: [collectingSink] })).toThrow(
-      'unknown sink plugin "pager"; registered sink plugins: memory, webhook, kafka, collect',
+      'unknown sink plugin "pager"; registered sink plugins: memory, email, telegram, webhook, kafka, collect',
     )
   })
 
