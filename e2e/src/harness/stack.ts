@@ -38,6 +38,10 @@ export interface ConfigOverrides {
   kafka?: Record<string, unknown>
   speed?: Record<string, unknown>
   batch?: Record<string, unknown>
+  /** Notification channels (the config's `sinks`). */
+  sinks?: Record<string, unknown>[]
+  /** The config's `reports` section. */
+  reports?: Record<string, unknown>
 }
 
 /**
@@ -94,6 +98,8 @@ export class Stack {
         scheduler: { plugin: 'node-cron' },
       },
       topics: { partitions: 4 },
+      ...(overrides.sinks ? { sinks: overrides.sinks } : {}),
+      ...(overrides.reports ? { reports: overrides.reports } : {}),
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
