@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts'
+import { alertLatencyScenario } from './alert-latency.ts'
 import { archiveScenario } from './archive.ts'
 import { dashboardScenario } from './dashboard.ts'
 import { fencingScenario } from './fencing.ts'
@@ -8,4 +9,4 @@ import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario, dashboardScenario]
+export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario, alertLatencyScenario, dashboardScenario]

@@ -5,7 +5,7 @@ import { e2eEnvironment } from '../src/e2e-environment.ts'
 import { expectLagReturnsToZero, HOUR, Stack, TOPICS, TwinflowProcess } from '../src/harness/index.ts'
 import { settings } from '../src/settings.ts'
 
-// Scenario 7: the online store's daily report by email, through a real SMTP server (Exim in a
+// The online store's daily report by email, through a real SMTP server (Exim in a
 // container: STARTTLS, AUTH, a certificate the test trusts), with the pipeline on Kafka, Redis and
 // ClickHouse 18.16. The mail is read back from the server's maildir and parsed with mailparser: its
 // HTML table is the GraphQL API's answer for the same range, its chart an inline PNG.
@@ -28,7 +28,7 @@ function firstTableRows(html: string): string[][] {
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/&amp;/g, '&')))
 }
 
-describe.skipIf(env.skip)('scenario 7: the daily report arrives by email at a real SMTP server, its numbers the API answers', { timeout: 300_000 }, () => {
+describe.skipIf(env.skip)('scenario: the daily report arrives by email at a real SMTP server, its numbers the API answers', { timeout: 300_000 }, () => {
   let stack: Stack
   let smtp: StartedSmtpContainer
   let config: string

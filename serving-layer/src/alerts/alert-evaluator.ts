@@ -69,6 +69,8 @@ export class AlertEvaluator {
   readonly #states = new Map<string, AlertGroupState>()
   readonly #sending = new Map<string, Promise<void>>()
   readonly #retrySendAt = new Map<string, number>()
+  /** When each state was last written (its evaluation time then). */
+  readonly #writtenAt = new Map<string, number>()
   readonly #due = new Map<string, number>()
   readonly #progress = new Map<string, string>()
   readonly #publications = new Map<string, number>()
@@ -200,6 +202,7 @@ export class AlertEvaluator {
     this.#lease = null
     this.#stats.leader = false
     this.#states.clear()
+    this.#writtenAt.clear()
     this.#progress.clear()
     this.#publications.clear()
   }
@@ -268,7 +271,10 @@ export class AlertEvaluator {
       const next = stepAlertState(rule, group, prev, { value, breaking: breaksRule(rule, value), at: now, range: reading.range })
       if (next === prev) continue
       if (next === null) remove.push(key)
-      else put.push([key, next])
+      else if (prev && onlySeen(prev, next) && next.evaluatedAt - (this.#writtenAt.get(key) ?? prev.evaluatedAt) < this.#options.intervalMs) {
+        // Only the value moved: kept in memory, written at most every intervalMs (what the listing shows).
+        this.#states.set(key, next)
+      } else put.push([key, next])
     }
     if (put.length === 0 && remove.length === 0) return
     const lease = this.#lease
@@ -287,7 +293,11 @@ export class AlertEvaluator {
   /** Writes under the lease; false (and the lease is given up) when the store says another process holds it. */
   async #write(lease: Lease, put: readonly [string, AlertGroupState][], remove: readonly string[]): Promise<boolean> {
     const entries: AlertStateEntry[] = put.map(([key, state]) => ({ key, value: JSON.stringify(state) }))
-    if (await this.#deps.store.writeAlertStates(lease, entries, remove)) return true
+    if (await this.#deps.store.writeAlertStates(lease, entries, remove)) {
+      for (const [key, state] of put) this.#writtenAt.set(key, state.evaluatedAt)
+      for (const key of remove) this.#writtenAt.delete(key)
+      return true
+    }
     this.#lose('the store refused a write: another process holds the lease')
     return false
   }
@@ -330,4 +340,11 @@ export class AlertEvaluator {
     })().finally(() => this.#sending.delete(key))
     this.#sending.set(key, sending)
   }
+}
+
+/** Whether two states differ in the value and the evaluation time only. */
+function onlySeen(a: AlertGroupState, b: AlertGroupState): boolean {
+  const { value: _a, evaluatedAt: _b, ...restA } = a
+  const { value: _c, evaluatedAt: _d, ...restB } = b
+  return JSON.stringify(restA) === JSON.stringify(restB)
 }

@@ -16,6 +16,10 @@ export const checkCommand: Command = async ({ options, env }) => {
   for (const v of loaded.pipeline.views) {
     console.log(`view ${v.name}: stream ${v.stream.name}, window ${v.window}, keys [${v.keys.map((k) => k.name)}], measures [${v.measures.map((m) => m.name)}]`)
   }
+  for (const a of loaded.pipeline.alerts) {
+    const on = loaded.config.alerts.rules[a.name]
+    console.log(`alert ${a.name}: ${a.condition}, on view ${a.view.name}: ${on ? `on, tells ${on.channels.join(', ') || 'no channel'}` : 'off (alerts.rules)'}`)
+  }
   console.log('config OK')
   return 0
 }
