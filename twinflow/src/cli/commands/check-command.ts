@@ -20,6 +20,11 @@ export const checkCommand: Command = async ({ options, env }) => {
     const on = loaded.config.alerts.rules[a.name]
     console.log(`alert ${a.name}: ${a.condition}, on view ${a.view.name}: ${on ? `on, tells ${on.channels.join(', ') || 'no channel'}` : 'off (alerts.rules)'}`)
   }
+  for (const r of loaded.pipeline.reports) {
+    const channels = loaded.config.reports.channels[r.name] ?? r.channels
+    const sent = channels.length > 0 ? `sent to ${channels.join(', ')}` : 'off (no channel: reports.channels)'
+    console.log(`report ${r.name}: ${r.cron} in ${r.timeZone}, ${r.range}, views [${[...new Set(r.views.map((q) => q.view.name))]}]: ${sent}`)
+  }
   console.log('config OK')
   return 0
 }
