@@ -58,6 +58,14 @@ describe('resolveReportRange', () => {
     expect(to - from).toBe(23 * 3_600_000)
   })
 
+  it('starts a day whose midnight occurs twice at the first one (Havana falls back from 01:00 to 00:00)', () => {
+    // 2002-10-27 in Havana: 00:00 CDT (04:00Z), then at 01:00 CDT (05:00Z) back to 00:00 CST.
+    const { from, to } = resolveReportRange(parseReportRange('today'), Date.parse('2002-10-27T20:33:27Z'), 'America/Havana')
+    expect(from).toBe(Date.parse('2002-10-27T04:00:00Z'))
+    expect(localDate(from - 1, 'America/Havana')).toBe('2002-10-26')
+    expect(to - from).toBe(25 * 3_600_000)
+  })
+
   it('"yesterday", "today" and "last N days" are exactly the instants of those local dates (Intl as the oracle)', () => {
     fc.assert(
       fc.property(instants, zones, fc.integer({ min: 1, max: 40 }), (at, zone, n) => {
