@@ -73,7 +73,11 @@ export class StartedSmtpContainer extends AbstractStartedContainer {
     }
   }
 
-  /** The messages delivered to `recipient` so far (by their Envelope-to header), oldest first, as stored (raw) and parsed by mailparser. */
+  /**
+   * The messages delivered to `recipient` so far (by their Envelope-to header), oldest first, as
+   * stored (raw) and parsed by mailparser, whose `html` keeps its `cid:` links as sent (mailparser
+   * would otherwise inline the parts as data: URLs).
+   */
   async messages(recipient: string): Promise<{ raw: Buffer; parsed: ParsedMail }[]> {
     const dir = '/var/vmail/inbox/new'
     const list = await this.exec(['sh', '-c', `ls -1tr ${dir} 2>/dev/null || true`])
@@ -84,7 +88,7 @@ export class StartedSmtpContainer extends AbstractStartedContainer {
       const read = await this.exec(['sh', '-c', `base64 -w0 ${dir}/${file}`])
       if (read.exitCode !== 0) throw new Error(`cannot read ${dir}/${file}: ${read.output}`)
       const raw = Buffer.from(read.stdout.trim(), 'base64')
-      const parsed = await simpleParser(raw)
+      const parsed = await simpleParser(raw, { keepCidLinks: true })
       const to = String(parsed.headers.get('envelope-to') ?? '').toLowerCase()
       if (to.split(/,\s*/).includes(recipient.toLowerCase())) out.push({ raw, parsed })
     }
