@@ -96,7 +96,8 @@ describe.skipIf(env.skip)('scenario: the daily report arrives by email at a real
     expect(mails).toHaveLength(1)
     const mail = mails[0]!.parsed
     expect(mail.subject).toBe('[e2e] Online store: revenue yesterday')
-    expect(mail.from?.text).toBe('Twinflow <reports@shop.test>')
+    // The display name as sent (nodemailer quotes it: From: "Twinflow" <reports@shop.test>).
+    expect(mail.from?.value).toEqual([{ name: 'Twinflow', address: 'reports@shop.test' }])
     expect(mail.headers.get('x-twinflow-notification-id')).toBe(record.runId)
     // The server saw TLS and a login (its Received header says so).
     expect(String(mail.headers.get('received'))).toMatch(/with esmtpsa .*\(TLS1\.[23]\)/)
