@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts'
+import { alertLatencyScenario } from './alert-latency.ts'
 import { archiveScenario } from './archive.ts'
 import { dashboardScenario } from './dashboard.ts'
 import { embeddedMemoryScenario } from './embedded-memory.ts'
@@ -19,6 +20,7 @@ export const scenarios: Scenario[] = [
   recomputeScenario,
   serveScenario,
   freshnessScenario,
+  alertLatencyScenario,
   dashboardScenario,
   pagingScenario,
   embeddedMemoryScenario,

@@ -62,7 +62,8 @@ const sampler = setInterval(() => {
   const usage = process.memoryUsage()
   const second = Math.round((Date.now() - started) / 1000)
   if (usage.rss > atPeak.rss) atPeak = { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, phase, second }
-  if (trace && samples % 40 === 0) process.stderr.write(`memory ${second} s ${phase}: rss ${(usage.rss / MB).toFixed(0)} MB, heap ${(usage.heapUsed / MB).toFixed(0)}/${(usage.heapTotal / MB).toFixed(0)} MB\n`)
+  if (trace && samples % 40 === 0)
+    process.stderr.write(`memory ${second} s ${phase}: rss ${(usage.rss / MB).toFixed(0)} MB, heap ${(usage.heapUsed / MB).toFixed(0)}/${(usage.heapTotal / MB).toFixed(0)} MB\n`)
 }, 250)
 
 const log = twinflow.get(TOKENS.EventLog)

@@ -25,6 +25,8 @@ export interface CommandContext {
     columns?: string
     'no-header'?: boolean
     'block-rows'?: string
+    /** `report run`: the scheduled time to run instead of now. */
+    at?: string
   }
   env: TwinflowEnv
 }

@@ -1,6 +1,5 @@
 import { Gauge, type Registry } from 'prom-client'
-import type { BatchEngine, EventLog, Logger, Pipeline } from '@twinflow/core'
-import { collectSafely } from './collect-safely.ts'
+import { collectSafely, type BatchEngine, type EventLog, type Logger, type Pipeline } from '@twinflow/core'
 
 /**
  * `twinflow_archiver_lag_records{stream, partition}`: records of the log not yet in the master
@@ -8,6 +7,8 @@ import { collectSafely } from './collect-safely.ts'
  * the master table), so it is an upper bound of the lag.
  */
 export function registerArchiverMetrics(registry: Registry, deps: { engine: BatchEngine; log: EventLog; pipeline: Pipeline; logger: Logger }): void {
+  // Once per registry (a process may start its roles again).
+  if (registry.getSingleMetric('twinflow_archiver_lag_records')) return
   new Gauge({
     name: 'twinflow_archiver_lag_records',
     help: 'Records of a partition that the archiver has not written to the master table yet.',

@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import type { BatchEngine, BatchRun, Clock, Logger, Pipeline, Publication } from '@twinflow/core'
-import { collectSafely } from './collect-safely.ts'
+import { collectSafely, type BatchEngine, type BatchRun, type Clock, type Logger, type Pipeline, type Publication } from '@twinflow/core'
 
 export interface BatchMetricsDeps {
   engine: BatchEngine
@@ -24,6 +23,8 @@ interface Scrape {
  * its cutoff is. One read of the history and publications serves all the metrics of a scrape.
  */
 export function registerBatchMetrics(registry: Registry, deps: BatchMetricsDeps): void {
+  // Once per registry (a process may start its roles again).
+  if (registry.getSingleMetric('twinflow_batch_run_duration_seconds')) return
   const registers = [registry]
   const observed = new Set<string>()
   let scrape: { at: number; result: Promise<Scrape> } | null = null

@@ -1,7 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { Clock, EventLog, Logger, Pipeline, RealtimeStore } from '@twinflow/core'
-import type { SpeedWorker } from '@twinflow/speed-layer'
-import { collectSafely } from './collect-safely.ts'
+import { collectSafely, type Clock, type EventLog, type Logger, type Pipeline, type RealtimeStore } from '@twinflow/core'
+import type { SpeedWorker } from '../speed-worker.ts'
 
 export interface SpeedMetricsDeps {
   worker: SpeedWorker
@@ -17,6 +16,8 @@ export interface SpeedMetricsDeps {
  * each partition not applied yet by its consumer group; age of each view's newest applied event).
  */
 export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps): void {
+  // Once per registry (a process may start its roles again).
+  if (registry.getSingleMetric('twinflow_speed_records_total')) return
   const registers = [registry]
   const groupId = deps.worker.options.groupId
   const last = { records: 0, batches: 0, invalid: 0 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@twinflow/core'
+import type { Logger } from '../logging/logger.ts'
 
 /**
  * Wraps a metric's `collect` so that a runtime that does not answer leaves the metric as it was
