@@ -87,11 +87,11 @@ export class BenchServices {
     })
   }
 
-  /** The same config written to a file, for `twinflow start --config` (without what parsing adds: the list of defaulted runtimes). */
+  /** The same config written to a file, for `twinflow start --config` (without what parsing derived: `defaultedRuntimes` is no option). */
   configFile(config: TwinflowConfig): string {
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
-    const { defaultedRuntimes: _, ...written } = config
-    writeFileSync(file, JSON.stringify(written, null, 2))
+    const { defaultedRuntimes: _derived, ...options } = config
+    writeFileSync(file, JSON.stringify(options, null, 2))
     return file
   }
 

@@ -51,10 +51,22 @@ export interface ScenarioResult {
   tables?: SeriesTable[]
 }
 
-/** A benchmark scenario: starts from reset services, measures, returns its checks. */
-export interface Scenario {
+/** A benchmark scenario on the containers (Kafka, Redis, ClickHouse): starts from reset services, measures, returns its checks. */
+export interface ServicesScenario {
   name: string
+  embedded?: false
   /** Run only when named with `--only` (a long run such as the soak), never by a plain `npm run bench`. */
   optIn?: boolean
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
+
+/** A scenario on the embedded runtimes (in-process log and store, chdb): it needs no container, and gets none. */
+export interface EmbeddedScenario {
+  name: string
+  embedded: true
+  /** As for a services scenario: run only when named. */
+  optIn?: boolean
+  run(context: Omit<ScenarioContext, 'services'>): Promise<ScenarioResult>
+}
+
+export type Scenario = ServicesScenario | EmbeddedScenario

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline builder for the e2e container images (Redis, ClickHouse, Kafka).
+# Offline builder for the e2e container images (Redis, ClickHouse, Kafka, SMTP).
 #
 # This workplace reaches no container registry, only package registries, so the
 # images are made from Debian bookworm packages (debootstrap --variant=minbase)
@@ -14,8 +14,9 @@
 #   kafka        $TWINFLOW_KAFKA_IMAGE       (Kafka 3.9.x, KRaft)
 #   kafka4       $TWINFLOW_KAFKA4_IMAGE      (Kafka 4.x, KRaft; only when asked)
 #   kafka:VER    twinflow/kafka:VER          (any Kafka version on Maven Central)
-#   all          redis clickhouse kafka kafka4
-#   (none)       redis clickhouse kafka
+#   smtp         $TWINFLOW_SMTP_IMAGE        (Debian Exim 4.96: STARTTLS, AUTH, maildir)
+#   all          redis clickhouse kafka kafka4 smtp
+#   (none)       redis clickhouse kafka smtp
 # An image is built only when `docker image inspect` does not find it;
 # --force (or TWINFLOW_IMAGES_REBUILD=1) rebuilds it.
 #
@@ -530,6 +531,120 @@ EOS
   safe_rm_rootfs "$dir"
 }
 
+# ---------------------------------------------------------------------------
+# SMTP (Exim 4.96): a real mail server for the email channel's tests
+# ---------------------------------------------------------------------------
+# Exim, not OpenSMTPD: bookworm's OpenSMTPD 6.8 (built against OpenSSL 3) fails every TLS
+# handshake ("SSL routines::EVP lib", in its privilege-separated key process), so it cannot
+# test STARTTLS; Exim uses GnuTLS.
+# Image interface:
+#   ports        25 (SMTP with STARTTLS), 465 (SMTPS); AUTH PLAIN/LOGIN is offered over TLS only,
+#                and no mail is taken without it (SMTP_PORT / SMTPS_PORT move them)
+#   env          SMTP_HOSTNAME (banner and certificate name; default smtp.test),
+#                SMTP_USER / SMTP_PASSWORD (the one account; default twinflow / twinflow)
+#   certificate  self-signed, made at the first start for SMTP_HOSTNAME, localhost and 127.0.0.1:
+#                /etc/exim4/tls/cert.pem (a test reads it and trusts it as its CA)
+#   delivery     every accepted message, whatever its recipients, to the one maildir
+#                /var/vmail/inbox/new/, with an Envelope-to header naming them (Exim will not
+#                build a path from a recipient address: it is "tainted" data)
+#   logs         "smtp ready" once the configuration is checked; Exim's main log on stdout
+build_smtp() {
+  local name="$TWINFLOW_SMTP_IMAGE"
+  local dir
+  dir="$(make_rootfs smtp exim4-daemon-light,openssl)"
+  [ -x "$dir/usr/sbin/exim4" ] || die "exim4 missing in $dir (expected /usr/sbin/exim4)"
+  grep -q '^vmail:' "$dir/etc/passwd" || chroot "$dir" useradd --system --home-dir /var/vmail --create-home --shell /usr/sbin/nologin vmail
+  write_file "$dir/usr/local/bin/smtp-entrypoint.sh" 0755 <<'EOS'
+#!/bin/sh
+set -eu
+host="${SMTP_HOSTNAME:-smtp.test}"
+user="${SMTP_USER:-twinflow}"
+pass="${SMTP_PASSWORD:-twinflow}"
+case "$user$pass$host" in *[!A-Za-z0-9._@+-]*) echo "SMTP_HOSTNAME, SMTP_USER and SMTP_PASSWORD take letters, digits and . _ @ + - only" >&2; exit 2 ;; esac
+mkdir -p /etc/exim4/tls /var/vmail /var/log/exim4 /var/spool/exim4
+chown vmail:vmail /var/vmail
+chown Debian-exim:Debian-exim /var/log/exim4 /var/spool/exim4
+if [ ! -s /etc/exim4/tls/cert.pem ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$host" \
+    -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \
+    -keyout /etc/exim4/tls/key.pem -out /etc/exim4/tls/cert.pem 2>/dev/null
+  chgrp Debian-exim /etc/exim4/tls/key.pem
+  chmod 640 /etc/exim4/tls/key.pem
+  chmod 644 /etc/exim4/tls/cert.pem
+fi
+cat >/etc/exim4/exim4.conf <<EOF
+primary_hostname = $host
+daemon_smtp_ports = ${SMTP_PORT:-25} : ${SMTPS_PORT:-465}
+tls_on_connect_ports = ${SMTPS_PORT:-465}
+tls_advertise_hosts = *
+tls_certificate = /etc/exim4/tls/cert.pem
+tls_privatekey = /etc/exim4/tls/key.pem
+auth_advertise_hosts = \${if def:tls_in_cipher {*}{}}
+acl_smtp_mail = acl_check_mail
+acl_smtp_rcpt = acl_check_rcpt
+log_file_path = /var/log/exim4/%slog
+log_selector = +tls_cipher +tls_peerdn +received_recipients
+host_lookup =
+rfc1413_hosts =
+keep_environment =
+
+begin acl
+acl_check_mail:
+  accept authenticated = *
+  deny message = 530 authentication required (AUTH after STARTTLS)
+acl_check_rcpt:
+  accept authenticated = *
+  deny message = authentication required
+
+begin routers
+everyone:
+  driver = accept
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = /var/vmail/inbox
+  maildir_format
+  create_directory
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+  user = vmail
+  group = vmail
+  mode = 0644
+
+begin retry
+*   *   F,1h,1m
+
+begin authenticators
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = \${if and {{eq{\$auth2}{$user}}{eq{\$auth3}{$pass}}}}
+  server_set_id = \$auth2
+  server_advertise_condition = \${if def:tls_in_cipher}
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_condition = \${if and {{eq{\$auth1}{$user}}{eq{\$auth2}{$pass}}}}
+  server_set_id = \$auth1
+  server_advertise_condition = \${if def:tls_in_cipher}
+EOF
+exim4 -bV >/dev/null
+echo "smtp ready: $host, user $user" >&2
+touch /var/log/exim4/mainlog /var/log/exim4/paniclog
+chown Debian-exim:Debian-exim /var/log/exim4/mainlog /var/log/exim4/paniclog
+tail -F -q /var/log/exim4/mainlog /var/log/exim4/paniclog &
+exec exim4 -bdf -q1m
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/smtp-entrypoint.sh"]' \
+    'EXPOSE 25 465'
+}
+
 kafka_version_of() { # kafka_version_of IMAGE OVERRIDE
   if [ -n "$2" ]; then echo "$2"; else echo "${1##*:}"; fi
 }
@@ -542,12 +657,12 @@ for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
-    all) targets+=(redis clickhouse kafka kafka4) ;;
-    redis|clickhouse|kafka|kafka4|kafka:*) targets+=("$a") ;;
+    all) targets+=(redis clickhouse kafka kafka4 smtp) ;;
+    redis|clickhouse|kafka|kafka4|kafka:*|smtp) targets+=("$a") ;;
     *) die "unknown target '$a' (try --help)" ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka)
+[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka smtp)
 
 "$HERE/setup-docker.sh"
 mkdir -p "$CACHE_DIR"
@@ -566,6 +681,7 @@ for t in "${targets[@]}"; do
     kafka)      img="$TWINFLOW_KAFKA_IMAGE" ;;
     kafka4)     img="$TWINFLOW_KAFKA4_IMAGE" ;;
     kafka:*)    img="twinflow/kafka:${t#kafka:}" ;;
+    smtp)       img="$TWINFLOW_SMTP_IMAGE" ;;
   esac
   if [ "$FORCE" != 1 ] && image_exists "$img"; then
     log "$img: present, not rebuilt (use --force to rebuild)"
@@ -585,6 +701,7 @@ for t in "${targets[@]}"; do
     kafka)      build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA_VERSION:-}")" ;;
     kafka4)     build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA4_VERSION:-}")" ;;
     kafka:*)    build_kafka "$img" "${t#kafka:}" ;;
+    smtp)       build_smtp ;;
   esac
   image_exists "$img" || die "$img was not created"
   # --force: drop the image this build replaced, unless something else still uses it

@@ -38,6 +38,13 @@ export interface ConfigOverrides {
   kafka?: Record<string, unknown>
   speed?: Record<string, unknown>
   batch?: Record<string, unknown>
+  /** The pipeline module. @default the online store's */
+  pipeline?: string
+  /** Notification channels (the config's `sinks`). */
+  sinks?: unknown[]
+  alerts?: Record<string, unknown>
+  /** The config's `reports` section. */
+  reports?: Record<string, unknown>
 }
 
 /**
@@ -85,7 +92,7 @@ export class Stack {
   writeConfig(overrides: ConfigOverrides = {}): string {
     const kafka = { ...this.kafka.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxWaitTimeMs: 1000, ...overrides.kafka }
     const config = {
-      pipeline: onlineStorePipelineModule,
+      pipeline: overrides.pipeline ?? onlineStorePipelineModule,
       runtimes: {
         eventLog: { plugin: 'kafka', options: kafka },
         clickhouse: { plugin: 'clickhouse', options: this.clickhouse.getClientOptions() },
@@ -99,6 +106,9 @@ export class Stack {
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
       serving: { port: 0, host: '127.0.0.1', graphiql: false },
       log: { level: 'info' },
+      ...(overrides.sinks ? { sinks: overrides.sinks } : {}),
+      ...(overrides.alerts ? { alerts: overrides.alerts } : {}),
+      ...(overrides.reports ? { reports: overrides.reports } : {}),
     }
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
     writeFileSync(file, JSON.stringify(config, null, 2))

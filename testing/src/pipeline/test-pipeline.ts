@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises'
-import { TOKENS, type BatchRun, type DeadLetter, type Pipeline } from '@twinflow/core'
+import { TOKENS, type BatchRun, type DeadLetter, type Notification, type Pipeline, type Sink } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
-import type { Twinflow } from 'twinflow'
+import { loadHistory, type LoadHistoryOptions, type LoadSummary, type Twinflow } from 'twinflow'
 import { GraphQLRequestError, type GraphQLErrorBody } from './graphql-request-error.ts'
 import type { TestClock } from './test-clock.ts'
 
@@ -85,6 +85,15 @@ export class TestPipeline implements AsyncDisposable {
   }
 
   /**
+   * Loads files of history straight into a stream's master table, as `twinflow load` does (CSV,
+   * NDJSON, JSON arrays, Parquet; `options.mapping` is a field mapping). The rows are served once a
+   * batch run covers them (`runBatch`). Resolves with the load's summary.
+   */
+  async load(stream: string, files: readonly string[], options: Omit<LoadHistoryOptions, 'stream' | 'files'> = {}): Promise<LoadSummary> {
+    return loadHistory(this.twinflow, { ...options, stream, files })
+  }
+
+  /**
    * Recomputes every view (or one) at the clock's time, as a scheduled run would, and publishes it;
    * then tells the speed layer the new cutoffs. Rejects with the runs' errors if one failed.
    */
@@ -127,6 +136,19 @@ export class TestPipeline implements AsyncDisposable {
     const queue = this.twinflow.get(TOKENS.DeadLetterQueue) as { letters?: () => readonly DeadLetter[] }
     if (typeof queue.letters !== 'function') throw new Error('deadLetters() reads the embedded dead-letter queue; this pipeline runs another one')
     return [...queue.letters()]
+  }
+
+  /**
+   * The notifications a `memory` channel of the config received so far (alert events, view changes,
+   * reports), oldest first: `sinks: [{ plugin: 'memory', name: 'pager', kinds: ['alert'] }]` and
+   * `alerts: { rules: { myRule: { channels: ['pager'] } } }` in the config.
+   */
+  notifications(channel: string): Notification[] {
+    const sinks = this.twinflow.container.isBound(TOKENS.Sink) ? this.twinflow.container.getAll<Sink>(TOKENS.Sink) : []
+    const sink = sinks.find((s) => s.name === channel) as (Sink & { notifications?: () => readonly Notification[] }) | undefined
+    if (!sink) throw new Error(`no channel is named "${channel}"; channels: ${sinks.map((s) => s.name).join(', ') || 'none (configure "sinks")'}`)
+    if (typeof sink.notifications !== 'function') throw new Error(`notifications() reads a memory channel; "${channel}" is another kind`)
+    return [...sink.notifications()]
   }
 
   /** Stops every role and runtime, and removes the data directory the harness made. */

@@ -1,11 +1,16 @@
 import type { AnyTwinflowPlugin } from '@twinflow/core'
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
-import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
+import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin, kafkaSinkPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
+import { fileSourcePlugin } from '@twinflow/plugin-file'
+import { emailChannelPlugin } from '@twinflow/plugin-email'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
+import { telegramChannelPlugin } from '@twinflow/plugin-telegram'
+import { webhookSinkPlugin } from '@twinflow/plugin-webhook'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -24,4 +29,10 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  fileSourcePlugin,
+  httpPollSourcePlugin,
+  emailChannelPlugin,
+  telegramChannelPlugin,
+  webhookSinkPlugin,
+  kafkaSinkPlugin,
 ]
