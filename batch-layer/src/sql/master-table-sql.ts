@@ -92,9 +92,9 @@ export const masterTableSql = {
     return `tf_watermark_${stream.name}`
   },
 
-  /** Rows of one partition, its highest offset and its rejected rows: `{ n, o, r }` (o is 0 when n is 0). */
+  /** Rows of one partition, its highest offset and its rejected rows, each once even if an insert landed twice: `{ n, o, r }` (o is 0 when n is 0). */
   partitionEnd(stream: StreamDef, partition: number): string {
-    return `SELECT count() AS n, max(_offset) AS o, countIf(_error != '') AS r FROM ${masterTableSql.table(stream)} WHERE _partition = ${partition >>> 0}`
+    return `SELECT count() AS n, max(_offset) AS o, uniqExactIf(_offset, _error != '') AS r FROM ${masterTableSql.table(stream)} WHERE _partition = ${partition >>> 0}`
   },
 
   /** Rejected inputs the archiver kept (with their reason in `_error`), each once even if a zombie insert archived it twice. */
