@@ -33,6 +33,11 @@ export interface PluginContext {
    * folder of its own named after it. A plugin that uses it says so (`usesDataDirectory`).
    */
   dataDir: string
+  /**
+   * The process's scheduler (the config's `runtimes.scheduler`), for a product that runs on a cron
+   * schedule of its own (a source polling on a schedule); absent where none is bound.
+   */
+  scheduler?: Scheduler
 }
 
 /**

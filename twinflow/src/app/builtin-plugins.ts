@@ -6,6 +6,7 @@ import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
+import { sqlSourcePlugin } from '@twinflow/plugin-sql'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -24,4 +25,5 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  sqlSourcePlugin,
 ]
