@@ -1,13 +1,29 @@
 import mysql from 'mysql2'
 import { classifySqlError } from './classify-sql-error.ts'
-import { bitValue, instantIso, localIso } from './convert-values.ts'
+import { bitValue, decimalValue, instantIso, localIso } from './convert-values.ts'
 import { mysqlDialect } from './mysql-dialect.ts'
 import type { SqlClient, SqlField, SqlRows, SqlServerLabel } from './sql-client.ts'
 import type { CursorKind } from './sql-dialect.ts'
 import type { SqlConnectionSettings } from './sql-connection-settings.ts'
 
 /** MySQL column types (the protocol's numbers). */
-const T = { TINY: 1, SHORT: 2, LONG: 3, TIMESTAMP: 7, LONGLONG: 8, INT24: 9, DATE: 10, DATETIME: 12, YEAR: 13, NEWDATE: 14, BIT: 16, TIMESTAMP2: 17, DATETIME2: 18 } as const
+const T = {
+  DECIMAL: 0,
+  NEWDECIMAL: 246,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  BIT: 16,
+  TIMESTAMP2: 17,
+  DATETIME2: 18,
+} as const
 const STRING_TYPES = new Set([15, 249, 250, 251, 252, 253, 254])
 const BINARY_CHARSET = 63
 
@@ -28,12 +44,13 @@ function cursorKindOf(type: number | undefined): CursorKind {
  * The conversion of a column the driver does not already give in record form (convert-values.ts):
  * TIMESTAMP (UTC session) and DATETIME to ISO-8601, BIT to a number, binary strings to base64, and
  * TINYINT(1) (MySQL's BOOLEAN) to a boolean (0 false, anything else true). BIGINT comes as a
- * number when safe, else a string (supportBigNumbers); DECIMAL as its string.
+ * number when safe, else a string (supportBigNumbers); DECIMAL as decimalValue says.
  */
 function converterOf(field: MysqlFieldPacket): ((value: unknown) => unknown) | null {
   const type = field.columnType
   if (type === T.TIMESTAMP || type === T.TIMESTAMP2) return (v) => (typeof v === 'string' ? instantIso(v) : v)
   if (type === T.DATETIME || type === T.DATETIME2) return (v) => (typeof v === 'string' ? localIso(v) : v)
+  if (type === T.DECIMAL || type === T.NEWDECIMAL) return (v) => (typeof v === 'string' ? decimalValue(v) : v)
   if (type === T.BIT) return (v) => (Buffer.isBuffer(v) ? bitValue(v) : v)
   if (type === T.TINY && field.columnLength === 1) return (v) => (typeof v === 'number' ? v !== 0 : v)
   if (type !== undefined && STRING_TYPES.has(type) && field.characterSet === BINARY_CHARSET) return (v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)
