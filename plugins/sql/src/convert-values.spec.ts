@@ -63,8 +63,14 @@ describe('convert-values', () => {
         expect(instantIso(server)).toBe(iso)
         expect(mysqlTimeText(instantIso(server))).toBe(server.slice(0, -3))
         expect(Date.parse(instantIso(server))).toBe(ms)
+        // MySQL's form (no offset) and the same with fewer fraction digits.
+        expect(instantIso(server.slice(0, -3))).toBe(iso)
+        expect(instantIso(server.slice(0, -6))).toBe(`${iso.slice(0, -4)}Z`)
       }),
     )
+    // What servers write in other forms stays as written (and fails the stream's validation with a reason).
+    for (const odd of ['2026-01-15 10:05:00.', '2026-01-15 10:05:00.+00', '0044-03-15 12:00:00+00 BC', '10000-01-01 00:00:00+00', '2026-01-15 10:05:00.1a', '-infinity'])
+      expect(instantIso(odd)).toBe(odd)
   })
 
   it('binary as base64, BIT as a number', () => {

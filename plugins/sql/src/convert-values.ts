@@ -50,12 +50,29 @@ const SERVER_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?:([+
  * A time without an offset is taken as UTC (MySQL's TIMESTAMP in a UTC session).
  */
 export function instantIso(text: string): string {
+  // The usual forms, without a regular expression: `YYYY-MM-DD HH:MM:SS[.f]` (MySQL's TIMESTAMP in
+  // a UTC session) and the same ending in `+00` (PostgreSQL's timestamptz in a UTC session). Servers
+  // write them strictly, so the separators and the fraction are all that is checked.
+  const n = text.length
+  if (n >= 19 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32 && text.charCodeAt(16) === 58) {
+    if (text.charCodeAt(n - 3) === 43 && text.charCodeAt(n - 2) === 48 && text.charCodeAt(n - 1) === 48) {
+      if (n === 22 || (n > 23 && text.charCodeAt(19) === 46 && digitsOnly(text, 20, n - 3))) return `${text.slice(0, 10)}T${text.slice(11, n - 3)}Z`
+    } else if (n === 19 || (n > 20 && text.charCodeAt(19) === 46 && digitsOnly(text, 20, n))) return `${text.slice(0, 10)}T${text.slice(11)}Z`
+  }
   const m = SERVER_TIME.exec(text)
   if (m === null) return text
   const [, date, time, sign, hh, mm = '00', ss] = m
   if (ss !== undefined && ss !== '00') return text // a second offset (before 1900 in some zones): ISO cannot say it
   if (sign === undefined || (hh === '00' && mm === '00')) return `${date}T${time}Z`
   return `${date}T${time}${sign}${hh}:${mm}`
+}
+
+function digitsOnly(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
 
 /** A time without a zone as the server writes it, as ISO-8601 without a zone; a text in another form unchanged. */

@@ -159,9 +159,8 @@ export class SqlSource implements Source {
       const messages: SourceMessage[] = new Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!
-        const position = this.#position(row)
         if (this.#lateCheck) {
-          if (row[LATE_COLUMN] === true) late.push(position)
+          if (row[LATE_COLUMN] === true) late.push(positionOf(row, this.#fields))
           else {
             pageRows++
             last = row
@@ -173,7 +172,7 @@ export class SqlSource implements Source {
           pageRows++
           last = row
         }
-        messages[i] = { record: row, position }
+        messages[i] = new SqlRowMessage(row, this.#fields)
       }
       if (pageRows < plan.batchSize) {
         this.#caughtUp = true
@@ -214,12 +213,6 @@ export class SqlSource implements Source {
     })
   }
 
-  #position(row: Record<string, unknown>): string {
-    let text = ''
-    for (let i = 0; i < this.#fields.length; i++) text += `${i === 0 ? '' : ', '}${this.#fields[i]}=${String(row[this.#fields[i]!])}`
-    return text
-  }
-
   async close(): Promise<void> {
     const poll = this.#poll
     const client = this.#client
@@ -227,5 +220,24 @@ export class SqlSource implements Source {
     this.#client = null
     await poll?.stop()
     await client?.close()
+  }
+}
+
+/** A row's place in the table, for its dead letter: its cursor, `updated_at=2026-01-15T10:05:00Z, id=42`. */
+function positionOf(row: Record<string, unknown>, fields: readonly string[]): string {
+  let text = ''
+  for (let i = 0; i < fields.length; i++) text += `${i === 0 ? '' : ', '}${fields[i]}=${String(row[fields[i]!])}`
+  return text
+}
+
+/** A row as a source message; its position is made only when asked for (a rejected row's dead letter). */
+class SqlRowMessage {
+  constructor(
+    readonly record: Record<string, unknown>,
+    private readonly fields: readonly string[],
+  ) {}
+
+  get position(): string {
+    return positionOf(this.record, this.fields)
   }
 }
