@@ -38,6 +38,8 @@ export interface ConfigOverrides {
   kafka?: Record<string, unknown>
   speed?: Record<string, unknown>
   batch?: Record<string, unknown>
+  /** The config's `sources` (for the `ingest` role). */
+  sources?: Record<string, unknown>[]
 }
 
 /**
@@ -94,6 +96,7 @@ export class Stack {
         scheduler: { plugin: 'node-cron' },
       },
       topics: { partitions: 4 },
+      sources: overrides.sources ?? [],
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
