@@ -7,6 +7,17 @@ import { historyLoadScenario } from './history-load.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
+import { sqlSourceScenario } from './sql-source.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, historyLoadScenario, recomputeScenario, serveScenario, freshnessScenario, dashboardScenario]
+export const scenarios: Scenario[] = [
+  speedScenario,
+  fencingScenario,
+  archiveScenario,
+  historyLoadScenario,
+  sqlSourceScenario,
+  recomputeScenario,
+  serveScenario,
+  freshnessScenario,
+  dashboardScenario,
+]
