@@ -1,15 +1,17 @@
 import type { Scenario } from '../src/scenario.ts'
 import { archiveScenario } from './archive.ts'
 import { dashboardScenario } from './dashboard.ts'
+import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
+import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 import { sqlSourceScenario } from './sql-source.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
 export const scenarios: Scenario[] = [
   speedScenario,
   fencingScenario,
@@ -20,4 +22,6 @@ export const scenarios: Scenario[] = [
   serveScenario,
   freshnessScenario,
   dashboardScenario,
+  pagingScenario,
+  embeddedMemoryScenario,
 ]

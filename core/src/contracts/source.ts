@@ -2,8 +2,11 @@
  * One input of a source: a raw JSON payload (`value`) or a record already parsed (`record`: a CSV
  * row, a table row, a Parquet record). `position` says where in the source it was (a file and
  * line, a row's cursor, a request's line) for its dead letter, if it is rejected.
+ * `rejected`: the source itself could not read this input (a malformed CSV row, a line over a size
+ * limit): it goes to the dead-letter queue with this reason, `value` (its bytes, possibly cut) as
+ * its payload, and is counted among the batch's rejected ones.
  */
-export type SourceMessage = { key?: string; value: Buffer | string; position?: string } | { key?: string; record: Record<string, unknown>; position?: string }
+export type SourceMessage = { key?: string; value: Buffer | string; position?: string; rejected?: string } | { key?: string; record: Record<string, unknown>; position?: string }
 
 /** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */
 export interface IngestOutcome {

@@ -1,6 +1,5 @@
 import { ContainerModule } from 'inversify'
 import { TwinflowError } from '../errors/twinflow-error.ts'
-import type { Scheduler } from '../contracts/scheduler.ts'
 import type { PluginKind, PluginProducts, TwinflowPlugin } from '../plugins/plugin.ts'
 import { resolve, type Resolver, type Token } from './token.ts'
 import { TOKENS } from './tokens.ts'
@@ -37,15 +36,13 @@ export function pluginModule<K extends PluginKind>(plugin: TwinflowPlugin<K, unk
     bind(KIND_TOKENS[plugin.kind])
       .toDynamicValue((ctx) => {
         const r = ctx as unknown as Resolver
-        // The scheduler is optional: a container without one (a test's) still makes every other plugin.
-        const scheduler = plugin.kind === 'scheduler' ? undefined : (ctx.get(TOKENS.Scheduler, { optional: true }) as Scheduler | undefined)
         return plugin.create(options, {
           clock: resolve(r, TOKENS.Clock),
           logger: resolve(r, TOKENS.Logger).child({ plugin: `${plugin.kind}/${plugin.name}`, instance: instanceName }),
           pipeline: resolve(r, TOKENS.Pipeline),
           instanceName,
           dataDir: resolve(r, TOKENS.DataDirectory),
-          ...(scheduler === undefined ? {} : { scheduler }),
+          scheduler: () => resolve(r, TOKENS.Scheduler),
         })
       })
       .inSingletonScope()

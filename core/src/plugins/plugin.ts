@@ -34,10 +34,10 @@ export interface PluginContext {
    */
   dataDir: string
   /**
-   * The process's scheduler (the config's `runtimes.scheduler`), for a product that runs on a cron
-   * schedule of its own (a source polling on a schedule); absent where none is bound.
+   * The process's scheduler (the config's `runtimes.scheduler`), for a plugin that runs on a cron
+   * schedule (a source polling an API). Resolved when called: a plugin that never calls it needs none.
    */
-  scheduler?: Scheduler
+  scheduler(): Scheduler
 }
 
 /**

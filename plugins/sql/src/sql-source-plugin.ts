@@ -15,6 +15,8 @@ export const sqlSourcePlugin = definePlugin({
     ctx.pipeline.stream(options.stream)
     const settings = connectionSettingsOf(options)
     const connect = options.driver === 'postgres' ? () => PostgresClient.connect(settings) : () => MysqlClient.connect(settings)
-    return new SqlSource(ctx.instanceName, options, { connect, clock: ctx.clock, logger: ctx.logger, ...(ctx.scheduler === undefined ? {} : { scheduler: ctx.scheduler }) })
+    // The process's scheduler is resolved only for a cron poll: other sources need none.
+    const scheduler = typeof options.poll === 'object' && 'cron' in options.poll ? ctx.scheduler() : undefined
+    return new SqlSource(ctx.instanceName, options, { connect, clock: ctx.clock, logger: ctx.logger, ...(scheduler === undefined ? {} : { scheduler }) })
   },
 })
