@@ -10,6 +10,7 @@ import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
+import { sqlSourceScenario } from './sql-source.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
 export const scenarios: Scenario[] = [
@@ -17,6 +18,7 @@ export const scenarios: Scenario[] = [
   fencingScenario,
   archiveScenario,
   historyLoadScenario,
+  sqlSourceScenario,
   recomputeScenario,
   serveScenario,
   freshnessScenario,

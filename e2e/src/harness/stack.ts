@@ -45,6 +45,8 @@ export interface ConfigOverrides {
   alerts?: Record<string, unknown>
   /** The config's `reports` section. */
   reports?: Record<string, unknown>
+  /** The config's `sources` (for the `ingest` role). */
+  sources?: Record<string, unknown>[]
 }
 
 /**
@@ -101,6 +103,7 @@ export class Stack {
         scheduler: { plugin: 'node-cron' },
       },
       topics: { partitions: 4 },
+      sources: overrides.sources ?? [],
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },

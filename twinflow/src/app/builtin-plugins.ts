@@ -11,6 +11,7 @@ import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin,
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 import { telegramChannelPlugin } from '@twinflow/plugin-telegram'
 import { webhookSinkPlugin } from '@twinflow/plugin-webhook'
+import { sqlSourcePlugin } from '@twinflow/plugin-sql'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -35,4 +36,5 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   telegramChannelPlugin,
   webhookSinkPlugin,
   kafkaSinkPlugin,
+  sqlSourcePlugin,
 ]
