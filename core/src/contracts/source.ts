@@ -1,9 +1,21 @@
+import type { HttpEndpoint } from './http-endpoint.ts'
+
 /**
- * One input of a source: a raw JSON payload (`value`) or a record already parsed (`record`: a CSV
- * row, a table row, a Parquet record). `position` says where in the source it was (a file and
- * line, a row's cursor, a request's line) for its dead letter, if it is rejected.
+ * One input of a source, one of:
+ * - a raw JSON payload (`value`);
+ * - a record already parsed (`record`: a CSV row, a table row, a Parquet record). `untyped: true`
+ *   says its values are text (a CSV row): they are converted to the stream's declared types (the
+ *   field mapping's conversion) even when the source has no mapping;
+ * - an input the source could not make a message of (`unreadable`: the reason, e.g. a malformed
+ *   CSV row or a line over a size limit; `raw`: its bytes, as much as the source kept): it is
+ *   dead-lettered with that reason and reported rejected, like an invalid message.
+ * `position` says where in the source it was (a file and line, a row's cursor, a request's line)
+ * for its dead letter, if it is rejected.
  */
-export type SourceMessage = { key?: string; value: Buffer | string; position?: string } | { key?: string; record: Record<string, unknown>; position?: string }
+export type SourceMessage =
+  | { key?: string; value: Buffer | string; position?: string }
+  | { key?: string; record: Record<string, unknown>; untyped?: boolean; position?: string }
+  | { key?: string; unreadable: string; raw: Buffer | string; position?: string }
 
 /** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */
 export interface IngestOutcome {
@@ -24,6 +36,13 @@ export interface SourceBatch {
    * the source resumes after the last batch the log holds.
    */
   checkpoint?: string
+  /**
+   * For a source whose checkpoint records what became of the batch (an HTTP source keeps each
+   * idempotency key's outcome in it): called with the batch's outcome once its messages are checked,
+   * before the append, and its answer is saved in place of `checkpoint` (undefined: none). It must
+   * not change the source's state: the append may still fail, and then `ack` is never called.
+   */
+  checkpointAfter?(outcome: IngestOutcome): string | undefined
   /** Called after the valid messages are in the log and the rejected ones in the dead-letter queue. The source may then forget the batch. */
   ack(outcome: IngestOutcome): Promise<void>
 }
@@ -41,10 +60,14 @@ export const END_OF_INPUT = Symbol.for('@twinflow/core/END_OF_INPUT')
  * `read` resolves END_OF_INPUT when a finite source is done; it may wait for data; it rejects with
  * a retriable `unavailable` error to ask for a reconnect with backoff, or a non-retriable error to
  * stop the source. `signal` aborts a pending read at shutdown.
+ * A source that receives its input over HTTP (a push source) has `http`: routes the process mounts
+ * on its HTTP server behind the API's authentication while the source runs (see HttpEndpoint).
  */
 export interface Source {
   readonly name: string
   readonly stream: string
+  /** HTTP routes of a push source (optional capability; see HttpEndpoint). */
+  readonly http?: HttpEndpoint
   connect(checkpoint: string | null): Promise<void>
   read(signal: AbortSignal): Promise<SourceBatch | typeof END_OF_INPUT>
   close(): Promise<void>

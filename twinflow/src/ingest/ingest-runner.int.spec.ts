@@ -115,6 +115,52 @@ describe('IngestRunner: mapping and validation at ingest', () => {
     expect(source.outcomes[0]!.rejected).toEqual([{ index: 1, reason: expect.stringMatching(/^mapping: field "amountCents" \(input "amount"\)/) }])
   })
 
+  it("rejects a message the source could not read with the source's reason, and converts untyped records without a mapping", async () => {
+    await start()
+    const source = new ListSource('csv-upload', [
+      [
+        { unreadable: 'csv: 2 fields where the header has 3', raw: 'o1,12', position: 'line 2' },
+        { record: { orderId: 'o2', amountCents: '250', ts: String(NOW) }, untyped: true, position: 'line 3' },
+        { record: { orderId: 'o3', amountCents: '250', ts: NOW }, position: 'line 4' },
+      ],
+    ])
+    await run(source)
+    expect(await logged()).toEqual([{ orderId: 'o2', amountCents: 250, ts: NOW }])
+    expect(source.outcomes[0]!.rejected).toEqual([
+      { index: 0, reason: 'csv: 2 fields where the header has 3' },
+      { index: 2, reason: expect.stringMatching(/^schema: field "amountCents"/) }, // typed records are not converted
+    ])
+    const letters = (await dlq.read({ stream: 'orders', limit: 10 })).letters
+    expect(letters.find((l) => l.position === 'line 2')).toMatchObject({
+      stage: 'ingest',
+      source: 'csv-upload',
+      reason: 'csv: 2 fields where the header has 3',
+      payload: Buffer.from('o1,12'),
+    })
+  })
+
+  it('saves the checkpoint a source computes from the outcome (checkpointAfter), before the ack', async () => {
+    await start()
+    const seen: string[] = []
+    let acked = false
+    const source = new ListSource('outcomes', [])
+    source.read = async () => {
+      if (seen.length > 0) return END_OF_INPUT
+      return {
+        messages: [{ value: JSON.stringify({ orderId: 'o', amountCents: 1, ts: NOW }) }, { value: '{}' }],
+        checkpointAfter: (outcome) => {
+          expect(acked).toBe(false)
+          seen.push(JSON.stringify(outcome))
+          return `accepted ${outcome.accepted}, rejected ${outcome.rejected.map((r) => r.index).join(',')}`
+        },
+        ack: async () => void (acked = true),
+      }
+    }
+    await run(source)
+    expect(acked).toBe(true)
+    expect(await log.loadCheckpoint('source/outcomes')).toBe('accepted 1, rejected 1')
+  })
+
   it('a bad mapping fails at start, naming the config key to fix', async () => {
     await start()
     const source = new ListSource('csv-export', [])
