@@ -1,6 +1,6 @@
 import type { Container } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver } from '@twinflow/core'
+import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver, type Source } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
@@ -14,6 +14,7 @@ import { registerSpeedMetrics } from './metrics/speed-metrics.ts'
 import { DataDirectoryLock } from './data-directory-lock.ts'
 import { opsRoutes, type NodeHandler } from './ops/ops-routes.ts'
 import { ProcessHttpServer } from './ops/process-http-server.ts'
+import { pluginRouteHandlers } from './http/plugin-route-handlers.ts'
 import { Readiness } from './ops/readiness.ts'
 import { requireCredentials } from './ops/require-credentials.ts'
 import type { Role } from './role.ts'
@@ -88,6 +89,8 @@ export class Twinflow {
   async start(roles: readonly Role[], options: StartOptions = {}): Promise<void> {
     const needs = new Set<Role>([...roles, ...(options.connect ?? [])])
     this.#logRuntimes([...needs])
+    // The sources' HTTP routes, checked before anything connects (a path taken twice is a config error).
+    const pluginRoutes = roles.includes('ingest') ? await this.#pluginRoutes(this.#all(TOKENS.Source)) : new Map<string, NodeHandler>()
     if (this.dataDirectoryUsers.length > 0) {
       const lock = await DataDirectoryLock.acquire(this.config.dataDir, options.command ?? `twinflow ${[...needs].join(',')}`)
       this.#running.push({ name: 'data directory lock', stop: () => lock.release() })
@@ -123,8 +126,8 @@ export class Twinflow {
       this.#running.push({ name: 'realtime store', stop: () => store.stop() })
       if (firstTopic) readiness.add('realtimeStore', () => store.progress(speedGroupId, firstTopic))
     }
-    // The serve role reads the dead letters back (pipeline.rejectedInputs).
-    if (has('archiver') || has('speed') || has('serve')) {
+    // The serve role reads the dead letters back (pipeline.rejectedInputs); ingest writes those of the sources.
+    if (has('archiver') || has('speed') || has('serve') || has('ingest')) {
       const dlq = this.get(TOKENS.DeadLetterQueue)
       await dlq.connect()
       this.#running.push({ name: 'dead-letter queue', stop: () => dlq.close() })
@@ -161,7 +164,7 @@ export class Twinflow {
       this.#running.push({ name: 'ingest', stop: () => runner.stop() })
     }
     if (runs('batch')) await this.#startService('batch schedule', this.get(BATCH_TOKENS.Schedule))
-    if (roles.length > 0) await this.#startHttp(runs('serve'), readiness)
+    if (roles.length > 0) await this.#startHttp(runs('serve'), readiness, pluginRoutes)
     this.logger.info('twinflow started', { roles, graphql: this.#url, dashboard: this.#dashboardUrl, ops: this.#opsUrl })
   }
 
@@ -173,6 +176,28 @@ export class Twinflow {
   async validate(): Promise<void> {
     this.get(BATCH_TOKENS.Schedule).validate()
     await this.get(SERVING_TOKENS.Server).ready()
+    await this.#pluginRoutes(this.#all(TOKENS.Source))
+  }
+
+  /**
+   * The handlers of the HTTP routes the sources serve (HttpEndpoint), behind the API's
+   * authentication; a `config` error for a route on a path of Twinflow's or of another source.
+   */
+  async #pluginRoutes(sources: readonly Source[]): Promise<Map<string, NodeHandler>> {
+    const endpoints = sources.flatMap((source) => (source.http ? [{ owner: `source "${source.name}"`, endpoint: source.http }] : []))
+    if (endpoints.length === 0) return new Map()
+    const authenticator = this.get(SERVING_TOKENS.Authenticator)
+    await authenticator?.ready?.()
+    const { serving } = this.config
+    const reserved = new Map<string, string>([
+      [serving.path, 'GraphQL'],
+      [DASHBOARD_PATH, 'the dashboard'],
+      [`${DASHBOARD_PATH}/`, 'the dashboard'],
+      ['/healthz', 'ops'],
+      ['/readyz', 'ops'],
+      ['/metrics', 'ops'],
+    ])
+    return pluginRouteHandlers(endpoints, { authenticator, reserved, logger: this.logger.child({ component: 'http-routes' }) })
   }
 
   /** Stops every role and runtime in reverse order of start; reports every failure, stops all anyway. */
@@ -191,15 +216,15 @@ export class Twinflow {
   }
 
   /**
-   * One HTTP server on `serving.port` (GraphQL when serving, and the ops endpoints unless `ops.port`
-   * gives them their own). Ops endpoints that share the serving port with authentication on
+   * One HTTP server on `serving.port` (GraphQL when serving, the routes of the sources that have an
+   * HttpEndpoint when ingesting, and the ops endpoints unless `ops.port` gives them their own). Ops endpoints that share the serving port with authentication on
    * (`serving.auth` not `none`): `/metrics` needs a credential of the API for every view, since
    * anyone who reaches the API reaches it; `/healthz` and `/readyz` stay open for probes (they
    * tell alive or ready, and which runtime check failed). On `ops.port`, all are open.
    */
-  async #startHttp(serve: boolean, readiness: Readiness): Promise<void> {
+  async #startHttp(serve: boolean, readiness: Readiness, pluginRoutes: ReadonlyMap<string, NodeHandler>): Promise<void> {
     const { serving, ops } = this.config
-    const routes = new Map<string, NodeHandler>()
+    const routes = new Map<string, NodeHandler>(pluginRoutes)
     const opsLogger = this.logger.child({ component: 'ops' })
     const opsHandlers = opsRoutes({
       readiness,
