@@ -24,7 +24,8 @@ export interface TestPipelineOptions {
 
 /**
  * Starts a pipeline for a test: the archiver, the speed layer and the GraphQL server run in this
- * process; batch runs happen when the test calls `runBatch()`. The embedded ClickHouse (chdb) holds
+ * process, and the config's sources if it has any (the `ingest` role: an `http` source's route is
+ * on the same server as GraphQL, `tf.baseUrl`); batch runs happen when the test calls `runBatch()`. The embedded ClickHouse (chdb) holds
  * one data directory per process: run one TestPipeline at a time in a test file (stop it before
  * the next starts; vitest runs files in processes of their own).
  */
@@ -43,7 +44,8 @@ export async function createTestPipeline(options: TestPipelineOptions): Promise<
   const twinflow = createTwinflow({ pipeline: options.pipeline, config, clock, ...(options.plugins ? { plugins: options.plugins } : {}) })
   const test = new TestPipeline(twinflow, clock, dataDir)
   try {
-    await twinflow.start(['archiver', 'speed', 'serve'], { connect: ['batch'] })
+    // The config's sources (an `http` source, say) run too, in the `ingest` role.
+    await twinflow.start(config.sources.length > 0 ? ['ingest', 'archiver', 'speed', 'serve'] : ['archiver', 'speed', 'serve'], { connect: ['batch'] })
   } catch (error) {
     await test.stop().catch(() => {})
     throw error
