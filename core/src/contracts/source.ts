@@ -5,7 +5,9 @@ import type { HttpEndpoint } from './http-endpoint.ts'
  * - a raw JSON payload (`value`);
  * - a record already parsed (`record`: a CSV row, a table row, a Parquet record). `untyped: true`
  *   says its values are text (a CSV row): they are converted to the stream's declared types (the
- *   field mapping's conversion) even when the source has no mapping;
+ *   field mapping's conversion) even when the source has no mapping. `json`: the JSON text the
+ *   record was parsed from (an NDJSON line), appended as it is when the record passes unmapped (as
+ *   a raw payload is), and dead-lettered as it is if rejected;
  * - an input the source could not make a message of (`unreadable`: the reason, e.g. a malformed
  *   CSV row or a line over a size limit; `raw`: its bytes, as much as the source kept): it is
  *   dead-lettered with that reason and reported rejected, like an invalid message.
@@ -14,7 +16,7 @@ import type { HttpEndpoint } from './http-endpoint.ts'
  */
 export type SourceMessage =
   | { key?: string; value: Buffer | string; position?: string }
-  | { key?: string; record: Record<string, unknown>; untyped?: boolean; position?: string }
+  | { key?: string; record: Record<string, unknown>; untyped?: boolean; json?: Buffer; position?: string }
   | { key?: string; unreadable: string; raw: Buffer | string; position?: string }
 
 /** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */

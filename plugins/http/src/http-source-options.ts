@@ -45,12 +45,11 @@ export const httpSourceOptionsSchema = z.strictObject({
     .min(1024)
     .max(1024 * MiB)
     .default(16 * MiB),
-  /** Longest line, CSV record or JSON element in bytes: a longer one is a rejected input (its bytes are skipped, not buffered). @default 1048576 (1 MiB) */
-  maxRecordBytes: z
-    .int()
-    .min(64)
-    .max(64 * MiB)
-    .default(MiB),
+  /**
+   * Longest line, CSV record or JSON element in bytes: a longer one is a rejected input (its bytes
+   * are skipped, not buffered). At most 1 MiB, the largest event a stream takes. @default 1048576 (1 MiB)
+   */
+  maxRecordBytes: z.int().min(64).max(MiB).default(MiB),
   /** Most events per log batch: requests that come while a batch is appended are coalesced into the next, up to this. @default 5000 */
   maxBatchEvents: z.int().min(1).max(1_000_000).default(5000),
   /**

@@ -22,9 +22,9 @@ describe('readBody', () => {
     if (!result.ok) throw new Error(result.error)
     expect(result.body.lines).toEqual([1, 3, 4, 5])
     expect(result.body.messages).toEqual([
-      { record: { a: 1 }, position: 'request r1 line 1' },
+      { record: { a: 1 }, json: Buffer.from('{"a":1}'), position: 'request r1 line 1' },
       { unreadable: expect.stringMatching(/^ndjson: invalid JSON/), raw: Buffer.from('{"a":'), position: 'request r1 line 3' },
-      { record: { a: 3 }, position: 'request r1 line 4' },
+      { record: { a: 3 }, json: Buffer.from('{"a":3}'), position: 'request r1 line 4' },
       { unreadable: 'ndjson: expected a JSON object, got an array', raw: Buffer.from('[1]'), position: 'request r1 line 5' },
     ])
     expect(result.body.indexes).toBeNull()
@@ -47,6 +47,7 @@ describe('readBody', () => {
     expect(result.body.indexes).toEqual([0, 1, 2])
     expect(result.body.lines).toEqual([2, 3, 4])
     expect(result.body.messages[1]).toEqual({ unreadable: 'json: expected a JSON object, got a number', raw: Buffer.from('7'), position: 'request r1 line 3 element 1' })
+    expect(result.body.messages[2]).toEqual({ record: { a: 2 }, json: Buffer.from('{"a":2}'), position: 'request r1 line 4 element 2' })
   })
 
   it('rejects invalid UTF-8 and lines over maxRecordBytes as unreadable, reading on after them', async () => {

@@ -32,9 +32,15 @@ export interface ReadBodyOptions {
 
 class BodyTooLarge extends Error {}
 
+const LF = 0x0a
+const CR = 0x0d
+/** A record's `json` until the body is whole (every one is set before readBody returns). */
+const NO_JSON = Buffer.alloc(0)
+
 /**
  * Reads a request body with the streaming readers of @twinflow/plugin-file (never the whole body
- * as one string): every record becomes a message (`record`, `untyped` for CSV), every line the
+ * as one string): every record becomes a message (`record` with the `json` text it was parsed
+ * from for NDJSON and JSON arrays, `untyped` for CSV), every line the
  * reader cannot use an `unreadable` message with the reader's reason (invalid JSON or UTF-8, a CSV
  * row with another number of fields, a line over `maxRecordBytes`, the body ending inside a quoted
  * field or the array). A body over `maxBodyBytes` stops being read (413); an empty body, a CSV
@@ -43,6 +49,8 @@ class BodyTooLarge extends Error {}
 export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFormat, options: ReadBodyOptions): Promise<ReadBodyResult> {
   const counter = new LineCounter()
   const hash = options.hash ? createHash('sha256') : null
+  // The body is kept (as it came) for the JSON formats: a record's message carries its JSON text.
+  const chunks: Buffer[] | null = format.kind === 'csv' ? null : []
   let bytes = 0
   async function* counted(): AsyncGenerator<Uint8Array> {
     for await (const chunk of input) {
@@ -50,6 +58,7 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
       if (bytes > options.maxBodyBytes) throw new BodyTooLarge()
       counter.feed(chunk)
       hash?.update(chunk)
+      chunks?.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
       yield chunk
     }
   }
@@ -66,6 +75,8 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
   const indexes: number[] | null = format.kind === 'json' ? [] : null
   const untyped = format.kind === 'csv'
   const prefix = options.positionPrefix
+  /** Where each JSON record's text is in the body: message index, start, end (filled in once the body is whole). */
+  const spans: number[] = []
   try {
     for await (const chunk of records) {
       for (const record of chunk as FileRecord[]) {
@@ -76,7 +87,10 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
         sizes.push(record.end < 0 ? options.maxRecordBytes : record.end - record.position)
         if (!record.ok) messages.push({ unreadable: record.reason, raw: record.raw, position })
         else if (untyped) messages.push({ record: record.value, untyped: true, position })
-        else messages.push({ record: record.value, position })
+        else {
+          spans.push(messages.length, record.position, record.end)
+          messages.push({ record: record.value, json: NO_JSON, position })
+        }
       }
     }
   } catch (error) {
@@ -86,5 +100,13 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
     return { ok: false, status: 'aborted', error: error instanceof Error ? error.message : String(error) }
   }
   if (bytes === 0) return { ok: false, status: 400, error: 'the body is empty: send at least one event' }
+  if (chunks !== null && spans.length > 0) {
+    const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)
+    for (let i = 0; i < spans.length; i += 3) {
+      let end = spans[i + 2]!
+      while (end > spans[i + 1]! && (whole[end - 1] === LF || whole[end - 1] === CR)) end--
+      ;(messages[spans[i]!] as { json: Buffer }).json = whole.subarray(spans[i + 1]!, end)
+    }
+  }
   return { ok: true, body: { messages, lines, indexes, sizes, bytes, hash: hash === null ? null : hash.digest('base64url').slice(0, 22) } }
 }

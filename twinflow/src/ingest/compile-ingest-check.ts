@@ -11,10 +11,11 @@ export type IngestCheck = (message: SourceMessage, now: number) => IngestCheckRe
  * consumers' decoder: size limit, UTF-8, JSON), apply the source's field mapping if it has one, then
  * the stream's schema and future-skew rule. The same rules as the archiver's, so an input the log
  * holds is one its consumers accept (they still check: other producers may write the topic).
- * A raw payload that passes unmapped is appended as received; a mapped one or a record as the
- * decoded event's JSON. A record marked `untyped` (its values are text: a CSV row) is converted to
- * the declared types even without a mapping (by the identity mapping). A message the source could
- * not read (`unreadable`) is rejected with the source's reason. A bad `mapping` is a `config` error
+ * A raw payload that passes unmapped is appended as received, and so is a record that passes
+ * unmapped with the `json` it was parsed from; a mapped one or another record as the decoded
+ * event's JSON. A record marked `untyped` (its values are text: a CSV row) is converted to the
+ * declared types even without a mapping (by the identity mapping). A message the source could not
+ * read (`unreadable`) is rejected with the source's reason. A bad `mapping` is a `config` error
  * naming `where`.
  */
 export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string): IngestCheck {
@@ -35,7 +36,12 @@ export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: s
   }
   return (message, now) => {
     if ('record' in message) {
-      const payload = () => Buffer.from(JSON.stringify(message.record))
+      const { json } = message
+      if (json !== undefined && map === null && message.untyped !== true) {
+        const decoded = decodeValue(message.record, now)
+        return decoded.ok ? { ok: true, payload: json } : { ok: false, reason: decoded.reason, payload: json }
+      }
+      const payload = json === undefined ? () => Buffer.from(JSON.stringify(message.record)) : () => json
       return check(message.record, now, payload, map ?? (message.untyped === true ? convert : null))
     }
     if ('unreadable' in message) return { ok: false, reason: message.unreadable, payload: typeof message.raw === 'string' ? Buffer.from(message.raw) : message.raw }

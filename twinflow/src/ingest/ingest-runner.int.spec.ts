@@ -122,10 +122,15 @@ describe('IngestRunner: mapping and validation at ingest', () => {
         { unreadable: 'csv: 2 fields where the header has 3', raw: 'o1,12', position: 'line 2' },
         { record: { orderId: 'o2', amountCents: '250', ts: String(NOW) }, untyped: true, position: 'line 3' },
         { record: { orderId: 'o3', amountCents: '250', ts: NOW }, position: 'line 4' },
+        // A record with the JSON it was parsed from: appended as that JSON (the order of its fields kept).
+        { record: { ts: NOW, amountCents: 5, orderId: 'o4' }, json: Buffer.from(`{"ts":${NOW},"amountCents":5,"orderId":"o4"}`), position: 'line 5' },
       ],
     ])
     await run(source)
-    expect(await logged()).toEqual([{ orderId: 'o2', amountCents: 250, ts: NOW }])
+    expect((await logged()).map((e) => JSON.stringify(e))).toEqual([
+      JSON.stringify({ orderId: 'o2', amountCents: 250, ts: NOW }),
+      JSON.stringify({ ts: NOW, amountCents: 5, orderId: 'o4' }),
+    ])
     expect(source.outcomes[0]!.rejected).toEqual([
       { index: 0, reason: 'csv: 2 fields where the header has 3' },
       { index: 2, reason: expect.stringMatching(/^schema: field "amountCents"/) }, // typed records are not converted
