@@ -38,6 +38,10 @@ export interface ConfigOverrides {
   kafka?: Record<string, unknown>
   speed?: Record<string, unknown>
   batch?: Record<string, unknown>
+  /** The config's sources (e.g. an `http` source). */
+  sources?: unknown[]
+  /** Merged into the `serving` section (e.g. `auth`). */
+  serving?: Record<string, unknown>
 }
 
 /**
@@ -97,7 +101,8 @@ export class Stack {
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
-      serving: { port: 0, host: '127.0.0.1', graphiql: false },
+      serving: { port: 0, host: '127.0.0.1', graphiql: false, ...overrides.serving },
+      ...(overrides.sources ? { sources: overrides.sources } : {}),
       log: { level: 'info' },
     }
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
