@@ -4,9 +4,20 @@ import { dashboardScenario } from './dashboard.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
+import { httpIngestScenario } from './http-ingest.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, historyLoadScenario, recomputeScenario, serveScenario, freshnessScenario, dashboardScenario]
+export const scenarios: Scenario[] = [
+  speedScenario,
+  fencingScenario,
+  archiveScenario,
+  historyLoadScenario,
+  httpIngestScenario,
+  recomputeScenario,
+  serveScenario,
+  freshnessScenario,
+  dashboardScenario,
+]
