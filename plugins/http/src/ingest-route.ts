@@ -19,7 +19,8 @@ const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/
  * [{ line, reason }], requestId }` (a JSON array's rejected inputs also have their `index`).
  * Refusals, each a JSON `{ error }`, checked before the body is read unless said: 403 without the
  * caller's `ingest` permission for the stream; 503 with `Retry-After` while the source is not
- * running, the log is unavailable, or more than `maxQueuedBytes` wait for it; 415 for a content
+ * running, the log is unavailable, or more than `maxQueuedBytes` wait for it (the requests queued
+ * and in a batch, and those being read by their Content-Length); 415 for a content
  * type or encoding it does not read; 413 above `maxBodyBytes` (by Content-Length, or while reading:
  * the connection is then closed); 429 with `Retry-After` over the rate limit; 400 for a bad
  * `Idempotency-Key`, and (once read) an empty body, a CSV header or JSON body it cannot use; 422
@@ -33,6 +34,8 @@ export function ingestRoute(source: HttpSource, options: HttpSourceOptions, cloc
   const path = options.path ?? `/ingest/${source.stream}`
   const limits = options.rateLimit ? new RateLimits(options.rateLimit) : null
   const retryAfter = String(options.retryAfterSeconds)
+  /** Bytes of the bodies being read now, by their Content-Length: they count towards maxQueuedBytes. */
+  let reading = 0
 
   const handle = async (req: IncomingMessage, res: ServerResponse, caller: HttpCaller): Promise<void> => {
     const refuse = (status: number, error: string, headers: Record<string, string> = {}) => sendJson(res, status, { error }, headers)
@@ -66,19 +69,21 @@ export function ingestRoute(source: HttpSource, options: HttpSourceOptions, cloc
           'retry-after': String(wait),
         })
     }
-    if (source.pendingBytes + Number(length ?? 0) > options.maxQueuedBytes) {
+    const declared = Number(length ?? 0)
+    if (source.pendingBytes + reading + declared > options.maxQueuedBytes) {
       return refuse(503, `busy: more than ${options.maxQueuedBytes} bytes of requests wait for the log (maxQueuedBytes); retry later`, { 'retry-after': '1' })
     }
     const keyId = key === undefined ? null : createHash('sha256').update(`${caller.name}\u0000${key}`).digest('base64url').slice(0, 22)
     // A keyed request's id is its key's: its dead letters are the same inputs when it is retried.
     const requestId = keyId === null ? randomUUID() : `k-${keyId.slice(0, 16)}`
     res.setHeader('x-request-id', requestId)
+    reading += declared
     const read = await readBody(req, format.format, {
       maxBodyBytes: options.maxBodyBytes,
       maxRecordBytes: options.maxRecordBytes,
       hash: keyId !== null,
       positionPrefix: `request ${requestId} line `,
-    })
+    }).finally(() => (reading -= declared))
     if (!read.ok) {
       if (read.status === 'aborted') return logger.debug('the client went away before its body was read', { requestId, error: read.error })
       return refuse(read.status, read.error, read.status === 413 ? { connection: 'close' } : {})
