@@ -59,7 +59,19 @@ describe('http source on the embedded runtimes: POST /ingest/<stream>', () => {
       pipeline,
       now: NOW,
       config: {
-        sources: [{ plugin: 'http', name: 'orders-http', options: { stream: 'orders', maxBodyBytes: 12 * 1024 * 1024 } }],
+        sources: [
+          { plugin: 'http', name: 'orders-http', options: { stream: 'orders', maxBodyBytes: 12 * 1024 * 1024 } },
+          // A second route into the same stream, for a shop's CSV export: the source's mapping renames its columns and reads its times.
+          {
+            plugin: 'http',
+            name: 'orders-export',
+            options: { stream: 'orders', path: '/ingest/orders/export' },
+            mapping: {
+              rename: { order_id: 'orderId', shop_name: 'shop', amount: 'amountCents', created: 'ts' },
+              timestamps: { ts: { format: 'pattern', pattern: 'dd.MM.yyyy HH:mm', zone: 'Europe/Berlin' } },
+            },
+          },
+        ],
         serving: {
           auth: {
             mode: 'api-key',
@@ -87,6 +99,14 @@ describe('http source on the embedded runtimes: POST /ingest/<stream>', () => {
     const c = await post('orderId,shop,amountCents,ts\no4,south,250,2026-05-04T10:10:00Z\r\n"o5","north, east","75",1777889700000\n', 'text/csv; charset=utf-8')
     expect(c.body).toMatchObject({ accepted: 2, rejected: [] })
     accept(order('o1', 'north', 1200), order('o2', 'south', 500), order('o3', 'north', 300), order('o4', 'south', 250), order('o5', 'north, east', 75))
+    expect(await served()).toEqual(Object.fromEntries(truth))
+  })
+
+  it("maps a source's records with its mapping (config sources[].mapping): renamed columns, times in a pattern and a zone", async () => {
+    const csv = 'order_id;shop_name;amount;created;note\nx1;west;990;04.05.2026 12:15;first\nx2;west;10;4 May 2026;bad date\n'
+    const answer = await post(csv.replaceAll(';', '\t'), 'text/tab-separated-values', {}, '/ingest/orders/export')
+    expect(answer.body).toMatchObject({ accepted: 1, rejected: [{ line: 3, reason: expect.stringMatching(/^mapping: field "ts" \(input "created"\)/) }] })
+    accept({ shop: 'west', amountCents: 990 }) // 12:15 in Berlin (CEST) is 10:15 UTC: the 10:00 window
     expect(await served()).toEqual(Object.fromEntries(truth))
   })
 
