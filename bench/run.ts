@@ -3,8 +3,8 @@
  * containers (the e2e suite's images; prepared by e2e/images/prepare.sh first) when a selected
  * scenario needs them, runs each scenario (framework and hand-written baseline alternating, at
  * least 3 times each), prints the table and writes bench/results/latest.json and
- * bench/results/latest.md. Embedded scenarios (`dashboard`) need no container: `--only dashboard`
- * starts none.
+ * bench/results/latest.md. Embedded scenarios (`embedded: true`, on chdb and the in-process runtimes)
+ * need no container: a run of those alone starts none.
  */
 import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'

@@ -5,11 +5,12 @@ import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
 import { httpIngestScenario } from './http-ingest.ts'
+import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard runs on the embedded runtimes). */
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard and paging run on the embedded runtimes). */
 export const scenarios: Scenario[] = [
   speedScenario,
   fencingScenario,
@@ -20,4 +21,5 @@ export const scenarios: Scenario[] = [
   serveScenario,
   freshnessScenario,
   dashboardScenario,
+  pagingScenario,
 ]

@@ -15,7 +15,7 @@ export const servingLimitsSchema = z
     maxRows: limit(10_000, 1_000_000),
     /** Rows per page when `limit` is not given; at most `maxRows`. @default 1000 */
     defaultRows: limit(1_000, 1_000_000),
-    /** Most partial rows (batch and speed) one view query may merge. @default 1000000 */
+    /** Most partial rows (batch and speed) one view query may read and merge (a page: the rows it reads). @default 1000000 */
     maxScanRows: limit(1_000_000, 100_000_000),
     /** Deepest selection, introspection included. @default 15 */
     maxDepth: limit(15, 100),

@@ -6,6 +6,7 @@ import {
   type ClickHouseDriver,
   type Clock,
   type Logger,
+  type PageSelection,
   type PartialRow,
   type Pipeline,
   type Publication,
@@ -13,12 +14,14 @@ import {
   type StreamDef,
   type ValueKind,
   type ViewDef,
+  type WindowSelection,
 } from '@twinflow/core'
 import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql.ts'
 import { catalogSql } from '../sql/catalog-sql.ts'
 import { LOADS_TABLE, loadsSql } from '../sql/loads-sql.ts'
 import { LOAD_PARTITION_BASE, masterTableSql } from '../sql/master-table-sql.ts'
 import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql.ts'
+import { versionPageSql } from '../sql/version-page-sql.ts'
 import { versionTableSql } from '../sql/version-table-sql.ts'
 import type { ArchivedRecord, BatchLayerEngine, LoadFile, LoadState } from './batch-layer-engine.ts'
 import { decodeInt64 } from './decode-int64.ts'
@@ -217,9 +220,28 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     const view = this.#view(viewName)
     checkVersion(version)
     if (Number.isNaN(from) || Number.isNaN(to)) throw new TwinflowError('validation', 'readWindows: from and to must be numbers')
-    let rows: Row[]
+    const rows = await this.#readVersion(view, version, versionTableSql.readWindows(view, version, from, to))
+    return rows.map((row) => decodeWindow(view, row))
+  }
+
+  async countRows(viewName: string, version: number, selection: WindowSelection): Promise<number> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    const [row] = await this.#readVersion(view, version, versionPageSql.count(view, version, selection))
+    return row ? decodeInt64(row.n, 'count') : 0
+  }
+
+  async readPage(viewName: string, version: number, page: PageSelection): Promise<PartialRow[]> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    const rows = await this.#readVersion(view, version, versionPageSql.page(view, version, page))
+    return rows.map((row) => decodeWindow(view, row))
+  }
+
+  /** A query of a version table; a failure on a version without a table is a `conflict` (dropped, or never built). */
+  async #readVersion(view: ViewDef, version: number, sql: string): Promise<Row[]> {
     try {
-      rows = await this.driver.query<Row>(versionTableSql.readWindows(view, version, from, to))
+      return await this.driver.query<Row>(sql)
     } catch (error) {
       const table = versionTableSql.table(view, version)
       if (!(await this.#tableExists(table))) {
@@ -230,7 +252,6 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       }
       throw error
     }
-    return rows.map((row) => decodeWindow(view, row))
   }
 
   async dropVersionsBefore(viewName: string, keepVersion: number): Promise<number[]> {

@@ -18,6 +18,8 @@ export interface Measure<R = number> {
    * answers read them in place: ordering rows by a measure finalizes it for every row compared).
    */
   finalize(cells: readonly number[], at: number): R
+  /** `finalize` in ClickHouse SQL, over the SQL of this measure's cells (the same double: avg is sum / count). */
+  finalizeSql(cells: readonly string[]): string
   /** The result's kind, for ClickHouse and GraphQL types. */
   readonly resultType: 'int' | 'float'
   /** Phantom, for type inference only. */

@@ -16,12 +16,12 @@ function argNode(kind: string, arg: Expr<number>) {
 function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number>): Measure<number> {
   const { node, numeric } = argNode(kind, arg)
   const cell: CellSpec = { name: kind, op: kind, numeric, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => v as number }
-  return { kind, arg: node, cells: [cell], resultType: numeric, finalize: (c, at) => c[at]! }
+  return { kind, arg: node, cells: [cell], resultType: numeric, finalize: (c, at) => c[at]!, finalizeSql: ([c]) => c! }
 }
 
 /** Number of events in the group. */
 export function count(): Measure<number> {
-  return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', finalize: (c, at) => c[at]! }
+  return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', finalize: (c, at) => c[at]!, finalizeSql: ([c]) => c! }
 }
 /** Sum of a numeric expression (integers stay exact up to 2^53). */
 export function sum(arg: Expr<number>): Measure<number> {
@@ -37,5 +37,13 @@ export function max(arg: Expr<number>): Measure<number> {
 export function avg(arg: Expr<number>): Measure<number> {
   const { node, numeric } = argNode('avg', arg)
   const sumCell: CellSpec = { name: 'sum', op: 'sum', numeric, sqlAggregate: (sql) => `sum(${sql})`, lift: (v) => v as number }
-  return { kind: 'avg', arg: node, cells: [sumCell, countCell], resultType: 'float', finalize: (c, at) => c[at]! / c[at + 1]! }
+  return {
+    kind: 'avg',
+    arg: node,
+    cells: [sumCell, countCell],
+    resultType: 'float',
+    finalize: (c, at) => c[at]! / c[at + 1]!,
+    // ClickHouse's `/` is a division of doubles, as JavaScript's.
+    finalizeSql: ([total, n]) => `(${total} / ${n})`,
+  }
 }

@@ -13,7 +13,7 @@ export function encodeCursor(fingerprint: string, values: readonly Scalar[]): st
 
 const NOT_A_CURSOR = 'after is not a cursor returned by this API (use pageInfo.endCursor of the previous page)'
 
-/** Whether a value read from a cursor is one of this kind (int and time: integers; float: finite numbers). */
+/** Whether a value read from a cursor is one of this kind (int and time: safe integers; float: finite numbers). */
 function fits(value: unknown, kind: ValueKind): boolean {
   switch (kind) {
     case 'string':
@@ -22,7 +22,7 @@ function fits(value: unknown, kind: ValueKind): boolean {
       return typeof value === 'boolean'
     case 'int':
     case 'time':
-      return Number.isInteger(value)
+      return Number.isSafeInteger(value)
     case 'float':
       return typeof value === 'number' && Number.isFinite(value)
   }

@@ -49,7 +49,8 @@ export interface AnswerSource {
 
 export interface SeriesAnswer extends AnswerSource {
   rows: AnswerRow[]
-  totalCount: number
+  /** Rows of the whole answer; null when it was not asked for (a page read counts only when asked). */
+  totalCount: number | null
   pageInfo: { hasNextPage: boolean; endCursor: string | null }
   granularity: Granularity
 }

@@ -122,8 +122,10 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     orderBy: { type: new GraphQLList(new GraphQLNonNull(types.order)), description: 'Sort terms in order; ties are broken by windowStart, then the keys, ascending.' },
     limit: { type: GraphQLInt, description: `Rows per page (at most ${services.limits.maxRows}; default ${services.limits.defaultRows}).` },
   }
-  const read = async (session: ServingContext['session'], plan: SeriesPlan) => {
-    const snapshot = await session.snapshot({ view: view.name, from: plan.query.from, to: plan.query.to, bucket: plan.bucketing, keys: plan.keys })
+  /** One page: the rows it needs, counted only when the query selects totalCount. */
+  const read = async (session: ServingContext['session'], plan: SeriesPlan, info: GraphQLResolveInfo) => {
+    const signal = (info as GraphQLResolveInfo & { signal?: AbortSignal }).signal
+    const snapshot = await session.snapshot(plan.pageRead({ count: selectedFields(info).has('totalCount'), signal }))
     return { ...plan.answer(snapshot), session }
   }
 
@@ -137,7 +139,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
         const plan = new SeriesPlan(view, seriesQuery(view, args), services.limits)
         services.onViewRead?.(view.name, 'series')
         startFreshnessReads(ctx, info, view.name)
-        return read(ctx.session, plan)
+        return read(ctx.session, plan, info)
       }),
   }
 
@@ -189,11 +191,11 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     type: new GraphQLNonNull(types.series),
     description: `The first page of ${view.name} for these arguments, pushed again each time the speed layer or a batch run changes it.`,
     args: seriesArgs,
-    subscribe: (_root, args, ctx) =>
+    subscribe: (_root, args, ctx, info) =>
       guarded(() => {
         assertCanRead(ctx.principal, view.name)
         const plan = new SeriesPlan(view, seriesQuery(view, { ...args, after: null }), services.limits)
-        return live((session) => read(session, plan), signature)
+        return live((session) => read(session, plan, info), signature)
       }),
     resolve: pushed,
   }

@@ -48,7 +48,8 @@ type Fields = Record<string, Expr>
 
 const T0 = Date.UTC(2026, 2, 1)
 const WINDOW_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 }
-const STRINGS = ['a', 'b', "o'k", 'back\\slash', 'ünï ✓', '']
+// Code point order is not UTF-16 order: U+FB01 sorts before U+1F600 in UTF-8 bytes, after it in UTF-16 units.
+const STRINGS = ['a', 'b', "o'k", 'back\\slash', 'ünï ✓', '', '\u{1F600}', '\uFB01']
 
 interface Env {
   nums: string[]

@@ -140,6 +140,43 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(other.errors?.[0]).toMatchObject({ message: expect.stringContaining('cursor of another query'), extensions: { code: 'BAD_USER_INPUT' } })
   })
 
+  it('pages of any order and granularity, concatenated, are the whole answer; totalCount on every page, counted when asked', async () => {
+    const orders = [
+      [],
+      [{ field: 'WINDOW_START', direction: 'DESC' }],
+      [{ field: 'SHOP', direction: 'DESC' }],
+      [
+        { field: 'AVG_ORDER_CENTS', direction: 'ASC' },
+        { field: 'WINDOW_START', direction: 'DESC' },
+      ],
+    ]
+    for (const g of ['HOUR', 'DAY', 'MONTH']) {
+      for (const orderBy of orders) {
+        const whole = await series({ g, orderBy })
+        const size = g === 'HOUR' ? 700 : 9
+        const pages: RefRow[] = []
+        let after: string | null = null
+        for (let page = 0; page < 100; page++) {
+          const res: any = await series({ g, orderBy, limit: size, after })
+          expect(res.totalCount, JSON.stringify({ g, orderBy, page })).toBe(whole.rows.length)
+          pages.push(...res.rows)
+          after = res.pageInfo.endCursor
+          if (!res.pageInfo.hasNextPage) break
+          expect(res.rows).toHaveLength(size)
+        }
+        expect(pages, JSON.stringify({ g, orderBy })).toEqual(whole.rows)
+      }
+    }
+    // A page that does not select totalCount is not counted, and is the same page.
+    const uncounted = await client.query(
+      `query($from: DateTime!, $to: DateTime!) { shopRevenue(from: $from, to: $to, granularity: DAY, limit: 5) { pageInfo { hasNextPage endCursor } rows { ${ROW} } } }`,
+      { from: iso(FROM), to: iso(TO) },
+    )
+    expect(uncounted.errors).toBeUndefined()
+    const counted = await series({ g: 'DAY', limit: 5 })
+    expect(uncounted.data!.shopRevenue).toEqual({ pageInfo: counted.pageInfo, rows: counted.rows })
+  })
+
   it('refuses a cursor whose values were tampered with (BAD_USER_INPUT), and answers the untouched one', async () => {
     const orderBy = [{ field: 'ORDERS', direction: 'DESC' }]
     const first = await series({ g: 'DAY', orderBy, limit: 3 })
