@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { request as httpRequest } from 'node:http'
+import { Agent, request as httpRequest } from 'node:http'
 import { count, definePipeline, defineStream, defineView, sum, t, TOKENS } from '@twinflow/core'
 import { createTestPipeline, type TestPipeline } from '@twinflow/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -212,6 +212,56 @@ describe('http source on the embedded runtimes: POST /ingest/<stream>', () => {
     }).catch((error: Error) => ({ status: 0, body: error.message }))
     expect(chunked.status).toBe(413)
     expect(JSON.parse(chunked.body).error).toMatch(/^the body is larger than 12582912 bytes \(maxBodyBytes\)/)
+    expect(await served()).toEqual(Object.fromEntries(truth))
+  })
+
+  it('after a 413, the next request of a keep-alive client (one socket) is answered: the refused body is not read as a request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    /** Posts through the agent; what the server answered, or the error the client saw, within 15 s. */
+    const send = (body: Buffer | string, headers: Record<string, string> = {}, partial = false) =>
+      new Promise<{ status: number; body: string; socket: unknown }>((resolve, reject) => {
+        const req = httpRequest(`${tf.baseUrl}/ingest/orders`, { agent, method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'x-api-key': WRITER, ...headers } })
+        const timer = setTimeout(() => reject(new Error('no answer within 15 s: the request hangs')), 15_000)
+        req.on('response', (res) => {
+          let text = ''
+          res.on('data', (c) => (text += c))
+          res.on('end', () => {
+            clearTimeout(timer)
+            resolve({ status: res.statusCode!, body: text, socket: req.socket })
+          })
+        })
+        req.on('error', (error) => {
+          clearTimeout(timer)
+          resolve({ status: 0, body: error.message, socket: null })
+        })
+        if (partial) req.write(body)
+        else req.end(body)
+      })
+    try {
+      const first = await send(ndjson([order('k1', 'north', 1)]))
+      expect(first.status).toBe(200)
+      // Declared too large, the body half sent: refused before it is read; the next request is answered on a socket of its own.
+      const declared = await send('{"orderId":"k-big","shop":"north","amountCents":1,', { 'content-length': String(13 * 1024 * 1024) }, true)
+      expect(declared.status).toBe(413)
+      const afterDeclared = await send(ndjson([order('k2', 'north', 2)]))
+      expect(afterDeclared.status).toBe(200)
+      // A chunked body that passes maxBodyBytes while it is read, sent whole by the client.
+      const line = `${JSON.stringify(order('k-big', 'north', 1))}\n`
+      const chunked = await send(line.repeat(200_000), { 'transfer-encoding': 'chunked' })
+      expect([0, 413]).toContain(chunked.status) // the server may cut the connection before the client has sent all of it
+      const afterChunked = await send(ndjson([order('k3', 'north', 3)]))
+      expect(afterChunked).toMatchObject({ status: 200 })
+      expect(JSON.parse(afterChunked.body)).toMatchObject({ accepted: 1, rejected: [] })
+      // A refusal before the body is read (429, 403, 415...) on a keep-alive socket: the next request on it is answered.
+      const forbidden = await send(ndjson([order('k-no', 'north', 1)]), { 'x-api-key': READER })
+      expect(forbidden.status).toBe(403)
+      const afterForbidden = await send(ndjson([order('k4', 'north', 4)]))
+      expect(afterForbidden.status).toBe(200)
+      expect(afterForbidden.socket).toBe(forbidden.socket) // kept alive: the refused body was drained, not parsed as a request
+    } finally {
+      agent.destroy()
+    }
+    accept(order('k1', 'north', 1), order('k2', 'north', 2), order('k3', 'north', 3), order('k4', 'north', 4))
     expect(await served()).toEqual(Object.fromEntries(truth))
   })
 
