@@ -1,6 +1,7 @@
 import type { Scenario } from '../src/scenario.ts'
 import { archiveScenario } from './archive.ts'
 import { dashboardScenario } from './dashboard.ts'
+import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
@@ -10,7 +11,7 @@ import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard and paging run on the embedded runtimes). */
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
 export const scenarios: Scenario[] = [
   speedScenario,
   fencingScenario,
@@ -22,4 +23,5 @@ export const scenarios: Scenario[] = [
   freshnessScenario,
   dashboardScenario,
   pagingScenario,
+  embeddedMemoryScenario,
 ]

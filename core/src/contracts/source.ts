@@ -1,23 +1,19 @@
 import type { HttpEndpoint } from './http-endpoint.ts'
 
 /**
- * One input of a source, one of:
- * - a raw JSON payload (`value`);
- * - a record already parsed (`record`: a CSV row, a table row, a Parquet record). `untyped: true`
- *   says its values are text (a CSV row): they are converted to the stream's declared types (the
- *   field mapping's conversion) even when the source has no mapping. `json`: the JSON text the
- *   record was parsed from (an NDJSON line), appended as it is when the record passes unmapped (as
- *   a raw payload is), and dead-lettered as it is if rejected;
- * - an input the source could not make a message of (`unreadable`: the reason, e.g. a malformed
- *   CSV row or a line over a size limit; `raw`: its bytes, as much as the source kept): it is
- *   dead-lettered with that reason and reported rejected, like an invalid message.
- * `position` says where in the source it was (a file and line, a row's cursor, a request's line)
- * for its dead letter, if it is rejected.
+ * One input of a source: a raw JSON payload (`value`) or a record already parsed (`record`: a CSV
+ * row, a table row, a Parquet record, an NDJSON line). `position` says where in the source it was
+ * (a file and line, a row's cursor, a request's line) for its dead letter, if it is rejected.
+ * `rejected`: the source itself could not read this input (a malformed CSV row, a line over a size
+ * limit): it goes to the dead-letter queue with this reason, `value` (its bytes, possibly cut) as
+ * its payload, and is counted among the batch's rejected ones.
+ * `json`: the JSON text a record was parsed from (an NDJSON line): the record is then checked as a
+ * raw payload is (JSON's types, no conversion unless the source has a mapping), appended as it is
+ * when it passes unmapped, and dead-lettered as it is if rejected.
  */
 export type SourceMessage =
-  | { key?: string; value: Buffer | string; position?: string }
-  | { key?: string; record: Record<string, unknown>; untyped?: boolean; json?: Buffer; position?: string }
-  | { key?: string; unreadable: string; raw: Buffer | string; position?: string }
+  | { key?: string; value: Buffer | string; position?: string; rejected?: string }
+  | { key?: string; record: Record<string, unknown>; json?: Buffer; position?: string }
 
 /** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */
 export interface IngestOutcome {

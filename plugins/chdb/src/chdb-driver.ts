@@ -1,6 +1,6 @@
 import { drainPending, Session } from 'chdb'
 import { TwinflowError, type ClickHouseDriver, type Logger } from '@twinflow/core'
-import type { ChdbDriverOptions } from './chdb-driver-options.ts'
+import type { ChdbDriverOptionsInput } from './chdb-driver-options.ts'
 import { dataDirectoryClaim } from './data-directory-claim.ts'
 import { mapChdbError } from './map-chdb-error.ts'
 
@@ -20,11 +20,16 @@ export class ChdbDriver implements ClickHouseDriver {
   readonly name = 'chdb'
   #session: Session | null = null
   #connecting: Promise<void> | null = null
+  #releaseEveryMs: number
+  #releasedAt = performance.now()
+  #releasing = false
 
   constructor(
-    private readonly options: ChdbDriverOptions,
+    private readonly options: ChdbDriverOptionsInput,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#releaseEveryMs = options.releaseMemoryEveryMs ?? 5000
+  }
 
   /** The bound data directory (known once connected). */
   get path(): string | null {
@@ -111,6 +116,28 @@ export class ChdbDriver implements ClickHouseDriver {
       throw mapChdbError(error, what)
     }
     this.logger.debug('insert', { table, rows: rows.length, ms: Math.round(performance.now() - started) })
+    this.#releaseMemory(session)
+  }
+
+  /** Purges the allocator's freed pages, in the background, at most every `releaseMemoryEveryMs`; a failure turns it off. */
+  #releaseMemory(session: Session): void {
+    const every = this.#releaseEveryMs
+    if (every === 0 || this.#releasing || performance.now() - this.#releasedAt < every) return
+    this.#releasing = true
+    session
+      .queryAsync('SYSTEM JEMALLOC PURGE', { format: 'JSONEachRow' })
+      .then(
+        () => {
+          this.#releasedAt = performance.now()
+        },
+        (error: unknown) => {
+          this.#releaseEveryMs = 0
+          this.logger.warn('chdb cannot release freed memory (SYSTEM JEMALLOC PURGE failed); the process keeps what ClickHouse used', { error: String(error) })
+        },
+      )
+      .finally(() => {
+        this.#releasing = false
+      })
   }
 
   #connected(sql: string): Session {

@@ -20,6 +20,24 @@ export interface ReadOptions {
   startPosition?: number
   /** The row number of the input's first record. @default 0 */
   startRow?: number
+  /**
+   * The input is a file still being written: the bytes after its last complete record (a line
+   * without its line break, an open quoted field, an unclosed JSON element) are left unread for a
+   * later read, not made a dead letter. @default false
+   */
+  tail?: boolean
+}
+
+/**
+ * How far a reader got, its generator's return value. `end`: the byte offset (the row, for
+ * Parquet) where a later read goes on: after the last complete record, with the blank lines and
+ * skipped bytes after it; with `tail`, the start of the unfinished record. A record a reader
+ * yielded at or after `end` (the dead letter of an oversized line whose end was not there yet) is
+ * not the input's yet: it comes again. `closed`: a JSON array's closing bracket was read.
+ */
+export interface ReadEnd {
+  end: number
+  closed?: boolean
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024

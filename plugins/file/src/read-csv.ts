@@ -1,11 +1,16 @@
 import { isAscii, isUtf8 } from 'node:buffer'
 import { TwinflowError } from '@twinflow/core'
 import type { CsvOptions } from './csv-options.ts'
-import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadOptions } from './file-record.ts'
+import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadEnd, type ReadOptions } from './file-record.ts'
 
 const LF = 0x0a
 const CR = 0x0d
 const BOM = [0xef, 0xbb, 0xbf]
+
+export interface CsvReadOptions extends ReadOptions {
+  /** Called with the column names when the header line has been read. */
+  onColumns?(columns: readonly string[]): void
+}
 
 interface RawRecord {
   start: number
@@ -26,9 +31,11 @@ interface RawRecord {
  * Per-record errors (dead letters): a row with another number of fields than the header, text
  * after a closing quote, invalid UTF-8, a record over `maxRecordBytes`, the file ending inside a
  * quoted field. Throws (`validation`) only for a header it cannot use (invalid UTF-8, an empty or
- * repeated column name). Yields the records of each chunk read as one array.
+ * repeated column name). Yields the records of each chunk read as one array. With `tail`, a last
+ * record without its line break (or inside an open quoted field) waits for a later read.
+ * `onColumns` is told the column names once the header line is read (or skipped for `columns`).
  */
-export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOptions, read: ReadOptions = {}): AsyncGenerator<FileRecord[]> {
+export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOptions, read: CsvReadOptions = {}): AsyncGenerator<FileRecord[], ReadEnd> {
   const maxRecordBytes = read.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   const quote = options.quote.charCodeAt(0)
   const delimiter = options.delimiter.charCodeAt(0)
@@ -45,6 +52,8 @@ export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOpt
   let quoted = false
   /** Skipping the rest of an oversized record: the error was emitted already. */
   let skipping = false
+  /** Where the record being skipped starts. */
+  let skipStart = 0
   let first = base === 0
 
   const parseBlock = (records: RawRecord[], out: FileRecord[]) => {
@@ -127,6 +136,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOpt
       }
       columns = names
     }
+    read.onColumns?.(columns)
     return true
   }
 
@@ -207,6 +217,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOpt
         raw: rawOf(buffer.subarray(start, start + 1024), 1024),
       })
       skipping = true
+      skipStart = base + start
     }
     parseBlock(records, out)
     if (skipping) {
@@ -221,6 +232,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOpt
     }
     if (out.length > 0) yield out
   }
+  if (read.tail) return { end: skipping ? skipStart : base }
   // The last record, without a line break.
   const out: FileRecord[] = []
   // A quote as the very last byte closes its field.
@@ -234,6 +246,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array>, options: CsvOpt
     }
   }
   if (out.length > 0) yield out
+  return { end: base + buffer.length }
 }
 
 function fieldCount(count: number, expected: number): string {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { TwinflowError } from '@twinflow/core'
-import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadOptions } from './file-record.ts'
+import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadEnd, type ReadOptions } from './file-record.ts'
 import { describe } from './read-ndjson.ts'
 
 const OPEN_ARRAY = 0x5b
@@ -11,25 +11,32 @@ const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COMMA = 0x2c
 
+/** 'before': the opening bracket not seen yet; 'between': between elements; 'element': in one; 'after': the array closed. */
+type ScanState = 'before' | 'between' | 'element' | 'after'
+
 /**
  * Reads a JSON array of objects element by element, never the whole file: a scanner finds each
  * top-level element's bytes (tracking strings and nesting), and each element is parsed alone.
  * Per-record errors (dead letters): an element that is not valid JSON or not an object, invalid
  * UTF-8, an element over `maxRecordBytes` (skipped as it comes), the file ending inside the array.
  * Throws (`validation`) when the file is not a JSON array (its first character is not `[`).
+ * A `startPosition` above 0 is inside the array, after an element (where a previous read ended).
+ * With `tail`, an element not followed by its comma or the closing bracket waits for a later read.
  */
-export async function* readJsonArray(input: AsyncIterable<Uint8Array>, read: ReadOptions = {}): AsyncGenerator<FileRecord[]> {
+export async function* readJsonArray(input: AsyncIterable<Uint8Array>, read: ReadOptions = {}): AsyncGenerator<FileRecord[], ReadEnd> {
   const maxRecordBytes = read.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   let row = read.startRow ?? 0
-  let base = read.startPosition ?? 0
+  const startPosition = read.startPosition ?? 0
+  let base = startPosition
   let buffer: Buffer = Buffer.alloc(0)
-  /** 'before': the opening bracket not seen yet; 'between': between elements; 'element': in one; 'after': the array closed. */
-  let state: 'before' | 'between' | 'element' | 'after' = 'before'
+  let state = (startPosition > 0 ? 'between' : 'before') as ScanState
   let depth = 0
   let inString = false
   let escaped = false
   let elementStart = 0
   let skipping = false
+  /** Where the element being skipped starts. */
+  let skipStart = 0
   let scanned = 0
 
   const element = (start: number, stop: number, out: FileRecord[]) => {
@@ -110,6 +117,7 @@ export async function* readJsonArray(input: AsyncIterable<Uint8Array>, read: Rea
         raw: rawOf(buffer.subarray(elementStart, elementStart + 1024), 1024),
       })
       skipping = true
+      skipStart = base + elementStart
     }
     if (skipping) keepFrom = n
     base += keepFrom
@@ -118,11 +126,19 @@ export async function* readJsonArray(input: AsyncIterable<Uint8Array>, read: Rea
     elementStart -= keepFrom
     if (out.length > 0) yield out
   }
+  // (A cast: the compiler narrows `state` as if the loops never assigned it.)
+  const closed = (state as ScanState) === 'after'
+  if (read.tail) {
+    if (state === 'before') return { end: startPosition }
+    if (state === 'element') return { end: skipping ? skipStart : base + elementStart }
+    return { end: base + buffer.length, closed }
+  }
   // An element cut off by the end of the file is a dead letter; elements before it were complete.
   const out: FileRecord[] = []
   if (state === 'element' && !skipping)
     out.push({ row: row++, position: base, end: base + buffer.length, ok: false, reason: 'json: the file ends inside the array', raw: rawOf(buffer, maxRecordBytes) })
   if (out.length > 0) yield out
+  return { end: base + buffer.length, closed }
 }
 
 function isSpace(b: number): boolean {

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadOptions } from './file-record.ts'
+import { DEFAULT_MAX_RECORD_BYTES, type FileRecord, rawOf, type ReadEnd, type ReadOptions } from './file-record.ts'
 
 const LF = 0x0a
 const CR = 0x0d
@@ -8,13 +8,16 @@ const CR = 0x0d
  * Reads NDJSON (one JSON object per line, LF or CRLF) from a byte stream. Blank lines are skipped.
  * Per-record errors (dead letters): invalid UTF-8, invalid JSON, a value that is not an object, a
  * line over `maxRecordBytes` (skipped as it comes, never buffered whole). Never throws for content.
+ * With `tail`, a last line without its line break waits for a later read.
  */
-export async function* readNdjson(input: AsyncIterable<Uint8Array>, read: ReadOptions = {}): AsyncGenerator<FileRecord[]> {
+export async function* readNdjson(input: AsyncIterable<Uint8Array>, read: ReadOptions = {}): AsyncGenerator<FileRecord[], ReadEnd> {
   const maxRecordBytes = read.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   let row = read.startRow ?? 0
   let base = read.startPosition ?? 0
   let buffer: Buffer = Buffer.alloc(0)
   let skipping = false
+  /** Where the line being skipped starts. */
+  let skipStart = 0
   let first = base === 0
 
   const line = (start: number, stop: number, end: number, out: FileRecord[]) => {
@@ -59,6 +62,7 @@ export async function* readNdjson(input: AsyncIterable<Uint8Array>, read: ReadOp
         raw: rawOf(buffer.subarray(start, start + 1024), 1024),
       })
       skipping = true
+      skipStart = base + start
     }
     if (skipping) {
       base += buffer.length
@@ -69,9 +73,11 @@ export async function* readNdjson(input: AsyncIterable<Uint8Array>, read: ReadOp
     }
     if (out.length > 0) yield out
   }
+  if (read.tail) return { end: skipping ? skipStart : base }
   const out: FileRecord[] = []
   if (buffer.length > 0 && !skipping) line(0, buffer.length, buffer.length, out)
   if (out.length > 0) yield out
+  return { end: base + buffer.length }
 }
 
 function isBlank(buffer: Buffer, start: number, stop: number): boolean {

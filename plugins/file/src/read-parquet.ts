@@ -1,16 +1,16 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { TwinflowError } from '@twinflow/core'
-import type { FileRecord, ReadOptions } from './file-record.ts'
+import type { FileRecord, ReadEnd, ReadOptions } from './file-record.ts'
 
 /**
  * Reads a Parquet file row group by row group (hyparquet, pure JavaScript; every codec of
  * hyparquet-compressors: snappy, gzip, zstd, brotli, lz4). Values keep Parquet's types: INT64 as
  * bigint, timestamps as Date, strings, numbers, booleans, null; the field mapping converts them.
- * `startRow` skips rows already taken. Throws (`validation`) when the file is not Parquet or a row
+ * `startRow` skips rows already taken; the return value's `end` is the file's number of rows. Throws (`validation`) when the file is not Parquet or a row
  * group cannot be decoded: a Parquet file is read whole or not at all, there is no record to skip.
  */
-export async function* readParquet(path: string, read: Pick<ReadOptions, 'startRow'> = {}): AsyncGenerator<FileRecord[]> {
+export async function* readParquet(path: string, read: Pick<ReadOptions, 'startRow'> = {}): AsyncGenerator<FileRecord[], ReadEnd> {
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>
   try {
@@ -37,4 +37,6 @@ export async function* readParquet(path: string, read: Pick<ReadOptions, 'startR
     }
     groupStart = groupEnd
   }
+  // A Parquet file's position is a row: the end is its number of rows.
+  return { end: Math.max(groupStart, startRow) }
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { extname } from 'node:path'
 import type { CsvOptions } from './csv-options.ts'
 import type { FileFormat } from './file-format.ts'
-import type { FileRecord, ReadOptions } from './file-record.ts'
+import type { FileRecord, ReadEnd, ReadOptions } from './file-record.ts'
 import { readCsv } from './read-csv.ts'
 import { readJsonArray } from './read-json-array.ts'
 import { readNdjson } from './read-ndjson.ts'
@@ -21,7 +21,7 @@ export interface ReadRecordsOptions extends ReadOptions {
  * from `startPosition` (text formats) and numbers rows from `startRow`; for Parquet, `startRow`
  * skips rows. A file that cannot be opened rejects the first iteration (ENOENT...).
  */
-export function readRecords(path: string, options: ReadRecordsOptions): AsyncGenerator<FileRecord[]> {
+export function readRecords(path: string, options: ReadRecordsOptions): AsyncGenerator<FileRecord[], ReadEnd> {
   if (options.format === 'parquet') return readParquet(path, options)
   const input = createReadStream(path, { start: options.startPosition ?? 0, highWaterMark: options.highWaterMark ?? 1024 * 1024 })
   switch (options.format) {

@@ -17,27 +17,27 @@ const body = (content: string | Buffer, size = 7) => {
 const options = { maxBodyBytes: 1 << 20, maxRecordBytes: 1 << 10, hash: false, positionPrefix: 'request r1 line ' }
 
 describe('readBody', () => {
-  it('numbers NDJSON lines as the client counts them (blank lines included), invalid lines unreadable', async () => {
+  it('numbers NDJSON lines as the client counts them (blank lines included), invalid lines rejected', async () => {
     const result = await readBody(body('{"a":1}\n\n{"a":\n{"a":3}\r\n[1]\n'), NDJSON, options)
     if (!result.ok) throw new Error(result.error)
     expect(result.body.lines).toEqual([1, 3, 4, 5])
     expect(result.body.messages).toEqual([
       { record: { a: 1 }, json: Buffer.from('{"a":1}'), position: 'request r1 line 1' },
-      { unreadable: expect.stringMatching(/^ndjson: invalid JSON/), raw: Buffer.from('{"a":'), position: 'request r1 line 3' },
+      { value: Buffer.from('{"a":'), rejected: expect.stringMatching(/^ndjson: invalid JSON/), position: 'request r1 line 3' },
       { record: { a: 3 }, json: Buffer.from('{"a":3}'), position: 'request r1 line 4' },
-      { unreadable: 'ndjson: expected a JSON object, got an array', raw: Buffer.from('[1]'), position: 'request r1 line 5' },
+      { value: Buffer.from('[1]'), rejected: 'ndjson: expected a JSON object, got an array', position: 'request r1 line 5' },
     ])
     expect(result.body.indexes).toBeNull()
   })
 
-  it('reads CSV rows as untyped records at the line they start on; a truncated row is unreadable', async () => {
+  it('reads CSV rows as records at the line they start on; a truncated row is rejected', async () => {
     const result = await readBody(body('id,note\n1,"two\nlines"\n2,x\n3\n4,"open'), CSV, options)
     if (!result.ok) throw new Error(result.error)
     expect(result.body.messages).toEqual([
-      { record: { id: '1', note: 'two\nlines' }, untyped: true, position: 'request r1 line 2' },
-      { record: { id: '2', note: 'x' }, untyped: true, position: 'request r1 line 4' },
-      { unreadable: 'csv: 1 field where the header has 2', raw: Buffer.from('3'), position: 'request r1 line 5' },
-      { unreadable: 'csv: the file ends inside a quoted field', raw: Buffer.from('4,"open'), position: 'request r1 line 6' },
+      { record: { id: '1', note: 'two\nlines' }, position: 'request r1 line 2' },
+      { record: { id: '2', note: 'x' }, position: 'request r1 line 4' },
+      { value: Buffer.from('3'), rejected: 'csv: 1 field where the header has 2', position: 'request r1 line 5' },
+      { value: Buffer.from('4,"open'), rejected: 'csv: the file ends inside a quoted field', position: 'request r1 line 6' },
     ])
   })
 
@@ -46,16 +46,16 @@ describe('readBody', () => {
     if (!result.ok) throw new Error(result.error)
     expect(result.body.indexes).toEqual([0, 1, 2])
     expect(result.body.lines).toEqual([2, 3, 4])
-    expect(result.body.messages[1]).toEqual({ unreadable: 'json: expected a JSON object, got a number', raw: Buffer.from('7'), position: 'request r1 line 3 element 1' })
+    expect(result.body.messages[1]).toEqual({ value: Buffer.from('7'), rejected: 'json: expected a JSON object, got a number', position: 'request r1 line 3 element 1' })
     expect(result.body.messages[2]).toEqual({ record: { a: 2 }, json: Buffer.from('{"a":2}'), position: 'request r1 line 4 element 2' })
   })
 
-  it('rejects invalid UTF-8 and lines over maxRecordBytes as unreadable, reading on after them', async () => {
+  it('rejects invalid UTF-8 and lines over maxRecordBytes, reading on after them', async () => {
     const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')])
     const long = `{"a":"${'x'.repeat(5000)}"}\n`
     const result = await readBody(body(Buffer.concat([bad, Buffer.from(long), Buffer.from('{"a":2}\n')]), 1000), NDJSON, options)
     if (!result.ok) throw new Error(result.error)
-    expect(result.body.messages.map((m) => ('unreadable' in m ? m.unreadable : 'ok'))).toEqual([
+    expect(result.body.messages.map((m) => ('rejected' in m && m.rejected !== undefined ? m.rejected : 'ok'))).toEqual([
       'ndjson: the line is not valid UTF-8',
       'ndjson: a line of more than 1024 bytes (maxRecordBytes)',
       'ok',

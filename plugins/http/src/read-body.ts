@@ -39,9 +39,9 @@ const NO_JSON = Buffer.alloc(0)
 
 /**
  * Reads a request body with the streaming readers of @twinflow/plugin-file (never the whole body
- * as one string): every record becomes a message (`record` with the `json` text it was parsed
- * from for NDJSON and JSON arrays, `untyped` for CSV), every line the
- * reader cannot use an `unreadable` message with the reader's reason (invalid JSON or UTF-8, a CSV
+ * as one string): every record becomes a message (`record`, with the `json` text it was parsed
+ * from for NDJSON and JSON arrays), every line the reader cannot use a message the source
+ * `rejected`, with the reader's reason (invalid JSON or UTF-8, a CSV
  * row with another number of fields, a line over `maxRecordBytes`, the body ending inside a quoted
  * field or the array). A body over `maxBodyBytes` stops being read (413); an empty body, a CSV
  * header that is not one and a JSON body that is not an array are 400s; a client that goes away is `aborted`.
@@ -73,7 +73,7 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
   const lines: number[] = []
   const sizes: number[] = []
   const indexes: number[] | null = format.kind === 'json' ? [] : null
-  const untyped = format.kind === 'csv'
+  const csv = format.kind === 'csv'
   const prefix = options.positionPrefix
   /** Where each JSON record's text is in the body: message index, start, end (filled in once the body is whole). */
   const spans: number[] = []
@@ -85,8 +85,8 @@ export async function readBody(input: AsyncIterable<Uint8Array>, format: BodyFor
         lines.push(line)
         indexes?.push(record.row)
         sizes.push(record.end < 0 ? options.maxRecordBytes : record.end - record.position)
-        if (!record.ok) messages.push({ unreadable: record.reason, raw: record.raw, position })
-        else if (untyped) messages.push({ record: record.value, untyped: true, position })
+        if (!record.ok) messages.push({ value: record.raw, rejected: record.reason, position })
+        else if (csv) messages.push({ record: record.value, position })
         else {
           spans.push(messages.length, record.position, record.end)
           messages.push({ record: record.value, json: NO_JSON, position })

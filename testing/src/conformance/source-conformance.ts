@@ -27,11 +27,10 @@ export interface SourceConformanceOptions {
   timeoutMs?: number
 }
 
-/** A message as text: a raw payload as received, a record as its JSON, an unreadable input as its bytes. */
+/** A message as text: a raw payload (or an input the source could not read) as received, a record as its JSON. */
 const text = (m: SourceMessage) => {
   if ('record' in m) return JSON.stringify(m.record)
-  const raw = 'unreadable' in m ? m.raw : m.value
-  return typeof raw === 'string' ? raw : raw.toString('utf8')
+  return typeof m.value === 'string' ? m.value : m.value.toString('utf8')
 }
 
 /** The checkpoint the log holds after a batch acked with `outcome`: the batch's own, or the one before when it has none. */
@@ -43,10 +42,11 @@ async function readBatch(source: Source, signal = new AbortController().signal):
     expect(Array.isArray(batch.messages)).toBe(true)
     for (const m of batch.messages) {
       if ('record' in m) expect(typeof m.record === 'object' && m.record !== null && !Array.isArray(m.record), 'a message record is an object').toBe(true)
-      else if ('unreadable' in m) {
-        expect(typeof m.unreadable === 'string' && m.unreadable.length > 0, 'an unreadable message says why').toBe(true)
-        expect(typeof m.raw === 'string' || Buffer.isBuffer(m.raw), 'an unreadable message has its bytes').toBe(true)
-      } else expect(typeof m.value === 'string' || Buffer.isBuffer(m.value), 'a message value is a string or a Buffer').toBe(true)
+      else {
+        expect(typeof m.value === 'string' || Buffer.isBuffer(m.value), 'a message value is a string or a Buffer').toBe(true)
+        if (m.rejected !== undefined) expect(typeof m.rejected === 'string' && m.rejected.length > 0, 'a message the source rejected says why').toBe(true)
+      }
+      if ('json' in m && m.json !== undefined) expect(Buffer.isBuffer(m.json), "a record's json is a Buffer").toBe(true)
       if (m.position !== undefined) expect(typeof m.position, 'a message position is a string').toBe('string')
     }
     expect(typeof batch.ack).toBe('function')

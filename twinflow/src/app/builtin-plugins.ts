@@ -3,8 +3,10 @@ import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
+import { fileSourcePlugin } from '@twinflow/plugin-file'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
 import { httpSourcePlugin } from '@twinflow/plugin-http'
+import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 
@@ -25,5 +27,7 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  fileSourcePlugin,
   httpSourcePlugin,
+  httpPollSourcePlugin,
 ]

@@ -126,8 +126,8 @@ export class Twinflow {
       this.#running.push({ name: 'realtime store', stop: () => store.stop() })
       if (firstTopic) readiness.add('realtimeStore', () => store.progress(speedGroupId, firstTopic))
     }
-    // The serve role reads the dead letters back (pipeline.rejectedInputs); ingest writes those of the sources.
-    if (has('archiver') || has('speed') || has('serve') || has('ingest')) {
+    // Ingest writes the inputs it rejects; the serve role reads the dead letters back (pipeline.rejectedInputs).
+    if (has('ingest') || has('archiver') || has('speed') || has('serve')) {
       const dlq = this.get(TOKENS.DeadLetterQueue)
       await dlq.connect()
       this.#running.push({ name: 'dead-letter queue', stop: () => dlq.close() })
@@ -170,8 +170,10 @@ export class Twinflow {
 
   /**
    * Checks what `start` would reject without connecting to anything: the batch schedule's cron
-   * expression, the GraphQL schema of the views, the serving layer's credentials (a public key
-   * that does not parse). Options were checked when the process was created.
+   * expression, the sources (made, not connected: a source's factory checks what its options
+   * alone cannot, such as a cron expression against the scheduler), the GraphQL schema of the
+   * views, the serving layer's credentials (a public key that does not parse). Options were checked
+   * when the process was created.
    */
   async validate(): Promise<void> {
     this.get(BATCH_TOKENS.Schedule).validate()

@@ -12,6 +12,8 @@ export interface TwinflowEnv {
   apiKey?: string
   /** TWINFLOW_TOKEN: the bearer token (JWT) they send instead. */
   token?: string
+  /** Any variable, by name: what `${NAME}` in a config file reads (secrets such as an API's token). */
+  variables: (name: string) => string | undefined
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
@@ -26,5 +28,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
     dataDir: env.TWINFLOW_DATA_DIR || undefined,
     apiKey: env.TWINFLOW_API_KEY || undefined,
     token: env.TWINFLOW_TOKEN || undefined,
+    variables: (name) => env[name],
   }
 }

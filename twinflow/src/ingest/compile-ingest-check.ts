@@ -11,23 +11,24 @@ export type IngestCheck = (message: SourceMessage, now: number) => IngestCheckRe
  * consumers' decoder: size limit, UTF-8, JSON), apply the source's field mapping if it has one, then
  * the stream's schema and future-skew rule. The same rules as the archiver's, so an input the log
  * holds is one its consumers accept (they still check: other producers may write the topic).
- * A raw payload that passes unmapped is appended as received, and so is a record that passes
- * unmapped with the `json` it was parsed from; a mapped one or another record as the decoded
- * event's JSON. A record marked `untyped` (its values are text: a CSV row) is converted to the
- * declared types even without a mapping (by the identity mapping). A message the source could not
- * read (`unreadable`) is rejected with the source's reason. A bad `mapping` is a `config` error
- * naming `where`.
+ * A record (a CSV row, a table row: values without JSON's types, or with others) is always mapped,
+ * with `{}` when the source has no mapping, so that its strings, bigints and Dates become the
+ * stream's declared types. A raw payload that passes unmapped is appended as received; a mapped one
+ * or a record as the decoded event's JSON. A record with the `json` it was parsed from (an NDJSON
+ * line) is checked as a raw payload is, and appended as that text when it passes unmapped. A message
+ * the source `rejected` is a dead letter with the source's reason. A bad `mapping` is a `config`
+ * error naming `where`.
  */
 export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string): IngestCheck {
   const decodeValue = compileValueDecoder(stream)
   const map = mapping === undefined ? null : compileFieldMapping(stream, mapping, where)
-  const convert = map ?? compileFieldMapping(stream, {}, where)
-  const check = (value: unknown, now: number, payload: () => Buffer, mapper: RecordMapper | null): IngestCheckResult => {
+  const mapRecord = map ?? compileFieldMapping(stream, {}, where)
+  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): IngestCheckResult => {
     let input = value
-    if (mapper !== null) {
+    if (map !== null) {
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         return { ok: false, reason: `schema: event must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`, payload: payload() }
-      const mapped = mapper(value as Record<string, unknown>)
+      const mapped = map(value as Record<string, unknown>)
       if (!mapped.ok) return { ok: false, reason: mapped.reason, payload: payload() }
       input = mapped.event
     }
@@ -37,19 +38,25 @@ export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: s
   return (message, now) => {
     if ('record' in message) {
       const { json } = message
-      if (json !== undefined && map === null && message.untyped !== true) {
+      if (json !== undefined) {
+        if (map !== null) return check(message.record, now, () => json, map)
         const decoded = decodeValue(message.record, now)
         return decoded.ok ? { ok: true, payload: json } : { ok: false, reason: decoded.reason, payload: json }
       }
-      const payload = json === undefined ? () => Buffer.from(JSON.stringify(message.record)) : () => json
-      return check(message.record, now, payload, map ?? (message.untyped === true ? convert : null))
+      const payload = () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue))
+      return check(message.record, now, payload, mapRecord)
     }
-    if ('unreadable' in message) return { ok: false, reason: message.unreadable, payload: typeof message.raw === 'string' ? Buffer.from(message.raw) : message.raw }
     const raw = typeof message.value === 'string' ? Buffer.from(message.value) : message.value
+    if (message.rejected !== undefined) return { ok: false, reason: message.rejected, payload: raw }
     const parsed = parsePayload(raw)
     if (!parsed.ok) return { ok: false, reason: parsed.reason, payload: raw }
     if (map !== null) return check(parsed.value, now, () => raw, map)
     const decoded = decodeValue(parsed.value, now)
     return decoded.ok ? { ok: true, payload: raw } : { ok: false, reason: decoded.reason, payload: raw }
   }
+}
+
+/** A record's values as JSON for its dead letter: a bigint (Parquet's INT64, a table's BIGINT) as its digits, which JSON.stringify refuses. */
+function jsonOfRecordValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
 }

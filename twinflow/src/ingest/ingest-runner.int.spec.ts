@@ -73,29 +73,39 @@ describe('IngestRunner: mapping and validation at ingest', () => {
         { record: { ...good, orderId: 'o2', amountCents: 'x' }, position: 'line 4' },
         { record: { ...good, orderId: 'o3' }, position: 'line 5' },
         { value: JSON.stringify({ ...good, orderId: 'o4', ts: NOW + 2 * 3_600_000 }), position: 'line 6' },
+        { value: 'a,"b', rejected: 'csv: the file ends inside a quoted field', position: 'line 7' },
+        { record: { ...good, orderId: 'o5', amountCents: 7n, ts: new Date(NOW - 500) }, position: 'row 8' },
+        { record: { ...good, orderId: 'o6', amountCents: 2n ** 60n }, position: 'row 9' },
       ],
     ])
     await run(source)
     expect(source.outcomes).toEqual([
       {
-        accepted: 2,
+        accepted: 3,
         rejected: [
           { index: 1, reason: expect.stringMatching(/^invalid-json: /) },
           { index: 2, reason: 'invalid-utf8: the payload is not valid UTF-8' },
-          { index: 3, reason: expect.stringMatching(/^schema: field "amountCents"/) },
+          { index: 3, reason: expect.stringMatching(/^mapping: field "amountCents"/) },
           { index: 5, reason: expect.stringMatching(/^future: /) },
+          { index: 6, reason: 'csv: the file ends inside a quoted field' },
+          { index: 8, reason: expect.stringMatching(/^mapping: field "amountCents".*beyond/) },
         ],
       },
     ])
-    expect(await logged()).toEqual([good, { ...good, orderId: 'o3' }])
+    // Records are mapped even without a mapping: a bigint and a Date become the declared int and time.
+    expect(await logged()).toEqual([good, { ...good, orderId: 'o3' }, { ...good, orderId: 'o5', amountCents: 7, ts: NOW - 500 }])
     const page = await dlq.read({ stream: 'orders', limit: 10 })
     expect(page.letters.map((l) => [l.stage, l.source, l.position, l.reason.split(':')[0]])).toEqual([
+      ['ingest', 'shop-a', 'row 9', 'mapping'],
+      ['ingest', 'shop-a', 'line 7', 'csv'],
       ['ingest', 'shop-a', 'line 6', 'future'],
-      ['ingest', 'shop-a', 'line 4', 'schema'],
+      ['ingest', 'shop-a', 'line 4', 'mapping'],
       ['ingest', 'shop-a', 'line 3', 'invalid-utf8'],
       ['ingest', 'shop-a', 'line 2', 'invalid-json'],
     ])
     expect(page.letters.find((l) => l.position === 'line 4')!.payload.toString()).toBe(JSON.stringify({ ...good, orderId: 'o2', amountCents: 'x' }))
+    expect(page.letters.find((l) => l.position === 'line 7')!.payload.toString()).toBe('a,"b')
+    expect(JSON.parse(page.letters.find((l) => l.position === 'row 9')!.payload.toString()).amountCents).toBe(String(2n ** 60n))
   })
 
   it("maps records with the source's mapping: renamed fields, constants, CSV strings to types, times in a zone", async () => {
@@ -115,14 +125,16 @@ describe('IngestRunner: mapping and validation at ingest', () => {
     expect(source.outcomes[0]!.rejected).toEqual([{ index: 1, reason: expect.stringMatching(/^mapping: field "amountCents" \(input "amount"\)/) }])
   })
 
-  it("rejects a message the source could not read with the source's reason, and converts untyped records without a mapping", async () => {
+  it("rejects a message the source could not read with the source's reason; a record parsed from JSON keeps JSON's types and text", async () => {
     await start()
+    const o3 = { orderId: 'o3', amountCents: '250', ts: NOW }
     const source = new ListSource('csv-upload', [
       [
-        { unreadable: 'csv: 2 fields where the header has 3', raw: 'o1,12', position: 'line 2' },
-        { record: { orderId: 'o2', amountCents: '250', ts: String(NOW) }, untyped: true, position: 'line 3' },
-        { record: { orderId: 'o3', amountCents: '250', ts: NOW }, position: 'line 4' },
-        // A record with the JSON it was parsed from: appended as that JSON (the order of its fields kept).
+        { value: 'o1,12', rejected: 'csv: 2 fields where the header has 3', position: 'line 2' },
+        { record: { orderId: 'o2', amountCents: '250', ts: String(NOW) }, position: 'line 3' },
+        // A record with the JSON it was parsed from is checked as that JSON (no conversion without a mapping)...
+        { record: o3, json: Buffer.from(JSON.stringify(o3)), position: 'line 4' },
+        // ...and appended as that JSON (the order of its fields kept).
         { record: { ts: NOW, amountCents: 5, orderId: 'o4' }, json: Buffer.from(`{"ts":${NOW},"amountCents":5,"orderId":"o4"}`), position: 'line 5' },
       ],
     ])
@@ -133,7 +145,7 @@ describe('IngestRunner: mapping and validation at ingest', () => {
     ])
     expect(source.outcomes[0]!.rejected).toEqual([
       { index: 0, reason: 'csv: 2 fields where the header has 3' },
-      { index: 2, reason: expect.stringMatching(/^schema: field "amountCents"/) }, // typed records are not converted
+      { index: 2, reason: expect.stringMatching(/^schema: field "amountCents"/) },
     ])
     const letters = (await dlq.read({ stream: 'orders', limit: 10 })).letters
     expect(letters.find((l) => l.position === 'line 2')).toMatchObject({
@@ -142,6 +154,7 @@ describe('IngestRunner: mapping and validation at ingest', () => {
       reason: 'csv: 2 fields where the header has 3',
       payload: Buffer.from('o1,12'),
     })
+    expect(letters.find((l) => l.position === 'line 4')?.payload).toEqual(Buffer.from(JSON.stringify(o3)))
   })
 
   it('saves the checkpoint a source computes from the outcome (checkpointAfter), before the ack', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { TwinflowError } from '@twinflow/core'
+import { type EnvLookup, interpolateEnv } from '../../config/interpolate-env.ts'
 import { parseConfig } from '../../config/parse-config.ts'
 import type { Command } from '../command-context.ts'
 import { findConfigFile } from '../find-config-file.ts'
@@ -33,7 +34,7 @@ export const deadLettersCommand: Command = async ({ options, env }) => {
     throw new TwinflowError('config', 'usage: twinflow dead-letters --stream <name> [--stage <s>] [--reason <prefix>] [--limit <n>] [--url <graphql url>] [--json]')
   const limit = options.limit === undefined ? 20 : Number(options.limit)
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new TwinflowError('config', `--limit must be an integer from 1 to 1000, got "${options.limit}"`)
-  const url = options.url ?? (await configuredUrl(findConfigFile('dead-letters', options.config ?? env.configPath)))
+  const url = options.url ?? (await configuredUrl(findConfigFile('dead-letters', options.config ?? env.configPath), env.variables))
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
   if (env.apiKey) headers['x-api-key'] = env.apiKey
   if (env.token) headers.authorization = `Bearer ${env.token}`
@@ -72,8 +73,8 @@ export const deadLettersCommand: Command = async ({ options, env }) => {
   return 0
 }
 
-async function configuredUrl(file: string): Promise<string> {
-  const config = parseConfig(JSON.parse(await readFile(file, 'utf8')), { origin: `config file ${file}` })
+async function configuredUrl(file: string, variables: EnvLookup): Promise<string> {
+  const config = parseConfig(interpolateEnv(JSON.parse(await readFile(file, 'utf8')), variables, `config file ${file}`), { origin: `config file ${file}` })
   const host = config.serving.host === '0.0.0.0' ? '127.0.0.1' : config.serving.host
   return `http://${host}:${config.serving.port}${config.serving.path}`
 }

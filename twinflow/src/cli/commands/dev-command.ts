@@ -20,7 +20,7 @@ export const devCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
   const file = findConfigFile('dev', options.config ?? env.configPath)
   const port = parsePortOption(options.port) ?? env.port
-  const loaded = await loadConfigFile(file, { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(file, { dataDir: env.dataDir, variables: env.variables })
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)

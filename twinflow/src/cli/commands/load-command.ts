@@ -26,7 +26,7 @@ export const loadCommand: Command = async ({ args, options, env }) => {
   const csv = csvOptions(options)
   registerTypeScriptLoader()
   const configPath = findConfigFile('load', options.config ?? env.configPath)
-  const loaded = await loadConfigFile(configPath, { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(configPath, { dataDir: env.dataDir, variables: env.variables })
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   loaded.pipeline.stream(options.stream)
   const twinflow = createTwinflow(loaded)

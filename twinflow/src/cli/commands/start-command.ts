@@ -12,7 +12,7 @@ export const startCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
   const roles = parseRoles(options.role ?? 'all')
   const port = parsePortOption(options.port) ?? env.port
-  const loaded = await loadConfigFile(findConfigFile('start', options.config ?? env.configPath), { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(findConfigFile('start', options.config ?? env.configPath), { dataDir: env.dataDir, variables: env.variables })
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)

@@ -13,6 +13,7 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/plugin-node-cron',
   '@twinflow/plugin-redis',
   '@twinflow/plugin-file',
+  '@twinflow/plugin-http-poll',
   '@twinflow/testing',
   'twinflow',
 ] as const
