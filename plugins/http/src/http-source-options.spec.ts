@@ -1,4 +1,4 @@
-import { createJsonLogger, definePipeline, defineStream, systemClock, t, TwinflowError } from '@twinflow/core'
+import { createJsonLogger, definePipeline, defineStream, type PluginContext, systemClock, t, TwinflowError } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
 import { parseHttpSourceOptions } from './http-source-options.ts'
 import { httpSourcePlugin } from './http-source-plugin.ts'
@@ -41,7 +41,16 @@ describe('parseHttpSourceOptions', () => {
 
 describe('httpSourcePlugin', () => {
   const pipeline = definePipeline({ streams: [defineStream('orders', { id: t.string(), ts: t.eventTime() })], views: [] })
-  const context = { clock: systemClock, logger: createJsonLogger({ level: 'silent' }), pipeline, instanceName: 'orders-http', dataDir: '/nonexistent' }
+  const context: PluginContext = {
+    clock: systemClock,
+    logger: createJsonLogger({ level: 'silent' }),
+    pipeline,
+    instanceName: 'orders-http',
+    dataDir: '/nonexistent',
+    scheduler: () => {
+      throw new Error('the http source runs on no schedule')
+    },
+  }
 
   it('makes a source of the stream with its route at /ingest/<stream> (or its path)', () => {
     const source = httpSourcePlugin.create(parseHttpSourceOptions({ stream: 'orders' }), context)
