@@ -46,6 +46,12 @@ export const httpIngestScenario: Scenario = {
     })
     const [, base] = await ingest.waitForOutput(/Operations: (http:\/\/[^/\s]+)\/healthz/, 10_000)
     const url = `${base}/ingest/${purchases.name}`
+    // The route answers 503 until the source has connected: /readyz says when (its check "sources").
+    const readyBy = Date.now() + 60_000
+    while ((await fetch(`${base}/readyz`).then((r) => r.status)) !== 200) {
+      if (Date.now() > readyBy) throw new Error(`the ingest process is not ready after 60 s: ${await (await fetch(`${base}/readyz`)).text()}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
     const producer = services.kafka.producer({ allowAutoTopicCreation: false })
     await producer.connect()
     const admin = services.kafka.admin()

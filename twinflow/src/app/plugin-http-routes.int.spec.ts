@@ -7,6 +7,8 @@ import { createTwinflow, type Twinflow } from 'twinflow'
 import { embeddedTestConfig } from '../testing/embedded-config.ts'
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex')
+/** What the webhook sources' `connect` waits for (a test holds it to see the process before its sources are connected). */
+let connectGate: Promise<void> = Promise.resolve()
 
 /**
  * A third-party push source with an HttpEndpoint: `POST <path>` takes one JSON event and answers
@@ -47,7 +49,7 @@ const webhookSource = definePlugin({
           },
         })),
       },
-      connect: async () => {},
+      connect: () => connectGate,
       close: async () => {},
       read: async (signal): Promise<SourceBatch> => {
         while (queue.length === 0) {
@@ -104,6 +106,29 @@ describe('HTTP routes of third-party plugins (HttpEndpoint)', () => {
     expect((await post('a', { orderId: 'bad' })).status).toBe(422) // the runner rejected it (schema) and the source said so
     expect((await fetch(url, { method: 'DELETE', headers: { 'x-api-key': 'a' } })).status).toBe(405)
     expect(await (await fetch(url, { headers: { 'x-api-key': 'v' } })).json()).toEqual({ taken: 1, callers: ['viewer', 'shop-a', 'shop-a', 'viewer'] })
+  })
+
+  it('/readyz says not ready (check "sources") until every source has connected', async () => {
+    let open = () => {}
+    connectGate = new Promise<void>((resolve) => (open = resolve))
+    try {
+      const config = embeddedTestConfig({
+        sources: [{ plugin: 'webhook', name: 'hook', options: { stream: 'orders', path: '/hooks/orders' } }],
+        serving: { port: 0, host: '127.0.0.1' },
+      })
+      twinflow = createTwinflow({ pipeline: onlineStorePipeline, config, plugins: [webhookSource] })
+      await twinflow.start(['ingest'])
+      const ready = async () => {
+        const res = await fetch(`${twinflow!.opsUrl}/readyz`)
+        return { status: res.status, sources: ((await res.json()) as { checks: Record<string, { ok: boolean }> }).checks.sources?.ok }
+      }
+      expect(await ready()).toEqual({ status: 503, sources: false })
+      open()
+      await expect.poll(ready, { timeout: 10_000, interval: 100 }).toEqual({ status: 200, sources: true })
+    } finally {
+      open()
+      connectGate = Promise.resolve()
+    }
   })
 
   it('a route on a path of Twinflow, or on the path and method of another source, fails at start naming both', async () => {

@@ -1,6 +1,6 @@
 import type { Container } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver, type Source } from '@twinflow/core'
+import { resolve, resolveAll, TOKENS, TwinflowError, type Logger, type Pipeline, type Resolver, type Source } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
@@ -162,6 +162,10 @@ export class Twinflow {
       )
       runner.start()
       this.#running.push({ name: 'ingest', stop: () => runner.stop() })
+      // Ready once every source has connected: an HTTP source answers 503 until then.
+      readiness.add('sources', async () => {
+        if (!runner.connected) throw new TwinflowError('unavailable', 'the sources are connecting')
+      })
     }
     if (runs('batch')) await this.#startService('batch schedule', this.get(BATCH_TOKENS.Schedule))
     if (roles.length > 0) await this.#startHttp(runs('serve'), readiness, pluginRoutes)

@@ -18,6 +18,7 @@ export class IngestRunner {
   readonly #abort = new AbortController()
   readonly #running: Promise<void>[] = []
   readonly #checks = new Map<Source, IngestCheck>()
+  readonly #connected = new Set<Source>()
 
   /** `mappings`: the field mapping of each source that has one, by source name (the config's `sources[].mapping`); a bad one throws a `config` error here. */
   constructor(
@@ -38,6 +39,11 @@ export class IngestRunner {
 
   start(): void {
     for (const source of this.sources) this.#running.push(this.#run(source))
+  }
+
+  /** Whether every source has connected once (a push source takes requests from then on): part of the process's readiness. */
+  get connected(): boolean {
+    return this.#connected.size === this.sources.length
   }
 
   /** Resolves when every finite source has reached its end. */
@@ -62,6 +68,7 @@ export class IngestRunner {
       if (checkpoint !== null)
         logger.info('source resumes after its checkpoint', { checkpoint: checkpoint.length > 200 ? `${checkpoint.slice(0, 200)}… (${checkpoint.length} chars)` : checkpoint })
       await retry(this.clock, () => source.connect(checkpoint), { retries: 5, operation: `connect source ${source.name}`, signal })
+      this.#connected.add(source)
       for (;;) {
         const batch = await retry(this.clock, () => source.read(signal), {
           retries: 10,
