@@ -6,6 +6,7 @@ import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
+import { httpIngestScenario } from './http-ingest.ts'
 import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
@@ -19,6 +20,7 @@ export const scenarios: Scenario[] = [
   archiveScenario,
   historyLoadScenario,
   sqlSourceScenario,
+  httpIngestScenario,
   recomputeScenario,
   serveScenario,
   freshnessScenario,

@@ -6,6 +6,7 @@ import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { fileSourcePlugin } from '@twinflow/plugin-file'
 import { emailChannelPlugin } from '@twinflow/plugin-email'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpSourcePlugin } from '@twinflow/plugin-http'
 import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
@@ -31,6 +32,7 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
   fileSourcePlugin,
+  httpSourcePlugin,
   httpPollSourcePlugin,
   emailChannelPlugin,
   telegramChannelPlugin,
