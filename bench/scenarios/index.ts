@@ -6,11 +6,13 @@ import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
+import { httpIngestScenario } from './http-ingest.ts'
 import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { soakScenario } from './soak.ts'
 import { speedScenario } from './speed.ts'
+import { sqlSourceScenario } from './sql-source.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes); the soak only when named. */
 export const scenarios: Scenario[] = [
@@ -18,6 +20,8 @@ export const scenarios: Scenario[] = [
   fencingScenario,
   archiveScenario,
   historyLoadScenario,
+  sqlSourceScenario,
+  httpIngestScenario,
   recomputeScenario,
   serveScenario,
   freshnessScenario,

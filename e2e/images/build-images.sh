@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Offline builder for the e2e container images (Redis, ClickHouse, Kafka, SMTP).
+# Offline builder for the e2e container images (Redis, ClickHouse, Kafka, SMTP,
+# PostgreSQL, MariaDB).
 #
 # This workplace reaches no container registry, only package registries, so the
 # images are made from Debian bookworm packages (debootstrap --variant=minbase)
@@ -15,8 +16,10 @@
 #   kafka4       $TWINFLOW_KAFKA4_IMAGE      (Kafka 4.x, KRaft; only when asked)
 #   kafka:VER    twinflow/kafka:VER          (any Kafka version on Maven Central)
 #   smtp         $TWINFLOW_SMTP_IMAGE        (Debian Exim 4.96: STARTTLS, AUTH, maildir)
-#   all          redis clickhouse kafka kafka4 smtp
-#   (none)       redis clickhouse kafka smtp
+#   postgres     $TWINFLOW_POSTGRES_IMAGE    (Debian postgresql-15; the sql source)
+#   mariadb      $TWINFLOW_MARIADB_IMAGE     (Debian mariadb-server 10.11; the sql source)
+#   all          redis clickhouse kafka kafka4 smtp postgres mariadb
+#   (none)       redis clickhouse kafka smtp postgres mariadb
 # An image is built only when `docker image inspect` does not find it;
 # --force (or TWINFLOW_IMAGES_REBUILD=1) rebuilds it.
 #
@@ -241,6 +244,95 @@ EOS
   import_rootfs "$dir" "$name" \
     'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]' \
     'EXPOSE 8123 9000 9009'
+}
+
+# ---------------------------------------------------------------------------
+# PostgreSQL 15 (for the sql source)
+# ---------------------------------------------------------------------------
+# Same interface as the official postgres image: POSTGRES_USER (default
+# postgres), POSTGRES_PASSWORD, POSTGRES_DB (default: the user) create the role
+# and database at the first start (initdb into /var/lib/postgresql/data);
+# listens on 5432 for every address (scram-sha-256, trust without a password);
+# a command starting with "-" is passed to postgres (`-c key=value`).
+build_postgres() {
+  local name="$TWINFLOW_POSTGRES_IMAGE"
+  local dir
+  dir="$(make_rootfs postgres postgresql-15)"
+  [ -x "$dir/usr/lib/postgresql/15/bin/postgres" ] || die "postgres missing in $dir (expected /usr/lib/postgresql/15/bin/postgres)"
+  write_file "$dir/usr/local/bin/docker-entrypoint.sh" 0755 <<'EOS'
+#!/bin/bash
+set -euo pipefail
+if [ "$#" -gt 0 ] && [ "${1#-}" = "$1" ]; then exec "$@"; fi
+BIN=/usr/lib/postgresql/15/bin
+PGDATA="${PGDATA:-/var/lib/postgresql/data}"
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+mkdir -p "$PGDATA" /run/postgresql
+chown postgres:postgres "$PGDATA" /run/postgresql
+chmod 700 "$PGDATA"
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  user="${POSTGRES_USER:-postgres}"
+  db="${POSTGRES_DB:-$user}"
+  pwfile="$(mktemp)"; chown postgres "$pwfile"
+  printf '%s\n' "${POSTGRES_PASSWORD:-}" >"$pwfile"
+  auth=trust; [ -n "${POSTGRES_PASSWORD:-}" ] && auth=scram-sha-256
+  as_postgres "$BIN/initdb" -D "$PGDATA" --username="$user" --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host="$auth" >/dev/null
+  rm -f "$pwfile"
+  printf 'host all all 0.0.0.0/0 %s\nhost all all ::/0 %s\n' "$auth" "$auth" >>"$PGDATA/pg_hba.conf"
+  if [ "$db" != postgres ]; then
+    as_postgres "$BIN/postgres" --single -D "$PGDATA" -c listen_addresses='' postgres <<<"CREATE DATABASE \"$db\" OWNER \"$user\";" >/dev/null
+  fi
+  echo "[postgres-entrypoint] initialized $PGDATA (user $user, database $db)"
+fi
+exec setpriv --reuid=postgres --regid=postgres --init-groups "$BIN/postgres" -D "$PGDATA" \
+  -c listen_addresses='*' -c unix_socket_directories=/run/postgresql -c logging_collector=off "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    'ENV LANG=C.UTF-8' \
+    'EXPOSE 5432'
+}
+
+# ---------------------------------------------------------------------------
+# MariaDB 10.11 (for the sql source)
+# ---------------------------------------------------------------------------
+# Same interface as the official mariadb image: MARIADB_USER, MARIADB_PASSWORD,
+# MARIADB_DATABASE (or the MYSQL_* names) create the user (from any host, all
+# privileges on that database) and the database at start; listens on 3306 for
+# every address; arguments starting with "--" are passed to mariadbd.
+build_mariadb() {
+  local name="$TWINFLOW_MARIADB_IMAGE"
+  local dir
+  dir="$(make_rootfs mariadb mariadb-server)"
+  [ -x "$dir/usr/sbin/mariadbd" ] || die "mariadbd missing in $dir (expected /usr/sbin/mariadbd)"
+  write_file "$dir/usr/local/bin/docker-entrypoint.sh" 0755 <<'EOS'
+#!/bin/bash
+set -euo pipefail
+if [ "$#" -gt 0 ] && [ "${1#--}" = "$1" ]; then exec "$@"; fi
+DATADIR=/var/lib/mysql
+mkdir -p "$DATADIR" /run/mysqld
+chown mysql:mysql "$DATADIR" /run/mysqld
+if [ ! -d "$DATADIR/mysql" ]; then
+  mariadb-install-db --user=mysql --datadir="$DATADIR" --skip-test-db --auth-root-authentication-method=socket >/dev/null
+fi
+user="${MARIADB_USER:-${MYSQL_USER:-}}"
+password="${MARIADB_PASSWORD:-${MYSQL_PASSWORD:-}}"
+db="${MARIADB_DATABASE:-${MYSQL_DATABASE:-}}"
+sql_string() { printf "'%s'" "$(printf '%s' "$1" | sed -e "s/\\\\/\\\\\\\\/g" -e "s/'/''/g")"; }
+init=/run/mysqld/init.sql
+: >"$init"
+if [ -n "$db" ]; then printf 'CREATE DATABASE IF NOT EXISTS `%s`;\n' "$db" >>"$init"; fi
+if [ -n "$user" ]; then
+  printf "CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s;\n" "$(sql_string "$user")" "$(sql_string "$password")" >>"$init"
+  if [ -n "$db" ]; then printf "GRANT ALL ON \`%s\`.* TO %s@'%%';\n" "$db" "$(sql_string "$user")" >>"$init"; fi
+fi
+chown mysql "$init"
+exec mariadbd --user=mysql --datadir="$DATADIR" --bind-address=0.0.0.0 --port=3306 --skip-name-resolve \
+  --init-file="$init" "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    'ENV LANG=C.UTF-8' \
+    'EXPOSE 3306'
 }
 
 # ---------------------------------------------------------------------------
@@ -657,12 +749,12 @@ for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
-    all) targets+=(redis clickhouse kafka kafka4 smtp) ;;
-    redis|clickhouse|kafka|kafka4|kafka:*|smtp) targets+=("$a") ;;
+    all) targets+=(redis clickhouse kafka kafka4 smtp postgres mariadb) ;;
+    redis|clickhouse|kafka|kafka4|kafka:*|smtp|postgres|mariadb) targets+=("$a") ;;
     *) die "unknown target '$a' (try --help)" ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka smtp)
+[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka smtp postgres mariadb)
 
 "$HERE/setup-docker.sh"
 mkdir -p "$CACHE_DIR"
@@ -682,6 +774,8 @@ for t in "${targets[@]}"; do
     kafka4)     img="$TWINFLOW_KAFKA4_IMAGE" ;;
     kafka:*)    img="twinflow/kafka:${t#kafka:}" ;;
     smtp)       img="$TWINFLOW_SMTP_IMAGE" ;;
+    postgres)   img="$TWINFLOW_POSTGRES_IMAGE" ;;
+    mariadb)    img="$TWINFLOW_MARIADB_IMAGE" ;;
   esac
   if [ "$FORCE" != 1 ] && image_exists "$img"; then
     log "$img: present, not rebuilt (use --force to rebuild)"
@@ -702,6 +796,8 @@ for t in "${targets[@]}"; do
     kafka4)     build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA4_VERSION:-}")" ;;
     kafka:*)    build_kafka "$img" "${t#kafka:}" ;;
     smtp)       build_smtp ;;
+    postgres)   build_postgres ;;
+    mariadb)    build_mariadb ;;
   esac
   image_exists "$img" || die "$img was not created"
   # --force: drop the image this build replaced, unless something else still uses it

@@ -5,7 +5,7 @@ import { ClickHouseServerDriver, parseClickHouseServerDriverOptions } from '@twi
 import { e2eEnvironment } from '../src/e2e-environment.ts'
 import { dayRange, emptyBook, eventually, expectLagReturnsToZero, expectServedTruth, HOUR, sleep, Stack, startLoad, TOPICS, type TwinflowProcess } from '../src/harness/index.ts'
 
-// Scenario 8: a zombie archiver. Two archivers of one consumer group; one is frozen (SIGSTOP) on
+// Scenario 10: a zombie archiver. Two archivers of one consumer group; one is frozen (SIGSTOP) on
 // its "inserting batch" line, i.e. with a large insert on its way to ClickHouse, and kept frozen
 // past the session timeout, so that the group gives its partitions to the other, which resumes
 // from the master table and archives the same offsets. Thawed (SIGCONT), the frozen one finishes
@@ -17,7 +17,7 @@ const SESSION_TIMEOUT_MS = 6000
 const LARGE_INSERT = /\{[^\n]*"records":\d{5,}[^\n]*"msg":"inserting batch"[^\n]*\}/
 const STREAMS = ['orders', 'pageViews'] as const
 
-describe.skipIf(env.skip)('scenario 8: an archiver frozen mid-insert past the session timeout (a zombie insert)', { timeout: 400_000 }, () => {
+describe.skipIf(env.skip)('scenario 10: an archiver frozen mid-insert past the session timeout (a zombie insert)', { timeout: 400_000 }, () => {
   let stack: Stack
   let config: string
   let url: string
@@ -58,7 +58,7 @@ describe.skipIf(env.skip)('scenario 8: an archiver frozen mid-insert past the se
   }, 240_000)
 
   afterAll(async () => {
-    console.info(`scenario 8 steps:\n  ${steps.join('\n  ')}`)
+    console.info(`scenario 10 steps:\n  ${steps.join('\n  ')}`)
     await clickhouse?.close()
     await stack?.stop()
   }, 120_000)

@@ -45,6 +45,10 @@ export interface ConfigOverrides {
   alerts?: Record<string, unknown>
   /** The config's `reports` section. */
   reports?: Record<string, unknown>
+  /** The config's `sources` (for the `ingest` role: an `http` or a `sql` source). */
+  sources?: Record<string, unknown>[]
+  /** Merged into the `serving` section (e.g. `auth`). */
+  serving?: Record<string, unknown>
 }
 
 /**
@@ -101,10 +105,11 @@ export class Stack {
         scheduler: { plugin: 'node-cron' },
       },
       topics: { partitions: 4 },
+      sources: overrides.sources ?? [],
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
-      serving: { port: 0, host: '127.0.0.1', graphiql: false },
+      serving: { port: 0, host: '127.0.0.1', graphiql: false, ...overrides.serving },
       log: { level: 'info' },
       ...(overrides.sinks ? { sinks: overrides.sinks } : {}),
       ...(overrides.alerts ? { alerts: overrides.alerts } : {}),

@@ -46,6 +46,11 @@ export class TestPipeline implements AsyncDisposable {
     return this.twinflow.url!
   }
 
+  /** The base URL of the process's HTTP server (`http://127.0.0.1:<port>`): GraphQL, the dashboard, the ops endpoints and the sources' routes (`/ingest/<stream>`). */
+  get baseUrl(): string {
+    return new URL(this.twinflow.url!).origin
+  }
+
   /**
    * Appends inputs to a stream's topic (events as JSON, strings and Buffers as they are), with the
    * clock's time as their log time, then waits until they are consumed (see `settle`).

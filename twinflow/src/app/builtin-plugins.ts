@@ -6,11 +6,13 @@ import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { fileSourcePlugin } from '@twinflow/plugin-file'
 import { emailChannelPlugin } from '@twinflow/plugin-email'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpSourcePlugin } from '@twinflow/plugin-http'
 import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 import { telegramChannelPlugin } from '@twinflow/plugin-telegram'
 import { webhookSinkPlugin } from '@twinflow/plugin-webhook'
+import { sqlSourcePlugin } from '@twinflow/plugin-sql'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -30,9 +32,11 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
   fileSourcePlugin,
+  httpSourcePlugin,
   httpPollSourcePlugin,
   emailChannelPlugin,
   telegramChannelPlugin,
   webhookSinkPlugin,
   kafkaSinkPlugin,
+  sqlSourcePlugin,
 ]

@@ -23,8 +23,8 @@ import type { PluginRef, RuntimeName, TwinflowConfig } from '../config/twinflow-
 import { TYPESCRIPT_LOADER_PRELOAD } from '../loader/register-typescript-loader.ts'
 import { ingestModule } from '../ingest/ingest-module.ts'
 import { sourceMappings } from './source-mappings.ts'
+import { DASHBOARD_PATH, dashboardModule } from './dashboard-module.ts'
 import { builtinPlugins } from './builtin-plugins.ts'
-import { dashboardModule } from './dashboard-module.ts'
 import { runtimeServicesModule } from './runtime-services-module.ts'
 import { createPinoLogger } from './pino-logger.ts'
 import { Twinflow } from './twinflow.ts'
@@ -91,7 +91,17 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
       return configuredAs ? { kinds: configuredAs.ref.kinds ?? sink.accepts, delivery: configuredAs.ref.delivery, where: configuredAs.where } : defaultChannelSettings(sink)
     }),
     runtimeServicesModule({ partitions: config.topics.partitions, speedGroupId: config.speed.groupId, registry: metrics }),
-    ingestModule(sourceMappings(config)),
+    ingestModule({
+      mappings: sourceMappings(config),
+      reservedPaths: new Map([
+        [config.serving.path, 'GraphQL'],
+        [DASHBOARD_PATH, 'the dashboard'],
+        [`${DASHBOARD_PATH}/`, 'the dashboard'],
+        ['/healthz', 'ops'],
+        ['/readyz', 'ops'],
+        ['/metrics', 'ops'],
+      ]),
+    }),
     batchLayerModule(config.batch, { registry: metrics }),
     // The speed layer's fold threads import the pipeline from the module the config names, which
     // may be TypeScript: they register the CLI's loader first.

@@ -9,6 +9,8 @@ export interface CommandContext {
     role?: string
     port?: string
     views?: string
+    /** `api-key`: the streams the key may send events into. */
+    ingest?: string
     packages?: string
     reset?: boolean
     stage?: string

@@ -41,6 +41,7 @@ function parseCommandLine(argv: string[]) {
         role: { type: 'string' },
         port: { type: 'string' },
         views: { type: 'string' },
+        ingest: { type: 'string' },
         packages: { type: 'string' },
         reset: { type: 'boolean' },
         stream: { type: 'string' },

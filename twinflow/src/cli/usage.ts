@@ -41,7 +41,9 @@ Commands:
                           --json           one JSON object per input
   api-key <name>          Make a random API key and print it with its config entry (the config
                           keeps only its SHA-256).
-                          --views <a,b>    views the key may read (default: all)
+                          --views <a,b>    views the key may read (default: all, or none
+                                           with --ingest alone)
+                          --ingest <a,b>   streams it may send events into (POST /ingest/<stream>)
   init <dir>              Make a new project in <dir>: a pipeline, a config on the embedded
                           runtimes, a test with @twinflow/testing, a README.
                           --packages <dir> depend on the tarballs that npm run pack wrote there

@@ -24,6 +24,8 @@ export const devCommand: Command = async ({ options, env }) => {
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
   await twinflow.start(twinflow.roles, { command: 'twinflow dev', resetData: options.reset === true })
+  // Listening for SIGINT/SIGTERM before the URLs are printed: whoever reads them may stop us at once.
+  const stopped = waitForSignal(twinflow)
   console.log(`Twinflow dev is running ${loaded.pipeline.views.length} views of ${file}`)
   console.log(`Runtimes: ${describeRuntimes(loaded.config)}`)
   if (twinflow.dataDirectoryUsers.length > 0) console.log(`Data: ${loaded.config.dataDir}${options.reset ? ' (emptied by --reset)' : ' (kept between runs; --reset empties it)'}`)
@@ -37,5 +39,5 @@ export const devCommand: Command = async ({ options, env }) => {
     .get(BATCH_TOKENS.Schedule)
     .runNow()
     .catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
-  return waitForSignal(twinflow)
+  return stopped
 }

@@ -17,8 +17,10 @@ export const startCommand: Command = async ({ options, env }) => {
   const twinflow = createTwinflow(loaded)
   const roles = parseRoles(options.role ?? 'all', twinflow.roles)
   await twinflow.start(roles, { command: `twinflow start --role ${roles.join(',')}` })
+  // Listening for SIGINT/SIGTERM before the URLs are printed: whoever reads them may stop us at once.
+  const stopped = waitForSignal(twinflow)
   if (twinflow.dashboardUrl) console.log(`Dashboard: ${twinflow.dashboardUrl}`)
   if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
-  return waitForSignal(twinflow)
+  return stopped
 }
