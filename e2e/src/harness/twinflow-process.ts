@@ -16,6 +16,8 @@ export interface TwinflowProcessOptions {
   echo?: boolean
   /** Called with the process as soon as it is spawned, before any of its output is read (e.g. to `signalOn` its first lines). */
   onSpawn?: (process: TwinflowProcess) => void
+  /** Environment variables for the child, over the test process's own. */
+  env?: Record<string, string>
 }
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null }
@@ -37,7 +39,7 @@ export class TwinflowProcess {
   private constructor(readonly options: TwinflowProcessOptions) {
     this.#child = spawn(process.execPath, [BIN, ...options.args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, TWINFLOW_LOG_LEVEL: options.logLevel ?? 'info' },
+      env: { ...process.env, ...options.env, TWINFLOW_LOG_LEVEL: options.logLevel ?? 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const take = (chunk: Buffer) => {
