@@ -3,7 +3,7 @@ import { mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef 
 interface Group {
   view: ViewDef
   windowStart: number
-  keys: Scalar[]
+  keys: (Scalar | null)[]
   /** The merged cells of every event added to the group. */
   cells: number[]
 }
@@ -57,7 +57,7 @@ export class BatchAggregate {
   }
 
   /** The delta of the group of (view, window, keys), or `null` when no event of it was added. */
-  deltaOf(view: ViewDef, windowStart: number, keys: readonly Scalar[]): Delta | null {
+  deltaOf(view: ViewDef, windowStart: number, keys: readonly (Scalar | null)[]): Delta | null {
     let found: Level | Group | undefined = this.#index.get(view)?.get(windowStart)
     if (keys.length === 0) found = (found as Level | undefined)?.get(null)
     for (const key of keys) found = (found as Level | undefined)?.get(key)

@@ -1,4 +1,5 @@
 import {
+  CELL_IDENTITY,
   type EventTimeWatermarks,
   TwinflowError,
   type BatchRun,
@@ -88,7 +89,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
           if (value === undefined) {
             throw new TwinflowError('validation', `event at partition ${record.partition} offset ${record.offset} of stream "${streamName}" has no field "${names[i]}"`)
           }
-          row[names[i]!] = bools[i] ? (value ? 1 : 0) : value
+          row[names[i]!] = bools[i] && value !== null ? (value ? 1 : 0) : value
         }
       }
       rows[r] = row
@@ -339,12 +340,18 @@ function decodeWindow(view: ViewDef, row: Row): PartialRow {
     windowStart: decodeInt64(row._window_start, '_window_start'),
     keys: view.keys.map((k) => {
       const value = row[k.column]
+      if (value === null && k.nullable) return null
       if (k.type === 'string') return String(value)
       if (k.type === 'bool') return value === 1 || value === '1' || value === true
       return decodeInt64(value, k.column)
     }),
-    // A float cell that is inf or nan arrives as null (JSON has no literal for them).
-    cells: view.cells.map((c) => (c.spec.numeric === 'int' ? decodeInt64(row[c.column], c.column) : row[c.column] === null ? NaN : Number(row[c.column]))),
+    // A float cell that is inf or nan arrives as null (JSON has no literal for them); a Nullable
+    // cell (a min or max over a nullable argument) is null where its group had no value: its identity.
+    cells: view.cells.map((c) => {
+      const value = row[c.column]
+      if (value === null && c.spec.nullable === true) return CELL_IDENTITY[c.spec.op]
+      return c.spec.numeric === 'int' ? decodeInt64(value, c.column) : value === null ? NaN : Number(value)
+    }),
   }
 }
 

@@ -53,7 +53,7 @@ describe('versionTableSql', () => {
 
   it('writes derived fields out where they are used (one query level), never clashing with the `_` aliases', () => {
     const sql = versionTableSql.build(orderMix, 2, CUTOFF)
-    expect(sql).toContain('(`amountCents` >= 10000) AS _k_large')
+    expect(sql).toContain('(`amountCents` >= toInt64(10000)) AS _k_large')
     expect(sql).toContain('max((`amountCents` / `items`)) AS _m_maxUnitPrice_max')
     expect(sql).toContain(
       "FROM tf_master_orders WHERE _error = '' AND `ts` < 1767268800000 AND NOT isNaN((`amountCents` / `items`)) GROUP BY _window_start, _k_shop, _k_status, _k_large",

@@ -38,15 +38,18 @@ export const versionTableSql = {
   columns(view: ViewDef): { name: string; type: string }[] {
     return [
       { name: WINDOW_START, type: 'Int64' },
-      ...view.keys.map((k) => ({ name: k.column, type: columnType(k.type) })),
-      ...view.cells.map((c) => ({ name: c.column, type: columnType(c.spec.numeric) })),
+      ...view.keys.map((k) => ({ name: k.column, type: nullableType(columnType(k.type), k.nullable) })),
+      ...view.cells.map((c) => ({ name: c.column, type: nullableType(columnType(c.spec.numeric), c.spec.nullable === true) })),
     ]
   },
 
-  /** DDL of a new version table (not IF NOT EXISTS: two builders of one version must not share a table). */
+  /**
+   * DDL of a new version table (not IF NOT EXISTS: two builders of one version must not share a
+   * table). Sorted by window and the keys that cannot be null (a sorting key of 18.16 cannot hold a Nullable).
+   */
   create(view: ViewDef, version: number): string {
     const columns = versionTableSql.columns(view).map((c) => `${c.name} ${c.type}`)
-    const order = [WINDOW_START, ...view.keys.map((k) => k.column)]
+    const order = [WINDOW_START, ...view.keys.filter((k) => !k.nullable).map((k) => k.column)]
     return `CREATE TABLE ${versionTableSql.table(view, version)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.join(', ')})`
   },
 
@@ -69,9 +72,13 @@ export const versionTableSql = {
       ...view.measures.flatMap((m, j) => m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ?? null)} AS ${view.cells[m.firstCell + i]!.column}`)),
     ]
     // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
-    // layer dead-letters it for this view, so the batch layer leaves it out of this view too.
-    const nanGuards = view.measures.flatMap((m, j) => (m.measure.arg?.type === 'float' ? [`NOT isNaN(${args[j]})`] : []))
-    const conditions = [`_error = ''`, `${time} < ${formatLiteral(cutoff, 'time')}`, ...(view.where ? [sql(view.where)] : []), ...nanGuards]
+    // layer dead-letters it for this view, so the batch layer leaves it out of this view too. A
+    // null argument is no NaN (measures skip it), and a filter keeps what is true, not null.
+    const nanGuards = view.measures.flatMap((m, j) =>
+      m.measure.arg?.type === 'float' ? [m.measure.arg.nullable === true ? `ifNull(isNaN(${args[j]}), 0) = 0` : `NOT isNaN(${args[j]})`] : [],
+    )
+    const where = view.where ? [view.where.nullable === true ? `ifNull(${sql(view.where)}, 0)` : sql(view.where)] : []
+    const conditions = [`_error = ''`, `${time} < ${formatLiteral(cutoff, 'time')}`, ...where, ...nanGuards]
     const groupBy = [WINDOW_START, ...view.keys.map((k) => k.column)]
     const columns = versionTableSql.columns(view).map((c) => c.name)
     return (
@@ -93,6 +100,10 @@ export const versionTableSql = {
     const where = bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : ''
     return `SELECT ${columns.join(', ')} FROM ${versionTableSql.table(view, version)}${where} ORDER BY ${order.join(', ')}`
   },
+}
+
+function nullableType(type: string, nullable: boolean): string {
+  return nullable ? `Nullable(${type})` : type
 }
 
 function bound(value: number): string {

@@ -37,6 +37,7 @@ export function validateFencedBatch(pipeline: Pipeline, batch: FencedBatch): Vie
     }
     if (!Array.isArray(delta.keys) || delta.keys.length !== view.keys.length) fail(`has ${delta.keys?.length} keys, the view has ${view.keys.length}`)
     delta.keys.forEach((k, i) => {
+      if (k === null && view.keys[i]!.nullable) return
       if (typeof k !== 'string' && typeof k !== 'boolean' && !(typeof k === 'number' && Number.isFinite(k))) fail(`key "${view.keys[i]!.name}" is ${String(k)}`)
     })
     if (!Array.isArray(delta.cells) || delta.cells.length !== view.cells.length) fail(`has ${delta.cells?.length} cells, the view has ${view.cells.length}`)

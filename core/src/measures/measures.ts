@@ -1,41 +1,64 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
-import type { Expr } from '../expr/expr.ts'
+import type { Expr, Nullish } from '../expr/expr.ts'
 import type { CellSpec } from './cell.ts'
 import type { Measure } from './measure.ts'
 
 const countCell: CellSpec = { name: 'count', op: 'sum', numeric: 'int', sqlAggregate: () => 'count()', lift: () => 1 }
 
-function argNode(kind: string, arg: Expr<number>) {
+/** Counts the values that are not null (SQL's count(x)). */
+const countValuesCell: CellSpec = { name: 'count', op: 'sum', numeric: 'int', sqlAggregate: (sql) => `count(${sql})`, lift: (v) => (v === null ? 0 : 1) }
+
+function argNode(kind: string, arg: Expr<number | null>) {
   const type = arg.node.type
   if (type !== 'int' && type !== 'float' && type !== 'time') {
     throw new TwinflowError('config', `${kind}() needs a numeric expression, got ${type}`)
   }
-  return { node: arg.node, numeric: type === 'float' ? ('float' as const) : ('int' as const) }
+  return { node: arg.node, numeric: type === 'float' ? ('float' as const) : ('int' as const), nullable: arg.node.nullable === true }
 }
 
-function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number>): Measure<number> {
-  const { node, numeric } = argNode(kind, arg)
-  const cell: CellSpec = { name: kind, op: kind, numeric, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => v as number }
-  return { kind, arg: node, cells: [cell], resultType: numeric, finalize: (c, at) => c[at]! }
+/** A sum cell that skips nulls: 0 where the argument is null. */
+function sumCell(numeric: 'int' | 'float', nullable: boolean): CellSpec {
+  return nullable
+    ? { name: 'sum', op: 'sum', numeric, sqlAggregate: (sql) => `sum(ifNull(${sql}, 0))`, lift: (v) => (v === null ? 0 : (v as number)) }
+    : { name: 'sum', op: 'sum', numeric, sqlAggregate: (sql) => `sum(${sql})`, lift: (v) => v as number }
 }
 
-/** Number of events in the group. */
-export function count(): Measure<number> {
-  return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', finalize: (c, at) => c[at]! }
+function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number | null>): Measure<number | null> {
+  const { node, numeric, nullable } = argNode(kind, arg)
+  if (!nullable) {
+    const cell: CellSpec = { name: kind, op: kind, numeric, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => v as number }
+    return { kind, arg: node, cells: [cell], resultType: numeric, nullable: false, finalize: (c, at) => c[at]! }
+  }
+  // Over a nullable argument: the value cell, and how many values it holds (none: the measure is null).
+  const identity = kind === 'min' ? Infinity : -Infinity
+  const value: CellSpec =
+    kind === 'sum'
+      ? sumCell(numeric, true)
+      : { name: kind, op: kind, numeric, nullable: true, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => (v === null ? identity : (v as number)) }
+  return { kind, arg: node, cells: [value, countValuesCell], resultType: numeric, nullable: true, finalize: (c, at) => (c[at + 1] === 0 ? null : c[at]!) }
 }
-/** Sum of a numeric expression (integers stay exact up to 2^53). */
-export function sum(arg: Expr<number>): Measure<number> {
-  return simple('sum', arg)
+
+/** Number of events in the group; with an argument, of the events where it is not null. */
+export function count(arg?: Expr): Measure<number> {
+  if (arg === undefined) return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at]! }
+  return { kind: 'count', arg: arg.node, cells: [countValuesCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at]! }
 }
-export function min(arg: Expr<number>): Measure<number> {
-  return simple('min', arg)
+/** Sum of a numeric expression, nulls skipped (integers stay exact up to 2^53); null when every value is null. */
+export function sum<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
+  return simple('sum', arg as unknown as Expr<number | null>) as Measure<number | Nullish<T>>
 }
-export function max(arg: Expr<number>): Measure<number> {
-  return simple('max', arg)
+/** Smallest value, nulls skipped; null when every value is null. */
+export function min<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
+  return simple('min', arg as unknown as Expr<number | null>) as Measure<number | Nullish<T>>
 }
-/** Mean, kept as (sum, count) so that partial results merge exactly. */
-export function avg(arg: Expr<number>): Measure<number> {
-  const { node, numeric } = argNode('avg', arg)
-  const sumCell: CellSpec = { name: 'sum', op: 'sum', numeric, sqlAggregate: (sql) => `sum(${sql})`, lift: (v) => v as number }
-  return { kind: 'avg', arg: node, cells: [sumCell, countCell], resultType: 'float', finalize: (c, at) => c[at]! / c[at + 1]! }
+/** Largest value, nulls skipped; null when every value is null. */
+export function max<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
+  return simple('max', arg as unknown as Expr<number | null>) as Measure<number | Nullish<T>>
+}
+/** Mean of the values that are not null, kept as (sum, count) so that partial results merge exactly; null when there is none. */
+export function avg<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
+  const { node, numeric, nullable } = argNode('avg', arg as unknown as Expr<number | null>)
+  const cells = [sumCell(numeric, nullable), nullable ? countValuesCell : countCell]
+  const finalize = nullable ? (c: readonly number[], at: number) => (c[at + 1] === 0 ? null : c[at]! / c[at + 1]!) : (c: readonly number[], at: number) => c[at]! / c[at + 1]!
+  return { kind: 'avg', arg: node, cells, resultType: 'float', nullable, finalize } as Measure<number | Nullish<T>>
 }

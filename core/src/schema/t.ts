@@ -1,3 +1,4 @@
+import { fieldBuilder, type FieldBuilder } from './field-builder.ts'
 import type { FieldType } from './field-type.ts'
 
 const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
@@ -13,64 +14,65 @@ const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'arra
 /** Field type builders for stream schemas. */
 export const t = {
   /** UTF-8 text. */
-  string(): FieldType<string, 'string'> {
-    return {
+  string(): FieldBuilder<string, 'string'> {
+    return fieldBuilder({
       kind: 'string',
       clickhouseType: 'String',
       graphqlType: 'String',
       parse: (v) =>
         typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)'),
       accepts: (v) => typeof v === 'string' && wellFormed(v),
-    }
+    })
   },
   /** One of a fixed set of strings. */
-  enum<const V extends readonly [string, ...string[]]>(values: V): FieldType<V[number], 'string'> {
+  enum<const V extends readonly [string, ...string[]]>(values: V): FieldBuilder<V[number], 'string'> {
     const allowed = new Set<string>(values)
     const accepts = (v: unknown): v is V[number] => typeof v === 'string' && allowed.has(v)
-    return {
+    return fieldBuilder<V[number], 'string'>({
       kind: 'string',
       values,
       clickhouseType: 'String',
       graphqlType: 'String',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
   /** An integer within JavaScript's safe range (ClickHouse Int64). */
-  int64(): FieldType<number, 'int'> {
+  int64(): FieldBuilder<number, 'int'> {
     const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
-    return {
+    return fieldBuilder<number, 'int'>({
       kind: 'int',
       clickhouseType: 'Int64',
       graphqlType: 'Float',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
   /** A finite double (ClickHouse Float64). NaN and infinities are rejected. */
-  float64(): FieldType<number, 'float'> {
+  float64(): FieldBuilder<number, 'float'> {
     const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-    return {
+    return fieldBuilder<number, 'float'>({
       kind: 'float',
       clickhouseType: 'Float64',
       graphqlType: 'Float',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
-  boolean(): FieldType<boolean, 'bool'> {
+  boolean(): FieldBuilder<boolean, 'bool'> {
     const accepts = (v: unknown): v is boolean => typeof v === 'boolean'
-    return {
+    return fieldBuilder<boolean, 'bool'>({
       kind: 'bool',
       clickhouseType: 'UInt8',
       graphqlType: 'Boolean',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
       accepts,
-    }
+    })
   },
   /**
    * The event time: epoch milliseconds or an ISO-8601 string with a zone, normalized to
    * epoch milliseconds (ClickHouse Int64, so that every server version computes windows alike).
+   * Always required: an event without its time has no window.
    */
   eventTime(): FieldType<number, 'time'> {
     return {

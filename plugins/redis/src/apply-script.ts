@@ -7,7 +7,8 @@
  *          another hash slot); when the call changes a group its field 'v' is set to ARGV[6]
  * ARGV[1]  fence field prefix: 'f' .. topic .. '\31' .. partition .. '\31'
  * ARGV[2]  firstOffset, ARGV[3] lastOffset
- * ARGV[4]  one op per cell: i (integer sum), f (float sum), n (min), x (max)
+ * ARGV[4]  one op per cell: i (integer sum), f (float sum), n (min), x (max); a min or max
+ *          value '' is the cell's identity (a delta whose values were all null): nothing to merge
  * ARGV[5]  TTL in ms (0: none)
  * ARGV[6]  the view's new version if this call changes it (unique per call)
  * then per group: its id, then one value per cell
@@ -42,7 +43,7 @@ while i <= #ARGV do
       local v = ARGV[i + c]
       if op == 'i' then
         redis.call('HINCRBY', key, field, v)
-      else
+      elseif v ~= '' then
         local cur = redis.call('HGET', key, field)
         if op == 'f' then
           local sum = tonumber(v) + (cur and tonumber(cur) or 0)

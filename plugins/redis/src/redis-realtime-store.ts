@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import {
+  CELL_IDENTITY,
+  emptyCells,
   TwinflowError,
   validateFencedBatch,
   type DeltaOutcome,
@@ -115,7 +117,7 @@ export class RedisRealtimeStore implements RealtimeStore {
       let call = calls.get(key)
       if (!call) calls.set(key, (call = { view, indexes: [], args: [] }))
       call.indexes.push(i)
-      call.args.push(group, ...delta.cells.map(String))
+      call.args.push(group, ...delta.cells.map((c, j) => cellArg(view, j, c)))
       let set = windows.get(view.name)
       if (!set) windows.set(view.name, (set = new Set()))
       set.add(delta.windowStart)
@@ -277,6 +279,12 @@ export class RedisRealtimeStore implements RealtimeStore {
   }
 }
 
+/** A cell's value as the apply script takes it: a min or max at its identity (no value) as ''. */
+function cellArg(view: ViewDef, index: number, value: number): string {
+  const op = view.cells[index]!.spec.op
+  return op !== 'sum' && value === CELL_IDENTITY[op] ? '' : String(value)
+}
+
 function cellOps(view: ViewDef): string {
   return view.cells.map((c) => (c.spec.op === 'min' ? 'n' : c.spec.op === 'max' ? 'x' : c.spec.numeric === 'int' ? 'i' : 'f')).join('')
 }
@@ -294,7 +302,8 @@ function decodeBucket(view: ViewDef, windowStart: number, fields: readonly strin
     const cell = Number(field.slice(1, sep))
     const group = field.slice(sep + 1)
     let cells = groups.get(group)
-    if (!cells) groups.set(group, (cells = new Array<number>(view.cells.length)))
+    // A min or max never merged (all its values were null) has no field: its identity.
+    if (!cells) groups.set(group, (cells = emptyCells(view)))
     cells[cell] = Number(fields[i + 1])
   }
   for (const [group, cells] of groups) {

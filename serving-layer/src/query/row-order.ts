@@ -1,9 +1,11 @@
 import { measureValue, TwinflowError, type PartialRow, type Scalar, type ValueKind, type ViewDef } from '@twinflow/core'
 import type { OrderTerm } from './view-query.ts'
 
-/** Compares two scalars of the same column: numbers and times numerically, strings by code unit, false < true. */
-export function compareScalars(a: Scalar, b: Scalar): number {
+/** Compares two scalars of the same column: null first, numbers and times numerically, strings by code unit, false < true. */
+export function compareScalars(a: Scalar | null, b: Scalar | null): number {
   if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
   return a < b ? -1 : 1
 }
 
@@ -17,9 +19,11 @@ export class RowOrder {
   readonly terms: readonly OrderTerm[]
   /** The kind of each term's values: `time` for the window start, the key's type, the measure's result type. */
   readonly kinds: readonly ValueKind[]
+  /** Whether each term's values can be null (a nullable key or measure). */
+  readonly nullable: readonly boolean[]
   readonly #sign: number[]
   /** Reads each term's value from a partial row. */
-  readonly #value: ((row: PartialRow) => Scalar)[]
+  readonly #value: ((row: PartialRow) => Scalar | null)[]
   /**
    * When the first term is a measure of one cell (count, sum, min, max), that cell's index (else -1):
    * selecting a page compares every row's first term with the last kept row's, read in place (a
@@ -46,8 +50,9 @@ export class RowOrder {
       if (field === 'windowStart') return 'time'
       return view.keys.find((k) => k.name === field)?.type ?? view.measures.find((m) => m.name === field)!.measure.resultType
     })
+    this.nullable = this.terms.map(({ field }) => view.keys.find((k) => k.name === field)?.nullable ?? view.measures.find((m) => m.name === field)?.measure.nullable ?? false)
     this.#sign = this.terms.map((t) => (t.direction === 'ASC' ? 1 : -1))
-    this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar) => {
+    this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar | null) => {
       if (field === 'windowStart') return (row) => row.windowStart
       const key = view.keys.findIndex((k) => k.name === field)
       if (key >= 0) return (row) => row.keys[key]!
@@ -60,11 +65,11 @@ export class RowOrder {
   }
 
   /** The values of the sort terms of a row, read from its partial form (only the measures ordered by are finalized). */
-  valuesOf(row: PartialRow): Scalar[] {
+  valuesOf(row: PartialRow): (Scalar | null)[] {
     return this.#value.map((value) => value(row))
   }
 
-  compareValues(a: readonly Scalar[], b: readonly Scalar[]): number {
+  compareValues(a: readonly (Scalar | null)[], b: readonly (Scalar | null)[]): number {
     for (let i = 0; i < this.#sign.length; i++) {
       const c = compareScalars(a[i]!, b[i]!)
       if (c !== 0) return c * this.#sign[i]!
@@ -73,7 +78,7 @@ export class RowOrder {
   }
 
   /** Compares a partial row with sort values, reading the row's values only as far as needed. */
-  #compareRow(row: PartialRow, values: readonly Scalar[]): number {
+  #compareRow(row: PartialRow, values: readonly (Scalar | null)[]): number {
     for (let i = 0; i < this.#sign.length; i++) {
       const c = compareScalars(this.#value[i]!(row), values[i]!)
       if (c !== 0) return c * this.#sign[i]!
@@ -86,7 +91,7 @@ export class RowOrder {
    * with their sort values, and how many rows follow `after` in all. A page much smaller than the
    * rows is selected by keeping the best `limit` seen so far (n log limit), not by sorting them all.
    */
-  firstAfter(rows: readonly PartialRow[], after: readonly Scalar[] | null, limit: number): { page: Ranked[]; following: number } {
+  firstAfter(rows: readonly PartialRow[], after: readonly (Scalar | null)[] | null, limit: number): { page: Ranked[]; following: number } {
     const compare = (a: Ranked, b: Ranked) => this.compareValues(a.values, b.values)
     let following = 0
     if (limit * 4 >= rows.length) {
@@ -133,5 +138,5 @@ export class RowOrder {
 /** A row with its sort values. */
 export interface Ranked {
   row: PartialRow
-  values: Scalar[]
+  values: (Scalar | null)[]
 }

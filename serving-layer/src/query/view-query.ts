@@ -39,7 +39,8 @@ export interface TopQuery extends ViewSelection {
   limit: number
 }
 
-export type AnswerRow = Record<string, Scalar>
+/** An answer row: window start, keys and measures (null where a nullable key or measure is). */
+export type AnswerRow = Record<string, Scalar | null>
 
 /** What an answer was merged from: the batch publication (windows < its cutoff), the speed layer for the rest. */
 export interface AnswerSource {

@@ -64,10 +64,14 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const name = pascalCase(view.name)
   const measureFields: GraphQLFieldConfigMap<unknown, unknown> = {}
   for (const m of view.measures) {
-    measureFields[m.name] = { type: nn(GraphQLFloat), description: `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''} (${m.measure.resultType})` }
+    const description = `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''} (${m.measure.resultType}${m.measure.nullable ? '; null when every value is null' : ''})`
+    measureFields[m.name] = { type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat), description }
   }
   const keyFields: GraphQLFieldConfigMap<unknown, unknown> = {}
-  for (const k of view.keys) keyFields[k.name] = { type: nn(scalarOf(k.type)), description: `key (${k.type})` }
+  for (const k of view.keys)
+    keyFields[k.name] = k.nullable
+      ? { type: scalarOf(k.type), description: `key (${k.type}, null for events where it is null)` }
+      : { type: nn(scalarOf(k.type)), description: `key (${k.type})` }
   const row = new GraphQLObjectType({
     name: `${name}Row`,
     description: `One ${view.window} (or coarser) bucket of one group of view ${view.name}.`,

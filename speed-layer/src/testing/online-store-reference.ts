@@ -4,7 +4,7 @@ const HOUR = 3_600_000
 const QUARTER = 900_000
 const windowOf = (ts: number, size: number) => ts - (ts % size)
 
-export type ReferenceRow = Record<string, string | number | boolean>
+export type ReferenceRow = Record<string, string | number | boolean | null>
 
 /** Sorts rows the same way on both sides of a comparison. */
 export function sortRows(rows: ReferenceRow[]): ReferenceRow[] {

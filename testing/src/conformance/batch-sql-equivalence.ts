@@ -1,8 +1,9 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compileViewEvaluator, createJsonLogger, definePipeline, mergeRows, systemClock, type ClickHouseDriver, type PartialRow } from '@twinflow/core'
+import { compileDecoder, compileViewEvaluator, createJsonLogger, definePipeline, mergeRows, systemClock, type ClickHouseDriver, type PartialRow } from '@twinflow/core'
 import { ClickHouseBatchEngine } from '@twinflow/batch-layer'
-import { randomViews } from './random-views.ts'
+import { propertyRuns } from './property-runs.ts'
+import { randomViews, type RandomEvent } from './random-views.ts'
 
 export interface BatchSqlEquivalenceOptions {
   /** A connected driver on an empty database of its own, and how to let it go. */
@@ -18,7 +19,9 @@ const sorted = (m: Map<string, number[]>) => [...m.entries()].sort(([a], [b]) =>
  * ClickHouse gives the same partial rows as the speed layer's JS evaluator merged with mergeRows,
  * and both equal a reference written for the tests as a plain reduce over the events (its own
  * expression interpreter, no Twinflow code: testing/random-views). Numbers are integers and dyadic
- * floats (k/8, divisions by powers of two), so sums are exact in any order.
+ * floats (k/8, divisions by powers of two), so sums are exact in any order. Events arrive raw, with
+ * gaps and junk in their optional fields: the stream's decoder (the one every layer uses) gives the
+ * events the reference's own reading of the field policies gives, and rejects the same ones.
  *
  * The same property runs on the embedded chdb (a current ClickHouse) and on the server image the
  * end-to-end suite runs (18.16): SQL that one release accepts another may read otherwise.
@@ -35,8 +38,16 @@ export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOp
       const logger = createJsonLogger({ level: 'silent' })
       let run = 0
       await fc.assert(
-        fc.asyncProperty(randomViews.viewCase, async ({ spec, events, rejected, cutoff }) => {
+        fc.asyncProperty(randomViews.viewCase, async ({ spec, events: raw, rejected: reasons, cutoff }) => {
           const view = randomViews.declare(`eq${++run}`, spec)
+          const decode = compileDecoder(view.stream)
+          const decoded = raw.map((e) => decode(Buffer.from(JSON.stringify(e)), Number.MAX_SAFE_INTEGER))
+          expect(
+            decoded.map((d) => (d.ok ? d.event : null)),
+            'decoder vs reference',
+          ).toEqual(raw.map(randomViews.decode))
+          const events = decoded.flatMap((d) => (d.ok ? [d.event as unknown as RandomEvent] : []))
+          const rejected = [...reasons, ...decoded.flatMap((d) => (d.ok ? [] : [d.reason]))]
           const expected = randomViews.reduce(spec, events, cutoff)
 
           const evaluate = compileViewEvaluator(view)
@@ -59,7 +70,7 @@ export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOp
           const batch = await engine.readWindows(view.name, 1, -Infinity, Infinity)
           expect(sorted(asMap(batch)), 'batch SQL vs reference').toEqual(sorted(expected))
         }),
-        { numRuns: 30 },
+        { numRuns: propertyRuns(60) },
       )
     }, 300_000)
   })

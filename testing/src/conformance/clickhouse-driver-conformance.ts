@@ -2,6 +2,7 @@ import { TwinflowError, type ClickHouseDriver } from '@twinflow/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { batchRunHistory } from './batch-run-history.ts'
 import { batchSqlEquivalence, type BatchSqlEquivalenceOptions } from './batch-sql-equivalence.ts'
+import { expressionSqlEquivalence } from './expression-sql-equivalence.ts'
 
 async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
   const error = await promise.then(
@@ -18,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
  * as a server sends them); a rejected statement is an `internal` error with the statement and the
  * ClickHouse code in its context; and, on this driver, the batch/speed equivalence property (the
  * batch layer's SQL gives the speed layer's rows for random views) and the run history's reading
- * of outcomes. `open` gives a connected driver on a database of its own (tables are named per run,
+ * of outcomes, and row by row the expression language's SQL (every function) gives its JavaScript's values. `open` gives a connected driver on a database of its own (tables are named per run,
  * so one server can serve several runs).
  */
 export function clickHouseDriverConformance(name: string, options: BatchSqlEquivalenceOptions): void {
@@ -61,6 +62,7 @@ export function clickHouseDriverConformance(name: string, options: BatchSqlEquiv
       expect(badInsert.kind).toBe('internal')
     })
   })
+  expressionSqlEquivalence(name, options)
   batchSqlEquivalence(name, options)
   batchRunHistory(name, options)
 }

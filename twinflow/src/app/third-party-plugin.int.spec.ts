@@ -65,7 +65,7 @@ describe('third-party plugins through the public API', () => {
     const fromSink = () => {
       // Merge the sink's deltas by the view's monoids; at-least-once delivery is fenced by offsets.
       const seen = new Set<string>()
-      const groups = new Map<string, { windowStart: number; keys: (string | number | boolean)[]; cells: number[] }>()
+      const groups = new Map<string, { windowStart: number; keys: (string | number | boolean | null)[]; cells: number[] }>()
       for (const batch of received.get('audit') ?? []) {
         const fence = `${batch.partition}:${batch.firstOffset}:${batch.lastOffset}`
         if (seen.has(fence)) continue
