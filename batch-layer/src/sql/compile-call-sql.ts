@@ -1,4 +1,4 @@
-import { isNullable, type ExprNode } from '@twinflow/core'
+import { isNullable, sharedSql, type ExprNode } from '@twinflow/core'
 import { formatLiteral } from './format-literal.ts'
 
 type CallNode = Extract<ExprNode, { op: 'call' }>
@@ -15,33 +15,31 @@ const EXACT = '9007199254740992.0'
  * floor(x + 0.5)), abs/least/greatest (comparisons, so -0 and NaN go the same way as in JS),
  * calendar fields (integer arithmetic on epoch ms; a time zone's offset from its wall clock).
  * Case mapping is ClickHouse's lower/upper, which map ASCII only in every release. Numbers of mixed
- * kinds are made Float64 explicitly (18.16 finds no common type of Int64 and Float64).
+ * kinds are made Float64 explicitly (18.16 finds no common type of Int64 and Float64). An argument
+ * used more than once is written once and then referred to by an alias (sharedSql).
  */
 export function compileCallSql(node: CallNode, args: readonly string[]): string {
-  const [a, b] = args as [string, string]
   const p = node.params
   const nullable = node.args.map(isNullable)
-  /** The SQL of arguments made the call's kind: Float64 where the result is a float, Int64 where an integer. */
-  const values = () =>
-    args.map((sql, i) => {
-      const kind = node.args[i]!.type
-      if (node.type === 'float' && kind !== 'float') return `toFloat64(${sql})`
-      return (node.type === 'int' || node.type === 'time') && kind !== 'float' ? `toInt64(${sql})` : sql
-    })
-  /** `body`, or NULL where any argument is NULL (for bodies whose `if` must not see a NULL condition). */
-  const strict = (body: string) => {
-    const nulls = args.filter((_, i) => nullable[i]).map((sql) => `isNull(${sql})`)
+  /** Argument i as the call's kind: Float64 where the result is a float, Int64 where an integer. */
+  const typed = (i: number) => {
+    const kind = node.args[i]!.type
+    if (node.type === 'float' && kind !== 'float') return `toFloat64(${args[i]})`
+    return (node.type === 'int' || node.type === 'time') && kind !== 'float' ? `toInt64(${args[i]})` : args[i]!
+  }
+  /** `body(refs)`, or NULL where any argument is NULL (for bodies whose `if` must not see a NULL condition). */
+  const strict = (refs: readonly { first: string; again: string }[], body: string) => {
+    const nulls = refs.filter((_, i) => nullable[i]).map((r) => `isNull(${r.again})`)
     return nulls.length === 0 ? body : `if(${nulls.join(' OR ')}, NULL, ${body})`
   }
+  const a = args[0]!
   switch (node.fn) {
     case 'isNull':
       return nullable[0] ? `isNull(${a})` : '0'
     case 'coalesce':
-      return `coalesce(${values().join(', ')})`
-    case 'if': {
-      const [, then, otherwise] = values()
-      return `if(${nullable[0] ? `ifNull(${a}, 0)` : a}, ${then}, ${otherwise})`
-    }
+      return `coalesce(${args.map((_, i) => typed(i)).join(', ')})`
+    case 'if':
+      return `if(${nullable[0] ? `ifNull(${a}, 0)` : a}, ${typed(1)}, ${typed(2)})`
     case 'lower':
     case 'upper':
       return `${node.fn}(${a})`
@@ -68,8 +66,10 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
       return `(position(${a}, ${formatLiteral(p[0] as string, 'string')}) > 0)`
     case 'replace':
       return `replaceAll(${a}, ${formatLiteral(p[0] as string, 'string')}, ${formatLiteral(p[1] as string, 'string')})`
-    case 'abs':
-      return strict(`if(${a} < 0, negate(${a}), ${a})`)
+    case 'abs': {
+      const x = sharedSql(a)
+      return strict([x], `if(${x.first} < 0, negate(${x.again}), ${x.again})`)
+    }
     case 'round': {
       if (node.args[0]!.type !== 'float') return a
       const digits = (p[0] as number | undefined) ?? 0
@@ -80,12 +80,14 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
     case 'floor':
     case 'ceil':
       return node.args[0]!.type === 'float' ? `${node.fn}(${a})` : a
-    case 'mod':
-      return `if(${b} = 0, NULL, ${a} % if(${b} = 0, toInt64(1), toInt64(${b})))`
+    case 'mod': {
+      const divisor = sharedSql(args[1]!)
+      return `if(${divisor.first} = 0, NULL, ${a} % if(${divisor.again} = 0, toInt64(1), toInt64(${divisor.again})))`
+    }
     case 'least':
     case 'greatest': {
-      const [x, y] = values()
-      return strict(`if(${x} ${node.fn === 'least' ? '<' : '>'} ${y}, ${x}, ${y})`)
+      const [x, y] = [sharedSql(typed(0)), sharedSql(typed(1))]
+      return strict([x, y], `if(${x.first} ${node.fn === 'least' ? '<' : '>'} ${y.first}, ${x.again}, ${y.again})`)
     }
     case 'hour':
       return `toInt64(intDiv(${local(a, p[0])}, 3600000) % 24)`
@@ -101,14 +103,20 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
     case 'toInt': {
       if (node.args[0]!.type !== 'float') return a
       // Both branches are computed: the converted value must be finite and in range even where it is not kept.
-      const exact = `(isFinite(${a}) AND (abs(${a}) < ${EXACT}))`
-      return `if(${exact}, toInt64(if(${exact}, ${a}, 0.0)), NULL)`
+      const x = sharedSql(a)
+      const exact = sharedSql(`(isFinite(${x.first}) AND (abs(${x.again}) < ${EXACT}))`)
+      return `if(${exact.first}, toInt64(if(${exact.again}, ${x.again}, 0.0)), NULL)`
     }
-    case 'toString':
+    case 'toString': {
       if (node.args[0]!.type === 'string') return a
-      return node.args[0]!.type === 'bool' ? strict(`if(${a}, 'true', 'false')`) : `toString(${a})`
-    case 'parseInt':
-      return `if(match(${a}, ${INTEGER_TEXT}), toInt64OrZero(${a}), NULL)`
+      if (node.args[0]!.type !== 'bool') return `toString(${a})`
+      const b = sharedSql(a)
+      return strict([b], `if(${b.first}, 'true', 'false')`)
+    }
+    case 'parseInt': {
+      const s = sharedSql(a)
+      return `if(match(${s.first}, ${INTEGER_TEXT}), toInt64OrZero(${s.again}), NULL)`
+    }
   }
 }
 
@@ -119,20 +127,25 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
  */
 function local(time: string, zone: unknown): string {
   if (zone === undefined) return time
-  const seconds = `intDiv(${time}, 1000)`
-  const wall = `toInt64(toDateTime(toString(toDateTime(${seconds}, ${formatLiteral(zone as string, 'string')})), 'UTC'))`
-  return `(${time} + ((${wall} - ${seconds}) * 1000))`
+  const t = sharedSql(time)
+  const seconds = sharedSql(`intDiv(${t.again}, 1000)`)
+  const wall = `toInt64(toDateTime(toString(toDateTime(${seconds.first}, ${formatLiteral(zone as string, 'string')})), 'UTC'))`
+  return `(${t.first} + ((${wall} - ${seconds.again}) * 1000))`
 }
 
-/** The month (1–12) or the year of a day number (days since 1970-01-01, >= 0): H. Hinnant's civil_from_days in integer arithmetic, as core's civilFromDays. */
+/**
+ * The month (1–12) or the year of a day number (days since 1970-01-01, >= 0): H. Hinnant's
+ * civil_from_days in integer arithmetic, as core's civilFromDays. Each intermediate is written once
+ * (sharedSql): written out at every use, the nesting makes statements too big for 18.16.
+ */
 function civil(days: string, field: 'month' | 'year'): string {
-  const z = `(${days} + 719468)`
-  const era = `intDiv(${z}, 146097)`
-  const doe = `(${z} - (${era} * 146097))`
-  const yoe = `intDiv(((${doe} - intDiv(${doe}, 1460)) + intDiv(${doe}, 36524)) - intDiv(${doe}, 146096), 365)`
-  const doy = `(${doe} - (((365 * ${yoe}) + intDiv(${yoe}, 4)) - intDiv(${yoe}, 100)))`
-  const mp = `intDiv((5 * ${doy}) + 2, 153)`
-  const month = `if(${mp} < 10, ${mp} + 3, ${mp} - 9)`
-  if (field === 'month') return `toInt64(${month})`
-  return `toInt64((${yoe} + (${era} * 400)) + if(${month} <= 2, 1, 0))`
+  const z = sharedSql(`(${days} + 719468)`)
+  const era = sharedSql(`intDiv(${z.first}, 146097)`)
+  const doe = sharedSql(`(${z.again} - (${era.first} * 146097))`)
+  const yoe = sharedSql(`intDiv(((${doe.first} - intDiv(${doe.again}, 1460)) + intDiv(${doe.again}, 36524)) - intDiv(${doe.again}, 146096), 365)`)
+  const doy = `(${doe.again} - (((365 * ${yoe.first}) + intDiv(${yoe.again}, 4)) - intDiv(${yoe.again}, 100)))`
+  const mp = sharedSql(`intDiv((5 * ${doy}) + 2, 153)`)
+  const month = sharedSql(`if(${mp.first} < 10, ${mp.again} + 3, ${mp.again} - 9)`)
+  if (field === 'month') return `toInt64(${month.first})`
+  return `toInt64((${yoe.again} + (${era.again} * 400)) + if(${month.first} <= 2, 1, 0))`
 }

@@ -1,4 +1,4 @@
-import { isNullable, type ExprNode, type Scalar } from '@twinflow/core'
+import { isNullable, sharedSql, type ExprNode, type Scalar } from '@twinflow/core'
 import { columnType } from './column-type.ts'
 import { compileCallSql } from './compile-call-sql.ts'
 import { formatLiteral } from './format-literal.ts'
@@ -67,10 +67,10 @@ export function compileExprSql(node: ExprNode): string {
       const integral = node.arg.type === 'int' || node.arg.type === 'time'
       const values = integral ? node.values.filter((v) => typeof v === 'number' && Number.isSafeInteger(v)) : node.values
       // A float -0 is +0 first: IN looks values up by hash, and -0.0 does not hash as 0.0 does.
-      const arg = node.arg.type === 'float' ? `(${compileExprSql(node.arg)} + 0.0)` : compileExprSql(node.arg)
-      if (values.length === 0) return isNullable(node.arg) ? `if(isNull(${arg}), NULL, 0)` : '0'
+      const arg = sharedSql(node.arg.type === 'float' ? `(${compileExprSql(node.arg)} + 0.0)` : compileExprSql(node.arg))
+      if (values.length === 0) return isNullable(node.arg) ? `if(isNull(${arg.first}), NULL, 0)` : '0'
       const list = values.map((v) => literal(v, kindOf(v, node.arg.type))).join(', ')
-      return isNullable(node.arg) ? `if(isNull(${arg}), NULL, (assumeNotNull(${arg}) IN (${list})))` : `(${arg} IN (${list}))`
+      return isNullable(node.arg) ? `if(isNull(${arg.first}), NULL, (assumeNotNull(${arg.again}) IN (${list})))` : `(${arg.first} IN (${list}))`
     }
     case 'call':
       return compileCallSql(node, node.args.map(compileExprSql))

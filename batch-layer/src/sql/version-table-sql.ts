@@ -1,4 +1,4 @@
-import type { ExprNode, ViewDef } from '@twinflow/core'
+import { sharedSql, type ExprNode, type ViewDef } from '@twinflow/core'
 import { columnType } from './column-type.ts'
 import { compileExprSql } from './compile-expr-sql.ts'
 import { formatLiteral } from './format-literal.ts'
@@ -62,20 +62,23 @@ export const versionTableSql = {
   build(view: ViewDef, version: number, cutoff: number): string {
     const inline = inlineDerived(view)
     const sql = (node: ExprNode) => compileExprSql(inline(node))
-    // Each measure's argument, compiled once: the aggregate and its NaN guard read the same SQL.
-    const args = view.measures.map((m) => (m.measure.arg ? sql(m.measure.arg) : null))
+    // Each measure's argument, compiled once and written once: its cells' aggregates and its NaN
+    // guard refer to it by an alias after its first use (sharedSql).
+    const args = view.measures.map((m) => (m.measure.arg ? sharedSql(sql(m.measure.arg)) : null))
     const time = quoteIdentifier(view.stream.timeField)
     const window = formatLiteral(view.windowMs, 'int')
     const select = [
       `intDiv(${time}, ${window}) * ${window} AS ${WINDOW_START}`,
       ...view.keys.map((k) => `${sql(k.node)} AS ${k.column}`),
-      ...view.measures.flatMap((m, j) => m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ?? null)} AS ${view.cells[m.firstCell + i]!.column}`)),
+      ...view.measures.flatMap((m, j) =>
+        m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ? (i === 0 ? args[j].first : args[j].again) : null)} AS ${view.cells[m.firstCell + i]!.column}`),
+      ),
     ]
     // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
     // layer dead-letters it for this view, so the batch layer leaves it out of this view too. A
     // null argument is no NaN (measures skip it), and a filter keeps what is true, not null.
     const nanGuards = view.measures.flatMap((m, j) =>
-      m.measure.arg?.type === 'float' ? [m.measure.arg.nullable === true ? `ifNull(isNaN(${args[j]}), 0) = 0` : `NOT isNaN(${args[j]})`] : [],
+      m.measure.arg?.type === 'float' ? [m.measure.arg.nullable === true ? `ifNull(isNaN(${args[j]!.again}), 0) = 0` : `NOT isNaN(${args[j]!.again})`] : [],
     )
     const where = view.where ? [view.where.nullable === true ? `ifNull(${sql(view.where)}, 0)` : sql(view.where)] : []
     const conditions = [`_error = ''`, `${time} < ${formatLiteral(cutoff, 'time')}`, ...where, ...nanGuards]
