@@ -200,7 +200,7 @@ describe('SpeedWorker over the embedded runtimes', () => {
     const counted = batches
       .flatMap((b) => b.deltas)
       .filter((d) => d.view === 'orderMix')
-      .reduce((n, d) => n + d.cells[0]!, 0)
+      .reduce((n, d) => n + (d.cells[0] as number), 0)
     expect(counted).toBe(30)
     expect(worker.health()).toMatchObject({ state: 'running', healthy: true })
   })

@@ -1,5 +1,6 @@
 import {
-  CELL_IDENTITY,
+  cellIdentity,
+  type CellValue,
   type EventTimeWatermarks,
   TwinflowError,
   type BatchRun,
@@ -347,12 +348,25 @@ function decodeWindow(view: ViewDef, row: Row): PartialRow {
     }),
     // A float cell that is inf or nan arrives as null (JSON has no literal for them); a Nullable
     // cell (a min or max over a nullable argument) is null where its group had no value: its identity.
-    cells: view.cells.map((c) => {
+    cells: view.cells.map((c): CellValue => {
       const value = row[c.column]
-      if (value === null && c.spec.nullable === true) return CELL_IDENTITY[c.spec.op]
+      if (c.spec.op === 'registers') return (value as unknown[]).map(Number)
+      if (c.spec.op === 'buckets') return decodeBuckets(value, c.column)
+      if (value === null && c.spec.nullable === true) return cellIdentity(c.spec.op)
       return c.spec.numeric === 'int' ? decodeInt64(value, c.column) : value === null ? NaN : Number(value)
     }),
   }
+}
+
+/** A quantile sketch's column, (keys, counts) with counts as 64-bit strings, as its flat list [key, count, ...]. */
+function decodeBuckets(value: unknown, column: string): number[] {
+  const [keys, counts] = value as [unknown[], unknown[]]
+  const out = new Array<number>(keys.length * 2)
+  keys.forEach((key, i) => {
+    out[2 * i] = Number(key)
+    out[2 * i + 1] = decodeInt64(counts[i], column)
+  })
+  return out
 }
 
 function decodeRun(row: Row): BatchRun {

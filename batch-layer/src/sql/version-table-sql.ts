@@ -39,7 +39,7 @@ export const versionTableSql = {
     return [
       { name: WINDOW_START, type: 'Int64' },
       ...view.keys.map((k) => ({ name: k.column, type: nullableType(columnType(k.type), k.nullable) })),
-      ...view.cells.map((c) => ({ name: c.column, type: nullableType(columnType(c.spec.numeric), c.spec.nullable === true) })),
+      ...view.cells.map((c) => ({ name: c.column, type: c.spec.columnType ?? nullableType(columnType(c.spec.numeric), c.spec.nullable === true) })),
     ]
   },
 

@@ -6,7 +6,7 @@ import { windowStart } from '../window/window-size.ts'
 export interface EvaluatedEvent {
   windowStart: number
   keys: (Scalar | null)[]
-  /** The event's contribution to each cell. */
+  /** The event's contribution to each cell (see CellSpec.lift; eventCells turns them into cell states). */
   cells: number[]
 }
 

@@ -1,3 +1,4 @@
+import type { CellValue } from '../measures/cell.ts'
 import type { Scalar } from '../schema/value-kind.ts'
 
 /**
@@ -9,7 +10,8 @@ export interface PartialRow {
   windowStart: number
   /** Null where a nullable key is null. */
   keys: (Scalar | null)[]
-  cells: number[]
+  /** Cell states: numbers, and canonical lists for sketch cells (see CellSpec). */
+  cells: CellValue[]
 }
 
 /** A stable identity of (window, keys), for maps. */

@@ -342,7 +342,9 @@ function coalesceOf(values: readonly AnyOperand[]): Expr {
 }
 
 /** The strings one after the other (null when any is null). */
-export function concat<A extends Operand<string>>(...parts: A[]): StringExpr<string | NullOf<A>> {
+export function concat(...parts: (string | Expr<string>)[]): StringExpr<string>
+export function concat(...parts: (string | Expr<string> | Expr<string | null>)[]): StringExpr<string | null>
+export function concat(...parts: AnyOperand[]): never {
   return concatOf(parts) as never
 }
 

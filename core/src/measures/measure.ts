@@ -1,7 +1,10 @@
 import type { ExprNode } from '../expr/expr-node.ts'
-import type { CellSpec } from './cell.ts'
+import type { CellSpec, CellValue } from './cell.ts'
 
-export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg'
+export type MeasureKind = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'distinct' | 'quantiles'
+
+/** The answer of a quantiles() measure: one value per quantile, by name (`p50`, `p99_9`); null when it has seen no value. */
+export type QuantileValues = Readonly<Record<string, number | null>>
 
 /**
  * A measure of a view: a commutative monoid over cells, and how to present the merged state.
@@ -18,11 +21,13 @@ export interface Measure<R = number | null> {
    * `cells[at]`, `cells[at + 1]`, … (a row's cells hold every measure's, one after the other, and
    * answers read them in place: ordering rows by a measure finalizes it for every row compared).
    */
-  finalize(cells: readonly number[], at: number): R
-  /** The result's kind, for ClickHouse and GraphQL types. */
-  readonly resultType: 'int' | 'float'
+  finalize(cells: readonly CellValue[], at: number): R
+  /** The result's kind, for ClickHouse and GraphQL types: a number, or quantile values (an object, not orderable). */
+  readonly resultType: 'int' | 'float' | 'quantiles'
   /** Whether the result can be null (a measure over a nullable argument). */
   readonly nullable: boolean
+  /** For quantiles(): the quantiles and the names they are answered under. */
+  readonly quantiles?: readonly { readonly q: number; readonly name: string }[]
   /** Phantom, for type inference only. */
   readonly __result?: R
 }

@@ -1,6 +1,6 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
 import type { Expr, Nullish } from '../expr/expr.ts'
-import type { CellSpec } from './cell.ts'
+import type { CellSpec, CellValue } from './cell.ts'
 import type { Measure } from './measure.ts'
 
 const countCell: CellSpec = { name: 'count', op: 'sum', numeric: 'int', sqlAggregate: () => 'count()', lift: () => 1 }
@@ -27,7 +27,7 @@ function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number | null>): Measure<
   const { node, numeric, nullable } = argNode(kind, arg)
   if (!nullable) {
     const cell: CellSpec = { name: kind, op: kind, numeric, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => v as number }
-    return { kind, arg: node, cells: [cell], resultType: numeric, nullable: false, finalize: (c, at) => c[at]! }
+    return { kind, arg: node, cells: [cell], resultType: numeric, nullable: false, finalize: (c, at) => c[at] as number }
   }
   // Over a nullable argument: the value cell, and how many values it holds (none: the measure is null).
   const identity = kind === 'min' ? Infinity : -Infinity
@@ -35,13 +35,13 @@ function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number | null>): Measure<
     kind === 'sum'
       ? sumCell(numeric, true)
       : { name: kind, op: kind, numeric, nullable: true, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => (v === null ? identity : (v as number)) }
-  return { kind, arg: node, cells: [value, countValuesCell], resultType: numeric, nullable: true, finalize: (c, at) => (c[at + 1] === 0 ? null : c[at]!) }
+  return { kind, arg: node, cells: [value, countValuesCell], resultType: numeric, nullable: true, finalize: (c, at) => (c[at + 1] === 0 ? null : (c[at] as number)) }
 }
 
 /** Number of events in the group; with an argument, of the events where it is not null. */
 export function count(arg?: Expr): Measure<number> {
-  if (arg === undefined) return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at]! }
-  return { kind: 'count', arg: arg.node, cells: [countValuesCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at]! }
+  if (arg === undefined) return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at] as number }
+  return { kind: 'count', arg: arg.node, cells: [countValuesCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at] as number }
 }
 /** Sum of a numeric expression, nulls skipped (integers stay exact up to 2^53); null when every value is null. */
 export function sum<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
@@ -59,6 +59,8 @@ export function max<T extends number | null>(arg: Expr<T>): Measure<number | Nul
 export function avg<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
   const { node, numeric, nullable } = argNode('avg', arg as unknown as Expr<number | null>)
   const cells = [sumCell(numeric, nullable), nullable ? countValuesCell : countCell]
-  const finalize = nullable ? (c: readonly number[], at: number) => (c[at + 1] === 0 ? null : c[at]! / c[at + 1]!) : (c: readonly number[], at: number) => c[at]! / c[at + 1]!
+  const finalize = nullable
+    ? (c: readonly CellValue[], at: number) => (c[at + 1] === 0 ? null : (c[at] as number) / (c[at + 1] as number))
+    : (c: readonly CellValue[], at: number) => (c[at] as number) / (c[at + 1] as number)
   return { kind: 'avg', arg: node, cells, resultType: 'float', nullable, finalize } as Measure<number | Nullish<T>>
 }

@@ -134,7 +134,7 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
   const cells: ViewCell[] = []
   for (const [n, m] of Object.entries(spec.measures(full))) {
     claim(n, 'measure')
-    if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max() or avg()`)
+    if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max(), avg(), distinct() or quantiles()`)
     measures.push({ name: n, measure: m, firstCell: cells.length })
     for (const c of m.cells) cells.push({ measure: n, spec: c, column: `_m_${n}_${c.name}` })
   }

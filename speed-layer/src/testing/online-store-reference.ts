@@ -1,10 +1,11 @@
+import type { MeasureValue } from '@twinflow/core'
 import type { Order, PageView } from '@twinflow/example-online-store'
 
 const HOUR = 3_600_000
 const QUARTER = 900_000
 const windowOf = (ts: number, size: number) => ts - (ts % size)
 
-export type ReferenceRow = Record<string, string | number | boolean | null>
+export type ReferenceRow = Record<string, MeasureValue>
 
 /** Sorts rows the same way on both sides of a comparison. */
 export function sortRows(rows: ReferenceRow[]): ReferenceRow[] {
