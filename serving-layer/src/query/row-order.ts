@@ -32,7 +32,9 @@ export class RowOrder {
   readonly #firstCell: number
 
   constructor(view: ViewDef, requested: readonly OrderTerm[], options: { windowStart: boolean }) {
-    const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)])
+    // Quantile values (objects) order nothing.
+    const orderable = view.measures.filter((m) => m.measure.resultType !== 'quantiles')
+    const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...orderable.map((m) => m.name)])
     const seen = new Set<string>()
     for (const term of requested) {
       if (!columns.has(term.field)) {
@@ -48,7 +50,7 @@ export class RowOrder {
     this.terms = [...requested, ...tieBreakers]
     this.kinds = this.terms.map(({ field }): ValueKind => {
       if (field === 'windowStart') return 'time'
-      return view.keys.find((k) => k.name === field)?.type ?? view.measures.find((m) => m.name === field)!.measure.resultType
+      return view.keys.find((k) => k.name === field)?.type ?? (orderable.find((m) => m.name === field)!.measure.resultType as 'int' | 'float')
     })
     this.nullable = this.terms.map(({ field }) => view.keys.find((k) => k.name === field)?.nullable ?? view.measures.find((m) => m.name === field)?.measure.nullable ?? false)
     this.#sign = this.terms.map((t) => (t.direction === 'ASC' ? 1 : -1))
@@ -57,11 +59,12 @@ export class RowOrder {
       const key = view.keys.findIndex((k) => k.name === field)
       if (key >= 0) return (row) => row.keys[key]!
       // As finalizeRow computes it, so that a cursor's values are the answer's.
-      const measure = view.measures.find((m) => m.name === field)!
-      return (row) => measureValue(measure, row)
+      const measure = orderable.find((m) => m.name === field)!
+      return (row) => measureValue(measure, row) as Scalar | null
     })
-    const first = view.measures.find((m) => m.name === this.terms[0]?.field)
-    this.#firstCell = first && first.measure.cells.length === 1 ? first.firstCell : -1
+    const first = orderable.find((m) => m.name === this.terms[0]?.field)
+    const op = first?.measure.cells[0]?.op
+    this.#firstCell = first && first.measure.cells.length === 1 && (op === 'sum' || op === 'min' || op === 'max') ? first.firstCell : -1
   }
 
   /** The values of the sort terms of a row, read from its partial form (only the measures ordered by are finalized). */
@@ -113,7 +116,7 @@ export class RowOrder {
       if (best.length === limit) {
         const last = best[limit - 1]!.values
         if (cell >= 0) {
-          const value = row.cells[cell]!
+          const value = row.cells[cell] as number
           const kept = last[0] as number
           const first = (value === kept ? 0 : value < kept ? -1 : 1) * firstSign
           if (first > 0 || (first === 0 && this.#compareRow(row, last) >= 0)) continue

@@ -1,4 +1,4 @@
-import type { Publication, Scalar } from '@twinflow/core'
+import type { MeasureValue, Publication, Scalar } from '@twinflow/core'
 import type { Granularity } from './granularity.ts'
 
 export type SortDirection = 'ASC' | 'DESC'
@@ -39,8 +39,8 @@ export interface TopQuery extends ViewSelection {
   limit: number
 }
 
-/** An answer row: window start, keys and measures (null where a nullable key or measure is). */
-export type AnswerRow = Record<string, Scalar | null>
+/** An answer row: window start, keys and measures (null where a nullable key or measure is; quantile values as objects). */
+export type AnswerRow = Record<string, MeasureValue>
 
 /** What an answer was merged from: the batch publication (windows < its cutoff), the speed layer for the rest. */
 export interface AnswerSource {

@@ -26,7 +26,8 @@ export function buildSchema(services: ServingServices): GraphQLSchema {
     claim(view.name, `view "${view.name}"`)
     query[view.name] = fields.query
     claim(`${view.name}Top`, `view "${view.name}"`)
-    query[`${view.name}Top`] = fields.top
+    // A top-N ranks by a measure: a view of quantiles alone has none to rank by.
+    if (view.measures.some((m) => m.measure.resultType !== 'quantiles')) query[`${view.name}Top`] = fields.top
     subscription[view.name] = fields.subscription
   }
   try {

@@ -64,9 +64,22 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const name = pascalCase(view.name)
   const measureFields: GraphQLFieldConfigMap<unknown, unknown> = {}
   for (const m of view.measures) {
-    const description = `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''} (${m.measure.resultType}${m.measure.nullable ? '; null when every value is null' : ''})`
+    if (m.measure.quantiles) {
+      // An object of the measure's quantiles, each null when the group has no value.
+      const quantiles = new GraphQLObjectType({
+        name: `${name}${pascalCase(m.name)}Quantiles`,
+        description: `Quantiles of ${m.name}, each within the sketch's relative error of the exact value of its rank.`,
+        fields: Object.fromEntries(m.measure.quantiles.map(({ q, name: field }) => [field, { type: GraphQLFloat, description: `The ${q} quantile.` }])),
+      })
+      measureFields[m.name] = { type: nn(quantiles), description: 'quantiles of an expression (a mergeable relative-error sketch)' }
+      continue
+    }
+    const what = m.measure.kind === 'distinct' ? 'distinct values of an expression (a HyperLogLog estimate)' : `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''}`
+    const description = `${what} (${m.measure.resultType}${m.measure.nullable ? '; null when every value is null' : ''})`
     measureFields[m.name] = { type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat), description }
   }
+  // Quantile values are objects: they order nothing and rank no top-N.
+  const orderable = view.measures.filter((m) => m.measure.resultType !== 'quantiles').map((m) => m.name)
   const keyFields: GraphQLFieldConfigMap<unknown, unknown> = {}
   for (const k of view.keys)
     keyFields[k.name] = k.nullable
@@ -92,14 +105,11 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const fieldEnum = new GraphQLEnumType({
     name: `${name}Field`,
     description: `What rows of ${view.name} can be ordered by.`,
-    values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)]),
+    values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...orderable]),
   })
   const measure = new GraphQLEnumType({
     name: `${name}Measure`,
-    values: enumValues(
-      view,
-      view.measures.map((m) => m.name),
-    ),
+    values: enumValues(view, orderable),
   })
   const order = new GraphQLInputObjectType({
     name: `${name}Order`,
