@@ -220,6 +220,21 @@ function viewSpec(t0: number): fc.Arbitrary<ViewSpecCase> {
           )
           .map((x): MeasureSpec => ({ kind: 'countOf', x })),
         fc.record({ kind: fc.constantFrom('sum' as const, 'min' as const, 'max' as const, 'avg' as const), arg: numArb(2, env) }),
+        fc.record({
+          kind: fc.constant('distinct' as const),
+          x: fc.oneof(
+            numArb(1, env, true).map((num) => ({ num })),
+            strArb(1, env).map((str) => ({ str })),
+            boolArb(0, env).map((bool) => ({ bool })),
+          ),
+          precision: fc.constantFrom(4, 8, 12),
+        }),
+        fc.record({
+          kind: fc.constant('quantiles' as const),
+          arg: numArb(2, env),
+          qs: fc.uniqueArray(fc.constantFrom(0, 0.25, 0.5, 0.9, 0.99, 1), { minLength: 1, maxLength: 3 }),
+          relativeError: fc.constantFrom(0.01, 0.05, 0.2),
+        }),
       )
       return fc.record({
         derived: fc.constant(derived),

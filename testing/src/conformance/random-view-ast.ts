@@ -53,7 +53,13 @@ export type Bool =
 
 export type Key = { t: 'str'; s: Str } | { t: 'bool'; b: Bool } | { t: 'int'; n: Num } | { t: 'time' }
 
-export type MeasureSpec = { kind: 'count' } | { kind: 'countOf'; x: { num: Num } | { str: Str } } | { kind: 'sum' | 'min' | 'max' | 'avg'; arg: Num }
+export type MeasureSpec =
+  | { kind: 'count' }
+  | { kind: 'countOf'; x: { num: Num } | { str: Str } }
+  | { kind: 'sum' | 'min' | 'max' | 'avg'; arg: Num }
+  /** Of an integer expression, a string or a boolean. */
+  | { kind: 'distinct'; x: { num: Num } | { str: Str } | { bool: Bool }; precision: number }
+  | { kind: 'quantiles'; arg: Num; qs: number[]; relativeError: number }
 
 export interface ViewSpecCase {
   derived: ({ name: string; num: Num } | { name: string; bool: Bool } | { name: string; str: Str })[]

@@ -4,6 +4,7 @@ import {
   concat,
   count,
   defineStream,
+  distinct,
   defineView,
   greatest,
   ifElse,
@@ -11,6 +12,7 @@ import {
   lit,
   max,
   min,
+  quantiles,
   sum,
   t,
   type BoolExpr,
@@ -79,7 +81,7 @@ export function strExpr(s: Str, e: Fields): S {
     case 'substring':
       return s.len === null ? strExpr(s.a, e).substring(s.start) : strExpr(s.a, e).substring(s.start, s.len)
     case 'concat':
-      return s.a.t === 'lit' ? (concat<string | S>(s.a.v, strExpr(s.b, e)) as S) : strExpr(s.a, e).concat(strExpr(s.b, e))
+      return s.a.t === 'lit' ? concat(s.a.v, strExpr(s.b, e)) : strExpr(s.a, e).concat(strExpr(s.b, e))
     case 'replace':
       return strExpr(s.a, e).replace(s.from, s.to)
     case 'if':
@@ -154,10 +156,15 @@ export function declareRandomView(name: string, spec: ViewSpecCase): ViewDef {
     window: spec.window,
     measures: (e) =>
       Object.fromEntries(
-        spec.measures.map((m, i): [string, Measure] => {
+        spec.measures.map((m, i): [string, Measure<unknown>] => {
           const f = e as Fields
           if (m.kind === 'count') return [`m${i}`, count()]
           if (m.kind === 'countOf') return [`m${i}`, count('num' in m.x ? numExpr(m.x.num, f) : strExpr(m.x.str, f))]
+          if (m.kind === 'distinct') {
+            const x = 'num' in m.x ? numExpr(m.x.num, f) : 'str' in m.x ? strExpr(m.x.str, f) : boolExpr(m.x.bool, f)
+            return [`m${i}`, distinct(x, { precision: m.precision })]
+          }
+          if (m.kind === 'quantiles') return [`m${i}`, quantiles(numExpr(m.arg, f), m.qs, { relativeError: m.relativeError })]
           return [`m${i}`, { sum, min, max, avg }[m.kind](numExpr(m.arg, f))]
         }),
       ),

@@ -1,6 +1,7 @@
 import type { RandomEvent, ViewSpecCase } from './random-view-ast.ts'
 import { WINDOW_MS } from './random-view-arbitraries.ts'
 import { bool, num, numNullable, str, type Row } from './reference-interpreter.ts'
+import { referenceBucket, referenceBuckets, referenceRegister, referenceRegisters } from './reference-sketches.ts'
 
 /** -0 and 0 are one value of a min/max (which one wins depends on order, in every engine). */
 export const zero = (x: number) => (Object.is(x, -0) ? 0 : x)
@@ -10,7 +11,7 @@ export const zero = (x: number) => (Object.is(x, -0) ? 0 : x)
  * id (JSON of window start and keys) → cell states, in the layout Twinflow documents (a measure
  * over a nullable argument keeps its value and how many values it has seen).
  */
-export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent[], cutoff: number): Map<string, number[]> {
+export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent[], cutoff: number): Map<string, (number | number[])[]> {
   const w = WINDOW_MS[spec.window]!
   const groups = new Map<string, Row[]>()
   for (const e of events) {
@@ -23,9 +24,9 @@ export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent
     const id = JSON.stringify([window, ...keys])
     groups.set(id, [...(groups.get(id) ?? []), row])
   }
-  const out = new Map<string, number[]>()
+  const out = new Map<string, (number | number[])[]>()
   for (const [id, rows] of groups) {
-    const cells: number[] = []
+    const cells: (number | number[])[] = []
     for (const m of spec.measures) {
       if (m.kind === 'count') {
         cells.push(rows.length)
@@ -33,6 +34,21 @@ export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent
       }
       if (m.kind === 'countOf') {
         cells.push(rows.filter((r) => ('num' in m.x ? num(m.x.num, r) : str(m.x.str, r)) !== null).length)
+        continue
+      }
+      if (m.kind === 'distinct') {
+        const x = m.x
+        const values = rows.map((r) => ('num' in x ? num(x.num, r) : 'str' in x ? str(x.str, r) : bool(x.bool, r)))
+        // The text hashed: a string itself, an integer's decimal digits, a boolean's 1 or 0.
+        const texts = values.filter((v) => v !== null).map((v) => (typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'number' ? v.toFixed(0) : v))
+        cells.push(referenceRegisters(texts.map((t) => referenceRegister(t, m.precision))))
+        continue
+      }
+      if (m.kind === 'quantiles') {
+        let bits = 1
+        while (bits < 12 && 2 ** -bits / (2 + 2 ** -bits) > m.relativeError) bits++
+        const values = rows.map((r) => num(m.arg, r)).filter((v): v is number => v !== null)
+        cells.push(referenceBuckets(values.map((v) => referenceBucket(v, bits))))
         continue
       }
       const values = rows.map((r) => num(m.arg, r)).filter((v): v is number => v !== null)
@@ -44,7 +60,10 @@ export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent
       else cells.push(total)
       if (nullable || m.kind === 'avg') cells.push(values.length)
     }
-    out.set(id, cells.map(zero))
+    out.set(
+      id,
+      cells.map((c) => (typeof c === 'number' ? zero(c) : c)),
+    )
   }
   return out
 }
