@@ -10,12 +10,13 @@
  * ARGV[4]  one op per cell, separated by spaces: i (integer sum), f (float sum), n (min), x (max),
  *          h<p> (HyperLogLog of 2^p registers), b (quantile buckets). A min or max value '' is the
  *          cell's identity (a delta whose values were all null): nothing to merge. A sketch's
- *          value '' is an empty sketch.
+ *          value '' is an empty sketch: its field is set to '' if the group has none, so that
+ *          every group has a cell field (reads return cell fields only, not fences).
  *          h: the field holds one character per register, '0' + rank; the value lists the
  *          registers set, ascending by index, 4 characters each ('0' + the index's three 6-bit
  *          digits, then '0' + rank); only the registers whose rank grows are rewritten.
  *          b: one field per bucket, `c<cell>.<key>\x1f<group>`, added to with HINCRBY; the value
- *          is `key:count` pairs separated by commas.
+ *          is `key:count` pairs separated by commas. The cell's own field holds nothing ('').
  * ARGV[5]  TTL in ms (0: none)
  * ARGV[6]  the view's new version if this call changes it (unique per call)
  * then per group: its id, then one value per cell
@@ -52,13 +53,14 @@ while i <= #ARGV do
       if op == 'i' then
         redis.call('HINCRBY', key, field, v)
       elseif op == 'b' then
+        if v == '' then redis.call('HSETNX', key, field, '') end
         for k, count in string.gmatch(v, '(-?%d+):(%d+)') do
           redis.call('HINCRBY', key, 'c' .. (c - 1) .. '.' .. k .. '\\31' .. g, count)
         end
       elseif v ~= '' then
         local cur = redis.call('HGET', key, field)
         if string.sub(op, 1, 1) == 'h' then
-          cur = cur or string.rep('0', 2 ^ tonumber(string.sub(op, 2)))
+          if (not cur) or cur == '' then cur = string.rep('0', 2 ^ tonumber(string.sub(op, 2))) end
           local parts = {}
           local at = 1
           for j = 1, #v, 4 do
@@ -80,6 +82,8 @@ while i <= #ARGV do
         elseif (not cur) or (op == 'n' and tonumber(v) < tonumber(cur)) or (op == 'x' and tonumber(v) > tonumber(cur)) then
           redis.call('HSET', key, field, v)
         end
+      elseif string.sub(op, 1, 1) == 'h' then
+        redis.call('HSETNX', key, field, '')
       end
     end
     redis.call('HSET', key, ff, last)

@@ -324,7 +324,8 @@ function cellOps(view: ViewDef): string {
 }
 
 /**
- * Appends the groups of one bucket hash (flat field/value list: cells and fences) to `out`, and each row's group field (the JSON of its keys, as `apply` wrote it) to `groupOf`.
+ * Appends the groups of one bucket hash (flat field/value list; fields other than cells are
+ * skipped) to `out`, and each row's group field (the JSON of its keys, as `apply` wrote it) to `groupOf`.
  */
 function decodeBucket(view: ViewDef, windowStart: number, fields: readonly string[], out: PartialRow[], groupOf: Map<PartialRow, string>): void {
   const groups = new Map<string, CellValue[]>()
@@ -332,13 +333,6 @@ function decodeBucket(view: ViewDef, windowStart: number, fields: readonly strin
   const buckets = new Map<CellValue[], Map<number, Map<number, number>>>()
   for (let i = 0; i < fields.length; i += 2) {
     const field = fields[i]!
-    if (field[0] === 'f') {
-      // A fence field, `f<topic>SEP<partition>SEP<group>`: every group applied has one, also a
-      // group none of whose cells has a field (sketches over values that were all null).
-      const group = field.slice(field.indexOf(SEP, field.indexOf(SEP) + 1) + 1)
-      if (group !== '' && !groups.has(group)) groups.set(group, emptyCells(view))
-      continue
-    }
     if (field[0] !== 'c') continue
     const sep = field.indexOf(SEP)
     const dot = field.indexOf('.')
@@ -362,7 +356,8 @@ function decodeBucket(view: ViewDef, windowStart: number, fields: readonly strin
         if (rank > 0) registers.push(index * 64 + rank)
       }
       cells[cell] = registers
-    } else cells[cell] = Number(value)
+    } else if (view.cells[cell]!.spec.op !== 'buckets') cells[cell] = Number(value)
+    // (A buckets cell's own field holds nothing: it marks the group, whose buckets have fields of their own.)
   }
   for (const [cells, byCell] of buckets) {
     for (const [cell, counts] of byCell) cells[cell] = [...counts].sort((a, b) => a[0] - b[0]).flat()
