@@ -13,7 +13,7 @@ const ARITH = { add: '+', sub: '-', mul: '*', div: '/' } as const
  * - every operation is parenthesized, so SQL precedence never matters;
  * - booleans are UInt8 0/1 (bool fields are UInt8 columns, bool literals 1/0, comparisons and
  *   AND/OR/NOT give 0/1), so `eq` between booleans compares 0/1 as JS compares true/false;
- * - `/` is floating-point division in both (x / 0 is ±inf or nan);
+ * - `/` is floating-point division in both, and NULL where the divisor is 0 (never ±inf or nan);
  * - `and()`/`or()` of no argument are 1/0 and of one argument that argument (ClickHouse's
  *   and/or functions take two or more);
  * - `x IN (...)` leaves out values that can never equal an integer x (fractions, values beyond
@@ -48,8 +48,14 @@ export function compileExprSql(node: ExprNode): string {
     case 'add':
     case 'sub':
     case 'mul':
-    case 'div':
+    case 'div': {
+      if (node.op === 'div' && node.right.op !== 'lit') {
+        // x / 0 is NULL, as in JS (both branches of if() are computed: x / 0 there is ±inf or nan, and dropped).
+        const divisor = sharedSql(compileExprSql(node.right))
+        return `if(${divisor.first} = 0, NULL, (${compileExprSql(node.left)} / ${divisor.again}))`
+      }
       return `(${compileExprSql(node.left)} ${ARITH[node.op]} ${compileExprSql(node.right)})`
+    }
     case 'and':
     case 'or': {
       if (node.args.length === 0) return node.op === 'and' ? '1' : '0'

@@ -38,7 +38,7 @@ describe('versionTableSql', () => {
   it('creates a typed table: Int64 window start, keys by kind (bool as UInt8), int and float cells', () => {
     expect(versionTableSql.create(orderMix, 3)).toBe(
       'CREATE TABLE tf_view_orderMix_v3 (_window_start Int64, _k_shop String, _k_status String, _k_large UInt8, ' +
-        '_m_orders_count Int64, _m_items_sum Int64, _m_maxUnitPrice_max Float64) ENGINE = MergeTree() ORDER BY (_window_start, _k_shop, _k_status, _k_large)',
+        '_m_orders_count Int64, _m_items_sum Int64, _m_maxUnitPrice_max Nullable(Float64), _m_maxUnitPrice_count Int64) ENGINE = MergeTree() ORDER BY (_window_start, _k_shop, _k_status, _k_large)',
     )
   })
 
@@ -54,10 +54,13 @@ describe('versionTableSql', () => {
   it('writes derived fields out where they are used (one query level), never clashing with the `_` aliases', () => {
     const sql = versionTableSql.build(orderMix, 2, CUTOFF)
     expect(sql).toContain('(`amountCents` >= toInt64(10000)) AS _k_large')
-    // The measure's argument is written once; its NaN guard refers to it by its alias.
-    const alias = /max\(\(\(`amountCents` \/ `items`\) AS (_s\w+)\)\) AS _m_maxUnitPrice_max/.exec(sql)?.[1]
+    // The measure's argument (null where items is 0) is written once; its count and NaN guard refer to it by its alias.
+    const alias = /max\(\(if\(`items` = 0, NULL, \(`amountCents` \/ `items`\)\) AS (_s\w+)\)\) AS _m_maxUnitPrice_max/.exec(sql)?.[1]
     expect(alias).toBeDefined()
-    expect(sql).toContain(`FROM tf_master_orders WHERE _error = '' AND \`ts\` < 1767268800000 AND NOT isNaN(${alias}) GROUP BY _window_start, _k_shop, _k_status, _k_large`)
+    expect(sql).toContain(`count(${alias}) AS _m_maxUnitPrice_count`)
+    expect(sql).toContain(
+      `FROM tf_master_orders WHERE _error = '' AND \`ts\` < 1767268800000 AND ifNull(isNaN(${alias}), 0) = 0 GROUP BY _window_start, _k_shop, _k_status, _k_large`,
+    )
     expect(sql).not.toContain('`large`')
     expect(sql).not.toContain('`unitPrice`')
     for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{', 'FROM (']) expect(sql).not.toContain(banned)

@@ -59,6 +59,14 @@ export function compileEvaluator(node: ExprNode): Evaluator {
     case 'div': {
       const l = compileEvaluator(node.left)
       const r = compileEvaluator(node.right)
+      // x / 0 is null (the node is nullable unless its divisor is a constant, never 0).
+      if (node.op === 'div' && isNullable(node)) {
+        return (row) => {
+          const a = l(row)
+          const b = r(row)
+          return a === null || b === null || b === 0 ? null : (a as number) / (b as number)
+        }
+      }
       if (!isNullable(node.left) && !isNullable(node.right)) {
         switch (node.op) {
           case 'add':

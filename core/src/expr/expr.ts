@@ -152,8 +152,15 @@ export class NumberExpr<T extends number | null = number> extends Expr<T> {
   mul(other: number | Expr<number> | Expr<number | null>): NumberExpr<number | Nullish<T>> {
     return arith('mul', this.node, other) as never
   }
-  /** Floating-point division (x / 0 is ±Infinity or NaN, as in ClickHouse). */
-  div(other: number | Expr<number> | Expr<number | null>): NumberExpr<number | Nullish<T>> {
+  /**
+   * Floating-point division; null when the divisor is 0 (as SQL's NULLIF idiom, in both engines:
+   * never ±Infinity or NaN). By a constant it is null only where this value is; by an expression
+   * it can be null. Division by the constant 0 is refused.
+   */
+  div(other: number): NumberExpr<number | Nullish<T>>
+  div(other: Expr<number> | Expr<number | null>): NumberExpr<number | null>
+  div(other: number | Expr<number> | Expr<number | null>): never {
+    if (typeof other === 'number' && other === 0) throw new TwinflowError('config', 'div() by the constant 0 is always null')
     return arith('div', this.node, other) as never
   }
   /** This value, or the first of `others` that is not null (null only when all are). */
@@ -466,5 +473,8 @@ function arith(op: ArithOp, left: ExprNode, other: AnyOperand): Expr {
   if (!isNumericKind(left.type)) throw new TwinflowError('config', `cannot ${op} a ${left.type}`)
   if (!isNumericKind(right.type)) throw new TwinflowError('config', `cannot ${op} a ${right.type}`)
   const type = op === 'div' || left.type === 'float' || right.type === 'float' ? 'float' : 'int'
-  return new NumberExpr(withNullable({ op, type, left, right }, left.nullable === true || right.nullable === true)) as unknown as Expr
+  if (op === 'div' && right.op === 'lit' && right.value === 0) throw new TwinflowError('config', 'div() by the constant 0 is always null')
+  // x / y is null where y is 0: nullable unless y is a constant (not 0).
+  const divisorCanBeZero = op === 'div' && right.op !== 'lit'
+  return new NumberExpr(withNullable({ op, type, left, right }, left.nullable === true || right.nullable === true || divisorCanBeZero)) as unknown as Expr
 }

@@ -70,7 +70,13 @@ function numArb(depth: number, env: Env, integral = false): fc.Arbitrary<Num> {
   const ints = numArb(depth - 1, env, true)
   const ops = env.anyDivision && !integral ? (['add', 'sub', 'mul', 'div'] as const) : (['add', 'sub', 'mul'] as const)
   const composite: fc.WeightedArbitrary<Num>[] = [
-    { weight: 4, arbitrary: fc.record({ t: fc.constant('arith' as const), op: fc.constantFrom(...ops), l: sub, r: sub }) },
+    // Division by the constant 0 is refused when the view is declared: a variable divisor makes it null where it is 0.
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ t: fc.constant('arith' as const), op: fc.constantFrom(...ops), l: sub, r: sub })
+        .map((n): Num => (n.op === 'div' && n.r.t === 'lit' && n.r.v === 0 ? { ...n, r: { t: 'lit', v: 3 } } : n)),
+    },
     {
       weight: 1,
       arbitrary: fc

@@ -51,6 +51,7 @@ export function num(n: Num, row: Row): N {
       const l = num(n.l, row)
       const r = num(n.r, row)
       if (l === null || r === null) return null
+      if (n.op === 'div' && r === 0) return null
       return n.op === 'add' ? l + r : n.op === 'sub' ? l - r : n.op === 'mul' ? l * r : l / r
     }
     case 'half': {
@@ -254,6 +255,8 @@ export function numNullable(n: Num): boolean {
     case 'timePart':
       return false
     case 'arith':
+      // x / y is null where y is 0, unless y is a constant (never 0).
+      return numNullable(n.l) || numNullable(n.r) || (n.op === 'div' && n.r.t !== 'lit')
     case 'minMax':
       return numNullable(n.l) || numNullable(n.r)
     case 'half':
