@@ -113,6 +113,12 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
       const b = sharedSql(a)
       return strict([b], `if(${b.first}, 'true', 'false')`)
     }
+    case 'inSample': {
+      // The value's text as distinct() hashes it; the high 32 bits of its sipHash64 (NULL of NULL).
+      const kind = node.args[0]!.type
+      const text = kind === 'string' ? a : kind === 'bool' ? `toString(toUInt8(${a}))` : `toString(${a})`
+      return `(bitShiftRight(sipHash64(${text}), 32) < ${formatLiteral(p[0] as number, 'int')})`
+    }
     case 'parseInt': {
       const s = sharedSql(a)
       return `if(match(${s.first}, ${INTEGER_TEXT}), toInt64OrZero(${s.again}), NULL)`

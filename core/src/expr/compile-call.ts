@@ -4,6 +4,9 @@ import { zoneOffset } from '../time/zone-offset.ts'
 import type { ExprNode } from './expr-node.ts'
 import { codePointLength } from './code-point-length.ts'
 import { codePoints } from './code-points.ts'
+import { sipHashText } from '../sketch/sip-hash-text.ts'
+
+const sampleHash = new Uint32Array(2)
 
 export type Value = Scalar | null
 export type Evaluator = (row: Record<string, unknown>) => Value
@@ -137,6 +140,14 @@ export function compileCall(node: CallNode, args: readonly Evaluator[]): Evaluat
         return (x) => String(x)
       case 'parseInt':
         return (s) => (INTEGER_TEXT.test(s as string) ? Number(s) + 0 : null)
+      case 'inSample': {
+        const threshold = p[0] as number
+        const kind = call.args[0]!.type
+        return (v) => {
+          sipHashText(kind === 'string' ? (v as string) : kind === 'bool' ? (v ? '1' : '0') : String(v), sampleHash)
+          return sampleHash[0]! < threshold
+        }
+      }
       default:
         throw new Error(`compileCall: ${call.fn} is not a function of one argument`)
     }

@@ -379,6 +379,22 @@ export function greatest<A extends Operand<number>, B extends Operand<number>>(a
   return minMax('greatest', a, b) as never
 }
 
+/**
+ * Whether an event is in a deterministic sample of about `rate` of the values of `by` (a string,
+ * integer, time or boolean; null: not in it): the high 32 bits of sipHash64 of the value's text (as
+ * distinct() hashes it) are below rate · 2^32. The batch SQL and the speed JavaScript keep the
+ * same events; every event of one value of `by` is in or out together. See defineView's `sample`.
+ */
+export function inSample(by: Expr<string | number | boolean>, rate: number): BoolExpr<boolean>
+export function inSample(by: Expr, rate: number): BoolExpr<boolean | null>
+export function inSample(by: Expr, rate: number): BoolExpr<boolean | null> {
+  if (!(rate > 0 && rate <= 1)) throw new TwinflowError('config', `a sample rate must be above 0 and at most 1, got ${rate}`)
+  const kind = by.node.type
+  if (kind === 'float')
+    throw new TwinflowError('config', 'a sample by a float is not supported (its text differs between ClickHouse and JavaScript): round it and use toInt() first')
+  return new BoolExpr(call('inSample', 'bool', [by.node], [Math.floor(rate * 2 ** 32)], by.node.nullable === true))
+}
+
 /** Wraps a node in the expression class that matches its kind. */
 export function wrap(node: ExprNode): Expr {
   switch (node.type) {

@@ -34,6 +34,7 @@ export const FUNCTION_NAMES = [
   'toFloat',
   'toString',
   'parseInt',
+  'inSample',
 ] as const
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number]

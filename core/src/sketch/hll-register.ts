@@ -1,7 +1,5 @@
-import { sipHash64 } from './sip-hash64.ts'
+import { sipHashText } from './sip-hash-text.ts'
 
-const encoder = new TextEncoder()
-let buffer = new Uint8Array(256)
 const hash = new Uint32Array(2)
 
 /**
@@ -12,8 +10,7 @@ const hash = new Uint32Array(2)
  * `distinct`); both register arrays are then equal, merged by the maximum rank per index.
  */
 export function hllRegister(text: string, precision: number): number {
-  const length = utf8(text)
-  sipHash64(buffer, length, hash)
+  sipHashText(text, hash)
   const high = hash[0]!
   const low = hash[1]!
   const index = low & ((1 << precision) - 1)
@@ -25,15 +22,4 @@ export function hllRegister(text: string, precision: number): number {
   else if (restHigh !== 0) rank = 64 - Math.clz32(restHigh & -restHigh)
   else rank = 65 - precision
   return index * 64 + rank
-}
-
-/** Writes the UTF-8 bytes of `text` to the shared buffer (ASCII without the encoder); returns their number. */
-function utf8(text: string): number {
-  if (text.length * 3 > buffer.length) buffer = new Uint8Array(text.length * 3)
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit > 0x7f) return encoder.encodeInto(text, buffer).written
-    buffer[i] = unit
-  }
-  return text.length
 }

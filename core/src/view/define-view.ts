@@ -1,5 +1,5 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
-import { BoolExpr, Expr, wrap } from '../expr/expr.ts'
+import { and, BoolExpr, Expr, inSample, wrap } from '../expr/expr.ts'
 import type { ExprNode } from '../expr/expr-node.ts'
 import type { CellSpec } from '../measures/cell.ts'
 import type { Measure } from '../measures/measure.ts'
@@ -27,6 +27,18 @@ export interface ViewSpec<F extends StreamFields, D extends Exprs, K extends Exp
    * cutoff is the window start at or before `now - allowedLatenessMs`. @default 5 minutes
    */
   allowedLatenessMs?: number
+  /**
+   * Counts a deterministic sample of about `rate` of the values of `by` (e.g. users): every event
+   * of a sampled value, none of the others (see inSample; an event whose `by` is null is left
+   * out). The batch layer and the speed layer keep the same events; answers give the rate.
+   */
+  sample?: { rate: number; by: (e: ExprRow<F> & D) => Expr }
+}
+
+/** A view's sample: its rate, and the expression whose values are sampled. */
+export interface ViewSample {
+  readonly rate: number
+  readonly by: ExprNode
 }
 
 export interface ViewKey {
@@ -67,6 +79,8 @@ export interface ViewDef<K extends Exprs = Exprs, M extends Measures = Record<st
   readonly window: WindowSize
   readonly windowMs: number
   readonly allowedLatenessMs: number
+  /** The view's sample, or null when it counts every event (its filter is part of `where`). */
+  readonly sample: ViewSample | null
   /** Phantoms, for type inference only. */
   readonly __keys?: K
   readonly __measures?: M
@@ -117,6 +131,19 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     if (!(w instanceof BoolExpr)) fail('where must return a boolean expression (e.g. e.status.eq("paid"))')
     where = w.node
   }
+  let sample: ViewSample | null = null
+  if (spec.sample) {
+    const by = spec.sample.by(full)
+    if (!(by instanceof Expr)) fail('sample.by must return an expression (e.g. e.userId)')
+    let kept: BoolExpr<boolean | null>
+    try {
+      kept = inSample(by, spec.sample.rate)
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error))
+    }
+    sample = { rate: spec.sample.rate, by: by.node }
+    where = where ? and(wrap(where) as BoolExpr<boolean | null>, kept).node : kept.node
+  }
   const names = new Set<string>()
   const claim = (n: string, what: string) => {
     if (!IDENT.test(n)) fail(`${what} "${n}" must match ${IDENT}`)
@@ -152,5 +179,6 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     window,
     windowMs: windowMs(window),
     allowedLatenessMs,
+    sample,
   }
 }

@@ -123,6 +123,14 @@ export function viewTypes(view: ViewDef): ViewTypes {
       resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null,
     },
     version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.version ?? null },
+    sampleRate: {
+      type: nn(GraphQLFloat),
+      description:
+        view.sample === null
+          ? 'The share of events counted: 1 (this view counts every event).'
+          : `The share of the values of the view's sample key counted (${view.sample.rate}): counts and sums are of the sample; divide them by it for estimates of the whole.`,
+      resolve: () => view.sample?.rate ?? 1,
+    },
     freshness: {
       type: nn(FreshnessType),
       resolve: (a: Served<SeriesAnswer | TopAnswer>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),

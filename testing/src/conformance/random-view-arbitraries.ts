@@ -248,6 +248,17 @@ function viewSpec(t0: number): fc.Arbitrary<ViewSpecCase> {
         keys: fc.array(key, { maxLength: 2 }),
         measures: fc.array(measure, { minLength: 1, maxLength: 4 }),
         window: fc.constantFrom<WindowSize>('1m', '5m', '15m', '1h'),
+        sample: fc.option(
+          fc.record({
+            rate: fc.constantFrom(0.1, 0.5, 0.9, 1),
+            by: fc.oneof(
+              numArb(1, env, true).map((num) => ({ num })),
+              strArb(1, env).map((str) => ({ str })),
+              boolArb(0, env).map((bool) => ({ bool })),
+            ),
+          }),
+          { nil: null, freq: 3 },
+        ),
       })
     })
 }

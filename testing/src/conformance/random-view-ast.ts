@@ -67,6 +67,8 @@ export interface ViewSpecCase {
   keys: Key[]
   measures: MeasureSpec[]
   window: WindowSize
+  /** A deterministic sample of the values of an integer, string or boolean expression. */
+  sample: { rate: number; by: { num: Num } | { str: Str } | { bool: Bool } } | null
 }
 
 /**

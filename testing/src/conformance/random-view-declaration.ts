@@ -154,6 +154,15 @@ export function declareRandomView(name: string, spec: ViewSpecCase): ViewDef {
       return Object.fromEntries(spec.keys.map((k, i) => [`k${i}`, k.t === 'str' ? strExpr(k.s, f) : k.t === 'bool' ? boolExpr(k.b, f) : k.t === 'int' ? numExpr(k.n, f) : f.ts!]))
     },
     window: spec.window,
+    sample: spec.sample
+      ? {
+          rate: spec.sample.rate,
+          by: (e) => {
+            const by = spec.sample!.by
+            return 'num' in by ? numExpr(by.num, e as Fields) : 'str' in by ? strExpr(by.str, e as Fields) : boolExpr(by.bool, e as Fields)
+          },
+        }
+      : undefined,
     measures: (e) =>
       Object.fromEntries(
         spec.measures.map((m, i): [string, Measure<unknown>] => {

@@ -1,7 +1,7 @@
 import type { RandomEvent, ViewSpecCase } from './random-view-ast.ts'
 import { WINDOW_MS } from './random-view-arbitraries.ts'
 import { bool, num, numNullable, str, type Row } from './reference-interpreter.ts'
-import { referenceBucket, referenceBuckets, referenceRegister, referenceRegisters } from './reference-sketches.ts'
+import { referenceBucket, referenceBuckets, referenceInSample, referenceRegister, referenceRegisters } from './reference-sketches.ts'
 
 /** -0 and 0 are one value of a min/max (which one wins depends on order, in every engine). */
 export const zero = (x: number) => (Object.is(x, -0) ? 0 : x)
@@ -19,6 +19,11 @@ export function referenceReduce(spec: ViewSpecCase, events: readonly RandomEvent
     const row: Row = { ...e }
     for (const d of spec.derived) row[d.name] = 'num' in d ? num(d.num, row) : 'str' in d ? str(d.str, row) : bool(d.bool, row)
     if (spec.where && bool(spec.where, row) !== true) continue
+    if (spec.sample) {
+      const by = spec.sample.by
+      const v = 'num' in by ? num(by.num, row) : 'str' in by ? str(by.str, row) : bool(by.bool, row)
+      if (v === null || !referenceInSample(typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'number' ? v.toFixed(0) : v, spec.sample.rate)) continue
+    }
     const window = Math.floor(e.ts / w) * w
     const keys = spec.keys.map((k) => (k.t === 'str' ? str(k.s, row) : k.t === 'bool' ? bool(k.b, row) : k.t === 'int' ? num(k.n, row) : e.ts))
     const id = JSON.stringify([window, ...keys])

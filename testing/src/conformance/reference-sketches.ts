@@ -82,3 +82,8 @@ export function referenceBuckets(keys: readonly number[]): number[] {
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
   return [...counts].sort((a, b) => a[0] - b[0]).flat()
 }
+
+/** Whether a value's text is in a sample of `rate`: the high 32 bits of its SipHash below rate · 2^32. */
+export function referenceInSample(text: string, rate: number): boolean {
+  return Number(referenceSipHash(new TextEncoder().encode(text)) >> 32n) < Math.floor(rate * 2 ** 32)
+}

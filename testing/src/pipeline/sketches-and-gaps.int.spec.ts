@@ -2,6 +2,7 @@ import { count, defineStream, definePipeline, defineView, distinct, ifElse, quan
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestPipeline } from './create-test-pipeline.ts'
 import type { TestPipeline } from './test-pipeline.ts'
+import { referenceInSample } from '../conformance/reference-sketches.ts'
 
 // Prepare and analyse through all three layers: events with gaps, functions, distinct() and
 // quantiles() merged across the cutoff and into coarser buckets, nullable keys and measures.
@@ -25,7 +26,14 @@ const pages = defineView('pages', visits, {
     bytes: sum(v.bytes),
   }),
 })
-const pipeline = definePipeline({ streams: [visits], views: [pages] })
+/** Half of the users, each with every visit. */
+const sampledVisits = defineView('sampledVisits', visits, {
+  groupBy: () => ({}),
+  window: '1h',
+  measures: (v) => ({ views: count(), visitors: distinct(v.user) }),
+  sample: { rate: 0.5, by: (v) => v.user },
+})
+const pipeline = definePipeline({ streams: [visits], views: [pages, sampledVisits] })
 const at = (hour: number, minute: number) => Date.UTC(2026, 10, 23, hour, minute)
 
 describe('prepared and analysed by one declaration, through batch, speed and serving', () => {
@@ -59,5 +67,16 @@ describe('prepared and analysed by one declaration, through batch, speed and ser
     expect(shop).toEqual({ section: '/sho', country: null, views: 1, visitors: 1, latency: { p50: null, p95: null }, slow: 0, bytes: 0 })
     const { pagesTop } = await tf.query('{ pagesTop(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", by: VISITORS, limit: 1) { rows { section visitors } } }')
     expect(pagesTop.rows).toEqual([{ section: '/hom', visitors: 35 }])
+
+    // The sample: the same users in both layers, and the answer says it is a sample.
+    const inSample = [...early, ...late, { user: 'u1' }].filter((v) => referenceInSample(v.user, 0.5))
+    const { sampledVisits: sampled } = await tf.query(
+      '{ sampledVisits(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", granularity: DAY) { sampleRate rows { views visitors } } }',
+    )
+    expect(inSample.length).toBeGreaterThan(10)
+    expect(inSample.length).toBeLessThan(51)
+    expect(sampled).toEqual({ sampleRate: 0.5, rows: [{ views: inSample.length, visitors: new Set(inSample.map((v) => v.user)).size }] })
+    const { pages: all } = await tf.query('{ pages(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z") { sampleRate } }')
+    expect(all.sampleRate).toBe(1)
   })
 })
