@@ -77,6 +77,22 @@ export function viewTypes(view: ViewDef): ViewTypes {
     const what = m.measure.kind === 'distinct' ? 'distinct values of an expression (a HyperLogLog estimate)' : `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''}`
     const description = `${what} (${m.measure.resultType}${m.measure.nullable ? '; null when every value is null' : ''})`
     measureFields[m.name] = { type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat), description }
+    // A sampled view: a count or sum of the sample, divided by the rate, estimates the whole.
+    const sample = view.sample
+    if (sample !== null && (m.measure.kind === 'count' || m.measure.kind === 'sum')) {
+      const estimate = `${m.name}Estimate`
+      if (view.measures.some((other) => other.name === estimate) || view.keys.some((k) => k.name === estimate)) {
+        throw new TwinflowError('config', `view "${view.name}": "${estimate}" clashes with the estimate of sampled measure "${m.name}"; rename it`)
+      }
+      measureFields[estimate] = {
+        type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat),
+        description: `${m.name} ÷ the sample rate ${sample.rate}: an estimate of the ${m.measure.kind} over every event`,
+        resolve: (row: unknown) => {
+          const value = (row as Record<string, unknown>)[m.name]
+          return value === null ? null : (value as number) / sample.rate
+        },
+      }
+    }
   }
   // Quantile values are objects: they order nothing and rank no top-N.
   const orderable = view.measures.filter((m) => m.measure.resultType !== 'quantiles').map((m) => m.name)

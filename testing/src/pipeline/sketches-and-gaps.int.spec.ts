@@ -71,11 +71,11 @@ describe('prepared and analysed by one declaration, through batch, speed and ser
     // The sample: the same users in both layers, and the answer says it is a sample.
     const inSample = [...early, ...late, { user: 'u1' }].filter((v) => referenceInSample(v.user, 0.5))
     const { sampledVisits: sampled } = await tf.query(
-      '{ sampledVisits(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", granularity: DAY) { sampleRate rows { views visitors } } }',
+      '{ sampledVisits(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", granularity: DAY) { sampleRate rows { views viewsEstimate visitors } } }',
     )
     expect(inSample.length).toBeGreaterThan(10)
     expect(inSample.length).toBeLessThan(51)
-    expect(sampled).toEqual({ sampleRate: 0.5, rows: [{ views: inSample.length, visitors: new Set(inSample.map((v) => v.user)).size }] })
+    expect(sampled).toEqual({ sampleRate: 0.5, rows: [{ views: inSample.length, viewsEstimate: inSample.length / 0.5, visitors: new Set(inSample.map((v) => v.user)).size }] })
     const { pages: all } = await tf.query('{ pages(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z") { sampleRate } }')
     expect(all.sampleRate).toBe(1)
   })
