@@ -1,9 +1,12 @@
 /**
  * `npm run bench [-- --quick] [-- --only speed,fencing]`: starts Kafka, Redis and ClickHouse in
- * containers (the e2e suite's images), runs each scenario (framework and hand-written baseline
- * alternating, at least 3 times each), prints the table and writes bench/results/latest.json and
- * bench/results/latest.md.
+ * containers (the e2e suite's images; prepared by e2e/images/prepare.sh first) when a selected
+ * scenario needs them, runs each scenario (framework and hand-written baseline alternating, at
+ * least 3 times each), prints the table and writes bench/results/latest.json and
+ * bench/results/latest.md. Embedded scenarios (`embedded: true`, on chdb and the in-process runtimes)
+ * need no container: a run of those alone starts none.
  */
+import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BenchServices } from './src/bench-services.ts'
@@ -29,8 +32,16 @@ const selected: Scenario[] = only ? scenarios.filter((s) => only.includes(s.name
 const started = new Date()
 const machine = describeMachine()
 const log = (message: string) => console.log(`[bench +${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${message}`)
-log(`starting the services (${values.quick ? 'quick' : 'full'} run, ${repeats} repetitions)`)
-const services = await BenchServices.start()
+const needsServices = selected.some((s) => !s.embedded)
+let services: BenchServices | null = null
+if (needsServices) {
+  log('preparing Docker and the e2e images (e2e/images/prepare.sh)')
+  execFileSync('bash', [resolve(import.meta.dirname, '../e2e/images/prepare.sh')], { stdio: 'inherit' })
+  log(`starting the services (${values.quick ? 'quick' : 'full'} run, ${repeats} repetitions)`)
+  services = await BenchServices.start()
+} else {
+  log(`no container needed (${values.quick ? 'quick' : 'full'} run, ${repeats} repetitions)`)
+}
 const results: ScenarioResult[] = []
 const failed: { scenario: string; error: string }[] = []
 const earlier = new Map<string, ScenarioResult>()
@@ -38,7 +49,8 @@ try {
   for (const scenario of selected) {
     log(`scenario ${scenario.name}`)
     try {
-      const result = await scenario.run({ services, quick: values.quick, repeats, earlier, log })
+      const context = { quick: values.quick, repeats, earlier, log }
+      const result = scenario.embedded ? await scenario.run(context) : await scenario.run({ ...context, services: services! })
       results.push(result)
       earlier.set(scenario.name, result)
     } catch (error) {
@@ -48,7 +60,7 @@ try {
     }
   }
 } finally {
-  await services.stop()
+  await services?.stop()
 }
 const report = buildReport({
   startedAt: started.toISOString(),
@@ -56,7 +68,7 @@ const report = buildReport({
   mode: values.quick ? 'quick' : 'full',
   repeats,
   machine,
-  images: services.images,
+  images: services?.images ?? [],
   results,
   failed,
 })

@@ -1,10 +1,25 @@
 import type { Scenario } from '../src/scenario.ts'
 import { archiveScenario } from './archive.ts'
+import { dashboardScenario } from './dashboard.ts'
+import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
+import { historyLoadScenario } from './history-load.ts'
+import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate). */
-export const scenarios: Scenario[] = [speedScenario, fencingScenario, archiveScenario, recomputeScenario, serveScenario, freshnessScenario]
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
+export const scenarios: Scenario[] = [
+  speedScenario,
+  fencingScenario,
+  archiveScenario,
+  historyLoadScenario,
+  recomputeScenario,
+  serveScenario,
+  freshnessScenario,
+  dashboardScenario,
+  pagingScenario,
+  embeddedMemoryScenario,
+]

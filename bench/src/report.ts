@@ -47,7 +47,7 @@ export function renderMarkdown(report: BenchReport): string {
   const lines = [
     `Run ${report.startedAt} → ${report.finishedAt} (${report.mode}, ${report.repeats} repetitions of each side, alternating)`,
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Docker ${m.docker}, load ${m.loadAtStart} at start`,
-    `Images: ${report.images.join(', ')}`,
+    `Images: ${report.images.join(', ') || 'none (embedded runtimes only)'}`,
     '',
     '| scenario | check | median | min | max | target | met | framework (median) | baseline (median) |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -41,8 +41,18 @@ export interface ScenarioResult {
   checks: Check[]
 }
 
-/** A benchmark scenario: starts from reset services, measures, returns its checks. */
-export interface Scenario {
+/** A benchmark scenario on the containers (Kafka, Redis, ClickHouse): starts from reset services, measures, returns its checks. */
+export interface ServicesScenario {
   name: string
+  embedded?: false
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
+
+/** A scenario on the embedded runtimes (in-process log and store, chdb): it needs no container, and gets none. */
+export interface EmbeddedScenario {
+  name: string
+  embedded: true
+  run(context: Omit<ScenarioContext, 'services'>): Promise<ScenarioResult>
+}
+
+export type Scenario = ServicesScenario | EmbeddedScenario

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonLogger, type LogBatch, type LogConsumer } from '@twinflow/core'
 import { deadLetterQueueConformance, eventLogConformance } from '@twinflow/testing/conformance'
-import { KafkaDeadLetterQueue, KafkaEventLog, parseKafkaOptions } from '@twinflow/plugin-kafka'
+import { KafkaDeadLetterQueue, KafkaEventLog, parseKafkaDeadLetterQueueOptions, parseKafkaOptions } from '@twinflow/plugin-kafka'
 import { KafkaContainer, type StartedKafkaContainer } from '../src/containers/index.ts'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
 import { eventually, readDeadLetterTopic } from '../src/harness/index.ts'
@@ -31,7 +31,11 @@ for (const variable of VERSIONS) {
     // Each queue writes to a topic of its own, read back from the beginning by a plain consumer.
     deadLetterQueueConformance(
       `KafkaDeadLetterQueue on ${image}`,
-      () => new KafkaDeadLetterQueue({ ...parseKafkaOptions(kafka!.getClientOptions()), topic: `conformance.dead-letters.${process.pid}.${Date.now().toString(36)}` }, logger),
+      () =>
+        new KafkaDeadLetterQueue(
+          parseKafkaDeadLetterQueueOptions({ ...kafka!.getClientOptions(), topic: `conformance.dead-letters.${process.pid}.${Date.now().toString(36)}` }),
+          logger,
+        ),
       { readBack: (queue) => readDeadLetterTopic(kafka!.getClientOptions().brokers, (queue as KafkaDeadLetterQueue).topic), timeoutMs: 60_000 },
     )
 

@@ -8,6 +8,7 @@ import { ChangeFeed } from './live/change-feed.ts'
 import { BatchPartCache } from './read/batch-part-cache.ts'
 import { ReadSession } from './read/read-session.ts'
 import { FreshnessReads } from './read/freshness-reads.ts'
+import { StreamStats } from './read/stream-stats.ts'
 import { ViewReader } from './read/view-reader.ts'
 import { buildSchema } from './schema/build-schema.ts'
 import { parseServingLayerOptions, type ServingLayerOptions } from './serving-layer-options.ts'
@@ -80,6 +81,7 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           batch: sessionDeps.batch,
           deadLetters: get(ctx, TOKENS.DeadLetterQueue),
           feed: get(ctx, SERVING_TOKENS.ChangeFeed),
+          streams: new StreamStats(sessionDeps),
           limits: { ...resolved.limits, maxRangeMs: resolved.limits.maxRangeDays * 86_400_000 },
           newSession,
           onViewRead: (view, form) => metrics.viewReads.inc({ view, form }),

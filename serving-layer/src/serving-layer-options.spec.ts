@@ -17,6 +17,7 @@ describe('parseServingLayerOptions', () => {
     expect(parseServingLayerOptions(undefined)).toEqual({
       path: '/graphql',
       graphiql: true,
+      dashboard: true,
       introspection: true,
       limits: SERVING_LIMIT_DEFAULTS,
       auth: { mode: 'none' },

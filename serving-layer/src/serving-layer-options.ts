@@ -15,7 +15,7 @@ export const servingLimitsSchema = z
     maxRows: limit(10_000, 1_000_000),
     /** Rows per page when `limit` is not given; at most `maxRows`. @default 1000 */
     defaultRows: limit(1_000, 1_000_000),
-    /** Most partial rows (batch and speed) one view query may merge. @default 1000000 */
+    /** Most partial rows (batch and speed) one view query may read and merge (a page: the rows it reads). @default 1000000 */
     maxScanRows: limit(1_000_000, 100_000_000),
     /** Deepest selection, introspection included. @default 15 */
     maxDepth: limit(15, 100),
@@ -66,6 +66,11 @@ export const servingLayerOptionsSchema = z.strictObject({
     .default('/graphql'),
   /** GraphiQL in the browser at the GraphQL path. @default true */
   graphiql: z.boolean().default(true),
+  /**
+   * The dashboard in the browser at `/ui` (charts of every view, the pipeline's health), served by
+   * the process that serves the API, with the same authentication. @default true
+   */
+  dashboard: z.boolean().default(true),
   /** Schema introspection (GraphiQL needs it). @default true */
   introspection: z.boolean().default(true),
   limits: servingLimitsSchema.prefault({}),

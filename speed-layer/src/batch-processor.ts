@@ -42,6 +42,9 @@ export interface BatchProcessorDeps {
 /** What processing one log batch did. */
 export interface BatchResult {
   records: number
+  /** Records the stream's decoder rejected: the archiver dead-letters them (it sees every record), not the speed layer. */
+  invalid: number
+  /** Valid events a view could not take (a NaN measure): one letter each, written by the speed layer. */
   deadLetters: number
   /** (event, view) pairs skipped because their window is below the view's cutoff. */
   skippedBelowCutoff: number
@@ -56,7 +59,8 @@ export interface BatchResult {
 
 /**
  * Turns one log batch into exactly-once effects on the realtime store:
- * 1. decode every record with the stream's decoder; invalid ones become dead letters (steps 1, 2
+ * 1. decode every record with the stream's decoder; invalid ones are skipped and counted (the
+ *    archiver, which sees every record, dead-letters them, so an input is one letter) (steps 1, 2
  *    and the pre-aggregation of 4 are the batch's first pass: the `folder` runs it, on the event
  *    loop or in a fold thread);
  * 2. evaluate every view of the stream on the valid events, skipping windows below the view's
@@ -99,6 +103,7 @@ export class BatchProcessor {
     })
     const result: BatchResult = {
       records: batch.records.length,
+      invalid: first.invalid,
       deadLetters: 0,
       skippedBelowCutoff: first.skippedBelowCutoff,
       groups: 0,

@@ -9,6 +9,28 @@ export interface ArchivedRecord extends ArchivedEvent {
   error?: string
 }
 
+/** A file to load into a stream's master table: its identity is the SHA-256 of its content. */
+export interface LoadFile {
+  /** Hex SHA-256 of the file's bytes (64 lowercase hex digits). */
+  sha256: string
+  /** Where it was read from (for the record only). */
+  path: string
+  bytes: number
+}
+
+/**
+ * Where a file's load stands: its `_partition` in the master table, and either `complete` (every
+ * row is in: nothing to do) or the row to resume from (`nextRow`: after the highest row stored).
+ */
+export interface LoadState {
+  partition: number
+  complete: boolean
+  nextRow: number
+  /** Rows stored already (all of them when complete) and how many of them were rejected. */
+  rows: number
+  rejected: number
+}
+
 /**
  * What the batch layer needs of its engine beyond core's BatchEngine contract: storing rejected
  * records, and the view's version tables listed and dropped by the runner, which read them with
@@ -24,4 +46,16 @@ export interface BatchLayerEngine extends BatchEngine {
    * `dropVersionsBefore` it reads nothing first: the caller knows that none of them is served.
    */
   dropVersions(view: string, versions: readonly number[]): Promise<void>
+  /**
+   * Starts or resumes loading a file into a stream's master table (not through the log): the
+   * file's partition, at or above LOAD_PARTITION_BASE, is the one the catalog gave its SHA-256
+   * before, else a new one (see the engine for how). Rows are then appended with `ingest` (one
+   * atomic insert per block, in row order, one block at a time: the next block only after the
+   * previous one is in), with `partition` and `offset` = the row number.
+   */
+  beginLoad(stream: string, file: LoadFile): Promise<LoadState>
+  /** What a load's partition holds: the row to resume from (after its highest stored row; 0 when none), and its rejected rows. */
+  loadProgress(stream: string, partition: number): Promise<{ nextRow: number; rows: number; rejected: number }>
+  /** Records that every row of the file is in (`rows` in all, `rejected` of them). Idempotent. */
+  completeLoad(stream: string, file: LoadFile, state: { partition: number; rows: number; rejected: number }): Promise<void>
 }

@@ -8,6 +8,7 @@ import {
   type ClickHouseDriver,
   type Clock,
   type Logger,
+  type PageSelection,
   type PartialRow,
   type Pipeline,
   type Publication,
@@ -15,13 +16,16 @@ import {
   type StreamDef,
   type ValueKind,
   type ViewDef,
+  type WindowSelection,
 } from '@twinflow/core'
 import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql.ts'
 import { catalogSql } from '../sql/catalog-sql.ts'
-import { masterTableSql } from '../sql/master-table-sql.ts'
+import { LOADS_TABLE, loadsSql } from '../sql/loads-sql.ts'
+import { LOAD_PARTITION_BASE, masterTableSql } from '../sql/master-table-sql.ts'
 import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql.ts'
+import { versionPageSql } from '../sql/version-page-sql.ts'
 import { versionTableSql } from '../sql/version-table-sql.ts'
-import type { ArchivedRecord, BatchLayerEngine } from './batch-layer-engine.ts'
+import type { ArchivedRecord, BatchLayerEngine, LoadFile, LoadState } from './batch-layer-engine.ts'
 import { decodeInt64 } from './decode-int64.ts'
 
 /** ClickHouse's TABLE_ALREADY_EXISTS (both drivers put the server's code in `context.clickhouseCode`). */
@@ -66,6 +70,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     }
     await this.driver.command(publicationsSql.create())
     await this.driver.command(batchRunsSql.create())
+    await this.driver.command(loadsSql.create())
     this.#pipeline = pipeline
     this.logger.info('batch engine started', { driver: this.driver.name, streams: pipeline.streams.length, views: pipeline.views.length })
   }
@@ -217,9 +222,28 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     const view = this.#view(viewName)
     checkVersion(version)
     if (Number.isNaN(from) || Number.isNaN(to)) throw new TwinflowError('validation', 'readWindows: from and to must be numbers')
-    let rows: Row[]
+    const rows = await this.#readVersion(view, version, versionTableSql.readWindows(view, version, from, to))
+    return rows.map((row) => decodeWindow(view, row))
+  }
+
+  async countRows(viewName: string, version: number, selection: WindowSelection): Promise<number> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    const [row] = await this.#readVersion(view, version, versionPageSql.count(view, version, selection))
+    return row ? decodeInt64(row.n, 'count') : 0
+  }
+
+  async readPage(viewName: string, version: number, page: PageSelection): Promise<PartialRow[]> {
+    const view = this.#view(viewName)
+    checkVersion(version)
+    const rows = await this.#readVersion(view, version, versionPageSql.page(view, version, page))
+    return rows.map((row) => decodeWindow(view, row))
+  }
+
+  /** A query of a version table; a failure on a version without a table is a `conflict` (dropped, or never built). */
+  async #readVersion(view: ViewDef, version: number, sql: string): Promise<Row[]> {
     try {
-      rows = await this.driver.query<Row>(versionTableSql.readWindows(view, version, from, to))
+      return await this.driver.query<Row>(sql)
     } catch (error) {
       const table = versionTableSql.table(view, version)
       if (!(await this.#tableExists(table))) {
@@ -230,7 +254,6 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       }
       throw error
     }
-    return rows.map((row) => decodeWindow(view, row))
   }
 
   async dropVersionsBefore(viewName: string, keepVersion: number): Promise<number[]> {
@@ -274,6 +297,65 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     checkLimit('runs', limit)
     const rows = await this.driver.query<Row>(batchRunsSql.latest(view, limit))
     return rows.map(decodeRun)
+  }
+
+  /**
+   * The catalog's rules: the entries of a stream, oldest first, are read whole (one row per file
+   * event: a small table). A partition is held by the file of its oldest entry. A file whose
+   * entries hold a partition uses it (complete, or resumed after its highest stored row); else it
+   * takes the first free number from 2^31 + the first 31 bits of its SHA-256, probing upwards
+   * (wrapping within [2^31, 2^32)), writes a `started` entry, and reads the catalog again: if a file
+   * took the same number at the same moment, the older entry holds it and the other file probes on.
+   * Residual limit: entries are ordered by each process's clock, so two loads of different files
+   * whose numbers collide, started within the clock skew of their machines, could both see
+   * themselves as holders; the odds are those of a 31-bit collision between files loaded at once.
+   */
+  async beginLoad(streamName: string, file: LoadFile): Promise<LoadState> {
+    const stream = this.#stream(streamName)
+    if (!/^[0-9a-f]{64}$/.test(file.sha256)) throw new TwinflowError('validation', `beginLoad: sha256 must be 64 lowercase hex digits, got ${JSON.stringify(file.sha256)}`)
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const entries = (await this.driver.query<Row>(loadsSql.entries(stream.name))).map(decodeLoadEntry)
+      const holder = new Map<number, string>()
+      for (const e of entries) if (!holder.has(e.partition)) holder.set(e.partition, e.sha256)
+      const mine = entries.filter((e) => e.sha256 === file.sha256 && holder.get(e.partition) === file.sha256)
+      const done = mine.find((e) => e.status === 'complete')
+      if (done) return { partition: done.partition, complete: true, nextRow: done.rows, rows: done.rows, rejected: done.rejected }
+      if (mine.length > 0) {
+        const partition = mine[0]!.partition
+        return { partition, complete: false, ...(await this.loadProgress(stream.name, partition)) }
+      }
+      let partition = LOAD_PARTITION_BASE + (Number.parseInt(file.sha256.slice(0, 8), 16) >>> 1)
+      while (holder.has(partition)) partition = partition + 1 >= 2 ** 32 ? LOAD_PARTITION_BASE : partition + 1
+      await this.driver.insert(LOADS_TABLE, [
+        { stream: stream.name, sha256: file.sha256, path: file.path, bytes: file.bytes, partition, rows: 0, rejected: 0, status: 'started', at: this.clock.now() },
+      ])
+      this.logger.info('load catalogued', { stream: stream.name, sha256: file.sha256, path: file.path, partition })
+    }
+    throw new TwinflowError('conflict', `could not give ${file.path} a partition of stream "${stream.name}": other loads kept taking the same numbers; load it again`)
+  }
+
+  async loadProgress(streamName: string, partition: number): Promise<{ nextRow: number; rows: number; rejected: number }> {
+    const [row] = await this.driver.query<{ n: unknown; o: unknown; r: unknown }>(masterTableSql.partitionEnd(this.#stream(streamName), partition))
+    if (!row || decodeInt64(row.n, 'count') === 0) return { nextRow: 0, rows: 0, rejected: 0 }
+    const nextRow = decodeInt64(row.o, 'offset') + 1
+    return { nextRow, rows: nextRow, rejected: decodeInt64(row.r, 'count') }
+  }
+
+  async completeLoad(streamName: string, file: LoadFile, state: { partition: number; rows: number; rejected: number }): Promise<void> {
+    const stream = this.#stream(streamName)
+    await this.driver.insert(LOADS_TABLE, [
+      {
+        stream: stream.name,
+        sha256: file.sha256,
+        path: file.path,
+        bytes: file.bytes,
+        partition: state.partition,
+        rows: state.rows,
+        rejected: state.rejected,
+        status: 'complete',
+        at: this.clock.now(),
+      },
+    ])
   }
 
   async #addNewFields(stream: StreamDef): Promise<void> {
@@ -367,6 +449,24 @@ function decodeBuckets(value: unknown, column: string): number[] {
     out[2 * i + 1] = decodeInt64(counts[i], column)
   })
   return out
+}
+
+interface LoadEntry {
+  sha256: string
+  partition: number
+  rows: number
+  rejected: number
+  status: string
+}
+
+function decodeLoadEntry(row: Row): LoadEntry {
+  return {
+    sha256: String(row.sha256),
+    partition: decodeInt64(row.p, 'tf_loads.partition'),
+    rows: decodeInt64(row.rows, 'tf_loads.rows'),
+    rejected: decodeInt64(row.rejected, 'tf_loads.rejected'),
+    status: String(row.s),
+  }
 }
 
 function decodeRun(row: Row): BatchRun {

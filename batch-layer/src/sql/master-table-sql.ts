@@ -109,6 +109,11 @@ export const masterTableSql = {
     return `SELECT _partition >= ${LOAD_PARTITION_BASE} AS loaded, maxMerge(w) AS w FROM ${masterTableSql.watermarkView(stream)} GROUP BY loaded`
   },
 
+  /** Rows of one partition, its highest offset and its rejected rows: `{ n, o, r }` (o is 0 when n is 0). */
+  partitionEnd(stream: StreamDef, partition: number): string {
+    return `SELECT count() AS n, max(_offset) AS o, countIf(_error != '') AS r FROM ${masterTableSql.table(stream)} WHERE _partition = ${partition >>> 0}`
+  },
+
   /** Rejected inputs the archiver kept (with their reason in `_error`). */
   rejectedCount(stream: StreamDef): string {
     return `SELECT count() AS n FROM ${masterTableSql.table(stream)} WHERE _error != '' AND _partition < ${LOAD_PARTITION_BASE}`

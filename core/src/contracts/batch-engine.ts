@@ -1,5 +1,7 @@
 import type { PartialRow } from '../aggregate/partial-row.ts'
+import type { Scalar } from '../schema/value-kind.ts'
 import type { Pipeline } from '../view/define-pipeline.ts'
+import type { WindowSize } from '../window/window-size.ts'
 
 /** A validated event with its position in the log, as the archiver stores it. */
 export interface ArchivedEvent {
@@ -45,6 +47,35 @@ export interface BatchRun {
   error: string | null
 }
 
+/** Buckets that windows are merged into: a window size (a multiple of the view's window), or calendar months (UTC). */
+export type BucketSize = WindowSize | '1mo'
+
+/** Windows of a batch version, of some groups, merged into buckets: what `countRows` and `readPage` select. */
+export interface WindowSelection {
+  /** The windows with from <= windowStart < to. */
+  from: number
+  to: number
+  /** The buckets the windows are merged into (by the measures' monoids). @default the view's window */
+  bucket?: BucketSize
+  /** Per key, by name: the values the row's key must be one of (every listed key must match). */
+  keys?: Readonly<Record<string, readonly Scalar[]>>
+}
+
+/** One term of an order: `windowStart` (the bucket start), a key, or a measure (by its finalized value). */
+export interface SortTerm {
+  field: string
+  direction: 'ASC' | 'DESC'
+}
+
+/** A keyset page of a selection: the first `limit` rows in `orderBy` strictly after the sort values `after`. */
+export interface PageSelection extends WindowSelection {
+  /** A total order (terms that end with the window start and every key), else ties fall in any order. */
+  orderBy: readonly SortTerm[]
+  /** One value per term: the sort values of the row the page starts after (a nullable term's may be null); null: from the first row. */
+  after: readonly (Scalar | null)[] | null
+  limit: number
+}
+
 /**
  * The batch layer's storage and compute: an append-only master table per stream (all history),
  * versioned batch views, publications and run history.
@@ -86,6 +117,18 @@ export interface BatchEngine {
   publications(view: string, limit?: number): Promise<Publication[]>
   /** Rows of a published version with from <= windowStart < to. */
   readWindows(view: string, version: number, from: number, to: number): Promise<PartialRow[]>
+  /** How many rows a selection of a version has once merged into its buckets (one per bucket and group). */
+  countRows(view: string, version: number, selection: WindowSelection): Promise<number>
+  /**
+   * A page of a selection of a version, ordered and cut by the engine (reading the page costs the
+   * selection's scan, not its transfer): its rows merged into the buckets (`windowStart` is the
+   * bucket's start). The order is JavaScript's on the finalized values, with strings in code point
+   * order (UTF-8 byte order), false < true and null before every value: a measure is compared by
+   * the value its `finalize` gives (avg: sum / count as a double). A term or a key that the view
+   * does not have, a measure that cannot order rows (`finalizeSql` null: distinct, quantiles), or a
+   * value of another kind, is a `validation` error.
+   */
+  readPage(view: string, version: number, page: PageSelection): Promise<PartialRow[]>
   /** Drops version tables older than `keepVersion` that are no longer served. Returns the versions dropped. */
   dropVersionsBefore(view: string, keepVersion: number): Promise<number[]>
   /** Appends a run record (the newest record of a run id wins). */

@@ -1,15 +1,34 @@
-/** Raw inputs read from a source, acknowledged once Twinflow has made them durable in the log. */
+/**
+ * One input of a source: a raw JSON payload (`value`) or a record already parsed (`record`: a CSV
+ * row, a table row, a Parquet record). `position` says where in the source it was (a file and
+ * line, a row's cursor, a request's line) for its dead letter, if it is rejected.
+ * `rejected`: the source itself could not read this input (a malformed CSV row, a line over a size
+ * limit): it goes to the dead-letter queue with this reason, `value` (its bytes, possibly cut) as
+ * its payload, and is counted among the batch's rejected ones.
+ */
+export type SourceMessage = { key?: string; value: Buffer | string; position?: string; rejected?: string } | { key?: string; record: Record<string, unknown>; position?: string }
+
+/** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */
+export interface IngestOutcome {
+  accepted: number
+  rejected: { index: number; reason: string }[]
+}
+
+/**
+ * Inputs read from a source, acknowledged once Twinflow has made them durable. Each message is
+ * mapped (the source's `mapping` in the config) and validated against the stream first: valid ones
+ * go to the log, each one message; rejected ones go to the dead-letter queue with their reason.
+ */
 export interface SourceBatch {
-  /** Raw payloads; each becomes one log message (validated later, invalid ones dead-lettered). */
-  messages: { key?: string; value: Buffer | string }[]
+  messages: SourceMessage[]
   /**
    * Where the source is after this batch (a file offset, a table cursor...), as the source will
    * want it back: saved with the batch in the log, and given to `connect` after a restart, so that
    * the source resumes after the last batch the log holds.
    */
   checkpoint?: string
-  /** Called after the batch is in the log. The source may then forget it. */
-  ack(): Promise<void>
+  /** Called after the valid messages are in the log and the rejected ones in the dead-letter queue. The source may then forget the batch. */
+  ack(outcome: IngestOutcome): Promise<void>
 }
 
 /** Returned by `read` when a finite source is exhausted. */

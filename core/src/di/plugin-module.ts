@@ -42,6 +42,7 @@ export function pluginModule<K extends PluginKind>(plugin: TwinflowPlugin<K, unk
           pipeline: resolve(r, TOKENS.Pipeline),
           instanceName,
           dataDir: resolve(r, TOKENS.DataDirectory),
+          scheduler: () => resolve(r, TOKENS.Scheduler),
         })
       })
       .inSingletonScope()

@@ -52,5 +52,13 @@ export function distinct(arg: Expr, options: DistinctOptions = {}): Measure<numb
     },
     lift: (v) => (v === null || v === undefined ? 0 : hllRegister(text(v), precision)),
   }
-  return { kind: 'distinct', arg: arg.node, cells: [cell], resultType: 'int', nullable: false, finalize: (c, at) => hllEstimate(c[at] as readonly number[], precision) }
+  return {
+    kind: 'distinct',
+    arg: arg.node,
+    cells: [cell],
+    resultType: 'int',
+    nullable: false,
+    finalizeSql: null,
+    finalize: (c, at) => hllEstimate(c[at] as readonly number[], precision),
+  }
 }

@@ -22,6 +22,13 @@ export interface Measure<R = number | null> {
    * answers read them in place: ordering rows by a measure finalizes it for every row compared).
    */
   finalize(cells: readonly CellValue[], at: number): R
+  /**
+   * `finalize` in ClickHouse SQL over the SQL of this measure's cells (the same double: avg is
+   * sum / count; NULL where `finalize` gives null), which orders and cuts pages in the batch
+   * engine. Null for a measure that cannot order rows or rank groups: a sketch's (distinct,
+   * quantiles), whose estimate SQL cannot compute as the same double.
+   */
+  readonly finalizeSql: ((cells: readonly string[]) => string) | null
   /** The result's kind, for ClickHouse and GraphQL types: a number, or quantile values (an object, not orderable). */
   readonly resultType: 'int' | 'float' | 'quantiles'
   /** Whether the result can be null (a measure over a nullable argument). */

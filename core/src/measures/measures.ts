@@ -23,11 +23,14 @@ function sumCell(numeric: 'int' | 'float', nullable: boolean): CellSpec {
     : { name: 'sum', op: 'sum', numeric, sqlAggregate: (sql) => `sum(${sql})`, lift: (v) => v as number }
 }
 
+/** `finalize` of a measure over a nullable argument in SQL: NULL where its count of values is 0, else `value`. */
+const unlessNone = (count: string, value: string) => `if(${count} = 0, NULL, ${value})`
+
 function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number | null>): Measure<number | null> {
   const { node, numeric, nullable } = argNode(kind, arg)
   if (!nullable) {
     const cell: CellSpec = { name: kind, op: kind, numeric, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => v as number }
-    return { kind, arg: node, cells: [cell], resultType: numeric, nullable: false, finalize: (c, at) => c[at] as number }
+    return { kind, arg: node, cells: [cell], resultType: numeric, nullable: false, finalize: (c, at) => c[at] as number, finalizeSql: ([c]) => c! }
   }
   // Over a nullable argument: the value cell, and how many values it holds (none: the measure is null).
   const identity = kind === 'min' ? Infinity : -Infinity
@@ -35,13 +38,21 @@ function simple(kind: 'sum' | 'min' | 'max', arg: Expr<number | null>): Measure<
     kind === 'sum'
       ? sumCell(numeric, true)
       : { name: kind, op: kind, numeric, nullable: true, sqlAggregate: (sql) => `${kind}(${sql})`, lift: (v) => (v === null ? identity : (v as number)) }
-  return { kind, arg: node, cells: [value, countValuesCell], resultType: numeric, nullable: true, finalize: (c, at) => (c[at + 1] === 0 ? null : (c[at] as number)) }
+  return {
+    kind,
+    arg: node,
+    cells: [value, countValuesCell],
+    resultType: numeric,
+    nullable: true,
+    finalize: (c, at) => (c[at + 1] === 0 ? null : (c[at] as number)),
+    finalizeSql: ([v, n]) => unlessNone(n!, v!),
+  }
 }
 
 /** Number of events in the group; with an argument, of the events where it is not null. */
 export function count(arg?: Expr): Measure<number> {
-  if (arg === undefined) return { kind: 'count', arg: null, cells: [countCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at] as number }
-  return { kind: 'count', arg: arg.node, cells: [countValuesCell], resultType: 'int', nullable: false, finalize: (c, at) => c[at] as number }
+  const cells = [arg === undefined ? countCell : countValuesCell]
+  return { kind: 'count', arg: arg?.node ?? null, cells, resultType: 'int', nullable: false, finalize: (c, at) => c[at] as number, finalizeSql: ([c]) => c! }
 }
 /** Sum of a numeric expression, nulls skipped (integers stay exact up to 2^53); null when every value is null. */
 export function sum<T extends number | null>(arg: Expr<T>): Measure<number | Nullish<T>> {
@@ -62,5 +73,7 @@ export function avg<T extends number | null>(arg: Expr<T>): Measure<number | Nul
   const finalize = nullable
     ? (c: readonly CellValue[], at: number) => (c[at + 1] === 0 ? null : (c[at] as number) / (c[at + 1] as number))
     : (c: readonly CellValue[], at: number) => (c[at] as number) / (c[at + 1] as number)
-  return { kind: 'avg', arg: node, cells, resultType: 'float', nullable, finalize } as Measure<number | Nullish<T>>
+  // ClickHouse's `/` is a division of doubles, as JavaScript's.
+  const finalizeSql = nullable ? ([total, n]: readonly string[]) => unlessNone(n!, `(${total} / ${n})`) : ([total, n]: readonly string[]) => `(${total} / ${n})`
+  return { kind: 'avg', arg: node, cells, resultType: 'float', nullable, finalize, finalizeSql } as Measure<number | Nullish<T>>
 }

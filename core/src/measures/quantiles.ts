@@ -61,6 +61,7 @@ export function quantiles(arg: Expr<number | null>, qs: readonly number[], optio
     resultType: 'quantiles',
     nullable: false,
     quantiles: named,
+    finalizeSql: null,
     finalize: (c, at) => Object.fromEntries(named.map(({ q, name }) => [name, quantileOfBuckets(c[at] as readonly number[], q, bits)])),
   }
 }

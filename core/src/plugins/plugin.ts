@@ -33,6 +33,11 @@ export interface PluginContext {
    * folder of its own named after it. A plugin that uses it says so (`usesDataDirectory`).
    */
   dataDir: string
+  /**
+   * The process's scheduler (the config's `runtimes.scheduler`), for a plugin that runs on a cron
+   * schedule (a source polling an API). Resolved when called: a plugin that never calls it needs none.
+   */
+  scheduler(): Scheduler
 }
 
 /**

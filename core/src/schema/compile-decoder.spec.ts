@@ -28,6 +28,8 @@ describe('compileDecoder', () => {
     expect(reasonOf('{"id": "\\ud800x", "n": 1, "x": 1, "ok": true, "st": "a", "ts": 1}')).toBe('schema: field "id": string has a lone UTF-16 surrogate (not valid Unicode)')
     expect(reasonOf(JSON.stringify({ ...good, id: 'ok \u{1F600}' }))).toBe('ok')
     expect(reasonOf(Buffer.alloc(201, 32))).toBe('oversized: 201 bytes > limit 200')
+    // Not replaced by U+FFFD and accepted: the bytes are not text.
+    expect(reasonOf(Buffer.concat([Buffer.from('{"id": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]))).toBe('invalid-utf8: the payload is not valid UTF-8')
   })
   it("rejects an event further ahead of its record's log time than the stream's maxFutureSkewMs (one hour by default)", () => {
     const at = (iso: string) => JSON.stringify({ ...good, ts: iso })

@@ -15,6 +15,8 @@ export interface FieldType<T = unknown, K extends ValueKind = ValueKind> {
   readonly kind: K
   /** For enums: the allowed values. */
   readonly values?: readonly string[]
+  /** For strings: the longest value accepted, in UTF-8 bytes. */
+  readonly maxBytes?: number
   /** ClickHouse column type of the master table, for a value (a nullable field's column is `Nullable(...)` of it). */
   readonly clickhouseType: string
   /** GraphQL scalar type name. */

@@ -4,6 +4,7 @@ import { t } from './t.ts'
 
 const types = {
   string: t.string(),
+  shortString: t.string({ maxBytes: 5 }),
   enum: t.enum(['paid', 'created']),
   int64: t.int64(),
   float64: t.float64(),
@@ -37,6 +38,27 @@ describe('field types: the fast path agrees with parse', () => {
       )
     })
   }
+
+  it('rejects strings longer than maxBytes (UTF-8 bytes, 4 KiB by default) on both paths', () => {
+    const short = t.string({ maxBytes: 5 })
+    for (const [v, ok] of [
+      ['12345', true],
+      ['123456', false],
+      ['ñññ', false],
+      ['ññ', true],
+      ['😀', true],
+      ['😀x', true],
+      ['😀xy', false],
+    ] as const) {
+      expect(short.parse(v).ok, v).toBe(ok)
+      expect(short.accepts!(v), v).toBe(ok)
+    }
+    expect(short.parse('123456')).toEqual({ ok: false, reason: "string of 6 bytes is longer than the field's maxBytes 5" })
+    expect(t.string().parse('x'.repeat(4096)).ok).toBe(true)
+    expect(t.string().parse('x'.repeat(4097)).ok).toBe(false)
+    expect(t.string().parse('é'.repeat(2049)).ok).toBe(false)
+    expect(() => t.string({ maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/)
+  })
 
   it('rejects lone surrogates on both paths', () => {
     for (const v of ['\ud800', 'x\udfff', '\udc00\ud800']) {

@@ -11,17 +11,35 @@ const fail = (reason: string) => ({ ok: false as const, reason })
 const wellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed()
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
+/** The longest string a field takes unless it says otherwise, in UTF-8 bytes. */
+export const DEFAULT_MAX_STRING_BYTES = 4096
+
+export interface StringOptions {
+  /** Longer values (in UTF-8 bytes) are rejected: a key or a label, not a document. @default 4096 */
+  maxBytes?: number
+}
+
+// At most 3 UTF-8 bytes per UTF-16 unit: a string that short needs no counting.
+const withinBytes = (s: string, maxBytes: number) => s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes
+
 /** Field type builders for stream schemas. */
 export const t = {
-  /** UTF-8 text. */
-  string(): FieldBuilder<string, 'string'> {
+  /** UTF-8 text, at most `maxBytes` long (4 KiB unless given). */
+  string(options: StringOptions = {}): FieldBuilder<string, 'string'> {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_STRING_BYTES
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`t.string: maxBytes must be a positive integer, got ${maxBytes}`)
     return fieldBuilder({
       kind: 'string',
+      maxBytes,
       clickhouseType: 'String',
       graphqlType: 'String',
-      parse: (v) =>
-        typeof v !== 'string' ? fail(`expected a string, got ${describe(v)}`) : wellFormed(v) ? ok(v) : fail('string has a lone UTF-16 surrogate (not valid Unicode)'),
-      accepts: (v) => typeof v === 'string' && wellFormed(v),
+      parse: (v) => {
+        if (typeof v !== 'string') return fail(`expected a string, got ${describe(v)}`)
+        if (!wellFormed(v)) return fail('string has a lone UTF-16 surrogate (not valid Unicode)')
+        if (!withinBytes(v, maxBytes)) return fail(`string of ${Buffer.byteLength(v, 'utf8')} bytes is longer than the field's maxBytes ${maxBytes}`)
+        return ok(v)
+      },
+      accepts: (v) => typeof v === 'string' && withinBytes(v, maxBytes) && wellFormed(v),
     })
   },
   /** One of a fixed set of strings. */

@@ -16,9 +16,17 @@ export const chdbDriverOptionsSchema = z.strictObject({
     .regex(/\S/, 'must be a non-empty string (the chdb data directory)')
     .refine((path) => !path.includes('\0'), 'must not contain a NUL character')
     .optional(),
+  /**
+   * After an insert, the driver returns the memory ClickHouse freed to the system
+   * (`SYSTEM JEMALLOC PURGE`), at most this often, in ms; 0: never. chdb runs none of a server's
+   * background memory work, and without it the process keeps every page its allocator ever used.
+   * @default 5000
+   */
+  releaseMemoryEveryMs: z.int().min(0).default(5000),
 })
 
 export type ChdbDriverOptions = z.output<typeof chdbDriverOptionsSchema>
+export type ChdbDriverOptionsInput = z.input<typeof chdbDriverOptionsSchema>
 
 /** Validates raw plugin options; a `config` error says what to fix (the plugin module adds where). */
 export function parseChdbDriverOptions(raw: unknown): ChdbDriverOptions {

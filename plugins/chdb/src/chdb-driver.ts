@@ -1,6 +1,6 @@
 import { drainPending, Session } from 'chdb'
 import { TwinflowError, type ClickHouseDriver, type Logger } from '@twinflow/core'
-import type { ChdbDriverOptions } from './chdb-driver-options.ts'
+import type { ChdbDriverOptionsInput } from './chdb-driver-options.ts'
 import { dataDirectoryClaim } from './data-directory-claim.ts'
 import { mapChdbError } from './map-chdb-error.ts'
 
@@ -20,11 +20,16 @@ export class ChdbDriver implements ClickHouseDriver {
   readonly name = 'chdb'
   #session: Session | null = null
   #connecting: Promise<void> | null = null
+  #releaseEveryMs: number
+  #releasedAt = performance.now()
+  #releasing = false
 
   constructor(
-    private readonly options: ChdbDriverOptions,
+    private readonly options: ChdbDriverOptionsInput,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#releaseEveryMs = options.releaseMemoryEveryMs ?? 5000
+  }
 
   /** The bound data directory (known once connected). */
   get path(): string | null {
@@ -106,15 +111,46 @@ export class ChdbDriver implements ClickHouseDriver {
     const session = this.#connected(what)
     const started = performance.now()
     try {
-      await session.insert({ table, values: rows })
+      // One JSONEachRow payload, parsed by ClickHouse itself, as the server driver sends rows: a row
+      // is what JSON.stringify makes of it (an undefined field takes the column's default).
+      await session.insert({ table, values: jsonEachRow(rows), format: 'JSONEachRow' })
     } catch (error) {
       throw mapChdbError(error, what)
     }
     this.logger.debug('insert', { table, rows: rows.length, ms: Math.round(performance.now() - started) })
+    this.#releaseMemory(session)
+  }
+
+  /** Purges the allocator's freed pages, in the background, at most every `releaseMemoryEveryMs`; a failure turns it off. */
+  #releaseMemory(session: Session): void {
+    const every = this.#releaseEveryMs
+    if (every === 0 || this.#releasing || performance.now() - this.#releasedAt < every) return
+    this.#releasing = true
+    session
+      .queryAsync('SYSTEM JEMALLOC PURGE', { format: 'JSONEachRow' })
+      .then(
+        () => {
+          this.#releasedAt = performance.now()
+        },
+        (error: unknown) => {
+          this.#releaseEveryMs = 0
+          this.logger.warn('chdb cannot release freed memory (SYSTEM JEMALLOC PURGE failed); the process keeps what ClickHouse used', { error: String(error) })
+        },
+      )
+      .finally(() => {
+        this.#releasing = false
+      })
   }
 
   #connected(sql: string): Session {
     if (this.#session) return this.#session
     throw new TwinflowError('internal', 'the chdb driver is not connected: call connect() before running statements', { context: { sql } })
   }
+}
+
+/** Rows as JSONEachRow bytes: one JSON object per line. */
+function jsonEachRow(rows: readonly Record<string, unknown>[]): Buffer {
+  let text = ''
+  for (const row of rows) text += `${JSON.stringify(row)}\n`
+  return Buffer.from(text)
 }

@@ -9,6 +9,11 @@ export const kafkaDeadLetterQueueOptionsSchema = kafkaOptionsSchema.extend({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'must be a Kafka topic name (letters, digits, ".", "_" or "-")')
     .default('twinflow.dead-letters'),
+  /**
+   * How many of the topic's newest letters a process keeps to answer `read` (a tail it follows
+   * from the first read on; older letters stay in the topic, for its retention). @default 10000
+   */
+  readTail: z.int().min(1).max(1_000_000).default(10_000),
 })
 
 export type KafkaDeadLetterQueueOptionsInput = z.input<typeof kafkaDeadLetterQueueOptionsSchema>

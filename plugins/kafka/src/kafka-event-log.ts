@@ -1,5 +1,5 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs'
-import { TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger, type ProduceOptions } from '@twinflow/core'
+import { retry, systemClock, TwinflowError, type ConsumeOptions, type EventLog, type LogConsumer, type LogMessage, type Logger, type ProduceOptions } from '@twinflow/core'
 import { createKafkaClient } from './create-kafka-client.ts'
 import { KafkaCheckpoints } from './kafka-checkpoints.ts'
 import { KafkaLogConsumer } from './kafka-log-consumer.ts'
@@ -57,7 +57,21 @@ export class KafkaEventLog implements EventLog {
     this.#knownTopics.clear()
   }
 
+  /**
+   * Creates the topic if it does not exist. A freshly created topic's metadata can lag behind its
+   * creation on a busy broker ("does not host this topic-partition"): retriable failures are retried
+   * (4 more attempts, 0.5 s doubling) before the error is thrown.
+   */
   async createTopic(topic: string, partitions: number): Promise<void> {
+    await retry(systemClock, () => this.#createTopicOnce(topic, partitions), {
+      retries: 4,
+      initialDelayMs: 500,
+      operation: `createTopic ${topic}`,
+      onRetry: ({ attempt, delayMs, error }) => this.logger.warn('createTopic failed; retrying', { topic, attempt, delayMs, error }),
+    })
+  }
+
+  async #createTopicOnce(topic: string, partitions: number): Promise<void> {
     const admin = this.#connected().admin
     try {
       // Asking first keeps every process start from logging the broker's "topic exists" error.

@@ -66,6 +66,5 @@ describe('MemoryDeadLetterQueue', () => {
   })
 })
 
-deadLetterQueueConformance('memory', () => new MemoryDeadLetterQueue({}, { logger: createJsonLogger({ level: 'silent' }) }), {
-  readBack: async (queue) => [...(queue as MemoryDeadLetterQueue).letters()],
-})
+// The memory queue keeps payloads cut (DEAD_LETTER_PAYLOAD_BYTES): read() is what it offers.
+deadLetterQueueConformance('memory', () => new MemoryDeadLetterQueue({}, { logger: createJsonLogger({ level: 'silent' }) }))

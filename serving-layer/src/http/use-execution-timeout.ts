@@ -24,7 +24,12 @@ export function useExecutionTimeout(options: ExecutionTimeoutOptions): Plugin {
       const deadline = new AbortController()
       const timeout = new GraphQLError(`the query did not complete within ${timeoutMs} ms (serving.limits.executionTimeoutMs)`, { extensions: { code: 'TIMEOUT' } })
       const request = (args.contextValue as { request?: Request } | undefined)?.request?.signal
-      const signal = request ? AbortSignal.any([deadline.signal, request]) : deadline.signal
+      // The request's signal may be the server adapter's own AbortSignal class (not Node's, which
+      // AbortSignal.any refuses on Node 24): its abort is forwarded through its events instead.
+      const forward = () => deadline.abort(request?.reason)
+      if (request?.aborted) forward()
+      else request?.addEventListener('abort', forward, { once: true })
+      const signal = deadline.signal
       setExecuteFn(async (execution) => {
         const timer = setTimeout(() => {
           options.onTimeout?.()
@@ -38,6 +43,7 @@ export function useExecutionTimeout(options: ExecutionTimeoutOptions): Plugin {
           return { data: null, errors: [timeout] } satisfies ExecutionResult
         } finally {
           clearTimeout(timer)
+          request?.removeEventListener('abort', forward)
         }
       })
     },

@@ -13,7 +13,7 @@ export function encodeCursor(fingerprint: string, values: readonly (Scalar | nul
 
 const NOT_A_CURSOR = 'after is not a cursor returned by this API (use pageInfo.endCursor of the previous page)'
 
-/** Whether a value read from a cursor is one of this kind (int and time: integers; float: finite numbers), or null where the term can be. */
+/** Whether a value read from a cursor is one of this kind (int and time: safe integers; float: finite numbers), or null where the term can be. */
 function fits(value: unknown, kind: ValueKind, nullable: boolean): boolean {
   if (value === null) return nullable
   switch (kind) {
@@ -23,7 +23,7 @@ function fits(value: unknown, kind: ValueKind, nullable: boolean): boolean {
       return typeof value === 'boolean'
     case 'int':
     case 'time':
-      return Number.isInteger(value)
+      return Number.isSafeInteger(value)
     case 'float':
       return typeof value === 'number' && Number.isFinite(value)
   }

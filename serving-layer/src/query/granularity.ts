@@ -34,6 +34,18 @@ export function bucketOf(granularity: Granularity): BucketOf {
   return (start) => start - (start % size)
 }
 
+/** The function that maps a bucket's start to the start of the bucket after it. */
+export function nextBucketOf(granularity: Granularity): (start: number) => number {
+  if (granularity === '1mo') {
+    return (start) => {
+      const date = new Date(start)
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)
+    }
+  }
+  const size = windowMs(granularity)
+  return (start) => start + size
+}
+
 /** Checks a requested granularity against a view and returns its bucket function; the error says what is allowed. */
 export function checkGranularity(view: ViewDef, granularity: Granularity): BucketOf {
   if (!(GRANULARITIES as readonly string[]).includes(granularity) || !holdsWholeWindows(granularity, view.windowMs)) {

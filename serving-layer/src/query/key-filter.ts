@@ -1,4 +1,4 @@
-import { TwinflowError, type PartialRow, type ViewDef } from '@twinflow/core'
+import { TwinflowError, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
 import { selects, type KeySelection } from '../read/key-selection.ts'
 import type { ViewSelection } from './view-query.ts'
 
@@ -10,10 +10,13 @@ import type { ViewSelection } from './view-query.ts'
  */
 export class KeyFilter {
   readonly narrowest: KeySelection | undefined
+  /** Per filtered key, by name: its allowed values, once each. */
+  readonly values: Readonly<Record<string, readonly Scalar[]>>
   readonly #checks: KeySelection[] = []
 
   constructor(view: ViewDef, filter: ViewSelection['keyFilter'] = {}) {
     const checks = this.#checks
+    const allowed: Record<string, Scalar[]> = {}
     for (const [name, values] of Object.entries(filter)) {
       const index = view.keys.findIndex((k) => k.name === name)
       if (index < 0) {
@@ -22,11 +25,16 @@ export class KeyFilter {
       const key = view.keys[index]!
       const expected = key.type === 'string' ? 'string' : key.type === 'bool' ? 'boolean' : 'number'
       for (const value of values) {
-        if (typeof value !== expected) throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+        // An int or time key holds safe integers only (GraphQL gives them as floats).
+        if (typeof value !== expected || (expected === 'number' && !Number.isSafeInteger(value))) {
+          throw new TwinflowError('validation', `key "${name}" of view "${view.name}" is a ${key.type}; got ${JSON.stringify(value)}`)
+        }
       }
       const distinct = new Set(values)
+      allowed[name] = [...distinct]
       checks.push({ index, values: distinct, id: `${index}:${JSON.stringify([...distinct].sort())}` })
     }
+    this.values = allowed
     this.narrowest = checks.reduce<KeySelection | undefined>((best, c) => (best === undefined || c.values.size < best.values.size ? c : best), undefined)
   }
 

@@ -1,12 +1,35 @@
 import { measureValue, TwinflowError, type PartialRow, type Scalar, type ValueKind, type ViewDef } from '@twinflow/core'
 import type { OrderTerm } from './view-query.ts'
 
-/** Compares two scalars of the same column: null first, numbers and times numerically, strings by code unit, false < true. */
+/**
+ * Compares two scalars of the same column: null first, numbers and times numerically, false < true,
+ * strings by code point, which is the order of their UTF-8 bytes: ClickHouse's order of Strings, so
+ * that a page ordered by the batch engine and one ordered here agree (JavaScript's `<` compares
+ * UTF-16 units, which puts U+10000 and above before U+E000..U+FFFF).
+ */
 export function compareScalars(a: Scalar | null, b: Scalar | null): number {
   if (a === b) return 0
   if (a === null) return -1
   if (b === null) return 1
+  if (typeof a === 'string') return compareCodePoints(a, b as string)
   return a < b ? -1 : 1
+}
+
+/** Strings in code point order (for valid UTF-16; a lone surrogate sorts as its code unit would after U+FFFF). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    // Surrogates (U+D800..U+DFFF, the halves of code points above U+FFFF) move above U+E000..U+FFFF.
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000
+    }
+    return x < y ? -1 : 1
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1
 }
 
 /**
@@ -32,8 +55,9 @@ export class RowOrder {
   readonly #firstCell: number
 
   constructor(view: ViewDef, requested: readonly OrderTerm[], options: { windowStart: boolean }) {
-    // Quantile values (objects) order nothing.
-    const orderable = view.measures.filter((m) => m.measure.resultType !== 'quantiles')
+    // Sketch measures order nothing: quantile values are objects, and a distinct count's estimate
+    // has no SQL of the same double (`finalizeSql` null), so the batch engine cannot order by it.
+    const orderable = view.measures.filter((m) => m.measure.finalizeSql !== null)
     const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...orderable.map((m) => m.name)])
     const seen = new Set<string>()
     for (const term of requested) {
@@ -78,6 +102,11 @@ export class RowOrder {
       if (c !== 0) return c * this.#sign[i]!
     }
     return 0
+  }
+
+  /** Whether a partial row comes strictly after these sort values (a cursor's). */
+  isAfter(row: PartialRow, values: readonly (Scalar | null)[]): boolean {
+    return this.#compareRow(row, values) > 0
   }
 
   /** Compares a partial row with sort values, reading the row's values only as far as needed. */

@@ -144,6 +144,7 @@ describe('SeriesPlan', () => {
       [3, from, 'a', 'yes'],
       [3, from, 'a', 1],
       [true, from, 'a', true],
+      [3, from + 2 ** 60 * H, 'a', true],
     ]) {
       expect(() => answer(events, { ...query, after: forged(v) }), JSON.stringify(v)).toThrow('after is not a cursor returned by this API')
     }

@@ -50,7 +50,8 @@ export interface AnswerSource {
 
 export interface SeriesAnswer extends AnswerSource {
   rows: AnswerRow[]
-  totalCount: number
+  /** Rows of the whole answer; null when it was not asked for (a page read counts only when asked). */
+  totalCount: number | null
   pageInfo: { hasNextPage: boolean; endCursor: string | null }
   granularity: Granularity
 }
@@ -61,4 +62,43 @@ export interface TopAnswer extends AnswerSource {
   to: number
   by: string
   direction: SortDirection
+}
+
+/**
+ * A series rolled up for a chart: the groups of the `splitBy` keys (the other keys merged), the
+ * `top` of them by one measure totalled over the range, and every other group merged into one.
+ */
+export interface SplitQuery extends ViewSelection {
+  /** @default the view's window */
+  granularity?: Granularity
+  /** The measure charted and ranked by. */
+  measure: string
+  /** The keys that make a group; [] charts the view's total. @default every key of the view */
+  splitBy?: readonly string[]
+  /** How many groups get their own series; the rest make `other`. */
+  top: number
+  /** DESC: the groups with the highest totals. @default 'DESC' */
+  direction?: SortDirection
+}
+
+/** One charted group: its keys (by name), its total over the range and its value per window of `windows`. */
+export interface SplitSeries {
+  keys: Record<string, Scalar | null>
+  other: boolean
+  /** The measure over the range (null: a nullable measure that saw no value). */
+  total: Scalar | null
+  /** Aligned with the answer's `windows`; null where the group has no row in that window. */
+  values: (Scalar | null)[]
+}
+
+export interface SplitAnswer extends AnswerSource {
+  granularity: Granularity
+  measure: string
+  splitBy: readonly string[]
+  /** Bucket starts that have a row of any group, ascending. */
+  windows: number[]
+  /** The top groups best first, then `other` when any group was left out. */
+  series: SplitSeries[]
+  /** Groups in the answer before the cut to `top`. */
+  groupCount: number
 }

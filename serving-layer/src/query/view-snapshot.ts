@@ -1,4 +1,5 @@
 import type { MergedRows, PartialRow, Publication } from '@twinflow/core'
+import type { BatchShare } from './batch-pager.ts'
 
 /**
  * What one read of a view returned: the partial rows of the windows with from <= windowStart < to
@@ -8,6 +9,10 @@ import type { MergedRows, PartialRow, Publication } from '@twinflow/core'
  * When the read named buckets, the batch rows come in `merged`, merged into those buckets and
  * indexed (shared with the batch cache), and `rows` holds the realtime rows; otherwise `rows`
  * holds them all. Rows may be shared with a cache: never mutate them.
+ *
+ * A page read (one with a pager) holds in `merged` and `rows` only the part of the range from its
+ * batch-only windows on (the straddling bucket and the realtime rows); `share` is what its pager
+ * took of the batch-only windows.
  */
 export interface ViewSnapshot {
   view: string
@@ -16,6 +21,7 @@ export interface ViewSnapshot {
   publication: Publication | null
   merged: MergedRows | null
   rows: readonly PartialRow[]
+  share?: BatchShare
 }
 
 /** How many partial rows a snapshot holds (merged ones included). */
@@ -24,6 +30,6 @@ export function snapshotSize(snapshot: ViewSnapshot): number {
 }
 
 /** Every partial row of a snapshot, merged ones first. */
-export function snapshotRows(snapshot: ViewSnapshot): readonly PartialRow[] {
+export function snapshotRows(snapshot: Pick<ViewSnapshot, 'merged' | 'rows'>): readonly PartialRow[] {
   return snapshot.merged ? [...snapshot.merged.rows, ...snapshot.rows] : snapshot.rows
 }

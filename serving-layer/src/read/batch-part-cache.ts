@@ -1,5 +1,16 @@
 import { LRUCache } from 'lru-cache'
-import { indexMerged, mergeRows, parseOptions, type BatchEngine, type MergedRows, type BucketOf, type PartialRow, type Scalar, type ViewDef } from '@twinflow/core'
+import {
+  indexMerged,
+  mergeRows,
+  parseOptions,
+  type BatchEngine,
+  type MergedRows,
+  type BucketOf,
+  type PartialRow,
+  type Scalar,
+  type ViewDef,
+  type WindowSelection,
+} from '@twinflow/core'
 import { batchPartCacheOptionsSchema, type BatchPartCacheOptions } from './batch-part-cache-options.ts'
 import type { KeySelection } from './key-selection.ts'
 
@@ -50,12 +61,16 @@ export type BatchPart = { merged: MergedRows; rows?: undefined } | { merged?: un
  * A range with buckets is answered merged and indexed (`MergedRows`), and that answer is kept too
  * (same version, range, buckets and groups: a dashboard asks the same range again and again), so
  * a repeated read costs a lookup, and merging the realtime rows into it costs those rows only.
+ * `rows` reads a range chunk by chunk without keeping its answer (a page's walk through a long
+ * range), and `count` keeps the row counts of selections (`BatchEngine.countRows`).
  */
 export class BatchPartCache {
   readonly #chunks: LRUCache<string, readonly PartialRow[]>
   /** Merged answers of ranges, apart from the chunks: ranges that slide (a `from` of now minus a day) must not evict them. */
   readonly #ranges: LRUCache<string, MergedRows>
   readonly #loading = new Map<string, Promise<readonly PartialRow[]>>()
+  /** Row counts of selections of versions, and the counts under way. */
+  readonly #counts = new LRUCache<string, number | Promise<number>>({ max: 1024 })
   /** Per cached chunk (merged or not) and key position: its rows by key value. */
   readonly #byKey = new WeakMap<readonly PartialRow[], Map<number, Map<Scalar, PartialRow[]>>>()
   readonly #chunkWindows: number
@@ -70,6 +85,11 @@ export class BatchPartCache {
     this.#ranges = new LRUCache({ maxSize: Math.max(1, Math.floor(maxRows / 4)), sizeCalculation: (merged) => merged.rows.length + 1 })
   }
 
+  /** The length of a chunk of the view's windows (chunks start at multiples of it). */
+  #chunkMs(view: ViewDef): number {
+    return view.windowMs * this.#chunkWindows
+  }
+
   stats(): BatchPartCacheStats {
     return { hits: this.#hits, misses: this.#misses, reads: this.#reads, rows: this.#chunks.calculatedSize + this.#ranges.calculatedSize }
   }
@@ -79,14 +99,63 @@ export class BatchPartCache {
    * inside the range come merged into it (their rows' windowStart is then their bucket's start).
    */
   async read(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<BatchPart[]> {
-    const chunkMs = view.windowMs * this.#chunkWindows
     const answered = ranges.map((range) => (range.bucket ? this.#ranges.get(rangeKey(view.name, version, range)) : undefined))
+    for (const kept of answered) if (kept) this.#hits++
+    const loaded = await this.#chunksOf(
+      engine,
+      view,
+      version,
+      ranges.filter((_, i) => !answered[i]),
+    )
+    return ranges.map((range, i): BatchPart => {
+      const kept = answered[i]
+      if (kept) return { merged: kept }
+      const out = this.#gather(view, version, range, loaded)
+      if (!range.bucket) return { rows: out }
+      const merged = indexMerged(view, out, range.bucket.of)
+      this.#ranges.set(rangeKey(view.name, version, range), merged)
+      return { merged }
+    })
+  }
+
+  /**
+   * The rows of `version` with from <= windowStart < to, as `read` gathers them (the chunks inside
+   * the range merged into its buckets, the others as stored; only its groups), not merged across
+   * chunks and not kept as a range's answer: a page that walks a long range chunk by chunk.
+   */
+  async rows(engine: BatchEngine, view: ViewDef, version: number, range: ChunkedRange): Promise<PartialRow[]> {
+    return this.#gather(view, version, range, await this.#chunksOf(engine, view, version, [range]))
+  }
+
+  /** `BatchEngine.countRows` of a selection, kept: versions never change. */
+  async count(engine: BatchEngine, view: ViewDef, version: number, selection: WindowSelection): Promise<number> {
+    const key = JSON.stringify([
+      view.name,
+      version,
+      selection.from,
+      selection.to,
+      selection.bucket ?? null,
+      Object.entries(selection.keys ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ])
+    const kept = this.#counts.get(key)
+    if (kept !== undefined) return kept
+    const counting = engine.countRows(view.name, version, selection)
+    this.#counts.set(key, counting)
+    try {
+      const n = await counting
+      this.#counts.set(key, n)
+      return n
+    } catch (error) {
+      this.#counts.delete(key)
+      throw error
+    }
+  }
+
+  /** Every chunk the ranges touch: from memory, from a read under way, or read now (the missing ones in ONE read). */
+  async #chunksOf(engine: BatchEngine, view: ViewDef, version: number, ranges: readonly ChunkedRange[]): Promise<Map<number, readonly PartialRow[]>> {
+    const chunkMs = this.#chunkMs(view)
     const starts = new Set<number>()
-    for (const [i, { from, to }] of ranges.entries()) {
-      if (answered[i]) {
-        this.#hits++
-        continue
-      }
+    for (const { from, to } of ranges) {
       for (let start = from - (from % chunkMs); start < to; start += chunkMs) starts.add(start)
     }
     const chunks = new Map<number, readonly PartialRow[] | Promise<readonly PartialRow[]>>()
@@ -104,24 +173,24 @@ export class BatchPartCache {
     if (missing.length > 0) this.#load(engine, view, version, chunkMs, missing, chunks)
     const loaded = new Map<number, readonly PartialRow[]>()
     await Promise.all([...chunks].map(async ([start, rows]) => loaded.set(start, await rows)))
-    return ranges.map((range, i): BatchPart => {
-      const kept = answered[i]
-      if (kept) return { merged: kept }
-      const { from, to, bucket, keys } = range
-      const out: PartialRow[] = []
-      for (let start = from - (from % chunkMs); start < to; start += chunkMs) {
-        const whole = start >= from && start + chunkMs <= to
-        const chunk = bucket && whole ? this.#merged(view, version, start, loaded.get(start)!, bucket) : loaded.get(start)!
-        for (const rows of keys ? this.#withKeys(chunk, keys) : [chunk]) {
-          if (whole) for (const row of rows) out.push(row)
-          else for (const row of rows) if (row.windowStart >= from && row.windowStart < to) out.push(row)
-        }
+    return loaded
+  }
+
+  /** The rows of one range from its loaded chunks: a chunk wholly inside it merged into its buckets (if any), only its groups. */
+  #gather(view: ViewDef, version: number, range: ChunkedRange, loaded: ReadonlyMap<number, readonly PartialRow[]>): PartialRow[] {
+    const chunkMs = this.#chunkMs(view)
+    const { from, to, bucket, keys } = range
+    const out: PartialRow[] = []
+    for (let start = from - (from % chunkMs); start < to; start += chunkMs) {
+      const whole = start >= from && start + chunkMs <= to
+      const chunk = bucket && whole ? this.#merged(view, version, start, loaded.get(start)!, bucket) : loaded.get(start)!
+      for (const rows of keys ? this.#withKeys(chunk, keys) : [chunk]) {
+        if (whole) for (const row of rows) out.push(row)
+        // Rows are in window order: the part of a chunk costs its rows, not the chunk's.
+        else for (let i = firstAtOrAfter(rows, from), end = firstAtOrAfter(rows, to); i < end; i++) out.push(rows[i]!)
       }
-      if (!bucket) return { rows: out }
-      const merged = indexMerged(view, out, bucket.of)
-      this.#ranges.set(rangeKey(view.name, version, range), merged)
-      return { merged }
-    })
+    }
+    return out
   }
 
   /** The rows of `chunk` with each of the selected key values, one list per value. */
@@ -164,6 +233,8 @@ export class BatchPartCache {
     const split = engine.readWindows(view.name, version, from, to).then((rows) => {
       const byChunk = new Map<number, PartialRow[]>(missing.map((start) => [start, []]))
       for (const row of rows) byChunk.get(row.windowStart - (row.windowStart % chunkMs))?.push(row)
+      // A chunk's rows are kept in window order (the engine sends them so; a chunk is sorted if not).
+      for (const chunk of byChunk.values()) if (!inWindowOrder(chunk)) chunk.sort((a, b) => a.windowStart - b.windowStart)
       return byChunk
     })
     for (const start of missing) {
@@ -180,6 +251,23 @@ export class BatchPartCache {
       into.set(start, rows)
     }
   }
+}
+
+function inWindowOrder(rows: readonly PartialRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.windowStart < rows[i - 1]!.windowStart) return false
+  return true
+}
+
+/** The index of the first row with windowStart >= time, in rows in window order. */
+function firstAtOrAfter(rows: readonly PartialRow[], time: number): number {
+  let lo = 0
+  let hi = rows.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (rows[mid]!.windowStart < time) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 function chunkKey(view: string, version: number, start: number): string {

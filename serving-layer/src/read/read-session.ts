@@ -36,7 +36,7 @@ export class ReadSession {
 
   constructor(private readonly deps: ReadSessionDeps) {
     this.#snapshots = new DataLoader((reads) => deps.reader.readMany(reads), {
-      cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}\u0000${r.keys?.id ?? ''}`,
+      cacheKeyFn: (r) => `${r.view}\u0000${r.from}\u0000${r.to}\u0000${r.bucket?.key ?? ''}\u0000${r.keys?.id ?? ''}\u0000${r.pager?.key ?? ''}`,
     })
     const shared = deps.freshnessReads ?? new FreshnessReads(deps)
     this.#newest = new DataLoader((views) => Promise.all(views.map((v) => shared.newest.get(v))))

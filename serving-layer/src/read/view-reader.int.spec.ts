@@ -23,6 +23,7 @@ import { salesPipeline, salesView, type Sale } from '../query/test-view.ts'
 import { buildSchema } from '../schema/build-schema.ts'
 import type { ServingServices } from '../schema/serving-services.ts'
 import { ReadSession } from './read-session.ts'
+import { StreamStats } from './stream-stats.ts'
 import { BatchPartCache } from './batch-part-cache.ts'
 import type { KeySelection } from './key-selection.ts'
 import { ViewReader } from './view-reader.ts'
@@ -315,6 +316,7 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
       batch: engine,
       deadLetters: new MemoryDeadLetterQueue({}, { logger }),
       feed: new ChangeFeed({ pipeline, realtime: store, batch: engine, clock: systemClock, logger }),
+      streams: new StreamStats({ log: new MemoryEventLog({}, { clock: systemClock, logger }), realtime: store, clock: systemClock, speedGroupId: 'g' }),
       limits: { maxRangeMs: 86_400_000, maxRows: 10, defaultRows: 10, maxScanRows: 10, maxSubscriptions: 1 },
       newSession: () =>
         new ReadSession({
@@ -332,6 +334,8 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     expect(() => buildSchema(services(renamed('pipeline')))).toThrow(TwinflowError)
     expect(() => buildSchema(services(renamed('pipeline')))).toThrow('the GraphQL field "pipeline" of view "pipeline" clashes with another field; rename the view')
     const twin = { ...salesPipeline, views: [salesView, { ...salesView, name: 'Sales' }] } as Pipeline
+    const split = { ...salesPipeline, views: [salesView, { ...salesView, name: 'salesSplit' }] } as Pipeline
+    expect(() => buildSchema(services(split))).toThrow('the GraphQL field "salesSplit" of view "salesSplit" clashes with another field; rename the view')
     expect(() => buildSchema(services(twin))).toThrow(
       /the views do not make a valid GraphQL schema: Schema must contain uniquely named types but contains multiple types named "Sales\w+"/,
     )

@@ -10,6 +10,7 @@ import {
   type RealtimeStore,
   type ViewDef,
 } from '@twinflow/core'
+import type { BatchPager, BatchShare, PagerSource, RestOfPage } from '../query/batch-pager.ts'
 import type { ViewSnapshot } from '../query/view-snapshot.ts'
 import type { BatchPartCache, Bucketing, ChunkedRange, TimeRange } from './batch-part-cache.ts'
 import { FreshLookup } from './fresh-lookup.ts'
@@ -25,6 +26,12 @@ export interface RangeRead {
   bucket?: Bucketing
   /** The groups wanted: the rows of other groups are left out. */
   keys?: KeySelection
+  /**
+   * A page read (with `bucket`): the windows whose buckets only the batch version holds are not
+   * read whole but through the pager (its `share` of the snapshot); the snapshot's rows are the
+   * rest of the range, the bucket that straddles the cutoff (its batch part) and the realtime rows.
+   */
+  pager?: BatchPager
 }
 
 export interface ViewReaderOptions {
@@ -59,6 +66,11 @@ export interface ViewReaderOptions {
  * wait of requests that queue behind shared reads), and no query to the batch engine, which is
  * asked about at most twice a second per view under load, and at least once a second before an
  * answer after an idle spell (PublicationTracker).
+ *
+ * A page read (`pager`) reads the windows whose buckets only the batch version holds through its
+ * pager, at the same publication and inside the same check (a retry pages again at the newer one):
+ * the batch engine's ordered page, or a walk through the cached chunks. The bucket that straddles
+ * the cutoff (at a granularity coarser than the view's window) is read whole from both layers.
  *
  * Realtime reads of the same view and range by concurrent requests share one read that started
  * after each of them arrived (FreshLookup): an answer is never older than its request. The rows
@@ -131,8 +143,8 @@ export class ViewReader {
       if (parts !== null) {
         const marked = parts.marked !== undefined ? parts.marked : await this.#marks.get(view.name)
         if (marked === null || marked <= (publication?.cutoff ?? -Infinity)) {
-          const { merged, rows } = parts
-          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, merged: merged[i]!, rows: rows[i]! }))
+          const { merged, rows, shares } = parts
+          return reads.map((read, i) => ({ view: view.name, from: read.from, to: read.to, publication, merged: merged[i]!, rows: rows[i]!, share: shares[i] }))
         }
       }
       const after = await this.#publications.fresh(view.name)
@@ -144,43 +156,83 @@ export class ViewReader {
     throw new TwinflowError('unavailable', `view "${view.name}" was republished during ${maxAttempts} reads in a row; retry`, { context: { view: view.name } })
   }
 
-  /** The rows of each read, and the cutoff mark read with the realtime windows (undefined: no realtime range was read). */
+  /** The rows of each read, the share of each page read, and the cutoff mark read with the realtime windows (undefined: no realtime range was read). */
   async #readParts(view: ViewDef, publication: Publication | null, reads: readonly RangeRead[]): Promise<Parts> {
     const cutoff = publication?.cutoff ?? -Infinity
-    const batchRanges: (ChunkedRange | null)[] = reads.map((r) =>
-      publication && r.from < cutoff ? { from: r.from, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null,
+    // Where each read's windows stop being batch-only: a page read reads those through its pager.
+    const splits = reads.map((r) => (r.pager ? batchOnlyEnd(r, cutoff) : r.from))
+    const batchRanges: (ChunkedRange | null)[] = reads.map((r, i) =>
+      publication && splits[i]! < Math.min(r.to, cutoff) ? { from: splits[i]!, to: Math.min(r.to, cutoff), bucket: r.bucket, keys: r.keys } : null,
     )
     const realtimeRanges: (TimeRange | null)[] = reads.map((r) => (r.to > cutoff ? [Math.max(r.from, cutoff), r.to] : null))
     const wantedBatch = batchRanges.filter((r): r is ChunkedRange => r !== null)
     const wantedRealtime = realtimeRanges.filter((r): r is TimeRange => r !== null)
-    const [batchParts, realtime] = await Promise.all([
+    const rowsRead = Promise.all([
       publication && wantedBatch.length > 0 ? this.cache.read(this.batch, view, publication.version, wantedBatch) : [],
       wantedRealtime.length > 0
         ? this.#windows.get(`${view.name}\u0000${Math.min(...wantedRealtime.map((r) => r[0]))}\u0000${Math.max(...wantedRealtime.map((r) => r[1]))}`)
         : undefined,
-    ])
-    const realtimeRows = realtime?.rows ?? []
-    let nextBatch = 0
-    const merged: (MergedRows | null)[] = []
-    const perRead = reads.map(({ keys }, i) => {
-      const batch = batchRanges[i] ? batchParts[nextBatch++]! : null
-      merged.push(batch?.merged ?? null)
-      const range = realtimeRanges[i]
-      const fresh = range ? realtimeOf(realtimeRows, range, keys) : []
-      if (!batch?.rows) return fresh
-      // Unmerged batch rows come in an array made for this read.
-      for (const row of fresh) batch.rows.push(row)
-      return batch.rows
+    ]).then(([batchParts, realtime]) => {
+      const realtimeRows = realtime?.rows ?? []
+      let nextBatch = 0
+      const merged: (MergedRows | null)[] = []
+      const perRead = reads.map(({ keys }, i) => {
+        const batch = batchRanges[i] ? batchParts[nextBatch++]! : null
+        merged.push(batch?.merged ?? null)
+        const range = realtimeRanges[i]
+        const fresh = range ? realtimeOf(realtimeRows, range, keys) : []
+        if (!batch?.rows) return fresh
+        // Unmerged batch rows come in an array made for this read.
+        for (const row of fresh) batch.rows.push(row)
+        return batch.rows
+      })
+      return { merged, rows: perRead, marked: realtime?.markedCutoff }
     })
-    return { merged, rows: perRead, marked: realtime?.markedCutoff }
+    const shares = reads.map((read, i): Promise<BatchShare | undefined> => {
+      if (!read.pager) return Promise.resolve(undefined)
+      if (!publication || splits[i]! <= read.from) return Promise.resolve(read.pager.none)
+      const rest = rowsRead.then((parts): RestOfPage => ({ merged: parts.merged[i]!, rows: parts.rows[i]! }))
+      rest.catch(() => {}) // a pager need not wait for the rest; its failure is the read's
+      return read.pager.read(this.#pagerSource(view, publication.version, read, splits[i]!, rest))
+    })
+    const [parts, ...paged] = await Promise.allSettled([rowsRead, ...shares])
+    for (const outcome of [parts, ...paged]) if (outcome!.status === 'rejected') throw outcome!.reason
+    const { merged, rows, marked } = (parts as PromiseFulfilledResult<Awaited<typeof rowsRead>>).value
+    return { merged, rows, marked, shares: paged.map((p) => (p as PromiseFulfilledResult<BatchShare | undefined>).value) }
+  }
+
+  #pagerSource(view: ViewDef, version: number, read: RangeRead, to: number, rest: Promise<RestOfPage>): PagerSource {
+    return {
+      view,
+      version,
+      from: read.from,
+      to,
+      rest,
+      rows: (from, until) => this.cache.rows(this.batch, view, version, { from, to: until, bucket: read.bucket, keys: read.keys }),
+      readPage: (page) => this.batch.readPage(view.name, version, page),
+      countRows: (selection) => this.cache.count(this.batch, view, version, selection),
+    }
   }
 }
 
-/** Per read: its batch rows merged into its buckets (if it named them), its other rows; and the realtime store's cutoff mark. */
+/** Per read: its batch rows merged into its buckets (if it named them), its other rows, its pager's share; and the realtime store's cutoff mark. */
 interface Parts {
   merged: (MergedRows | null)[]
   rows: (readonly PartialRow[])[]
+  shares: (BatchShare | undefined)[]
   marked: number | null | undefined
+}
+
+/**
+ * The end of a page read's batch-only windows: the cutoff, or the start of the bucket that
+ * straddles it (a bucket with windows on both sides is read whole from both layers), within the
+ * read's range. At or below `from`: the read has none.
+ */
+function batchOnlyEnd(read: RangeRead, cutoff: number): number {
+  const batchEnd = Math.min(read.to, cutoff)
+  if (batchEnd <= read.from) return read.from
+  const straddling = cutoff < read.to && read.bucket ? read.bucket.of(cutoff) : batchEnd
+  return Math.max(read.from, Math.min(batchEnd, straddling))
 }
 
 /** The realtime rows of a read's range and groups: the shared read's own rows when it wants them all (as a series of the whole day does), unchanged. */

@@ -11,9 +11,10 @@ type Fields = Record<string, GraphQLFieldConfig<unknown, ServingContext>>
 /**
  * The GraphQL schema of a pipeline, generated from its view declarations:
  * - Query: per view `<view>` (a time series: filters, range, granularity, order, cursor pages) and
- *   `<view>Top` (top-N groups by a measure), each with its freshness; `pipeline` (introspection).
- * - Subscription: per view `<view>`, pushed as the speed layer or a batch run changes it.
- * A name clash (a view named like a built-in field, or `xTop` next to `x`) is a `config` error.
+ *   `<view>Top` (top-N groups by a measure), `<view>Split` (a measure per bucket for the top groups
+ *   and the rest merged, for charts), each with its freshness; `pipeline` (introspection).
+ * - Subscription: per view `<view>` and `<view>Split`, pushed as the speed layer or a batch run changes it.
+ * A name clash (a view named like a built-in field, or `xTop` or `xSplit` next to `x`) is a `config` error.
  */
 export function buildSchema(services: ServingServices): GraphQLSchema {
   const query: Fields = { pipeline: pipelineField(services) }
@@ -26,8 +27,13 @@ export function buildSchema(services: ServingServices): GraphQLSchema {
     claim(view.name, `view "${view.name}"`)
     query[view.name] = fields.query
     claim(`${view.name}Top`, `view "${view.name}"`)
-    // A top-N ranks by a measure: a view of quantiles alone has none to rank by.
-    if (view.measures.some((m) => m.measure.resultType !== 'quantiles')) query[`${view.name}Top`] = fields.top
+    claim(`${view.name}Split`, `view "${view.name}"`)
+    // A top-N and a split rank by a measure that can order rows: a view of sketch measures alone has none.
+    if (view.measures.some((m) => m.measure.finalizeSql !== null)) {
+      query[`${view.name}Top`] = fields.top
+      query[`${view.name}Split`] = fields.split
+      subscription[`${view.name}Split`] = fields.splitSubscription
+    }
     subscription[view.name] = fields.subscription
   }
   try {

@@ -1,25 +1,33 @@
-import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql'
+import { GraphQLError, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql'
 import type { BatchRun, BatchRunStatus, ViewDef } from '@twinflow/core'
 import { canRead, type Principal } from '../auth/principal.ts'
 import { checkCount } from '../query/check-selection.ts'
 import { assertCanRead } from './assert-can-read.ts'
-import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, StreamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, streamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import { RejectedInputPageType } from './rejected-input-types.ts'
 import type { ServingContext } from './serving-context.ts'
 import type { ServingServices } from './serving-services.ts'
 import { guarded } from './to-graphql-error.ts'
 
 const MAX_RUNS = 1000
+/** Most dead letters `recentDeadLetters` returns (what a queue keeps may be fewer). */
+const MAX_RECENT_LETTERS = 100
 
 /**
  * `pipeline`: introspection of the pipeline itself, limited to the views the caller may read: the
  * views with their keys, measures, windows, batch versions, run history and freshness; the streams
- * with their dead-letter counts; the batch run history of every view.
+ * with their dead-letter counts, rates, lag per partition and newest dead letters; the batch run
+ * history of every view.
  */
 export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
   const { pipeline, batch, deadLetters } = services
   const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
   const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
   const ViewInfo = viewInfoType(runsOf)
+  const StreamInfoType = streamInfoType({
+    stats: services.streams,
+    recentDeadLetters: async (stream, limit) => (await deadLetters.read({ stream, limit: checkCount('limit', limit, MAX_RECENT_LETTERS) })).letters,
+  })
 
   /**
    * Per stream and stage. The archiver's count comes from the master table (durable, the same from
@@ -82,6 +90,35 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
               runs = perView.flat().sort((a, b) => b.startedAt - a.startedAt)
             }
             return runs.filter((r) => !args.status || r.status === args.status).slice(0, limit)
+          }),
+      },
+      rejectedInputs: {
+        type: new GraphQLNonNull(RejectedInputPageType),
+        description:
+          "A stream's rejected inputs, newest first, from what the dead-letter queue keeps for reading (the newest ones; see the queue's plugin), with their reasons: the stream's own rejections (stage archiver), a view's (speed), a load's or a source's.",
+        args: {
+          stream: { type: new GraphQLNonNull(GraphQLString) },
+          stage: { type: GraphQLString },
+          reason: { type: GraphQLString, description: 'Only the reasons that start with this, e.g. "schema" or "future".' },
+          limit: { type: GraphQLInt, defaultValue: 20 },
+          after: { type: GraphQLString, description: "The previous page's pageInfo.endCursor." },
+        },
+        resolve: (_p, args: { stream: string; stage?: string | null; reason?: string | null; limit: number; after?: string | null }, ctx) =>
+          guarded(async () => {
+            const stream = pipeline.streams.find((s) => s.name === args.stream)
+            if (!stream)
+              throw new GraphQLError(`unknown stream "${args.stream}"; streams: ${pipeline.streams.map((s) => s.name).join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } })
+            // A stream is visible with any view of it the caller may read.
+            if (ctx.principal.views !== 'all' && !visibleViews(ctx.principal).some((v) => v.stream === stream)) {
+              throw new GraphQLError(`"${ctx.principal.name}" may read no view of stream "${stream.name}"`, { extensions: { code: 'FORBIDDEN' } })
+            }
+            return deadLetters.read({
+              stream: stream.name,
+              limit: checkCount('limit', args.limit, 1000),
+              ...(args.stage ? { stage: args.stage } : {}),
+              ...(args.reason ? { reason: args.reason } : {}),
+              ...(args.after ? { after: args.after } : {}),
+            })
           }),
       },
       deadLetters: {

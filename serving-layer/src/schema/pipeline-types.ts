@@ -1,10 +1,12 @@
 import { GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLNullableType } from 'graphql'
-import type { BatchRun, Publication, StreamDef, ViewDef } from '@twinflow/core'
+import type { BatchRun, DeadLetter, Publication, StreamDef, ViewDef } from '@twinflow/core'
+import type { PartitionLag, StreamStats } from '../read/stream-stats.ts'
 import { granularitiesOf } from '../query/granularity.ts'
 import { FreshnessType, GranularityEnum } from './common-types.ts'
 import { DateTimeScalar } from './date-time-scalar.ts'
 import { freshnessNeeds } from './freshness-needs.ts'
 import { selectedFields } from './selected-fields.ts'
+import { guarded } from './to-graphql-error.ts'
 import type { ServingContext } from './serving-context.ts'
 
 const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
@@ -95,18 +97,74 @@ export const DeadLetterCountType = new GraphQLObjectType<DeadLetterCount>({
   fields: { stream: { type: nn(GraphQLString) }, stage: { type: nn(GraphQLString), description: 'archiver, speed, ingest or a source.' }, count: { type: nn(GraphQLFloat) } },
 })
 
-export const StreamInfoType = new GraphQLObjectType<StreamEntry>({
-  name: 'StreamInfo',
+const StreamPartitionType = new GraphQLObjectType<PartitionLag>({
+  name: 'StreamPartition',
+  description: "The speed layer's position in one partition of the stream's topic.",
   fields: {
-    name: { type: nn(GraphQLString), resolve: (s) => s.stream.name },
-    topic: { type: nn(GraphQLString), resolve: (s) => s.stream.topic },
-    timeField: { type: nn(GraphQLString), resolve: (s) => s.stream.timeField },
-    fields: { type: list(FieldInfoType), resolve: (s) => Object.entries(s.stream.fields).map(([name, f]) => ({ name, type: f.kind })) },
-    views: { type: list(GraphQLString) },
-    deadLetters: { type: list(DeadLetterCountType) },
-    deadLetterCount: { type: nn(GraphQLFloat), resolve: (s) => s.deadLetters.reduce((n, d) => n + d.count, 0) },
+    partition: { type: nn(GraphQLInt) },
+    endOffset: { type: nn(GraphQLFloat), description: 'The next offset to be written.' },
+    appliedOffset: { type: GraphQLFloat, description: 'The last offset the speed layer applied; null before its first.' },
+    pending: { type: nn(GraphQLFloat), description: 'Records written and not applied yet (the lag).' },
   },
 })
+
+/** How much of a dead letter's payload `DeadLetter.payload` shows. */
+const PAYLOAD_CHARS = 500
+
+const DeadLetterType = new GraphQLObjectType<DeadLetter>({
+  name: 'DeadLetter',
+  description: 'An input a consumer could not use, with why.',
+  fields: {
+    stage: { type: nn(GraphQLString), description: 'archiver, speed, ingest or a source.' },
+    reason: { type: nn(GraphQLString) },
+    at: { type: nn(DateTimeScalar), description: 'When it was rejected.' },
+    partition: { type: GraphQLInt },
+    offset: { type: GraphQLFloat },
+    payload: {
+      type: nn(GraphQLString),
+      description: `The first ${PAYLOAD_CHARS} characters of the input, as UTF-8.`,
+      resolve: (l) => l.payload.toString('utf8').slice(0, PAYLOAD_CHARS),
+    },
+  },
+})
+
+/** The fields of `StreamInfo` that read live figures: the stream statistics and the newest dead letters of this process. */
+export interface StreamInfoReads {
+  stats: StreamStats
+  recentDeadLetters(stream: string, limit: number): Promise<readonly DeadLetter[]>
+}
+
+export function streamInfoType(reads: StreamInfoReads): GraphQLObjectType<StreamEntry> {
+  return new GraphQLObjectType<StreamEntry>({
+    name: 'StreamInfo',
+    fields: {
+      rate: {
+        type: GraphQLFloat,
+        description: "Records appended to the stream's topic per second, over the last minute of this server's samples (each read is one); null until two are a second apart.",
+        resolve: (s) => guarded(() => reads.stats.rate(s.stream.topic)),
+      },
+      partitions: { type: list(StreamPartitionType), description: "The speed layer's lag per partition.", resolve: (s) => guarded(() => reads.stats.partitions(s.stream.topic)) },
+      pendingEvents: {
+        type: nn(GraphQLFloat),
+        description: 'Records the speed layer has not applied yet, over all partitions.',
+        resolve: (s) => guarded(async () => (await reads.stats.partitions(s.stream.topic)).reduce((n, p) => n + p.pending, 0)),
+      },
+      recentDeadLetters: {
+        type: list(DeadLetterType),
+        description: 'The newest dead letters of the stream, newest first (what the dead-letter queue keeps for reading; `rejectedInputs` pages through them all).',
+        args: { limit: { type: GraphQLInt, defaultValue: 10 } },
+        resolve: (s, args: { limit: number }) => guarded(() => reads.recentDeadLetters(s.stream.name, args.limit)),
+      },
+      name: { type: nn(GraphQLString), resolve: (s) => s.stream.name },
+      topic: { type: nn(GraphQLString), resolve: (s) => s.stream.topic },
+      timeField: { type: nn(GraphQLString), resolve: (s) => s.stream.timeField },
+      fields: { type: list(FieldInfoType), resolve: (s) => Object.entries(s.stream.fields).map(([name, f]) => ({ name, type: f.kind })) },
+      views: { type: list(GraphQLString) },
+      deadLetters: { type: list(DeadLetterCountType) },
+      deadLetterCount: { type: nn(GraphQLFloat), resolve: (s) => s.deadLetters.reduce((n, d) => n + d.count, 0) },
+    },
+  })
+}
 
 /** `ViewInfo.runs` reads the run history; the resolver is given by the pipeline fields. */
 export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<BatchRun[]>): GraphQLObjectType<ViewDef, ServingContext> {

@@ -15,7 +15,7 @@ import {
   type GraphQLScalarType,
 } from 'graphql'
 import { TwinflowError, type ValueKind, type ViewDef } from '@twinflow/core'
-import type { SeriesAnswer, TopAnswer } from '../query/view-query.ts'
+import type { AnswerSource, SeriesAnswer, SplitAnswer, SplitSeries, TopAnswer } from '../query/view-query.ts'
 import type { ReadSession } from '../read/read-session.ts'
 import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from './common-types.ts'
 import { constantCase, pascalCase } from './constant-case.ts'
@@ -36,8 +36,11 @@ export interface ViewTypes {
   /** What rows can be ordered by. */
   order: GraphQLInputObjectType
   measure: GraphQLEnumType
+  /** The view's keys, for `splitBy`; null for a view without keys. */
+  key: GraphQLEnumType | null
   series: GraphQLObjectType<Served<SeriesAnswer>>
   top: GraphQLObjectType<Served<TopAnswer>>
+  split: GraphQLObjectType<Served<SplitAnswer>>
 }
 
 const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
@@ -95,7 +98,7 @@ export function viewTypes(view: ViewDef): ViewTypes {
     }
   }
   // Quantile values are objects: they order nothing and rank no top-N.
-  const orderable = view.measures.filter((m) => m.measure.resultType !== 'quantiles').map((m) => m.name)
+  const orderable = view.measures.filter((m) => m.measure.finalizeSql !== null).map((m) => m.name)
   const keyFields: GraphQLFieldConfigMap<unknown, unknown> = {}
   for (const k of view.keys)
     keyFields[k.name] = k.nullable
@@ -127,6 +130,16 @@ export function viewTypes(view: ViewDef): ViewTypes {
     name: `${name}Measure`,
     values: enumValues(view, orderable),
   })
+  const key =
+    view.keys.length > 0
+      ? new GraphQLEnumType({
+          name: `${name}Key`,
+          values: enumValues(
+            view,
+            view.keys.map((k) => k.name),
+          ),
+        })
+      : null
   const order = new GraphQLInputObjectType({
     name: `${name}Order`,
     fields: { field: { type: nn(fieldEnum) }, direction: { type: SortDirectionEnum, defaultValue: 'ASC' } },
@@ -136,9 +149,9 @@ export function viewTypes(view: ViewDef): ViewTypes {
     cutoff: {
       type: DateTimeScalar,
       description: 'Windows before it come from the batch version, the rest from the speed layer.',
-      resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.cutoff ?? null,
+      resolve: (a: Served<AnswerSource>) => a.publication?.cutoff ?? null,
     },
-    version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<SeriesAnswer | TopAnswer>) => a.publication?.version ?? null },
+    version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<AnswerSource>) => a.publication?.version ?? null },
     sampleRate: {
       type: nn(GraphQLFloat),
       description:
@@ -149,7 +162,7 @@ export function viewTypes(view: ViewDef): ViewTypes {
     },
     freshness: {
       type: nn(FreshnessType),
-      resolve: (a: Served<SeriesAnswer | TopAnswer>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),
+      resolve: (a: Served<AnswerSource>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),
     },
   }
   const series = new GraphQLObjectType<Served<SeriesAnswer>>({
@@ -173,5 +186,43 @@ export function viewTypes(view: ViewDef): ViewTypes {
       ...provenance,
     },
   })
-  return { row, total, filter, order, measure, series, top }
+  // A view without keys has one group: no `keys` field (a type without fields is not valid GraphQL).
+  const groupKeys: GraphQLFieldConfigMap<SplitSeries, unknown> =
+    view.keys.length === 0
+      ? {}
+      : {
+          keys: {
+            type: nn(
+              new GraphQLObjectType({
+                name: `${name}GroupKeys`,
+                description: `The keys of a group of a split of ${view.name}: those it was split by (the others are null).`,
+                fields: Object.fromEntries(view.keys.map((k) => [k.name, { type: scalarOf(k.type) }])),
+              }),
+            ),
+            description: 'The keys of the group; all null for `other`.',
+          },
+        }
+  const splitSeries = new GraphQLObjectType<SplitSeries>({
+    name: `${name}SplitSeries`,
+    fields: {
+      ...groupKeys,
+      other: { type: nn(GraphQLBoolean), description: 'The groups left out of the top, merged.' },
+      total: { type: GraphQLFloat, description: 'The measure over the whole range.' },
+      values: { type: nn(new GraphQLList(GraphQLFloat)), description: 'The measure per window of `windows`; null where the group has no row.' },
+    },
+  })
+  const split = new GraphQLObjectType<Served<SplitAnswer>>({
+    name: `${name}SplitResult`,
+    description: `A series of ${view.name} rolled up for a chart: the top groups by a measure, and the others merged.`,
+    fields: {
+      windows: { type: nn(new GraphQLList(nn(DateTimeScalar))), description: 'Bucket starts with a row of any group, ascending.' },
+      series: { type: nn(new GraphQLList(nn(splitSeries))), description: 'The top groups best first, then `other` when groups were left out.' },
+      groupCount: { type: nn(GraphQLInt), description: 'Groups before the cut to `top`.' },
+      measure: { type: nn(measure) },
+      splitBy: { type: nn(new GraphQLList(nn(GraphQLString))) },
+      granularity: { type: nn(GranularityEnum) },
+      ...provenance,
+    },
+  })
+  return { row, total, filter, order, measure, key, series, top, split }
 }

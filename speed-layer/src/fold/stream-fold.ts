@@ -19,7 +19,10 @@ export interface FoldLetter {
 
 /** What the first pass of a batch collects besides the aggregate. */
 export interface FirstPass {
+  /** Valid events one of whose views cannot take them (a measure that is NaN): one letter per event, every such view's reason in it. */
   letters: FoldLetter[]
+  /** Records the stream's decoder rejected: skipped here; the archiver, which sees every record, dead-letters them. */
+  invalid: number
   /** (event, view) pairs skipped because their window is below the view's cutoff. */
   skippedBelowCutoff: number
   /** The newest event time per view (only views that got an event). */
@@ -68,15 +71,15 @@ export class StreamFold {
 
   /** The first pass over all of `records`: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
   foldFirst(records: FoldRecords, cutoffs: readonly number[]): FoldOutcome {
-    const first: FirstPass = { letters: [], skippedBelowCutoff: 0, newest: {} }
+    const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {} }
     const aggregate = this.fold(records, cutoffs, -1, first)
     return { ...first, deltas: aggregate.deltas() }
   }
 
   /**
    * Folds the records with offset > `after` into a new aggregate (`cutoffs` in the order of
-   * `views`). The first pass (`first` given) also collects the dead letters (invalid payloads, and
-   * an event whose measure is NaN, which has no monoid, for that view), the skipped pairs and the
+   * `views`). The first pass (`first` given) also collects the dead letters (an event whose measure
+   * is NaN, which has no monoid, for a view), the count of invalid records, the skipped pairs and the
    * newest event time per view; a later pass (the part after a fence) folds the same records the
    * same way, so it gives exactly those events' contributions. Throws `FoldError` if a view's
    * evaluation throws.
@@ -90,9 +93,10 @@ export class StreamFold {
       if (offset <= after) continue
       const decoded = this.#decode(records.payload(r), records.timestamp(r))
       if (!decoded.ok) {
-        first?.letters.push({ index: r, reason: decoded.reason })
+        if (first) first.invalid++
         continue
       }
+      let rejected: string[] | null = null
       for (let i = 0; i < views.length; i++) {
         const { view, evaluate, scratch } = views[i]!
         let evaluated: EvaluatedEvent | null
@@ -108,7 +112,7 @@ export class StreamFold {
         }
         const nan = nanCell(evaluated.cells)
         if (nan >= 0) {
-          first?.letters.push({ index: r, reason: `evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}` })
+          if (first) (rejected ??= []).push(`evaluation: view "${view.name}" gives NaN for ${view.cells[nan]!.column}`)
           continue
         }
         aggregate.add(view, evaluated)
@@ -117,6 +121,7 @@ export class StreamFold {
           if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
         }
       }
+      if (rejected) first!.letters.push({ index: r, reason: rejected.join('; ') })
     }
     return aggregate
   }

@@ -1,5 +1,6 @@
 import { TwinflowError, type ClickHouseDriver } from '@twinflow/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { batchPageEquivalence } from './batch-page-equivalence.ts'
 import { batchRunHistory } from './batch-run-history.ts'
 import { batchSqlEquivalence, type BatchSqlEquivalenceOptions } from './batch-sql-equivalence.ts'
 import { expressionSqlEquivalence } from './expression-sql-equivalence.ts'
@@ -18,8 +19,9 @@ async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
  * spec file): statements, one-block inserts and JSONEachRow decoding (64-bit integers as strings,
  * as a server sends them); a rejected statement is an `internal` error with the statement and the
  * ClickHouse code in its context; and, on this driver, the batch/speed equivalence property (the
- * batch layer's SQL gives the speed layer's rows for random views) and the run history's reading
- * of outcomes, and row by row the expression language's SQL (every function) gives its JavaScript's values. `open` gives a connected driver on a database of its own (tables are named per run,
+ * batch layer's SQL gives the speed layer's rows for random views), the ordered pages of batch
+ * versions (`readPage`, `countRows`) and the run history's reading of outcomes, and row by row the
+ * expression language's SQL (every function) gives its JavaScript's values. `open` gives a connected driver on a database of its own (tables are named per run,
  * so one server can serve several runs).
  */
 export function clickHouseDriverConformance(name: string, options: BatchSqlEquivalenceOptions): void {
@@ -64,5 +66,6 @@ export function clickHouseDriverConformance(name: string, options: BatchSqlEquiv
   })
   expressionSqlEquivalence(name, options)
   batchSqlEquivalence(name, options)
+  batchPageEquivalence(name, options)
   batchRunHistory(name, options)
 }

@@ -11,7 +11,8 @@ import { boolNullable, derivedName, isFloat, numNullable, strNullable } from './
  */
 
 export const WINDOW_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 }
-export const STRINGS = ['a', 'b', "o'k", 'back\\slash', 'ünï ✓', '', ' padded\t', 'MiXeD Case', '😀x', 'x😀y😀', '-12', '007', '3.5', 'ABC def', '\nline']
+// Code point order is not UTF-16 order: U+FFFD sorts before U+1F600 in UTF-8 bytes, after it in UTF-16 units.
+export const STRINGS = ['a', 'b', "o'k", 'back\\slash', 'ünï ✓', '', ' padded\t', 'MiXeD Case', '😀x', 'x😀y😀', '-12', '007', '3.5', 'ABC def', '\nline', '\uFFFD']
 const PARTS = ['a', ' ', '😀', 'ü', 'MiX', 'x😀']
 const REPLACEMENTS = ['', 'X', '✓✓']
 

@@ -1,4 +1,4 @@
-import { END_OF_INPUT, type Source, type SourceBatch } from '@twinflow/core'
+import { END_OF_INPUT, type Source, type SourceBatch, type SourceMessage } from '@twinflow/core'
 import { describe, expect, it } from 'vitest'
 
 export interface SourceConformanceOptions {
@@ -20,13 +20,18 @@ export interface SourceConformanceOptions {
   timeoutMs?: number
 }
 
-const text = (value: Buffer | string) => (typeof value === 'string' ? value : value.toString('utf8'))
+/** A message as text: a raw payload as received, a record as its JSON. */
+const text = (m: SourceMessage) => ('record' in m ? JSON.stringify(m.record) : typeof m.value === 'string' ? m.value : m.value.toString('utf8'))
 
 async function readBatch(source: Source, signal = new AbortController().signal): Promise<SourceBatch | typeof END_OF_INPUT> {
   const batch = await source.read(signal)
   if (batch !== END_OF_INPUT) {
     expect(Array.isArray(batch.messages)).toBe(true)
-    for (const m of batch.messages) expect(typeof m.value === 'string' || Buffer.isBuffer(m.value), 'a message value is a string or a Buffer').toBe(true)
+    for (const m of batch.messages) {
+      if ('record' in m) expect(typeof m.record === 'object' && m.record !== null && !Array.isArray(m.record), 'a message record is an object').toBe(true)
+      else expect(typeof m.value === 'string' || Buffer.isBuffer(m.value), 'a message value is a string or a Buffer').toBe(true)
+      if (m.position !== undefined) expect(typeof m.position, 'a message position is a string').toBe('string')
+    }
     expect(typeof batch.ack).toBe('function')
   }
   return batch
@@ -62,8 +67,8 @@ export function sourceConformance(name: string, options: SourceConformanceOption
         for (;;) {
           const batch = await readBatch(source)
           if (batch === END_OF_INPUT) break
-          got.push(...batch.messages.map((m) => text(m.value)))
-          await batch.ack()
+          got.push(...batch.messages.map((m) => text(m)))
+          await batch.ack({ accepted: batch.messages.length, rejected: [] })
         }
         expect(await source.read(new AbortController().signal)).toBe(END_OF_INPUT)
       } finally {
@@ -103,12 +108,12 @@ export function sourceConformance(name: string, options: SourceConformanceOption
         try {
           const acked = await readBatch(first)
           if (acked !== END_OF_INPUT) {
-            delivered.push(...acked.messages.map((m) => text(m.value)))
-            await acked.ack()
+            delivered.push(...acked.messages.map((m) => text(m)))
+            await acked.ack({ accepted: acked.messages.length, rejected: [] })
             checkpoint = acked.checkpoint ?? null
           }
           const notAcked = await readBatch(first)
-          if (notAcked !== END_OF_INPUT) unacked = notAcked.messages.map((m) => text(m.value))
+          if (notAcked !== END_OF_INPUT) unacked = notAcked.messages.map((m) => text(m))
         } finally {
           await first.close()
         }
@@ -119,8 +124,8 @@ export function sourceConformance(name: string, options: SourceConformanceOption
           for (;;) {
             const batch = await readBatch(second)
             if (batch === END_OF_INPUT) break
-            again.push(...batch.messages.map((m) => text(m.value)))
-            await batch.ack()
+            again.push(...batch.messages.map((m) => text(m)))
+            await batch.ack({ accepted: batch.messages.length, rejected: [] })
           }
         } finally {
           await second.close()

@@ -3,7 +3,7 @@ import { TOKENS, type BatchRun, type DeadLetter, type Pipeline } from '@twinflow
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
-import type { Twinflow } from 'twinflow'
+import { loadHistory, type LoadHistoryOptions, type LoadSummary, type Twinflow } from 'twinflow'
 import { GraphQLRequestError, type GraphQLErrorBody } from './graphql-request-error.ts'
 import type { TestClock } from './test-clock.ts'
 
@@ -82,6 +82,15 @@ export class TestPipeline implements AsyncDisposable {
       if (Date.now() > deadline) throw new Error(`the pipeline did not consume what was sent within ${timeoutMs} ms: ${behind.join('; ')}`)
       await new Promise((r) => setTimeout(r, 20))
     }
+  }
+
+  /**
+   * Loads files of history straight into a stream's master table, as `twinflow load` does (CSV,
+   * NDJSON, JSON arrays, Parquet; `options.mapping` is a field mapping). The rows are served once a
+   * batch run covers them (`runBatch`). Resolves with the load's summary.
+   */
+  async load(stream: string, files: readonly string[], options: Omit<LoadHistoryOptions, 'stream' | 'files'> = {}): Promise<LoadSummary> {
+    return loadHistory(this.twinflow, { ...options, stream, files })
   }
 
   /**

@@ -3,7 +3,9 @@ import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
 import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
+import { fileSourcePlugin } from '@twinflow/plugin-file'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
 
@@ -24,4 +26,6 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   clickhouseDriverPlugin,
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
+  fileSourcePlugin,
+  httpPollSourcePlugin,
 ]

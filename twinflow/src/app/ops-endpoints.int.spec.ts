@@ -54,7 +54,7 @@ describe('a process without the serve role has /healthz, /readyz and Prometheus 
       expect(sample(text, `twinflow_speed_lag_records{topic="twinflow.orders",partition="${partition}"}`)).toBe(0)
       expect(sample(text, `twinflow_archiver_lag_records{stream="orders",partition="${partition}"}`)).toBe(0)
     }
-    expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="speed"}')).toBe(1)
+    expect(sample(text, 'twinflow_speed_invalid_records_total')).toBe(1)
     expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="archiver"}')).toBe(1)
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
     expect(text).not.toMatch(/^twinflow_graphql_/m)

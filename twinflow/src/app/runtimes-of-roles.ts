@@ -6,7 +6,7 @@ const USED_BY: Record<RuntimeName, readonly Role[]> = {
   eventLog: ['ingest', 'archiver', 'speed', 'batch', 'serve'],
   clickhouse: ['archiver', 'speed', 'batch', 'serve'],
   realtimeStore: ['speed', 'serve'],
-  deadLetterQueue: ['archiver', 'speed'],
+  deadLetterQueue: ['ingest', 'archiver', 'speed', 'serve'],
   scheduler: ['batch'],
 }
 

@@ -3,7 +3,7 @@ import { TOKENS } from '@twinflow/core'
 import { currentRequestScope, SERVING_TOKENS } from '@twinflow/serving-layer'
 import { referenceAggregate, referenceSpecs, type Order, type RefRow, type RefSpec } from '@twinflow/example-online-store'
 import { TestGraphQLClient } from './testing/graphql-client.ts'
-import { cutoffOf, DAY, HOUR, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
+import { cutoffOf, DAY, HOUR, POISON, startOnlineStore, T, type OnlineStoreFixture } from './testing/online-store-fixture.ts'
 
 const iso = (t: number) => new Date(t).toISOString()
 const FROM = T - 45 * DAY
@@ -141,6 +141,43 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(other.errors?.[0]).toMatchObject({ message: expect.stringContaining('cursor of another query'), extensions: { code: 'BAD_USER_INPUT' } })
   })
 
+  it('pages of any order and granularity, concatenated, are the whole answer; totalCount on every page, counted when asked', async () => {
+    const orders = [
+      [],
+      [{ field: 'WINDOW_START', direction: 'DESC' }],
+      [{ field: 'SHOP', direction: 'DESC' }],
+      [
+        { field: 'AVG_ORDER_CENTS', direction: 'ASC' },
+        { field: 'WINDOW_START', direction: 'DESC' },
+      ],
+    ]
+    for (const g of ['HOUR', 'DAY', 'MONTH']) {
+      for (const orderBy of orders) {
+        const whole = await series({ g, orderBy })
+        const size = g === 'HOUR' ? 700 : 9
+        const pages: RefRow[] = []
+        let after: string | null = null
+        for (let page = 0; page < 100; page++) {
+          const res: any = await series({ g, orderBy, limit: size, after })
+          expect(res.totalCount, JSON.stringify({ g, orderBy, page })).toBe(whole.rows.length)
+          pages.push(...res.rows)
+          after = res.pageInfo.endCursor
+          if (!res.pageInfo.hasNextPage) break
+          expect(res.rows).toHaveLength(size)
+        }
+        expect(pages, JSON.stringify({ g, orderBy })).toEqual(whole.rows)
+      }
+    }
+    // A page that does not select totalCount is not counted, and is the same page.
+    const uncounted = await client.query(
+      `query($from: DateTime!, $to: DateTime!) { shopRevenue(from: $from, to: $to, granularity: DAY, limit: 5) { pageInfo { hasNextPage endCursor } rows { ${ROW} } } }`,
+      { from: iso(FROM), to: iso(TO) },
+    )
+    expect(uncounted.errors).toBeUndefined()
+    const counted = await series({ g: 'DAY', limit: 5 })
+    expect(uncounted.data!.shopRevenue).toEqual({ pageInfo: counted.pageInfo, rows: counted.rows })
+  })
+
   it('refuses a cursor whose values were tampered with (BAD_USER_INPUT), and answers the untouched one', async () => {
     const orderBy = [{ field: 'ORDERS', direction: 'DESC' }]
     const first = await series({ g: 'DAY', orderBy, limit: 3 })
@@ -183,6 +220,36 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     const chosen = fixture.orders.filter((o) => ['shop-0', 'shop-1', 'shop-4'].includes(o.shopId))
     const fewest = referenceTop(chosen, DAY_START, DAY_START + DAY, 'orders', 2, 1)
     expect(top.data!.fewest.rows).toEqual(fewest.map(({ shop, orders }) => ({ shop, orders })))
+  })
+
+  it('split: a measure per bucket for the top groups and the others merged, as the series and top-N say', async () => {
+    const res = await client.query(
+      `query($from: DateTime!, $to: DateTime!) {
+      shopRevenueSplit(from: $from, to: $to, measure: REVENUE_CENTS, splitBy: [SHOP], top: 3) {
+        windows granularity measure splitBy groupCount cutoff version series { keys { shop } other total values }
+      }
+      avg: shopRevenueSplit(from: $from, to: $to, granularity: DAY, measure: AVG_ORDER_CENTS, splitBy: [], top: 1) { series { other total values } }
+    }`,
+      { from: iso(DAY_START), to: iso(DAY_START + DAY) },
+    )
+    expect(res.errors).toBeUndefined()
+    const split = res.data!.shopRevenueSplit
+    const inDay = fixture.orders.filter((o) => o.ts >= DAY_START && o.ts < DAY_START + DAY)
+    const hourly = referenceAggregate(inDay, shopRevenueSpec)
+    const best = referenceTop(fixture.orders, DAY_START, DAY_START + DAY, 'revenueCents', 3).map((r) => r.shop)
+    const windows = [...new Set(hourly.map((r) => r.windowStart as string))].sort()
+    const valuesOf = (shops: (shop: unknown) => boolean) =>
+      windows.map((w) => {
+        const rows = hourly.filter((r) => r.windowStart === w && shops(r.shop))
+        return rows.length === 0 ? null : rows.reduce((n, r) => n + Number(r.revenueCents), 0)
+      })
+    expect(split).toMatchObject({ windows, granularity: 'HOUR', measure: 'REVENUE_CENTS', splitBy: ['shop'], cutoff: iso(cutoffOf(HOUR)), version: 1 })
+    expect(split.groupCount).toBe(new Set(hourly.map((r) => r.shop)).size)
+    expect(split.series.map((s: any) => [s.keys.shop, s.other])).toEqual([...best.map((shop) => [shop, false]), [null, true]])
+    for (const [i, shop] of best.entries()) expect(split.series[i].values).toEqual(valuesOf((s) => s === shop))
+    expect(split.series[3].values).toEqual(valuesOf((s) => !best.includes(s as string)))
+    const day = referenceAggregate(inDay, { ...shopRevenueSpec, time: () => 0, windowMs: 1, keys: () => ({}) })
+    expect(res.data!.avg.series).toEqual([{ other: false, total: day[0]!.avgOrderCents, values: [day[0]!.avgOrderCents] }])
   })
 
   it('every result carries its freshness: batch cutoff and version, newest event time and lag of the speed layer', async () => {
@@ -281,12 +348,58 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     expect(batchRuns).toEqual([
       { runId: 'r-failed', view: 'shopTraffic', attempt: 3, status: 'FAILED', durationMs: 30_000, version: 9, error: 'the archiver has not archived what topic held' },
     ])
-    expect(deadLetters).toEqual([
-      { stream: 'orders', stage: 'archiver', count: 3 },
-      { stream: 'orders', stage: 'speed', count: 3 },
-    ])
-    expect(streams.find((s: any) => s.name === 'orders')).toMatchObject({ topic: 'twinflow.orders', timeField: 'ts', views: ['shopRevenue', 'orderMix'], deadLetterCount: 6 })
+    // Each rejected input once: the archiver dead-letters what the stream rejects (the speed layer skips it).
+    expect(deadLetters).toEqual([{ stream: 'orders', stage: 'archiver', count: 3 }])
+    expect(streams.find((s: any) => s.name === 'orders')).toMatchObject({ topic: 'twinflow.orders', timeField: 'ts', views: ['shopRevenue', 'orderMix'], deadLetterCount: 3 })
     expect(streams.find((s: any) => s.name === 'pageViews')).toMatchObject({ deadLetterCount: 0, deadLetters: [] })
+  })
+
+  it("lists a stream's rejected inputs, newest first, with reasons and positions, filtered and paged", async () => {
+    const REJECTED = `query($stream: String!, $stage: String, $reason: String, $limit: Int, $after: String) {
+      pipeline { rejectedInputs(stream: $stream, stage: $stage, reason: $reason, limit: $limit, after: $after) {
+        items { stream stage reason payload payloadBytes truncated topic offset at } pageInfo { hasNextPage endCursor } } } }`
+    const page = async (variables: Record<string, unknown>) => {
+      const res = await client.query(REJECTED, variables)
+      expect(res.errors).toBeUndefined()
+      return res.data!.pipeline.rejectedInputs
+    }
+    const all = await page({ stream: 'orders' })
+    // The archiver's letters of the poison the fixture produced (the speed layer skips what the stream rejects).
+    expect(all.items.map((i: any) => [i.stage, i.reason.split(':')[0], i.payload])).toEqual(
+      [...POISON].reverse().map((p) => ['archiver', p.startsWith('{"orderId": ') ? 'invalid-json' : 'schema', p]),
+    )
+    expect(all.items.every((i: any) => i.stream === 'orders' && i.topic === 'twinflow.orders' && typeof i.offset === 'number' && !i.truncated && i.payloadBytes > 0)).toBe(true)
+    expect(all.pageInfo).toEqual({ hasNextPage: false, endCursor: null })
+    expect((await page({ stream: 'orders', reason: 'invalid-json' })).items).toHaveLength(1)
+    expect((await page({ stream: 'orders', stage: 'speed' })).items).toEqual([])
+    const first = await page({ stream: 'orders', limit: 2 })
+    const second = await page({ stream: 'orders', limit: 2, after: first.pageInfo.endCursor })
+    expect([...first.items, ...second.items]).toEqual(all.items)
+    expect(second.pageInfo.hasNextPage).toBe(false)
+    const unknown = await client.query(REJECTED, { stream: 'payments' })
+    expect(unknown.errors?.[0]).toMatchObject({ message: 'unknown stream "payments"; streams: orders, pageViews', extensions: { code: 'BAD_USER_INPUT' } })
+  })
+
+  it("streams: the speed layer's lag per partition, the rate of appends and the newest dead letters with their reasons", async () => {
+    const query = `{ pipeline { streams { name rate pendingEvents partitions { partition endOffset appliedOffset pending } recentDeadLetters(limit: 4) { stage reason partition offset payload at } } } }`
+    const first = await client.query(query)
+    expect(first.errors).toBeUndefined()
+    const orders = first.data!.pipeline.streams.find((s: any) => s.name === 'orders')
+    const log = fixture.twinflow.get(TOKENS.EventLog)
+    const ends = await log.endOffsets('twinflow.orders')
+    expect(orders.partitions).toEqual(
+      [...ends].sort(([a], [b]) => a - b).map(([partition, end]) => ({ partition, endOffset: end, appliedOffset: end > 0 ? end - 1 : null, pending: 0 })),
+    )
+    expect(orders.pendingEvents).toBe(0)
+    expect(orders.rate).toBeNull()
+    // Three poison messages, each the archiver's letter (the speed layer skips what the stream rejects).
+    expect(orders.recentDeadLetters).toHaveLength(3)
+    expect(new Set(orders.recentDeadLetters.map((l: any) => l.stage))).toEqual(new Set(['archiver']))
+    expect(orders.recentDeadLetters.map((l: any) => l.payload)).toContain('"just a string"')
+    for (const letter of orders.recentDeadLetters) expect(letter.reason.length).toBeGreaterThan(0)
+    expect(first.data!.pipeline.streams.find((s: any) => s.name === 'pageViews').recentDeadLetters).toEqual([])
+    const bad = await client.query('{ pipeline { streams { recentDeadLetters(limit: 0) { reason } } } }')
+    expect(bad.errors?.[0]?.message).toMatch(/limit must be an integer from 1 to 100, got 0/)
   })
 
   it('one request reads each view once per layer, whatever its fields and aliases; batch parts come from the cache', async () => {
@@ -404,5 +517,37 @@ describe('GraphQL serving API over HTTP (graphql-request, graphql-sse; embedded 
     const feed = fixture.twinflow.get(SERVING_TOKENS.ChangeFeed)
     for (let i = 0; i < 100 && feed.size > 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(feed.size).toBe(0)
+  })
+
+  it('a split subscription pushes the chart again as the speed layer applies new events', async () => {
+    const sse = client.sse()
+    const updates = sse.iterate<any>({
+      query: `subscription($from: DateTime!, $to: DateTime!) {
+        shopRevenueSplit(from: $from, to: $to, measure: ORDERS, splitBy: [SHOP], top: 1, where: { shopIn: ["shop-split", "shop-0"] }) { windows cutoff series { keys { shop } other values } }
+      }`,
+      variables: { from: iso(cutoffOf(HOUR)), to: iso(T + 2 * HOUR) },
+    })
+    try {
+      const first = (await updates.next()).value
+      expect(first.errors).toBeUndefined()
+      const before = first.data.shopRevenueSplit
+      expect(before.cutoff).toBe(iso(cutoffOf(HOUR)))
+      expect(before.series.map((s: any) => s.keys.shop)).toEqual(['shop-0'])
+      const orders = [1, 2, 3].map((i) => ({ orderId: `split-${i}`, shopId: 'shop-split', customerId: 'c-1', amountCents: 100, items: 1, status: 'paid', ts: T + 35 * 60_000 }))
+      await fixture.produce('orders', orders)
+      // shop-0 stays the top group; shop-split, the only other, is merged into `other`.
+      const after = (await updates.next()).value.data.shopRevenueSplit
+      const at = after.windows.indexOf(iso(Date.UTC(2026, 10, 23, 13)))
+      expect(at).toBeGreaterThanOrEqual(0)
+      expect(after.series.map((s: any) => [s.keys.shop, s.other])).toEqual([
+        ['shop-0', false],
+        [null, true],
+      ])
+      expect(after.series[1].values[at]).toBe(3)
+      expect(after.series[0].values).toEqual(after.windows.map((w: string) => before.series[0].values[before.windows.indexOf(w)] ?? null))
+    } finally {
+      await updates.return?.()
+      sse.dispose()
+    }
   })
 })

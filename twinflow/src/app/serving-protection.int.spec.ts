@@ -220,7 +220,8 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
       'twinflow_graphql_http_requests_total{status="200"}',
       'twinflow_graphql_http_request_duration_seconds_count{status="200"}',
       'twinflow_graphql_operations_total{type="query",outcome="ok"}',
-      'twinflow_dead_letters_total{stream="orders",stage="speed"}',
+      'twinflow_dead_letters_total{stream="orders",stage="archiver"}',
+      'twinflow_speed_invalid_records_total',
       'twinflow_speed_records_total',
       'twinflow_speed_lag_records{topic="twinflow.orders",partition="0"}',
       'twinflow_archiver_lag_records{stream="orders",partition="0"}',
@@ -232,7 +233,7 @@ describe('serving protection: authentication, per-view access, CORS, limits, att
         series,
       ).toBe(true)
     }
-    expect(sample(text, 'twinflow_dead_letters_total{stream="orders",stage="speed"}')).toBe(3)
+    expect(sample(text, 'twinflow_speed_invalid_records_total')).toBe(3)
     expect(sample(text, 'twinflow_speed_lag_records{topic="twinflow.orders",partition="0"}')).toBe(0)
 
     // The realtime store stops answering: not ready, with the check that failed.

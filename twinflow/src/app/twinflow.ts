@@ -4,6 +4,7 @@ import { resolve, resolveAll, TOKENS, type Logger, type Pipeline, type Resolver 
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
+import { dashboardHandler, VIEWS_QUERY } from '@twinflow/dashboard'
 import { IngestRunner } from '../ingest/ingest-runner.ts'
 import type { TwinflowConfig } from '../config/twinflow-config.ts'
 import { registerArchiverMetrics } from './metrics/archiver-metrics.ts'
@@ -17,6 +18,7 @@ import { Readiness } from './ops/readiness.ts'
 import { requireCredentials } from './ops/require-credentials.ts'
 import type { Role } from './role.ts'
 import { runtimesOfRoles } from './runtimes-of-roles.ts'
+import { sourceMappings } from './source-mappings.ts'
 
 interface Running {
   name: string
@@ -39,10 +41,14 @@ export interface StartOptions {
  * the API's credentials when they share its port and authentication is on); `stop` stops
  * them in reverse order and disconnects.
  */
+/** Where the serve role mounts the dashboard (`serving.dashboard`). */
+export const DASHBOARD_PATH = '/ui'
+
 export class Twinflow {
   readonly #running: Running[] = []
   readonly #failures: string[] = []
   #url: string | null = null
+  #dashboardUrl: string | null = null
   #opsUrl: string | null = null
 
   constructor(
@@ -63,6 +69,11 @@ export class Twinflow {
   /** The GraphQL URL, once the serve role is started. */
   get url(): string | null {
     return this.#url
+  }
+
+  /** The dashboard's URL, once the serve role is started with `serving.dashboard` on. */
+  get dashboardUrl(): string | null {
+    return this.#dashboardUrl
   }
 
   /** Base URL of /healthz, /readyz and /metrics, once started with at least one role. */
@@ -112,7 +123,8 @@ export class Twinflow {
       this.#running.push({ name: 'realtime store', stop: () => store.stop() })
       if (firstTopic) readiness.add('realtimeStore', () => store.progress(speedGroupId, firstTopic))
     }
-    if (has('archiver') || has('speed')) {
+    // Ingest writes the inputs it rejects; the serve role reads the dead letters back (pipeline.rejectedInputs).
+    if (has('ingest') || has('archiver') || has('speed') || has('serve')) {
       const dlq = this.get(TOKENS.DeadLetterQueue)
       await dlq.connect()
       this.#running.push({ name: 'dead-letter queue', stop: () => dlq.close() })
@@ -135,24 +147,34 @@ export class Twinflow {
       })
     }
     if (runs('ingest')) {
-      const runner = new IngestRunner(this.#all(TOKENS.Source), log, this.pipeline, this.get(TOKENS.Clock), this.logger.child({ role: 'ingest' }), () =>
-        this.#failures.push('a source stopped after a non-retriable error'),
+      const runner = new IngestRunner(
+        this.#all(TOKENS.Source),
+        log,
+        this.get(TOKENS.DeadLetterQueue),
+        this.pipeline,
+        this.get(TOKENS.Clock),
+        this.logger.child({ role: 'ingest' }),
+        sourceMappings(this.config),
+        () => this.#failures.push('a source stopped after a non-retriable error'),
       )
       runner.start()
       this.#running.push({ name: 'ingest', stop: () => runner.stop() })
     }
     if (runs('batch')) await this.#startService('batch schedule', this.get(BATCH_TOKENS.Schedule))
     if (roles.length > 0) await this.#startHttp(runs('serve'), readiness)
-    this.logger.info('twinflow started', { roles, graphql: this.#url, ops: this.#opsUrl })
+    this.logger.info('twinflow started', { roles, graphql: this.#url, dashboard: this.#dashboardUrl, ops: this.#opsUrl })
   }
 
   /**
    * Checks what `start` would reject without connecting to anything: the batch schedule's cron
-   * expression, the GraphQL schema of the views, the serving layer's credentials (a public key
-   * that does not parse). Options were checked when the process was created.
+   * expression, the sources (made, not connected: a source's factory checks what its options
+   * alone cannot, such as a cron expression against the scheduler), the GraphQL schema of the
+   * views, the serving layer's credentials (a public key that does not parse). Options were checked
+   * when the process was created.
    */
   async validate(): Promise<void> {
     this.get(BATCH_TOKENS.Schedule).validate()
+    this.#all(TOKENS.Source)
     await this.get(SERVING_TOKENS.Server).ready()
   }
 
@@ -199,17 +221,40 @@ export class Twinflow {
       const feed = this.get(SERVING_TOKENS.ChangeFeed)
       this.#running.push({ name: 'subscriptions', stop: () => feed.stop() })
       routes.set(server.path, (req, res) => server.handle(req, res))
+      if (serving.dashboard) {
+        const { auth } = serving
+        const handler = dashboardHandler({
+          mountPath: DASHBOARD_PATH,
+          graphqlPath: server.path,
+          auth: auth.mode === 'api-key' ? { mode: 'api-key', header: auth.header } : { mode: auth.mode },
+          views: auth.mode === 'none' ? await this.#dashboardViews(server) : undefined,
+        })
+        routes.set(DASHBOARD_PATH, handler)
+        routes.set(`${DASHBOARD_PATH}/`, handler)
+      }
     }
     const main = new ProcessHttpServer(routes, { port: serving.port, host: serving.host }, this.logger.child({ component: 'http' }))
     const base = await main.start()
     this.#running.push({ name: 'http server', stop: () => main.stop() })
     if (serve) this.#url = `${base}${this.get(SERVING_TOKENS.Server).path}`
+    if (serve && serving.dashboard) this.#dashboardUrl = `${base}${DASHBOARD_PATH}/`
     this.#opsUrl = base
     if (ops.port !== undefined) {
       const separate = new ProcessHttpServer(opsHandlers, { port: ops.port, host: ops.host }, this.logger.child({ component: 'ops-http' }))
       this.#opsUrl = await separate.start()
       this.#running.push({ name: 'ops http server', stop: () => separate.stop() })
     }
+  }
+
+  /** The views as the dashboard's own query answers them (every view: only without authentication), read in-process. */
+  async #dashboardViews(server: { fetch(url: string, init?: RequestInit): Promise<Response> }): Promise<unknown[] | undefined> {
+    const res = await server.fetch(this.get(SERVING_TOKENS.Server).path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: VIEWS_QUERY }),
+    })
+    const body = (await res.json().catch(() => null)) as { data?: { pipeline?: { views?: unknown[] } } } | null
+    return body?.data?.pipeline?.views
   }
 
   /** One log line per runtime the roles use: which plugin, whether it is the embedded default, which roles use it. */

@@ -11,6 +11,20 @@ export interface CommandContext {
     views?: string
     packages?: string
     reset?: boolean
+    stage?: string
+    reason?: string
+    limit?: string
+    url?: string
+    json?: boolean
+    /** `load` and `dead-letters`: the stream; `load`: the files' format, the mapping file, CSV options, rows per insert. */
+    stream?: string
+    format?: string
+    mapping?: string
+    delimiter?: string
+    quote?: string
+    columns?: string
+    'no-header'?: boolean
+    'block-rows'?: string
   }
   env: TwinflowEnv
 }

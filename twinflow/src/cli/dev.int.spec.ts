@@ -16,7 +16,7 @@ describe('npm start (the README run command)', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL')
   })
 
-  it('prints the GraphQL URL and answers with merged batch + realtime rows within a minute, then stops on SIGTERM', async () => {
+  it('prints the dashboard and GraphQL URLs and answers with merged batch + realtime rows within a minute, then stops on SIGTERM', async () => {
     const started = Date.now()
     expect(START).toMatch(/^node twinflow\/bin\/twinflow\.mjs dev\b/)
     child = spawn('sh', ['-c', `exec ${START.replace(/^node /, `"${process.execPath}" `)} --port 0`], {
@@ -40,6 +40,12 @@ describe('npm start (the README run command)', () => {
         }
       }, 100)
     })
+    // The dashboard's URL is printed first, on the same server; its page is served there.
+    const dashboard = /Dashboard: (http:\/\/\S+)/.exec(stdout)?.[1]
+    expect(dashboard).toBe(`${new URL(url).origin}/ui/`)
+    const page = await fetch(dashboard!)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<base href="/ui/">')
     const now = Date.now()
     const query = `query($from: DateTime!, $to: DateTime!) { shopRevenue(from: $from, to: $to, granularity: HOUR) { cutoff version rows { windowStart shop orders revenueCents } } }`
     let last: any

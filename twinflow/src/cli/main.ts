@@ -9,9 +9,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./commands/dev-command.ts')).devCommand,
   start: async () => (await import('./commands/start-command.ts')).startCommand,
   batch: async () => (await import('./commands/batch-command.ts')).batchCommand,
+  load: async () => (await import('./commands/load-command.ts')).loadCommand,
   check: async () => (await import('./commands/check-command.ts')).checkCommand,
   'api-key': async () => (await import('./commands/api-key-command.ts')).apiKeyCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
+  'dead-letters': async () => (await import('./commands/dead-letters-command.ts')).deadLettersCommand,
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +42,19 @@ function parseCommandLine(argv: string[]) {
         views: { type: 'string' },
         packages: { type: 'string' },
         reset: { type: 'boolean' },
+        stream: { type: 'string' },
+        stage: { type: 'string' },
+        reason: { type: 'string' },
+        limit: { type: 'string' },
+        url: { type: 'string' },
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        mapping: { type: 'string' },
+        delimiter: { type: 'string' },
+        quote: { type: 'string' },
+        columns: { type: 'string' },
+        'no-header': { type: 'boolean' },
+        'block-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })

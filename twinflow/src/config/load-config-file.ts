@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { pipelineExport, TwinflowError, type Pipeline, type AnyTwinflowPlugin } from '@twinflow/core'
+import { type EnvLookup, interpolateEnv } from './interpolate-env.ts'
 import { parseConfig } from './parse-config.ts'
 import type { TwinflowConfig } from './twinflow-config.ts'
 
@@ -15,10 +16,13 @@ export interface LoadedConfig {
 export interface LoadConfigOptions {
   /** Overrides the config's `dataDir` (TWINFLOW_DATA_DIR). */
   dataDir?: string
+  /** The environment `${NAME}` in the file reads (readEnv's `variables`). @default none set */
+  variables?: EnvLookup
 }
 
 /**
- * Reads a JSON config file, then imports the pipeline module and plugin modules it names (relative
+ * Reads a JSON config file, fills in the environment variables its strings name (`${NAME}`, see
+ * interpolateEnv), then imports the pipeline module and plugin modules it names (relative
  * to the file). TypeScript modules need a loader in the process: the CLI registers its own.
  */
 export async function loadConfigFile(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
@@ -35,6 +39,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   } catch (error) {
     throw new TwinflowError('config', `config file ${file} is not valid JSON: ${(error as Error).message}`)
   }
+  raw = interpolateEnv(raw, options.variables ?? (() => undefined), `config file ${file}`)
   const base = dirname(file)
   const config = parseConfig(raw, { origin: `config file ${file}`, baseDir: base, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) })
   if (!config.pipeline) throw new TwinflowError('config', `config file ${file}: "pipeline" must name the module that exports your pipeline`)

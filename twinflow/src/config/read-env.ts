@@ -8,6 +8,12 @@ export interface TwinflowEnv {
   logLevel?: string
   /** TWINFLOW_DATA_DIR: overrides the config's dataDir (where embedded runtimes keep data). */
   dataDir?: string
+  /** TWINFLOW_API_KEY: the API key CLI commands that ask a running server send (`dead-letters`). */
+  apiKey?: string
+  /** TWINFLOW_TOKEN: the bearer token (JWT) they send instead. */
+  token?: string
+  /** Any variable, by name: what `${NAME}` in a config file reads (secrets such as an API's token). */
+  variables: (name: string) => string | undefined
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
@@ -20,5 +26,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinflowEnv {
     port,
     logLevel: env.TWINFLOW_LOG_LEVEL || undefined,
     dataDir: env.TWINFLOW_DATA_DIR || undefined,
+    apiKey: env.TWINFLOW_API_KEY || undefined,
+    token: env.TWINFLOW_TOKEN || undefined,
+    variables: (name) => env[name],
   }
 }

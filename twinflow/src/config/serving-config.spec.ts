@@ -19,6 +19,7 @@ describe('the serving and ops sections of the config', () => {
       host: '127.0.0.1',
       path: '/graphql',
       graphiql: true,
+      dashboard: true,
       introspection: true,
       accessLog: true,
       limits: SERVING_LIMIT_DEFAULTS,

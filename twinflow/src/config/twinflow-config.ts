@@ -14,6 +14,12 @@ const pluginRef = z
   })
   .strict()
 
+/** A source: a plugin instance, and the field mapping of its records to its stream's events (see core's FieldMapping), applied by ingest. */
+const sourceRef = pluginRef.extend({
+  /** rename, constants, drop, timestamps, strict: checked against the stream at start. */
+  mapping: z.unknown().optional(),
+})
+
 /**
  * The `serving` section: the process's HTTP server, and the serving layer's options but for
  * `speedGroupId`, which is the speed section's `groupId`.
@@ -55,7 +61,7 @@ export const twinflowConfigSchema = z
      * it holds a lock on it. TWINFLOW_DATA_DIR overrides it. @default '.twinflow'
      */
     dataDir: z.string().min(1).optional(),
-    sources: z.array(pluginRef).default([]),
+    sources: z.array(sourceRef).default([]),
     sinks: z.array(pluginRef).default([]),
     topics: z
       .object({ partitions: z.number().int().min(1).max(1024).default(4) })

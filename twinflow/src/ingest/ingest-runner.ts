@@ -1,23 +1,39 @@
-import { END_OF_INPUT, retry, TwinflowError, type Clock, type EventLog, type Logger, type Pipeline, type Source } from '@twinflow/core'
+import { END_OF_INPUT, retry, TwinflowError, type Clock, type DeadLetter, type DeadLetterQueue, type EventLog, type Logger, type Pipeline, type Source } from '@twinflow/core'
+import { compileIngestCheck, type IngestCheck } from './compile-ingest-check.ts'
+
+/** Rejected inputs a log line names, at most, per batch (the dead-letter queue has them all). */
+const NAMED_PER_BATCH = 5
 
 /**
- * Runs sources: reads each source's batches, appends them to its stream's topic, then acks them.
+ * Runs sources: reads each source's batches, maps and validates every message (compileIngestCheck),
+ * writes the rejected ones to the dead-letter queue (stage `ingest`, with the source's name and the
+ * message's position), appends the valid ones to its stream's topic with the batch's checkpoint,
+ * then acks the batch with its outcome. Dead letters are written before the append: a crash in
+ * between reads the batch again from the previous checkpoint, and its letters have the same identity.
  * A retriable failure reconnects the source with backoff; a non-retriable one stops that source
- * and is reported through `onError`. Payloads are not validated here: consumers validate and
- * dead-letter, so that one rule decides (the topic may also be written by other producers).
+ * and is reported through `onError`.
  */
 export class IngestRunner {
   readonly #abort = new AbortController()
   readonly #running: Promise<void>[] = []
+  readonly #checks = new Map<Source, IngestCheck>()
 
+  /** `mappings`: the field mapping of each source that has one, by source name (the config's `sources[].mapping`); a bad one throws a `config` error here. */
   constructor(
     private readonly sources: readonly Source[],
     private readonly log: EventLog,
+    private readonly deadLetters: DeadLetterQueue,
     private readonly pipeline: Pipeline,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    mappings: ReadonlyMap<string, { mapping: unknown; where: string }> = new Map(),
     private readonly onError: (error: unknown) => void = () => {},
-  ) {}
+  ) {
+    for (const source of sources) {
+      const mapping = mappings.get(source.name)
+      this.#checks.set(source, compileIngestCheck(pipeline.stream(source.stream), mapping?.mapping, mapping?.where ?? 'mapping'))
+    }
+  }
 
   start(): void {
     for (const source of this.sources) this.#running.push(this.#run(source))
@@ -35,6 +51,7 @@ export class IngestRunner {
 
   async #run(source: Source): Promise<void> {
     const topic = this.pipeline.stream(source.stream).topic
+    const check = this.#checks.get(source)!
     const logger = this.logger.child({ source: source.name, stream: source.stream })
     const signal = this.#abort.signal
     // A source's checkpoint lives in the log it feeds, saved with each batch (see EventLog.produce).
@@ -51,12 +68,33 @@ export class IngestRunner {
           onRetry: ({ error, delayMs }) => logger.warn('source read failed; retrying', { error, delayMs }),
         })
         if (batch === END_OF_INPUT) break
-        if (batch.messages.length > 0 || batch.checkpoint !== undefined) {
-          const messages = batch.messages.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value }))
-          const options = batch.checkpoint === undefined ? {} : { checkpoint: { key, value: batch.checkpoint } }
-          await retry(this.clock, () => this.log.produce(topic, messages, options), { retries: 10, operation: `produce to ${topic}`, signal })
+        const now = this.clock.now()
+        const valid: { key?: string; value: Buffer }[] = []
+        const rejected: { index: number; reason: string }[] = []
+        const letters: DeadLetter[] = []
+        batch.messages.forEach((message, index) => {
+          const result = check(message, now)
+          if (result.ok) {
+            valid.push(message.key === undefined ? { value: result.payload } : { key: message.key, value: result.payload })
+            return
+          }
+          rejected.push({ index, reason: result.reason })
+          const position = message.position === undefined ? {} : { position: message.position }
+          letters.push({ stream: source.stream, stage: 'ingest', reason: result.reason, payload: result.payload, source: source.name, ...position, at: now })
+        })
+        if (letters.length > 0) {
+          await retry(this.clock, () => this.deadLetters.write(letters), { retries: 10, operation: `write ${letters.length} dead letters of source ${source.name}`, signal })
+          logger.warn('source inputs rejected', {
+            rejected: letters.length,
+            of: batch.messages.length,
+            first: letters.slice(0, NAMED_PER_BATCH).map((l) => ({ position: l.position, reason: l.reason })),
+          })
         }
-        await batch.ack()
+        if (valid.length > 0 || batch.checkpoint !== undefined) {
+          const options = batch.checkpoint === undefined ? {} : { checkpoint: { key, value: batch.checkpoint } }
+          await retry(this.clock, () => this.log.produce(topic, valid, options), { retries: 10, operation: `produce to ${topic}`, signal })
+        }
+        await batch.ack({ accepted: valid.length, rejected })
       }
       logger.info('source reached its end')
     } catch (error) {

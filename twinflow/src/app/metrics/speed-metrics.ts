@@ -19,8 +19,8 @@ export interface SpeedMetricsDeps {
 export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps): void {
   const registers = [registry]
   const groupId = deps.worker.options.groupId
-  const last = { records: 0, batches: 0 }
-  const follow = (name: string, help: string, field: 'records' | 'batches') =>
+  const last = { records: 0, batches: 0, invalid: 0 }
+  const follow = (name: string, help: string, field: 'records' | 'batches' | 'invalid') =>
     new Counter({
       name,
       help,
@@ -33,6 +33,7 @@ export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps)
     })
   follow('twinflow_speed_records_total', 'Log records the speed worker of this process processed (redeliveries included).', 'records')
   follow('twinflow_speed_batches_total', 'Log batches the speed worker of this process processed.', 'batches')
+  follow('twinflow_speed_invalid_records_total', 'Log records the speed worker skipped as invalid for their stream (the archiver dead-letters them).', 'invalid')
   new Gauge({
     name: 'twinflow_speed_worker_healthy',
     help: '1 while the speed worker consumes and its last batch succeeded.',

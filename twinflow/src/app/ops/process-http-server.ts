@@ -9,8 +9,9 @@ export interface ProcessHttpServerOptions {
 }
 
 /**
- * A process's HTTP server: exact paths (the operations endpoints, the GraphQL path) to handlers;
- * anything else is a 404. Slow clients are cut off (headers in 10 s, whole request in 30 s);
+ * A process's HTTP server: paths (the operations endpoints, the GraphQL path) to handlers; a path
+ * that ends with `/` (the dashboard's `/ui/`) is a prefix: it takes every path under it that has no
+ * route of its own, the longest prefix first. Anything else is a 404. Slow clients are cut off (headers in 10 s, whole request in 30 s);
  * subscription streams are responses, so they may last.
  */
 export class ProcessHttpServer {
@@ -22,11 +23,17 @@ export class ProcessHttpServer {
     private readonly logger: Logger,
   ) {}
 
+  #prefixRoute(path: string): NodeHandler | undefined {
+    let best: string | undefined
+    for (const route of this.routes.keys()) if (route.endsWith('/') && path.startsWith(route) && (!best || route.length > best.length)) best = route
+    return best === undefined ? undefined : this.routes.get(best)
+  }
+
   /** Starts listening; resolves to the base URL (`http://host:port`). */
   async start(): Promise<string> {
     const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!
-      const handler = this.routes.get(path)
+      const handler = this.routes.get(path) ?? this.#prefixRoute(path)
       if (handler) return handler(req, res)
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
       res.end(JSON.stringify({ error: `no route ${path}; routes: ${[...this.routes.keys()].join(', ')}` }))

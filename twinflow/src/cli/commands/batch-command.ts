@@ -11,7 +11,7 @@ export const batchCommand: Command = async ({ args, options, env }) => {
   const [verb, target] = args
   if (verb !== 'run' || !target) throw new TwinflowError('config', 'usage: twinflow batch run <view|all> [--config <file>]')
   registerTypeScriptLoader()
-  const loaded = await loadConfigFile(findConfigFile('batch run', options.config ?? env.configPath), { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(findConfigFile('batch run', options.config ?? env.configPath), { dataDir: env.dataDir, variables: env.variables })
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const view = target === 'all' ? null : loaded.pipeline.view(target).name
   const twinflow = createTwinflow(loaded)

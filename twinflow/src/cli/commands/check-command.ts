@@ -8,7 +8,7 @@ import { findConfigFile } from '../find-config-file.ts'
 /** `twinflow check`: validates the config and its pipeline as `start` does, without connecting to anything. */
 export const checkCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
-  const loaded = await loadConfigFile(findConfigFile('check', options.config ?? env.configPath), { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(findConfigFile('check', options.config ?? env.configPath), { dataDir: env.dataDir, variables: env.variables })
   const twinflow = createTwinflow(loaded)
   await twinflow.validate()
   console.log(`runtimes: ${describeRuntimes(loaded.config)}`)

@@ -11,7 +11,7 @@ import { describeRuntimes } from '../describe-runtimes.ts'
 import { waitForSignal } from '../wait-for-signal.ts'
 
 /**
- * `twinflow dev`: the config's pipeline with every role in this process, GraphiQL on, and a batch
+ * `twinflow dev`: the config's pipeline with every role in this process, the dashboard and GraphiQL on, and a batch
  * run at once (then on the schedule). Runtimes the config leaves out are the embedded ones; their
  * data stays in the data directory from one run to the next (`--reset` empties it first, once the
  * arguments are checked and the directory's lock is taken).
@@ -20,7 +20,7 @@ export const devCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
   const file = findConfigFile('dev', options.config ?? env.configPath)
   const port = parsePortOption(options.port) ?? env.port
-  const loaded = await loadConfigFile(file, { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(file, { dataDir: env.dataDir, variables: env.variables })
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
@@ -28,6 +28,7 @@ export const devCommand: Command = async ({ options, env }) => {
   console.log(`Twinflow dev is running ${loaded.pipeline.views.length} views of ${file}`)
   console.log(`Runtimes: ${describeRuntimes(loaded.config)}`)
   if (twinflow.dataDirectoryUsers.length > 0) console.log(`Data: ${loaded.config.dataDir}${options.reset ? ' (emptied by --reset)' : ' (kept between runs; --reset empties it)'}`)
+  if (twinflow.dashboardUrl) console.log(`Dashboard: ${twinflow.dashboardUrl} (every view, live, and the pipeline's health)`)
   console.log(`GraphQL: ${twinflow.url} (GraphiQL opens there in a browser)`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
   const query = sampleQuery(loaded.pipeline, Date.now())

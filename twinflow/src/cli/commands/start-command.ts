@@ -12,11 +12,12 @@ export const startCommand: Command = async ({ options, env }) => {
   registerTypeScriptLoader()
   const roles = parseRoles(options.role ?? 'all')
   const port = parsePortOption(options.port) ?? env.port
-  const loaded = await loadConfigFile(findConfigFile('start', options.config ?? env.configPath), { dataDir: env.dataDir })
+  const loaded = await loadConfigFile(findConfigFile('start', options.config ?? env.configPath), { dataDir: env.dataDir, variables: env.variables })
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
   await twinflow.start(roles, { command: `twinflow start --role ${roles.join(',')}` })
+  if (twinflow.dashboardUrl) console.log(`Dashboard: ${twinflow.dashboardUrl}`)
   if (twinflow.url) console.log(`GraphQL: ${twinflow.url}`)
   console.log(`Operations: ${twinflow.opsUrl}/healthz, /readyz, /metrics`)
   return waitForSignal(twinflow)

@@ -4,6 +4,7 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/batch-layer',
   '@twinflow/speed-layer',
   '@twinflow/serving-layer',
+  '@twinflow/dashboard',
   '@twinflow/plugin-memory',
   '@twinflow/plugin-chdb',
   '@twinflow/plugin-clickhouse',
@@ -11,6 +12,8 @@ export const TWINFLOW_PACKAGES = [
   '@twinflow/plugin-kafka',
   '@twinflow/plugin-node-cron',
   '@twinflow/plugin-redis',
+  '@twinflow/plugin-file',
+  '@twinflow/plugin-http-poll',
   '@twinflow/testing',
   'twinflow',
 ] as const

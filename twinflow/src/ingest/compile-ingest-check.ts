@@ -1,0 +1,54 @@
+import { compileFieldMapping, compileValueDecoder, parsePayload, type RecordMapper, type SourceMessage, type StreamDef } from '@twinflow/core'
+
+/** A message checked at ingest: the payload to append to the log, or why it is rejected and the payload to dead-letter. */
+export type IngestCheckResult = { ok: true; payload: Buffer } | { ok: false; reason: string; payload: Buffer }
+
+/** Checks one source message at `now` (epoch ms, the log time it is about to get). Never throws. */
+export type IngestCheck = (message: SourceMessage, now: number) => IngestCheckResult
+
+/**
+ * Compiles what ingest does to every message of a source of `stream`: parse a raw payload (the
+ * consumers' decoder: size limit, UTF-8, JSON), apply the source's field mapping if it has one, then
+ * the stream's schema and future-skew rule. The same rules as the archiver's, so an input the log
+ * holds is one its consumers accept (they still check: other producers may write the topic).
+ * A record (a CSV row, a table row: values without JSON's types, or with others) is always mapped,
+ * with `{}` when the source has no mapping, so that its strings, bigints and Dates become the
+ * stream's declared types. A raw payload that passes unmapped is appended as received; a mapped one
+ * or a record as the decoded event's JSON. A message the source `rejected` is a dead letter with the
+ * source's reason. A bad `mapping` is a `config` error naming `where`.
+ */
+export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string): IngestCheck {
+  const decodeValue = compileValueDecoder(stream)
+  const map = mapping === undefined ? null : compileFieldMapping(stream, mapping, where)
+  const mapRecord = map ?? compileFieldMapping(stream, {}, where)
+  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): IngestCheckResult => {
+    let input = value
+    if (map !== null) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return { ok: false, reason: `schema: event must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`, payload: payload() }
+      const mapped = map(value as Record<string, unknown>)
+      if (!mapped.ok) return { ok: false, reason: mapped.reason, payload: payload() }
+      input = mapped.event
+    }
+    const decoded = decodeValue(input, now)
+    return decoded.ok ? { ok: true, payload: Buffer.from(JSON.stringify(decoded.event)) } : { ok: false, reason: decoded.reason, payload: payload() }
+  }
+  return (message, now) => {
+    if ('record' in message) {
+      const payload = () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue))
+      return check(message.record, now, payload, mapRecord)
+    }
+    const raw = typeof message.value === 'string' ? Buffer.from(message.value) : message.value
+    if (message.rejected !== undefined) return { ok: false, reason: message.rejected, payload: raw }
+    const parsed = parsePayload(raw)
+    if (!parsed.ok) return { ok: false, reason: parsed.reason, payload: raw }
+    if (map !== null) return check(parsed.value, now, () => raw, map)
+    const decoded = decodeValue(parsed.value, now)
+    return decoded.ok ? { ok: true, payload: raw } : { ok: false, reason: decoded.reason, payload: raw }
+  }
+}
+
+/** A record's values as JSON for its dead letter: a bigint (Parquet's INT64, a table's BIGINT) as its digits, which JSON.stringify refuses. */
+function jsonOfRecordValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
+}
