@@ -104,6 +104,13 @@ describe('versionPageSql', () => {
     expect(descending).toContain(`((isNull(${longest}) OR assumeNotNull(${longest}) < 7)) OR ((isNotNull(${longest}) AND assumeNotNull(${longest}) = 7) AND isNotNull(_k_page))`)
   })
 
+  it('counts a NULL key as a group of its own (an aggregate would skip it)', () => {
+    expect(versionPageSql.count(pageVisits, 1, { from: FROM, to: TO, bucket: '1d' })).toBe(
+      `SELECT uniqExact(intDiv(_window_start, 86400000) * 86400000, isNull(_k_page), assumeNotNull(_k_page)) AS n FROM tf_view_pageVisits_v1 ` +
+        `WHERE _window_start >= ${FROM} AND _window_start < ${TO}`,
+    )
+  })
+
   it('merges sketch cells into coarser buckets in SQL, and orders by no sketch', () => {
     const sql = versionPageSql.page(pageVisits, 1, { from: FROM, to: TO, bucket: '1d', orderBy: [{ field: 'page', direction: 'ASC' }], after: null, limit: 5 })
     expect(sql).toContain('AS _cell2')

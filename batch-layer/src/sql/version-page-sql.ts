@@ -37,7 +37,9 @@ export const versionPageSql = {
     const where = selectionWhere(view, selection)
     const bucket = bucketSql(view, selection)
     if (bucket === null) return `SELECT count() AS n FROM ${table} WHERE ${where}`
-    return `SELECT uniqExact(${[bucket, ...view.keys.map((k) => k.column)].join(', ')}) AS n FROM ${table} WHERE ${where}`
+    // An aggregate skips a row with a NULL argument: a nullable key counts as (isNull, assumeNotNull).
+    const keys = view.keys.flatMap((k) => (k.nullable ? [`isNull(${k.column})`, `assumeNotNull(${k.column})`] : [k.column]))
+    return `SELECT uniqExact(${[bucket, ...keys].join(', ')}) AS n FROM ${table} WHERE ${where}`
   },
 
   /** The page's rows in the columns of `versionTableSql.columns` (window start: the bucket's), ordered, at most `limit`. */
