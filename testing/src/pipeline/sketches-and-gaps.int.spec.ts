@@ -52,7 +52,7 @@ describe('prepared and analysed by one declaration, through batch, speed and ser
     // of home in the speed layer, of 10 users seen before and 10 new ones.
     const late = Array.from({ length: 20 }, (_, i) => ({ page: '/home', user: `u${15 + i}`, country: 'DE', latencyMs: 200 + i, bytes: 5, ts: at(12, i) }))
     await tf.send('visits', late)
-    const query = `{ pages(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", granularity: DAY, orderBy: [{ field: VISITORS, direction: DESC }]) {
+    const query = `{ pages(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", granularity: DAY, orderBy: [{ field: VIEWS, direction: DESC }]) {
       cutoff rows { section country views visitors latency { p50 p95 } slow bytes } } }`
     const { pages: day } = await tf.query(query)
     expect(day.cutoff).toBe('2026-11-23T10:00:00.000Z')
@@ -65,8 +65,13 @@ describe('prepared and analysed by one declaration, through batch, speed and ser
     expect(Math.abs(home.latency.p95 - exact(0.95)) / exact(0.95)).toBeLessThanOrEqual(0.01)
     // No country, a latency that was junk: a null key and null quantiles.
     expect(shop).toEqual({ section: '/sho', country: null, views: 1, visitors: 1, latency: { p50: null, p95: null }, slow: 0, bytes: 0 })
-    const { pagesTop } = await tf.query('{ pagesTop(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", by: VISITORS, limit: 1) { rows { section visitors } } }')
+    const { pagesTop } = await tf.query('{ pagesTop(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", by: VIEWS, limit: 1) { rows { section visitors } } }')
     expect(pagesTop.rows).toEqual([{ section: '/hom', visitors: 35 }])
+    // A sketch orders and ranks nothing (its estimate has no SQL of the same double): a GraphQL error.
+    await expect(tf.query(query.replace('VIEWS', 'VISITORS'))).rejects.toThrow('Value "VISITORS" does not exist in "PagesField" enum')
+    await expect(tf.query('{ pagesTop(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z", by: VISITORS, limit: 1) { rows { section } } }')).rejects.toThrow(
+      'Value "VISITORS" does not exist in "PagesMeasure" enum',
+    )
 
     // The sample: the same users in both layers, and the answer says it is a sample.
     const inSample = [...early, ...late, { user: 'u1' }].filter((v) => referenceInSample(v.user, 0.5))
