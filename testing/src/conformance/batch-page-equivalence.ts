@@ -153,6 +153,61 @@ export function batchPageEquivalence(name: string, options: BatchSqlEquivalenceO
       propertyTimeout(300_000),
     )
 
+    it('orders NULL first ascending and last descending, after null cursor values, and merges sketches into buckets', async () => {
+      const spec: ViewSpecCase = {
+        derived: [],
+        where: null,
+        keys: [{ t: 'str', s: { t: 'field', name: 'u' } }],
+        measures: [
+          { kind: 'sum', arg: { t: 'field', name: 'p' } },
+          { kind: 'distinct', x: { str: { t: 'field', name: 's' } }, precision: 8 },
+          { kind: 'quantiles', arg: { t: 'field', name: 'n' }, qs: [0.5], relativeError: 0.01 },
+        ],
+        window: '1h',
+        sample: null,
+      }
+      const view = randomViews.declare('pgnulls', spec)
+      const engine = new ClickHouseBatchEngine(opened!.driver, systemClock, createJsonLogger({ level: 'silent' }))
+      await engine.start(definePipeline({ streams: [view.stream], views: [view] }))
+      const T = randomViews.T0
+      const base = { s: 'a', e: 'x', n: 1, m: 0, f: 0, g: 0, b: false, c: false, q: null, o: null, d: -2 }
+      const events = [
+        { ...base, u: 'b', p: 1, ts: T },
+        { ...base, u: null, p: null, s: 'z', ts: T + 1 },
+        { ...base, u: 'a', p: null, n: 5, ts: T + 2 },
+        { ...base, u: 'a', p: null, s: 'q', n: -3, ts: T + 3_600_000 },
+      ]
+      await engine.ingest(
+        view.stream.name,
+        events.map((event, i) => ({ partition: 0, offset: i, event })),
+      )
+      await engine.buildVersion(view.name, 1, T + 7_200_000)
+      const all = await engine.readWindows(view.name, 1, -Infinity, Infinity)
+      const day = mergeRows(view, all, monthStart)
+      const page = (orderBy: SortTerm[], after: (Scalar | null)[] | null, bucket?: BucketSize) =>
+        engine.readPage(view.name, 1, { from: T, to: T + 7_200_000, bucket, orderBy, after, limit: 10 })
+      const byKey = (direction: 'ASC' | 'DESC'): SortTerm[] => [
+        { field: 'k0', direction },
+        { field: 'windowStart', direction: 'ASC' },
+      ]
+      expect((await page(byKey('ASC'), null)).map((r) => r.keys[0])).toEqual([null, 'a', 'a', 'b'])
+      expect((await page(byKey('DESC'), null)).map((r) => r.keys[0])).toEqual(['b', 'a', 'a', null])
+      expect((await page(byKey('ASC'), [null, T])).map((r) => r.keys[0])).toEqual(['a', 'a', 'b'])
+      expect((await page(byKey('DESC'), ['a', T])).map((r) => r.keys[0])).toEqual(['a', null])
+      // sum(p) is null where every p is null: the groups of null and 'a' (a day: one bucket).
+      const bySum: SortTerm[] = [
+        { field: 'm0', direction: 'ASC' },
+        { field: 'k0', direction: 'DESC' },
+        { field: 'windowStart', direction: 'ASC' },
+      ]
+      const merged = await page(bySum, null, '1mo')
+      expect(merged.map((r) => r.keys[0])).toEqual(['a', null, 'b'])
+      expect(shown(merged)).toEqual(shown(['a', null, 'b'].map((k) => day.find((r) => r.keys[0] === k)!)))
+      expect((await page(bySum, [null, 'a', monthStart(T)], '1mo')).map((r) => r.keys[0])).toEqual([null, 'b'])
+      expect((await page(bySum, [null, null, monthStart(T)], '1mo')).map((r) => r.keys[0])).toEqual(['b'])
+      expect(await engine.countRows(view.name, 1, { from: T, to: T + 7_200_000, bucket: '1d' })).toBe(3)
+    })
+
     it('refuses to order by a sketch measure', async () => {
       const spec: ViewSpecCase = {
         derived: [],
