@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only speed,fencing]`: starts Kafka, Redis and ClickHouse in
+ * `npm run bench [-- --quick] [-- --only speed,fencing]` (`--scenario alert-latency`: the same as `--only`): starts Kafka, Redis and ClickHouse in
  * containers (the e2e suite's images; prepared by e2e/images/prepare.sh first) when a selected
  * scenario needs them, runs each scenario (framework and hand-written baseline alternating, at
  * least 3 times each), prints the table and writes bench/results/latest.json and
@@ -19,12 +19,13 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    scenario: { type: 'string' },
     repeats: { type: 'string' },
   },
 })
 const repeats = Number(values.repeats ?? 3)
 if (!Number.isInteger(repeats) || repeats < 3) throw new Error(`--repeats must be an integer of at least 3, got ${values.repeats}`)
-const only = values.only?.split(',').map((s) => s.trim())
+const only = (values.only ?? values.scenario)?.split(',').map((s) => s.trim())
 const unknown = only?.filter((name) => !scenarios.some((s) => s.name === name)) ?? []
 if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
 const selected: Scenario[] = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios

@@ -1,4 +1,4 @@
-export { batchLayerModule } from './di/batch-layer-module.ts'
+export { batchLayerModule, type BatchLayerModuleDeps } from './di/batch-layer-module.ts'
 export { BATCH_TOKENS } from './di/batch-tokens.ts'
 export { batchLayerOptionsSchema, parseBatchLayerOptions, type BatchLayerOptions, type ResolvedBatchLayerOptions } from './di/batch-layer-options.ts'
 export { ClickHouseBatchEngine } from './engine/clickhouse-batch-engine.ts'

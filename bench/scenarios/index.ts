@@ -1,14 +1,17 @@
 import type { Scenario } from '../src/scenario.ts'
+import { alertLatencyScenario } from './alert-latency.ts'
 import { archiveScenario } from './archive.ts'
 import { dashboardScenario } from './dashboard.ts'
 import { embeddedMemoryScenario } from './embedded-memory.ts'
 import { fencingScenario } from './fencing.ts'
 import { freshnessScenario } from './freshness.ts'
 import { historyLoadScenario } from './history-load.ts'
+import { httpIngestScenario } from './http-ingest.ts'
 import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
 import { speedScenario } from './speed.ts'
+import { sqlSourceScenario } from './sql-source.ts'
 
 /** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
 export const scenarios: Scenario[] = [
@@ -16,9 +19,12 @@ export const scenarios: Scenario[] = [
   fencingScenario,
   archiveScenario,
   historyLoadScenario,
+  sqlSourceScenario,
+  httpIngestScenario,
   recomputeScenario,
   serveScenario,
   freshnessScenario,
+  alertLatencyScenario,
   dashboardScenario,
   pagingScenario,
   embeddedMemoryScenario,

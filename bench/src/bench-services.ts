@@ -81,10 +81,11 @@ export class BenchServices {
     })
   }
 
-  /** The same config written to a file, for `twinflow start --config`. */
+  /** The same config written to a file, for `twinflow start --config` (without what parsing derived: `defaultedRuntimes` is no option). */
   configFile(config: TwinflowConfig): string {
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
-    writeFileSync(file, JSON.stringify(config, null, 2))
+    const { defaultedRuntimes: _derived, ...options } = config
+    writeFileSync(file, JSON.stringify(options, null, 2))
     return file
   }
 

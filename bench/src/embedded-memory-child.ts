@@ -13,7 +13,7 @@ import { onlineStorePipeline, orders, pageViews } from '@twinflow/example-online
 import { createTwinflow, parseConfig } from 'twinflow'
 import { caughtUp } from './caught-up.ts'
 
-const { events, eventLog, dataDir } = JSON.parse(process.argv[2]!) as { events: number; eventLog: 'local' | 'memory'; dataDir: string }
+const { events, eventLog, dataDir, trace = false } = JSON.parse(process.argv[2]!) as { events: number; eventLog: 'local' | 'memory'; dataDir: string; trace?: boolean }
 const MB = 1024 * 1024
 const HOURS = 24 * 182
 
@@ -53,12 +53,17 @@ const started = Date.now()
 await twinflow.start(['ingest', 'archiver', 'speed', 'batch', 'serve'])
 const rssAtStart = status('VmRSS')
 /** Where the memory was at the highest RSS sampled: the V8 heap, buffers outside it, and the rest (native: chdb, thread stacks, code). */
-let atPeak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0 }
+let atPeak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, phase: '', second: 0 }
+/** What the process is doing: the phase the peak fell in says what to look at. */
+let phase = 'ingest'
 let samples = 0
 const sampler = setInterval(() => {
   samples++
   const usage = process.memoryUsage()
-  if (usage.rss > atPeak.rss) atPeak = { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external }
+  const second = Math.round((Date.now() - started) / 1000)
+  if (usage.rss > atPeak.rss) atPeak = { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, phase, second }
+  if (trace && samples % 40 === 0)
+    process.stderr.write(`memory ${second} s ${phase}: rss ${(usage.rss / MB).toFixed(0)} MB, heap ${(usage.heapUsed / MB).toFixed(0)}/${(usage.heapTotal / MB).toFixed(0)} MB\n`)
 }, 250)
 
 const log = twinflow.get(TOKENS.EventLog)
@@ -69,7 +74,9 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 250))
 }
 const ingestedMs = Date.now() - started
+phase = 'catch-up'
 await caughtUp(twinflow, 600_000)
+phase = 'batch'
 for (const view of pipeline.views) {
   const run = await twinflow.get(BATCH_TOKENS.Runner).runView(view.name)
   if (run.status !== 'succeeded') throw new Error(`the batch run of ${view.name} failed: ${run.error}`)
@@ -77,6 +84,7 @@ for (const view of pipeline.views) {
 // The backfill reaches HOURS back from the source's start: the range covers it with a day to spare.
 const from = new Date(started - (HOURS + 24) * 3_600_000).toISOString()
 const to = new Date(Date.now() + 3_600_000).toISOString()
+phase = 'query'
 const res = await fetch(twinflow.url!, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -94,7 +102,7 @@ const result = {
   peakRss: status('VmHWM') / MB,
   rssAtStart: rssAtStart / MB,
   rssAtEnd: status('VmRSS') / MB,
-  atPeak: { rss: atPeak.rss / MB, heapUsed: atPeak.heapUsed / MB, heapTotal: atPeak.heapTotal / MB, external: atPeak.external / MB },
+  atPeak: { ...atPeak, rss: atPeak.rss / MB, heapUsed: atPeak.heapUsed / MB, heapTotal: atPeak.heapTotal / MB, external: atPeak.external / MB },
   ingestedMs,
   totalMs: Date.now() - started,
   counted,

@@ -1,4 +1,4 @@
-import { avg, count, defineStream, defineView, definePipeline, sum, t } from '@twinflow/core'
+import { avg, count, defineAlert, defineStream, defineView, definePipeline, sum, t } from '@twinflow/core'
 
 /**
  * The benchmark's stream: purchases of a marketplace, about 256 bytes of JSON each (the size the
@@ -33,4 +33,11 @@ export const countryDevice = defineView('countryDevice', purchases, {
   measures: (p) => ({ purchases: count(), avgAmountCents: avg(p.amountCents) }),
 })
 
-export const purchasesPipeline = definePipeline({ streams: [purchases], views: [shopSales, countryDevice] })
+/**
+ * A shop whose paid revenue over the last 5 minutes is above 10^11 cents: no shop of the load comes
+ * near it; the alert-latency scenario's probes (a purchase of 10^12 cents for a shop of their own)
+ * each break it. Off unless a config turns it on.
+ */
+export const whale = defineAlert(shopSales, { name: 'whale', measure: 'revenueCents', range: '5m', above: 1e11 })
+
+export const purchasesPipeline = definePipeline({ streams: [purchases], views: [shopSales, countryDevice], alerts: [whale] })

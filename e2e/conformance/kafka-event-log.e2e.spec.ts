@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonLogger, type LogBatch, type LogConsumer } from '@twinflow/core'
-import { deadLetterQueueConformance, eventLogConformance } from '@twinflow/testing/conformance'
-import { KafkaDeadLetterQueue, KafkaEventLog, parseKafkaDeadLetterQueueOptions, parseKafkaOptions } from '@twinflow/plugin-kafka'
+import { deadLetterQueueConformance, eventLogConformance, sampleAlert, sinkConformance } from '@twinflow/testing/conformance'
+import { KafkaDeadLetterQueue, KafkaEventLog, KafkaSink, parseKafkaDeadLetterQueueOptions, parseKafkaOptions, parseKafkaSinkOptions } from '@twinflow/plugin-kafka'
 import { KafkaContainer, type StartedKafkaContainer } from '../src/containers/index.ts'
 import { e2eEnvironment } from '../src/e2e-environment.ts'
-import { eventually, readDeadLetterTopic } from '../src/harness/index.ts'
+import { eventually, readDeadLetterTopic, readNotificationTopic } from '../src/harness/index.ts'
 import type { ImageVariable } from '../src/images.ts'
 import { settings } from '../src/settings.ts'
 
@@ -38,6 +38,44 @@ for (const variable of VERSIONS) {
         ),
       { readBack: (queue) => readDeadLetterTopic(kafka!.getClientOptions().brokers, (queue as KafkaDeadLetterQueue).topic), timeoutMs: 60_000 },
     )
+    // The Kafka notification channel: each sink writes to a topic of its own (one partition, so
+    // that read-back order is delivery order), read back by a plain consumer.
+    const channelTopic = () => `conformance.notifications.${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 6)}`
+    sinkConformance(`KafkaSink on ${image}`, () => new KafkaSink('events', parseKafkaSinkOptions({ ...kafka!.getClientOptions(), topic: channelTopic() }), logger), {
+      readBack: async (sink) => (await readNotificationTopic(kafka!.getClientOptions().brokers, (sink as KafkaSink).topic)).map((m) => m.notification),
+      unreachable: () => new KafkaSink('down', parseKafkaSinkOptions({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 500, topic: 'nowhere' }), logger),
+      timeoutMs: 60_000,
+    })
+
+    it('keys an alert group’s events to one partition, with the id and kind in headers', async () => {
+      const sink = new KafkaSink('events', parseKafkaSinkOptions({ ...kafka!.getClientOptions(), topic: channelTopic(), partitions: 4 }), logger)
+      await sink.connect()
+      try {
+        const never = new AbortController().signal
+        for (const shop of ['north', 'south', 'east']) {
+          await sink.deliver(sampleAlert(`${shop}-1`, 'firing', shop), never)
+          await sink.deliver(sampleAlert(`${shop}-2`, 'resolved', shop), never)
+        }
+        const read = await readNotificationTopic(kafka!.getClientOptions().brokers, sink.topic)
+        expect(read).toHaveLength(6)
+        for (const shop of ['north', 'south', 'east']) {
+          const group = read.filter((m) => m.notification.kind === 'alert' && m.notification.alert.group.shop === shop)
+          expect(new Set(group.map((m) => m.partition)).size).toBe(1)
+          expect(group.map((m) => [m.headers['twinflow-id'], m.headers['twinflow-kind']])).toEqual([
+            [`${shop}-1`, 'alert'],
+            [`${shop}-2`, 'alert'],
+          ])
+          expect(group[0]!.key).toBe(
+            `revenueDrop/${JSON.stringify([
+              ['shop', shop],
+              ['région', 'Île-de-France ✓'],
+            ])}`,
+          )
+        }
+      } finally {
+        await sink.close()
+      }
+    })
 
     it("hands over other partitions' new records while one partition's batch is still being handled, and that partition's next records after it", async () => {
       const log = new KafkaEventLog(parseKafkaOptions({ ...kafka!.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitTimeMs: 500 }), logger)

@@ -21,5 +21,6 @@ describe.skipIf(env.skip)(`Redis ${env.images.TWINFLOW_REDIS_IMAGE}`, () => {
   realtimeStoreConformance(
     `RedisRealtimeStore on ${env.images.TWINFLOW_REDIS_IMAGE}`,
     () => new RedisRealtimeStore(parseRedisRealtimeStoreOptions({ ...redis!.getClientOptions(), keyPrefix: `conformance-${++stores}` }), logger),
+    { sameStorage: (store) => new RedisRealtimeStore((store as RedisRealtimeStore).options, logger) },
   )
 })

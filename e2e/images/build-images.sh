@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Offline builder for the e2e container images (Redis, ClickHouse, Kafka).
+# Offline builder for the e2e container images (Redis, ClickHouse, Kafka, SMTP,
+# PostgreSQL, MariaDB).
 #
 # This workplace reaches no container registry, only package registries, so the
 # images are made from Debian bookworm packages (debootstrap --variant=minbase)
@@ -14,8 +15,11 @@
 #   kafka        $TWINFLOW_KAFKA_IMAGE       (Kafka 3.9.x, KRaft)
 #   kafka4       $TWINFLOW_KAFKA4_IMAGE      (Kafka 4.x, KRaft; only when asked)
 #   kafka:VER    twinflow/kafka:VER          (any Kafka version on Maven Central)
-#   all          redis clickhouse kafka kafka4
-#   (none)       redis clickhouse kafka
+#   smtp         $TWINFLOW_SMTP_IMAGE        (Debian Exim 4.96: STARTTLS, AUTH, maildir)
+#   postgres     $TWINFLOW_POSTGRES_IMAGE    (Debian postgresql-15; the sql source)
+#   mariadb      $TWINFLOW_MARIADB_IMAGE     (Debian mariadb-server 10.11; the sql source)
+#   all          redis clickhouse kafka kafka4 smtp postgres mariadb
+#   (none)       redis clickhouse kafka smtp postgres mariadb
 # An image is built only when `docker image inspect` does not find it;
 # --force (or TWINFLOW_IMAGES_REBUILD=1) rebuilds it.
 #
@@ -240,6 +244,95 @@ EOS
   import_rootfs "$dir" "$name" \
     'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]' \
     'EXPOSE 8123 9000 9009'
+}
+
+# ---------------------------------------------------------------------------
+# PostgreSQL 15 (for the sql source)
+# ---------------------------------------------------------------------------
+# Same interface as the official postgres image: POSTGRES_USER (default
+# postgres), POSTGRES_PASSWORD, POSTGRES_DB (default: the user) create the role
+# and database at the first start (initdb into /var/lib/postgresql/data);
+# listens on 5432 for every address (scram-sha-256, trust without a password);
+# a command starting with "-" is passed to postgres (`-c key=value`).
+build_postgres() {
+  local name="$TWINFLOW_POSTGRES_IMAGE"
+  local dir
+  dir="$(make_rootfs postgres postgresql-15)"
+  [ -x "$dir/usr/lib/postgresql/15/bin/postgres" ] || die "postgres missing in $dir (expected /usr/lib/postgresql/15/bin/postgres)"
+  write_file "$dir/usr/local/bin/docker-entrypoint.sh" 0755 <<'EOS'
+#!/bin/bash
+set -euo pipefail
+if [ "$#" -gt 0 ] && [ "${1#-}" = "$1" ]; then exec "$@"; fi
+BIN=/usr/lib/postgresql/15/bin
+PGDATA="${PGDATA:-/var/lib/postgresql/data}"
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+mkdir -p "$PGDATA" /run/postgresql
+chown postgres:postgres "$PGDATA" /run/postgresql
+chmod 700 "$PGDATA"
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  user="${POSTGRES_USER:-postgres}"
+  db="${POSTGRES_DB:-$user}"
+  pwfile="$(mktemp)"; chown postgres "$pwfile"
+  printf '%s\n' "${POSTGRES_PASSWORD:-}" >"$pwfile"
+  auth=trust; [ -n "${POSTGRES_PASSWORD:-}" ] && auth=scram-sha-256
+  as_postgres "$BIN/initdb" -D "$PGDATA" --username="$user" --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host="$auth" >/dev/null
+  rm -f "$pwfile"
+  printf 'host all all 0.0.0.0/0 %s\nhost all all ::/0 %s\n' "$auth" "$auth" >>"$PGDATA/pg_hba.conf"
+  if [ "$db" != postgres ]; then
+    as_postgres "$BIN/postgres" --single -D "$PGDATA" -c listen_addresses='' postgres <<<"CREATE DATABASE \"$db\" OWNER \"$user\";" >/dev/null
+  fi
+  echo "[postgres-entrypoint] initialized $PGDATA (user $user, database $db)"
+fi
+exec setpriv --reuid=postgres --regid=postgres --init-groups "$BIN/postgres" -D "$PGDATA" \
+  -c listen_addresses='*' -c unix_socket_directories=/run/postgresql -c logging_collector=off "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    'ENV LANG=C.UTF-8' \
+    'EXPOSE 5432'
+}
+
+# ---------------------------------------------------------------------------
+# MariaDB 10.11 (for the sql source)
+# ---------------------------------------------------------------------------
+# Same interface as the official mariadb image: MARIADB_USER, MARIADB_PASSWORD,
+# MARIADB_DATABASE (or the MYSQL_* names) create the user (from any host, all
+# privileges on that database) and the database at start; listens on 3306 for
+# every address; arguments starting with "--" are passed to mariadbd.
+build_mariadb() {
+  local name="$TWINFLOW_MARIADB_IMAGE"
+  local dir
+  dir="$(make_rootfs mariadb mariadb-server)"
+  [ -x "$dir/usr/sbin/mariadbd" ] || die "mariadbd missing in $dir (expected /usr/sbin/mariadbd)"
+  write_file "$dir/usr/local/bin/docker-entrypoint.sh" 0755 <<'EOS'
+#!/bin/bash
+set -euo pipefail
+if [ "$#" -gt 0 ] && [ "${1#--}" = "$1" ]; then exec "$@"; fi
+DATADIR=/var/lib/mysql
+mkdir -p "$DATADIR" /run/mysqld
+chown mysql:mysql "$DATADIR" /run/mysqld
+if [ ! -d "$DATADIR/mysql" ]; then
+  mariadb-install-db --user=mysql --datadir="$DATADIR" --skip-test-db --auth-root-authentication-method=socket >/dev/null
+fi
+user="${MARIADB_USER:-${MYSQL_USER:-}}"
+password="${MARIADB_PASSWORD:-${MYSQL_PASSWORD:-}}"
+db="${MARIADB_DATABASE:-${MYSQL_DATABASE:-}}"
+sql_string() { printf "'%s'" "$(printf '%s' "$1" | sed -e "s/\\\\/\\\\\\\\/g" -e "s/'/''/g")"; }
+init=/run/mysqld/init.sql
+: >"$init"
+if [ -n "$db" ]; then printf 'CREATE DATABASE IF NOT EXISTS `%s`;\n' "$db" >>"$init"; fi
+if [ -n "$user" ]; then
+  printf "CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s;\n" "$(sql_string "$user")" "$(sql_string "$password")" >>"$init"
+  if [ -n "$db" ]; then printf "GRANT ALL ON \`%s\`.* TO %s@'%%';\n" "$db" "$(sql_string "$user")" >>"$init"; fi
+fi
+chown mysql "$init"
+exec mariadbd --user=mysql --datadir="$DATADIR" --bind-address=0.0.0.0 --port=3306 --skip-name-resolve \
+  --init-file="$init" "$@"
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    'ENV LANG=C.UTF-8' \
+    'EXPOSE 3306'
 }
 
 # ---------------------------------------------------------------------------
@@ -530,6 +623,120 @@ EOS
   safe_rm_rootfs "$dir"
 }
 
+# ---------------------------------------------------------------------------
+# SMTP (Exim 4.96): a real mail server for the email channel's tests
+# ---------------------------------------------------------------------------
+# Exim, not OpenSMTPD: bookworm's OpenSMTPD 6.8 (built against OpenSSL 3) fails every TLS
+# handshake ("SSL routines::EVP lib", in its privilege-separated key process), so it cannot
+# test STARTTLS; Exim uses GnuTLS.
+# Image interface:
+#   ports        25 (SMTP with STARTTLS), 465 (SMTPS); AUTH PLAIN/LOGIN is offered over TLS only,
+#                and no mail is taken without it (SMTP_PORT / SMTPS_PORT move them)
+#   env          SMTP_HOSTNAME (banner and certificate name; default smtp.test),
+#                SMTP_USER / SMTP_PASSWORD (the one account; default twinflow / twinflow)
+#   certificate  self-signed, made at the first start for SMTP_HOSTNAME, localhost and 127.0.0.1:
+#                /etc/exim4/tls/cert.pem (a test reads it and trusts it as its CA)
+#   delivery     every accepted message, whatever its recipients, to the one maildir
+#                /var/vmail/inbox/new/, with an Envelope-to header naming them (Exim will not
+#                build a path from a recipient address: it is "tainted" data)
+#   logs         "smtp ready" once the configuration is checked; Exim's main log on stdout
+build_smtp() {
+  local name="$TWINFLOW_SMTP_IMAGE"
+  local dir
+  dir="$(make_rootfs smtp exim4-daemon-light,openssl)"
+  [ -x "$dir/usr/sbin/exim4" ] || die "exim4 missing in $dir (expected /usr/sbin/exim4)"
+  grep -q '^vmail:' "$dir/etc/passwd" || chroot "$dir" useradd --system --home-dir /var/vmail --create-home --shell /usr/sbin/nologin vmail
+  write_file "$dir/usr/local/bin/smtp-entrypoint.sh" 0755 <<'EOS'
+#!/bin/sh
+set -eu
+host="${SMTP_HOSTNAME:-smtp.test}"
+user="${SMTP_USER:-twinflow}"
+pass="${SMTP_PASSWORD:-twinflow}"
+case "$user$pass$host" in *[!A-Za-z0-9._@+-]*) echo "SMTP_HOSTNAME, SMTP_USER and SMTP_PASSWORD take letters, digits and . _ @ + - only" >&2; exit 2 ;; esac
+mkdir -p /etc/exim4/tls /var/vmail /var/log/exim4 /var/spool/exim4
+chown vmail:vmail /var/vmail
+chown Debian-exim:Debian-exim /var/log/exim4 /var/spool/exim4
+if [ ! -s /etc/exim4/tls/cert.pem ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$host" \
+    -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \
+    -keyout /etc/exim4/tls/key.pem -out /etc/exim4/tls/cert.pem 2>/dev/null
+  chgrp Debian-exim /etc/exim4/tls/key.pem
+  chmod 640 /etc/exim4/tls/key.pem
+  chmod 644 /etc/exim4/tls/cert.pem
+fi
+cat >/etc/exim4/exim4.conf <<EOF
+primary_hostname = $host
+daemon_smtp_ports = ${SMTP_PORT:-25} : ${SMTPS_PORT:-465}
+tls_on_connect_ports = ${SMTPS_PORT:-465}
+tls_advertise_hosts = *
+tls_certificate = /etc/exim4/tls/cert.pem
+tls_privatekey = /etc/exim4/tls/key.pem
+auth_advertise_hosts = \${if def:tls_in_cipher {*}{}}
+acl_smtp_mail = acl_check_mail
+acl_smtp_rcpt = acl_check_rcpt
+log_file_path = /var/log/exim4/%slog
+log_selector = +tls_cipher +tls_peerdn +received_recipients
+host_lookup =
+rfc1413_hosts =
+keep_environment =
+
+begin acl
+acl_check_mail:
+  accept authenticated = *
+  deny message = 530 authentication required (AUTH after STARTTLS)
+acl_check_rcpt:
+  accept authenticated = *
+  deny message = authentication required
+
+begin routers
+everyone:
+  driver = accept
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = /var/vmail/inbox
+  maildir_format
+  create_directory
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+  user = vmail
+  group = vmail
+  mode = 0644
+
+begin retry
+*   *   F,1h,1m
+
+begin authenticators
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = \${if and {{eq{\$auth2}{$user}}{eq{\$auth3}{$pass}}}}
+  server_set_id = \$auth2
+  server_advertise_condition = \${if def:tls_in_cipher}
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_condition = \${if and {{eq{\$auth1}{$user}}{eq{\$auth2}{$pass}}}}
+  server_set_id = \$auth1
+  server_advertise_condition = \${if def:tls_in_cipher}
+EOF
+exim4 -bV >/dev/null
+echo "smtp ready: $host, user $user" >&2
+touch /var/log/exim4/mainlog /var/log/exim4/paniclog
+chown Debian-exim:Debian-exim /var/log/exim4/mainlog /var/log/exim4/paniclog
+tail -F -q /var/log/exim4/mainlog /var/log/exim4/paniclog &
+exec exim4 -bdf -q1m
+EOS
+  import_rootfs "$dir" "$name" \
+    'ENTRYPOINT ["/usr/local/bin/smtp-entrypoint.sh"]' \
+    'EXPOSE 25 465'
+}
+
 kafka_version_of() { # kafka_version_of IMAGE OVERRIDE
   if [ -n "$2" ]; then echo "$2"; else echo "${1##*:}"; fi
 }
@@ -542,12 +749,12 @@ for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
-    all) targets+=(redis clickhouse kafka kafka4) ;;
-    redis|clickhouse|kafka|kafka4|kafka:*) targets+=("$a") ;;
+    all) targets+=(redis clickhouse kafka kafka4 smtp postgres mariadb) ;;
+    redis|clickhouse|kafka|kafka4|kafka:*|smtp|postgres|mariadb) targets+=("$a") ;;
     *) die "unknown target '$a' (try --help)" ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka)
+[ "${#targets[@]}" -gt 0 ] || targets=(redis clickhouse kafka smtp postgres mariadb)
 
 "$HERE/setup-docker.sh"
 mkdir -p "$CACHE_DIR"
@@ -566,6 +773,9 @@ for t in "${targets[@]}"; do
     kafka)      img="$TWINFLOW_KAFKA_IMAGE" ;;
     kafka4)     img="$TWINFLOW_KAFKA4_IMAGE" ;;
     kafka:*)    img="twinflow/kafka:${t#kafka:}" ;;
+    smtp)       img="$TWINFLOW_SMTP_IMAGE" ;;
+    postgres)   img="$TWINFLOW_POSTGRES_IMAGE" ;;
+    mariadb)    img="$TWINFLOW_MARIADB_IMAGE" ;;
   esac
   if [ "$FORCE" != 1 ] && image_exists "$img"; then
     log "$img: present, not rebuilt (use --force to rebuild)"
@@ -585,6 +795,9 @@ for t in "${targets[@]}"; do
     kafka)      build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA_VERSION:-}")" ;;
     kafka4)     build_kafka "$img" "$(kafka_version_of "$img" "${TWINFLOW_KAFKA4_VERSION:-}")" ;;
     kafka:*)    build_kafka "$img" "${t#kafka:}" ;;
+    smtp)       build_smtp ;;
+    postgres)   build_postgres ;;
+    mariadb)    build_mariadb ;;
   esac
   image_exists "$img" || die "$img was not created"
   # --force: drop the image this build replaced, unless something else still uses it

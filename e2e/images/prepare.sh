@@ -17,7 +17,7 @@ bash ./setup-docker.sh
 # shellcheck source=images.env
 source ./images.env
 targets=()
-for pair in redis:TWINFLOW_REDIS_IMAGE clickhouse:TWINFLOW_CLICKHOUSE_IMAGE kafka:TWINFLOW_KAFKA_IMAGE kafka4:TWINFLOW_KAFKA4_IMAGE; do
+for pair in redis:TWINFLOW_REDIS_IMAGE clickhouse:TWINFLOW_CLICKHOUSE_IMAGE kafka:TWINFLOW_KAFKA_IMAGE kafka4:TWINFLOW_KAFKA4_IMAGE postgres:TWINFLOW_POSTGRES_IMAGE mariadb:TWINFLOW_MARIADB_IMAGE smtp:TWINFLOW_SMTP_IMAGE; do
   var=${pair#*:}
   case "${!var}" in twinflow/*) targets+=("${pair%%:*}") ;; esac
 done

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 /** The image variables of e2e/images/images.env, the one place where image names are set. */
-export type ImageVariable = 'TWINFLOW_REDIS_IMAGE' | 'TWINFLOW_CLICKHOUSE_IMAGE' | 'TWINFLOW_KAFKA_IMAGE' | 'TWINFLOW_KAFKA4_IMAGE'
+export type ImageVariable =
+  | 'TWINFLOW_REDIS_IMAGE'
+  | 'TWINFLOW_CLICKHOUSE_IMAGE'
+  | 'TWINFLOW_KAFKA_IMAGE'
+  | 'TWINFLOW_KAFKA4_IMAGE'
+  | 'TWINFLOW_POSTGRES_IMAGE'
+  | 'TWINFLOW_MARIADB_IMAGE'
+  | 'TWINFLOW_SMTP_IMAGE'
 
 export const IMAGES_ENV = resolve(import.meta.dirname, '../images/images.env')
 
@@ -12,6 +19,9 @@ const BUILD_TARGET: Record<ImageVariable, string> = {
   TWINFLOW_CLICKHOUSE_IMAGE: 'clickhouse',
   TWINFLOW_KAFKA_IMAGE: 'kafka',
   TWINFLOW_KAFKA4_IMAGE: 'kafka4',
+  TWINFLOW_SMTP_IMAGE: 'smtp',
+  TWINFLOW_POSTGRES_IMAGE: 'postgres',
+  TWINFLOW_MARIADB_IMAGE: 'mariadb',
 }
 
 let defaults: Map<string, string> | null = null

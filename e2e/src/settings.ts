@@ -12,7 +12,15 @@ export interface E2eSettings {
   verbose: boolean
 }
 
-const VARIABLES: ImageVariable[] = ['TWINFLOW_REDIS_IMAGE', 'TWINFLOW_CLICKHOUSE_IMAGE', 'TWINFLOW_KAFKA_IMAGE', 'TWINFLOW_KAFKA4_IMAGE']
+const VARIABLES: ImageVariable[] = [
+  'TWINFLOW_REDIS_IMAGE',
+  'TWINFLOW_CLICKHOUSE_IMAGE',
+  'TWINFLOW_KAFKA_IMAGE',
+  'TWINFLOW_KAFKA4_IMAGE',
+  'TWINFLOW_POSTGRES_IMAGE',
+  'TWINFLOW_MARIADB_IMAGE',
+  'TWINFLOW_SMTP_IMAGE',
+]
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): E2eSettings {
   // Ryuk (the reaper image) cannot be pulled offline; the suite stops what it starts itself.

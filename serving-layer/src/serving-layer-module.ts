@@ -1,10 +1,12 @@
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, TOKENS, type Resolver, type Token } from '@twinflow/core'
+import { resolve, RUNTIME_SERVICES as R, TOKENS, type AlertGroupState, type ProcessService, type ReportDef, type Resolver, type Token } from '@twinflow/core'
+import type { ResolvedAlertOptions } from './alerts/alert-options.ts'
 import { createAuthenticator } from './auth/create-authenticator.ts'
 import { ServingMetrics } from './http/serving-metrics.ts'
 import { ServingServer } from './http/serving-server.ts'
 import { ChangeFeed } from './live/change-feed.ts'
+import { InProcessAnswers } from './query/in-process-answers.ts'
 import { BatchPartCache } from './read/batch-part-cache.ts'
 import { ReadSession } from './read/read-session.ts'
 import { FreshnessReads } from './read/freshness-reads.ts'
@@ -17,6 +19,8 @@ import { SERVING_TOKENS } from './serving-tokens.ts'
 export interface ServingLayerModuleDeps {
   /** The process's Prometheus registry, where the serving metrics go. */
   registry: Registry
+  /** The channels a report is sent to, for `pipeline.reports` (the config may replace its declaration's). */
+  reportChannels?: (report: ReportDef) => readonly string[]
 }
 
 /**
@@ -25,6 +29,10 @@ export interface ServingLayerModuleDeps {
  * fails before anything starts: raw options from code, or the config's `serving` section, already
  * parsed (parsing it again gives it back). Needs TOKENS.Clock, Logger, Pipeline, BatchEngine, RealtimeStore,
  * EventLog and DeadLetterQueue.
+ *
+ * Its process service (TOKENS.Service): `graphql`, role `serve`: the GraphQL server at
+ * `serving.path` on the process's HTTP server (the `graphql` endpoint), its metrics and the
+ * subscriptions' change feed (stopped with it).
  */
 export function servingLayerModule(options: ServingLayerOptions, deps: ServingLayerModuleDeps): ContainerModule {
   const resolved = parseServingLayerOptions(options)
@@ -76,8 +84,16 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
         }
         const freshnessReads = new FreshnessReads(sessionDeps)
         const newSession = () => new ReadSession({ ...sessionDeps, freshnessReads })
+        const alertOptions = (ctx as unknown as { get<T>(id: symbol, o: { optional: true }): T | undefined }).get<ResolvedAlertOptions>(SERVING_TOKENS.AlertOptions, {
+          optional: true,
+        })
+        const realtime = get(ctx, TOKENS.RealtimeStore)
         const schema = buildSchema({
           pipeline,
+          alerts: {
+            channels: (rule) => alertOptions?.rules[rule]?.channels ?? null,
+            states: async () => (await realtime.readAlertStates()).map(({ value }) => JSON.parse(value) as AlertGroupState),
+          },
           batch: sessionDeps.batch,
           deadLetters: get(ctx, TOKENS.DeadLetterQueue),
           feed: get(ctx, SERVING_TOKENS.ChangeFeed),
@@ -86,6 +102,7 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           newSession,
           onViewRead: (view, form) => metrics.viewReads.inc({ view, form }),
           onSubscriptions: (delta) => metrics.subscriptions.inc(delta),
+          ...(deps.reportChannels ? { reportChannels: deps.reportChannels } : {}),
         })
         return new ServingServer(
           {
@@ -98,6 +115,38 @@ export function servingLayerModule(options: ServingLayerOptions, deps: ServingLa
           },
           resolved,
         )
+      })
+      .inSingletonScope()
+    bind(SERVING_TOKENS.Answers)
+      .toDynamicValue((ctx) => {
+        const sessionDeps = {
+          pipeline: get(ctx, TOKENS.Pipeline),
+          reader: get(ctx, SERVING_TOKENS.ViewReader),
+          batch: get(ctx, TOKENS.BatchEngine),
+          realtime: get(ctx, TOKENS.RealtimeStore),
+          log: get(ctx, TOKENS.EventLog),
+          clock: get(ctx, TOKENS.Clock),
+          speedGroupId: resolved.speedGroupId,
+        }
+        return new InProcessAnswers(sessionDeps.pipeline, { ...resolved.limits, maxRangeMs: resolved.limits.maxRangeDays * 86_400_000 }, () => new ReadSession(sessionDeps))
+      })
+      .inSingletonScope()
+    bind(TOKENS.Service)
+      .toDynamicValue((ctx): ProcessService => {
+        const server = () => get(ctx, SERVING_TOKENS.Server)
+        return {
+          name: 'graphql',
+          roles: ['serve'],
+          needs: [R.eventLog, R.batchEngine, R.realtimeStore, R.deadLetterQueue],
+          validate: () => server().ready(),
+          async start(process) {
+            get(ctx, SERVING_TOKENS.Metrics)
+            const graphql = server()
+            await graphql.ready()
+            process.route(graphql.path, (req, res) => graphql.handle(req, res), 'graphql')
+          },
+          stop: () => get(ctx, SERVING_TOKENS.ChangeFeed).stop(),
+        }
       })
       .inSingletonScope()
   })

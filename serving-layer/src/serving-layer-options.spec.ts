@@ -36,7 +36,7 @@ describe('parseServingLayerOptions', () => {
     expect(parseServingLayerOptions({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256, views: ['*'] }] } }).auth).toEqual({
       mode: 'api-key',
       header: 'x-api-key',
-      keys: [{ name: 'dash', sha256, views: ['*'] }],
+      keys: [{ name: 'dash', sha256, views: ['*'], ingest: [] }],
     })
     const parsed = parseServingLayerOptions({
       auth: { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'twinflow' },
@@ -47,6 +47,7 @@ describe('parseServingLayerOptions', () => {
       jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
       audience: 'twinflow',
       viewsClaim: 'views',
+      ingestClaim: 'ingest',
       clockToleranceSeconds: 30,
       requireExpiry: true,
     })
@@ -74,7 +75,9 @@ describe('parseServingLayerOptions', () => {
     expect(problems({ auth: { mode: 'api-key', keys: [{ ...key, sha256: 'secret' }] } })).toContain(
       '  - serving.auth.keys.0.sha256: must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)',
     )
-    expect(problems({ auth: { mode: 'api-key', keys: [{ ...key, views: [] }] } })).toContain('  - serving.auth.keys.0.views: list the views this key may read, or ["*"] for all')
+    expect(problems({ auth: { mode: 'api-key', keys: [{ ...key, views: [] }] } })).toContain(
+      '  - serving.auth.keys.0.views: list the views this key may read (views, ["*"] for all) or the streams it may send events into (ingest), or both',
+    )
     expect(problems({ auth: { mode: 'api-key', keys: [] } })).toContain('  - serving.auth.keys: must be a non-empty list, got []')
     expect(problems({ auth: { mode: 'api-key', header: 'x key', keys: [key] } })).toContain('  - serving.auth.header: must be an HTTP header name')
     expect(problems({ auth: { mode: 'jwt', secret: 'short' } })).toContain('  - serving.auth.secret: must be at least 32 characters (HS256 needs 256 bits)')

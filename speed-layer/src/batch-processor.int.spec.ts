@@ -1,4 +1,4 @@
-import { createJsonLogger, finalizeRow, systemClock, TwinflowError, type LogBatch, type RealtimeStore } from '@twinflow/core'
+import { Channels, createJsonLogger, finalizeRow, NOTIFICATION_KINDS, systemClock, TwinflowError, type LogBatch, type RealtimeStore } from '@twinflow/core'
 import { onlineStorePipeline, type Order } from '@twinflow/example-online-store'
 import { MemoryDeadLetterQueue, MemoryRealtimeStore, MemorySink } from '@twinflow/plugin-memory'
 import fc from 'fast-check'
@@ -22,7 +22,14 @@ async function setup(options: { store?: RealtimeStore; cutoff?: number } = {}) {
     pipeline: onlineStorePipeline,
     store,
     deadLetters,
-    sinks: [sink],
+    channels: new Channels({
+      sinks: [sink],
+      settings: () => ({ kinds: NOTIFICATION_KINDS, delivery: { retries: 2, initialDelayMs: 1, maxDelayMs: 2, attemptTimeoutMs: 5000 }, where: 'sinks[0]' }),
+      deadLetters,
+      pipeline: onlineStorePipeline,
+      clock: systemClock,
+      logger,
+    }),
     cutoff: () => options.cutoff ?? -Infinity,
     clock: systemClock,
     logger,

@@ -1,6 +1,8 @@
 import {
   retry,
   TwinflowError,
+  viewChangesNotification,
+  type Channels,
   type Clock,
   type DeadLetter,
   type DeadLetterQueue,
@@ -13,7 +15,6 @@ import {
   type Pipeline,
   type RealtimeStore,
   type RetryOptions,
-  type Sink,
   type StreamDef,
 } from '@twinflow/core'
 import type { BatchAggregate } from './batch-aggregate.ts'
@@ -24,7 +25,8 @@ export interface BatchProcessorDeps {
   pipeline: Pipeline
   store: RealtimeStore
   deadLetters: DeadLetterQueue
-  sinks: readonly Sink[]
+  /** Where the view changes of each applied batch go: the channels that take `view-changes` (none: nowhere). */
+  channels?: Pick<Channels, 'send' | 'taking'>
   /** The current cutoff of a view: its events of earlier windows are skipped. */
   cutoff: (view: string) => number
   clock: Clock
@@ -33,7 +35,7 @@ export interface BatchProcessorDeps {
   consumer: string
   /** Larger payloads are dead-lettered as `oversized`. */
   maxEventBytes: number
-  /** Retries of sink and dead-letter writes. */
+  /** Retries of dead-letter writes. */
   retry: Pick<RetryOptions, 'retries' | 'initialDelayMs' | 'maxDelayMs'>
   /** Where each batch's first pass runs (a later pass, after a fence, runs on the event loop). @default inlineFolder */
   folder?: BatchFolder
@@ -69,7 +71,8 @@ export interface BatchResult {
  * 4. pre-aggregate per (view, window, keys) and apply ONE fenced batch (firstOffset..lastOffset);
  * 5. for each `overlap` outcome (fence F), recompute that group from its events with offset > F
  *    and apply it as a batch F+1..lastOffset, until every group is applied or a duplicate;
- * 6. write the batch to every sink (retriable failures retried);
+ * 6. deliver the batch's view changes to the channels that take them (each delivered or
+ *    dead-lettered, see `Channels`: a failing channel never fails the batch);
  * 7. record the progress (lastOffset). The caller then lets the log commit.
  * Redelivery with any boundaries is then exact: each group contains each of its events once.
  * `signal` (the log's "this member is gone") is checked before every write: a revoked batch stops
@@ -137,9 +140,11 @@ export class BatchProcessor {
       }
       await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
-      await Promise.all(
-        this.#deps.sinks.map((sink) => this.#step(`write to sink "${sink.name}"`, batch, () => this.#retrying(`sink "${sink.name}" write`, () => sink.write(fenced)))),
-      )
+      const channels = this.#deps.channels
+      if (channels && channels.taking('view-changes').length > 0) {
+        const notification = viewChangesNotification(fenced, this.#deps.clock.now())
+        await this.#step('delivery of the view changes', batch, () => channels.send(notification, signal ? { signal } : {}))
+      }
     }
     signal?.throwIfAborted()
     await this.#step('progress record', batch, () => this.#deps.store.recordProgress(this.#deps.consumer, batch.topic, batch.partition, batch.lastOffset))

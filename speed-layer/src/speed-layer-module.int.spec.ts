@@ -1,4 +1,4 @@
-import { createJsonLogger, pluginModule, resolve, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver, type Token } from '@twinflow/core'
+import { channelsModule, createJsonLogger, pluginModule, resolve, resolveAll, systemClock, TOKENS, TwinflowError, type Resolver, type Token } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline } from '@twinflow/example-online-store'
 import { memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin, type MemoryEventLog, type MemorySink } from '@twinflow/plugin-memory'
 import { Container, ContainerModule } from 'inversify'
@@ -21,13 +21,14 @@ function container(sinks: number) {
     pluginModule(memoryRealtimeStorePlugin, {}, 'runtimes.realtimeStore'),
     pluginModule(memoryDeadLetterQueuePlugin, {}, 'runtimes.deadLetterQueue'),
     ...Array.from({ length: sinks }, (_, i) => pluginModule(memorySinkPlugin, {}, `sinks[${i}]`, `sink-${i}`)),
+    channelsModule(),
     speedLayerModule({ groupId: 'speed-test', maxBatchSize: 50 }),
   )
   return { c, get }
 }
 
 describe('speedLayerModule', () => {
-  it('binds a worker over the bound runtimes and every sink', async () => {
+  it('binds a worker over the bound runtimes and the channels (every sink)', async () => {
     const { c, get } = container(2)
     const cutoffs = new SettableCutoffSource()
     c.rebind(SPEED_TOKENS.CutoffSource).toConstantValue(cutoffs)

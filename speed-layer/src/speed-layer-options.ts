@@ -1,7 +1,7 @@
 import { parseOptions } from '@twinflow/core'
 import { z } from 'zod'
 
-/** Retries of the speed layer's writes to sinks and to the dead-letter queue. */
+/** Retries of the speed layer's writes to the dead-letter queue (channels have their own: `sinks[].delivery`). */
 export const speedRetryOptionsSchema = z.strictObject({
   /** Attempts after the first one; then the batch fails for good and the worker stops. @default 5 */
   retries: z.int().min(0).default(5),

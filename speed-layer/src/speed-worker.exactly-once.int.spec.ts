@@ -108,78 +108,84 @@ describe('SpeedWorker exactly-once effects', { timeout: 300_000 }, () => {
   it.each([
     { where: 'on the event loop', foldThreads: 0, numRuns: 150 },
     { where: 'in a fold thread', foldThreads: 1, numRuns: 15 },
-  ])('keeps the realtime rows equal to a plain reduce of the valid events through crashes, restarts and rebalances (folding $where)', async ({ foldThreads, numRuns }) => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(draft, { minLength: 20, maxLength: 300, size: 'large' }),
-        fc.array(step, { minLength: 4, maxLength: 30, size: 'large' }),
-        fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 })),
-        fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
-        async (drafts, steps, [firstBatchSize, secondBatchSize], cutoffHour) => {
-          const all = items(drafts)
-          const cutoff = cutoffHour === null ? null : T0 + cutoffHour * HOUR
-          const h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 3, pipelineModule: ONLINE_STORE_MODULE })
-          if (cutoff !== null) for (const v of onlineStorePipeline.views) h.cutoffs.set(v.name, cutoff)
-          const live: Awaited<ReturnType<SpeedHarness['startWorker']>>[] = []
-          const start = async (maxBatchSize: number) => live.push(await h.startWorker({ maxBatchSize, maxEventBytes: MAX_EVENT_BYTES, foldThreads }))
-          let produced = 0
-          const produce = async (count: number) => {
-            const chunk = all.slice(produced, produced + count)
-            produced += chunk.length
-            const byTopic = new Map<string, LogMessage[]>()
-            for (const item of chunk) {
-              const [topic, message]: [string, LogMessage] =
-                item.kind === 'order'
-                  ? ['twinflow.orders', { ...(item.key ? { key: item.key } : {}), value: Buffer.from(JSON.stringify(item.order)) }]
-                  : item.kind === 'view'
-                    ? ['twinflow.pageViews', { value: Buffer.from(JSON.stringify(item.view)) }]
-                    : [item.topic, { value: Buffer.from(item.payload) }]
-              byTopic.set(topic, [...(byTopic.get(topic) ?? []), message])
+  ])(
+    'keeps the realtime rows equal to a plain reduce of the valid events through crashes, restarts and rebalances (folding $where)',
+    async ({ foldThreads, numRuns }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(draft, { minLength: 20, maxLength: 300, size: 'large' }),
+          fc.array(step, { minLength: 4, maxLength: 30, size: 'large' }),
+          fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 })),
+          fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+          async (drafts, steps, [firstBatchSize, secondBatchSize], cutoffHour) => {
+            const all = items(drafts)
+            const cutoff = cutoffHour === null ? null : T0 + cutoffHour * HOUR
+            const h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 3, pipelineModule: ONLINE_STORE_MODULE })
+            if (cutoff !== null) for (const v of onlineStorePipeline.views) h.cutoffs.set(v.name, cutoff)
+            const live: Awaited<ReturnType<SpeedHarness['startWorker']>>[] = []
+            const start = async (maxBatchSize: number) => live.push(await h.startWorker({ maxBatchSize, maxEventBytes: MAX_EVENT_BYTES, foldThreads }))
+            let produced = 0
+            const produce = async (count: number) => {
+              const chunk = all.slice(produced, produced + count)
+              produced += chunk.length
+              const byTopic = new Map<string, LogMessage[]>()
+              for (const item of chunk) {
+                const [topic, message]: [string, LogMessage] =
+                  item.kind === 'order'
+                    ? ['twinflow.orders', { ...(item.key ? { key: item.key } : {}), value: Buffer.from(JSON.stringify(item.order)) }]
+                    : item.kind === 'view'
+                      ? ['twinflow.pageViews', { value: Buffer.from(JSON.stringify(item.view)) }]
+                      : [item.topic, { value: Buffer.from(item.payload) }]
+                byTopic.set(topic, [...(byTopic.get(topic) ?? []), message])
+              }
+              for (const [topic, messages] of byTopic) await h.produce(topic, messages)
             }
-            for (const [topic, messages] of byTopic) await h.produce(topic, messages)
-          }
-          try {
-            await start(firstBatchSize)
-            await start(secondBatchSize)
-            for (const s of steps) {
-              if (s.kind === 'produce') await produce(s.count)
-              else if (s.kind === 'start' && live.length < 3) await start(s.maxBatchSize)
-              else if (s.kind === 'crash' && live.length > 0) {
-                await produce(s.produceFirst)
-                await ticks(s.ticks)
-                const [victim] = live.splice(s.which % live.length, 1)
-                totals.crashes++
-                await victim!.consumer!.crash()
-              } else if (s.kind === 'stop' && live.length > 0) await live.splice(s.which % live.length, 1)[0]!.worker.stop()
-              else if (s.kind === 'yield') await ticks(s.ticks)
+            try {
+              await start(firstBatchSize)
+              await start(secondBatchSize)
+              for (const s of steps) {
+                if (s.kind === 'produce') await produce(s.count)
+                else if (s.kind === 'start' && live.length < 3) await start(s.maxBatchSize)
+                else if (s.kind === 'crash' && live.length > 0) {
+                  await produce(s.produceFirst)
+                  await ticks(s.ticks)
+                  const [victim] = live.splice(s.which % live.length, 1)
+                  totals.crashes++
+                  await victim!.consumer!.crash()
+                } else if (s.kind === 'stop' && live.length > 0) await live.splice(s.which % live.length, 1)[0]!.worker.stop()
+                else if (s.kind === 'yield') await ticks(s.ticks)
+              }
+              await produce(all.length)
+              if (live.length === 0) await start(secondBatchSize)
+              await h.caughtUp()
+            } finally {
+              // stops the crashed workers too, which waits for their zombie batches
+              await h.close()
             }
-            await produce(all.length)
-            if (live.length === 0) await start(secondBatchSize)
-            await h.caughtUp()
-          } finally {
-            // stops the crashed workers too, which waits for their zombie batches
-            await h.close()
-          }
 
-          const orders = all.flatMap((i) => (i.kind === 'order' ? [i.order] : []))
-          const views = all.flatMap((i) => (i.kind === 'view' ? [i.view] : []))
-          const truth = onlineStoreReference(orders, views, cutoff)
-          for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) expect(await h.rows(view), view).toEqual(truth[view])
+            const orders = all.flatMap((i) => (i.kind === 'order' ? [i.order] : []))
+            const views = all.flatMap((i) => (i.kind === 'view' ? [i.view] : []))
+            const truth = onlineStoreReference(orders, views, cutoff)
+            for (const view of ['shopRevenue', 'orderMix', 'shopTraffic']) expect(await h.rows(view), view).toEqual(truth[view])
 
-          // Invalid records are the archiver's to dead-letter: the speed layer skips and counts them
-          // (each at least once: redeliveries count again), and writes no letter for them.
-          const invalid = all.filter((i) => i.kind === 'invalid').length
-          expect(h.deadLetters.letters()).toEqual([])
-          let skipped = 0
-          for (const { worker } of h.workers) {
-            const s = worker.stats()
-            skipped += s.invalid
-            for (const key of Object.keys(totals) as (keyof typeof totals)[]) if (key !== 'crashes') totals[key] += s[key]
-          }
-          expect(skipped).toBeGreaterThanOrEqual(invalid)
-        },
-      ),
-      { numRuns },
-    )
-  })
+            // Invalid records are the archiver's to dead-letter: the speed layer skips and counts them
+            // (each at least once: redeliveries count again), and writes no letter for them.
+            const invalid = all.filter((i) => i.kind === 'invalid').length
+            expect(h.deadLetters.letters()).toEqual([])
+            let skipped = 0
+            for (const { worker } of h.workers) {
+              const s = worker.stats()
+              skipped += s.invalid
+              for (const key of Object.keys(totals) as (keyof typeof totals)[]) if (key !== 'crashes') totals[key] += s[key]
+            }
+            expect(skipped).toBeGreaterThanOrEqual(invalid)
+          },
+        ),
+        { numRuns },
+      )
+      // Generous: in this suite each fold thread loads core's TypeScript sources through tsx
+      // (1.5 to 3 s a thread on a loaded 2-core machine), and a run starts several workers.
+    },
+    360_000,
+  )
 })

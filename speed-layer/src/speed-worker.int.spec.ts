@@ -108,7 +108,7 @@ describe('SpeedWorker over the embedded runtimes', () => {
     const large = await h.startWorker({ maxBatchSize: 40 })
     expect(small.consumer!.assignment()).toHaveLength(2)
     // The small worker's process dies right after its first batch reached the store and the sink.
-    const off = h.sink.onWrite(() => {
+    const off = h.sink.onDeliver(() => {
       off()
       void small.consumer!.crash()
     })
@@ -173,9 +173,9 @@ describe('SpeedWorker over the embedded runtimes', () => {
     expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], T0 + 3 * HOUR).orderMix)
   })
 
-  it('writes every batch with changes to the sinks, retrying retriable failures', async () => {
+  it('delivers the view changes of every batch to the channels, retrying retriable failures', async () => {
     h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
-    h.sink.failNextWrites(new TwinflowError('unavailable', 'webhook down'), 2)
+    h.sink.failNextDeliveries(new TwinflowError('unavailable', 'webhook down'), 2)
     const orders = generateOrders(30, { seed: 9, from: T0, to: T0 + HOUR })
     const { worker } = await h.startWorker({ maxBatchSize: 10 })
     await h.produce(ORDERS, json(orders))
@@ -194,6 +194,31 @@ describe('SpeedWorker over the embedded runtimes', () => {
     expect(worker.health()).toMatchObject({ state: 'running', healthy: true })
   })
 
+  it('a channel that refuses the view changes for good does not stop the worker: they are dead-lettered, later batches delivered', async () => {
+    h = await SpeedHarness.start({ pipeline: onlineStorePipeline, partitions: 1 })
+    h.sink.failNextDeliveries(new TwinflowError('validation', 'webhook answered 400: bad request'))
+    const orders = generateOrders(30, { seed: 9, from: T0, to: T0 + HOUR })
+    const { worker } = await h.startWorker({ maxBatchSize: 10 })
+    await h.produce(ORDERS, json(orders))
+    await h.caughtUp()
+    expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], null).orderMix)
+    expect(h.sink.batches().map((b) => [b.firstOffset, b.lastOffset])).toEqual([
+      [10, 19],
+      [20, 29],
+    ])
+    const [letter, ...others] = h.deadLetters.letters()
+    expect(others).toEqual([])
+    expect(letter).toMatchObject({ stream: 'orders', stage: 'channel:test-sink', reason: 'undeliverable: webhook answered 400: bad request' })
+    expect(JSON.parse(letter!.payload.toString())).toMatchObject({ kind: 'view-changes', id: 'view-changes/twinflow.orders/0/0-9', batch: { firstOffset: 0, lastOffset: 9 } })
+    expect(h.channels.counts()).toEqual(
+      expect.arrayContaining([
+        { channel: 'test-sink', kind: 'view-changes', outcome: 'dead-lettered', count: 1 },
+        { channel: 'test-sink', kind: 'view-changes', outcome: 'delivered', count: 2 },
+      ]),
+    )
+    expect(worker.health()).toMatchObject({ state: 'running', healthy: true })
+  })
+
   it('stops consuming on a non-retriable failure, says why, and leaves the batch uncommitted for the next worker', async () => {
     const lines: string[] = []
     const logged = new Waiter()
@@ -205,8 +230,15 @@ describe('SpeedWorker over the embedded runtimes', () => {
         logged.notify()
       },
     })
-    const broken = new TwinflowError('config', 'sink rejected the credentials')
-    h.sink.failNextWrites(broken)
+    // The store applies the batch, then refuses to record the progress, for good (fault injection).
+    const broken = new TwinflowError('config', 'the store rejected the credentials')
+    const recordProgress = h.store.recordProgress.bind(h.store)
+    let refuse = true
+    h.store.recordProgress = async (...args) => {
+      if (!refuse) return recordProgress(...args)
+      refuse = false
+      throw broken
+    }
     const orders: Order[] = generateOrders(10, { seed: 1, from: T0, to: T0 + HOUR })
     const { worker } = await h.startWorker()
     const failed = new Promise((resolve) => worker.onHealthChange((health) => health.state === 'failed' && resolve(health)))
@@ -215,10 +247,10 @@ describe('SpeedWorker over the embedded runtimes', () => {
     expect(health.healthy).toBe(false)
     expect(TwinflowError.is(health.lastError, 'config')).toBe(true)
     expect((health.lastError as TwinflowError).cause).toBe(broken)
-    expect((health.lastError as TwinflowError).message).toMatch(/speed layer, twinflow\.orders\[0\] offsets 0\.\.9: write to sink "test-sink" failed/)
-    await logged.until(() => lines.some((l) => l.includes('non-retriable') && l.includes('sink rejected the credentials')), 'the error log')
+    expect((health.lastError as TwinflowError).message).toMatch(/speed layer, twinflow\.orders\[0\] offsets 0\.\.9: progress record failed/)
+    await logged.until(() => lines.some((l) => l.includes('non-retriable') && l.includes('the store rejected the credentials')), 'the error log')
     expect(h.log.committedOffsets('twinflow-speed', ORDERS)).toEqual(new Map())
-    // the store got the batch before the sink failed; the next worker's redelivery is a duplicate there
+    // the store got the batch before the progress failed; the next worker's redelivery is a duplicate there
     const next = await h.startWorker()
     await h.caughtUp()
     expect(await h.rows('orderMix')).toEqual(onlineStoreReference(orders, [], null).orderMix)

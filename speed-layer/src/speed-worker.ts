@@ -9,7 +9,7 @@ import {
   type Logger,
   type Pipeline,
   type RealtimeStore,
-  type Sink,
+  type Channels,
 } from '@twinflow/core'
 import { BatchProcessor, type BatchResult } from './batch-processor.ts'
 import type { CutoffSource } from './cutoff-source.ts'
@@ -23,7 +23,8 @@ export interface SpeedWorkerDeps {
   log: EventLog
   store: RealtimeStore
   deadLetters: DeadLetterQueue
-  sinks: readonly Sink[]
+  /** The channels the view changes of every applied batch go to (those that take `view-changes`). */
+  channels?: Pick<Channels, 'send' | 'taking'>
   cutoffs: CutoffSource
   clock: Clock
   logger: Logger
@@ -58,7 +59,7 @@ export type SpeedWorkerStats = BatchResult & { batches: number }
 /**
  * A speed layer worker: a member of the speed consumer group over every topic whose stream has
  * views. Each log batch goes through a `BatchProcessor` (decode, evaluate, skip below the
- * cutoff, pre-aggregate, one fenced apply, overlap repair, sinks, progress) and is committed by
+ * cutoff, pre-aggregate, one fenced apply, overlap repair, view changes to the channels, progress) and is committed by
  * the log when it succeeds. The first pass of each batch (decode to pre-aggregate) runs in fold
  * threads when the options and the pipeline module allow (`foldThreads`), else on the event loop.
  * Partitions resume from the realtime store's progress (+1), which wins over the group's commits:
@@ -66,7 +67,7 @@ export type SpeedWorkerStats = BatchResult & { batches: number }
  * cutoffs and drops realtime windows below them.
  *
  * Its runtimes must be started by the caller (log connected, store started, dead-letter queue and
- * sinks connected); the worker does not own them. Failures are reported through the log's
+ * channels connected); the worker does not own them. Failures are reported through the log's
  * `onError`: logged with the error, reflected in `health()`, never swallowed.
  */
 export class SpeedWorker {
@@ -113,7 +114,7 @@ export class SpeedWorker {
       pipeline: deps.pipeline,
       store: deps.store,
       deadLetters: deps.deadLetters,
-      sinks: deps.sinks,
+      ...(deps.channels ? { channels: deps.channels } : {}),
       cutoff: (view) => this.#watcher.cutoff(view),
       clock: deps.clock,
       logger: this.#logger,

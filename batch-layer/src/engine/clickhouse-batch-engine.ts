@@ -13,12 +13,14 @@ import {
   type Pipeline,
   type Publication,
   type Scalar,
+  type ReportRunRecord,
   type StreamDef,
   type ValueKind,
   type ViewDef,
   type WindowSelection,
 } from '@twinflow/core'
 import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql.ts'
+import { REPORT_RUNS_TABLE, reportRunsSql } from '../sql/report-runs-sql.ts'
 import { catalogSql } from '../sql/catalog-sql.ts'
 import { LOADS_TABLE, loadsSql } from '../sql/loads-sql.ts'
 import { LOAD_PARTITION_BASE, masterTableSql } from '../sql/master-table-sql.ts'
@@ -71,6 +73,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     await this.driver.command(publicationsSql.create())
     await this.driver.command(batchRunsSql.create())
     await this.driver.command(loadsSql.create())
+    await this.driver.command(reportRunsSql.create())
     this.#pipeline = pipeline
     this.logger.info('batch engine started', { driver: this.driver.name, streams: pipeline.streams.length, views: pipeline.views.length })
   }
@@ -358,6 +361,37 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     ])
   }
 
+  async recordReportRun(run: ReportRunRecord): Promise<void> {
+    await this.driver.insert(REPORT_RUNS_TABLE, [
+      {
+        run_id: run.runId,
+        report: run.report,
+        scheduled_at: run.scheduledAt,
+        status: run.status,
+        trigger: run.trigger,
+        late: run.late ? 1 : 0,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt,
+        period_from: run.period?.from ?? null,
+        period_to: run.period?.to ?? null,
+        deliveries: JSON.stringify(run.deliveries),
+        error: run.error,
+        recorded_at: this.clock.now(),
+        seq: ++this.#seq,
+      },
+    ])
+  }
+
+  async reportRun(runId: string): Promise<ReportRunRecord | null> {
+    const [row] = await this.driver.query<Row>(reportRunsSql.one(runId))
+    return row ? decodeReportRun(row) : null
+  }
+
+  async reportRuns(report: string | null, limit: number): Promise<ReportRunRecord[]> {
+    checkLimit('reportRuns', limit)
+    return (await this.driver.query<Row>(reportRunsSql.latest(report, limit))).map(decodeReportRun)
+  }
+
   async #addNewFields(stream: StreamDef): Promise<void> {
     const table = masterTableSql.table(stream)
     const existing = new Map((await this.driver.query<{ name: string; type: string }>(catalogSql.columns(table))).map((c) => [c.name, c.type]))
@@ -466,6 +500,23 @@ function decodeLoadEntry(row: Row): LoadEntry {
     rows: decodeInt64(row.rows, 'tf_loads.rows'),
     rejected: decodeInt64(row.rejected, 'tf_loads.rejected'),
     status: String(row.s),
+  }
+}
+
+function decodeReportRun(row: Row): ReportRunRecord {
+  const int = (name: string) => decodeInt64(row[name], `tf_report_runs.${name}`)
+  return {
+    runId: String(row.run_id),
+    report: String(row.report),
+    scheduledAt: int('scheduled_at'),
+    status: String(row.status) as ReportRunRecord['status'],
+    trigger: String(row.trigger) as ReportRunRecord['trigger'],
+    late: Number(row.late) === 1,
+    startedAt: int('started_at'),
+    finishedAt: int('finished_at'),
+    period: row.period_from === null || row.period_to === null ? null : { from: int('period_from'), to: int('period_to') },
+    deliveries: JSON.parse(String(row.deliveries)) as ReportRunRecord['deliveries'],
+    error: row.error === null ? null : String(row.error),
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ReportRunRecord } from '../report/report-run.ts'
 import type { PartialRow } from '../aggregate/partial-row.ts'
 import type { Scalar } from '../schema/value-kind.ts'
 import type { Pipeline } from '../view/define-pipeline.ts'
@@ -140,4 +141,10 @@ export interface BatchEngine {
    * publication, and a process may stop between the two).
    */
   runs(view: string | null, limit: number): Promise<BatchRun[]>
+  /** Appends the record of a report run (the newest record of a run id wins): the report role's history, durable and the same from every process. */
+  recordReportRun(run: ReportRunRecord): Promise<void>
+  /** The latest record of one report run, or null when none was recorded. */
+  reportRun(runId: string): Promise<ReportRunRecord | null>
+  /** Latest state of the newest runs of a report (or of all reports), newest scheduled first. */
+  reportRuns(report: string | null, limit: number): Promise<ReportRunRecord[]>
 }

@@ -54,10 +54,26 @@ export interface MarkedWindows {
   unchanged: boolean
 }
 
+/** A lease (see `RealtimeStore.acquireLease`): its name and the token of the holder that took it. */
+export interface Lease {
+  name: string
+  token: string
+}
+
+/** One stored alert state: its key (the rule and the group) and its value, the evaluator's JSON. */
+export interface AlertStateEntry {
+  key: string
+  value: string
+}
+
 /**
  * The speed layer's store of realtime windows (Redis in production, in-memory when embedded).
  * Applying a delta and recording its fence happen atomically per group key, so at-least-once
  * delivery gives exactly-once effects. Each call touches one key (one hash slot) per delta.
+ *
+ * It also keeps the alert role's state (alert states and the lease that says which process
+ * evaluates and notifies): what must survive a restart of that process and be shared by every
+ * process that runs the role.
  *
  * Lifecycle: `start(pipeline)`, then calls, then `stop()`.
  * Errors: `unavailable` (retriable) when the store cannot be reached; a failed `apply` may have
@@ -98,4 +114,24 @@ export interface RealtimeStore {
   recordProgress(consumer: string, topic: string, partition: number, offset: number): Promise<void>
   /** Newest event time applied to a view (epoch ms; see FencedBatch.newestEventTime), for freshness. */
   newestEventTime(view: string): Promise<number | null>
+  /**
+   * Takes the lease `name` for `token` for `ttlMs`, if no one holds it: true when taken, false
+   * when held (by anyone, `token` included: a holder extends it with `renewLease`). A lease not
+   * renewed expires after `ttlMs`. Redis: `SET <key> <token> NX PX <ttl>` (the single-instance lock
+   * of Redis's documentation); embedded: the same in the process.
+   */
+  acquireLease(name: string, token: string, ttlMs: number): Promise<boolean>
+  /** Extends the lease to `ttlMs` from now if `lease.token` still holds it (compare and extend, atomically); false when it was lost. */
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean>
+  /** Gives the lease up if `lease.token` still holds it (compare and delete, atomically); otherwise does nothing. */
+  releaseLease(lease: Lease): Promise<void>
+  /** Every alert state stored, in no particular order. */
+  readAlertStates(): Promise<AlertStateEntry[]>
+  /**
+   * Writes alert states (`put` sets each key's value, `remove` deletes keys) only while `lease.token`
+   * holds the lease, checked in the same atomic step as the writes (the lease's token fences the
+   * state: a process that lost its lease, paused past its expiry, writes nothing). Resolves true when
+   * written, false when the lease is not held (nothing written).
+   */
+  writeAlertStates(lease: Lease, put: readonly AlertStateEntry[], remove: readonly string[]): Promise<boolean>
 }

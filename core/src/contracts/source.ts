@@ -1,12 +1,19 @@
+import type { HttpEndpoint } from './http-endpoint.ts'
+
 /**
  * One input of a source: a raw JSON payload (`value`) or a record already parsed (`record`: a CSV
- * row, a table row, a Parquet record). `position` says where in the source it was (a file and
- * line, a row's cursor, a request's line) for its dead letter, if it is rejected.
+ * row, a table row, a Parquet record, an NDJSON line). `position` says where in the source it was
+ * (a file and line, a row's cursor, a request's line) for its dead letter, if it is rejected.
  * `rejected`: the source itself could not read this input (a malformed CSV row, a line over a size
  * limit): it goes to the dead-letter queue with this reason, `value` (its bytes, possibly cut) as
  * its payload, and is counted among the batch's rejected ones.
+ * `json`: the JSON text a record was parsed from (an NDJSON line): the record is then checked as a
+ * raw payload is (JSON's types, no conversion unless the source has a mapping), appended as it is
+ * when it passes unmapped, and dead-lettered as it is if rejected.
  */
-export type SourceMessage = { key?: string; value: Buffer | string; position?: string; rejected?: string } | { key?: string; record: Record<string, unknown>; position?: string }
+export type SourceMessage =
+  | { key?: string; value: Buffer | string; position?: string; rejected?: string }
+  | { key?: string; record: Record<string, unknown>; json?: Buffer; position?: string }
 
 /** What became of a batch's messages: how many are in the log, and which were rejected (by index in `messages`) and why. */
 export interface IngestOutcome {
@@ -27,6 +34,13 @@ export interface SourceBatch {
    * the source resumes after the last batch the log holds.
    */
   checkpoint?: string
+  /**
+   * For a source whose checkpoint records what became of the batch (an HTTP source keeps each
+   * idempotency key's outcome in it): called with the batch's outcome once its messages are checked,
+   * before the append, and its answer is saved in place of `checkpoint` (undefined: none). It must
+   * not change the source's state: the append may still fail, and then `ack` is never called.
+   */
+  checkpointAfter?(outcome: IngestOutcome): string | undefined
   /** Called after the valid messages are in the log and the rejected ones in the dead-letter queue. The source may then forget the batch. */
   ack(outcome: IngestOutcome): Promise<void>
 }
@@ -44,10 +58,14 @@ export const END_OF_INPUT = Symbol.for('@twinflow/core/END_OF_INPUT')
  * `read` resolves END_OF_INPUT when a finite source is done; it may wait for data; it rejects with
  * a retriable `unavailable` error to ask for a reconnect with backoff, or a non-retriable error to
  * stop the source. `signal` aborts a pending read at shutdown.
+ * A source that receives its input over HTTP (a push source) has `http`: routes the process mounts
+ * on its HTTP server behind the API's authentication while the source runs (see HttpEndpoint).
  */
 export interface Source {
   readonly name: string
   readonly stream: string
+  /** HTTP routes of a push source (optional capability; see HttpEndpoint). */
+  readonly http?: HttpEndpoint
   connect(checkpoint: string | null): Promise<void>
   read(signal: AbortSignal): Promise<SourceBatch | typeof END_OF_INPUT>
   close(): Promise<void>

@@ -1,3 +1,4 @@
+import type { Channels } from '../channels/channels.ts'
 import type { BatchEngine } from '../contracts/batch-engine.ts'
 import type { ClickHouseDriver } from '../contracts/clickhouse-driver.ts'
 import type { DeadLetterQueue } from '../contracts/dead-letter-queue.ts'
@@ -7,6 +8,7 @@ import type { Scheduler } from '../contracts/scheduler.ts'
 import type { Sink } from '../contracts/sink.ts'
 import type { Source } from '../contracts/source.ts'
 import type { Logger } from '../logging/logger.ts'
+import type { ProcessService } from '../process/process-service.ts'
 import type { Clock } from '../time/clock.ts'
 import type { Pipeline } from '../view/define-pipeline.ts'
 import { token } from './token.ts'
@@ -26,6 +28,10 @@ export const TOKENS = {
   Scheduler: token<Scheduler>('core/scheduler'),
   /** Multi-binding: every configured source. */
   Source: token<Source>('core/source'),
-  /** Multi-binding: every configured sink. */
+  /** Multi-binding: every configured sink (notification channel). */
   Sink: token<Sink>('core/sink'),
+  /** The delivery of notifications to the sinks: retries, dead letters, counts (see Channels). */
+  Channels: token<Channels>('core/channels'),
+  /** Multi-binding: every part of a process, each with the roles it serves and what it needs (see ProcessService). */
+  Service: token<ProcessService>('core/service'),
 } as const

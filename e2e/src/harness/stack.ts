@@ -38,6 +38,17 @@ export interface ConfigOverrides {
   kafka?: Record<string, unknown>
   speed?: Record<string, unknown>
   batch?: Record<string, unknown>
+  /** The pipeline module. @default the online store's */
+  pipeline?: string
+  /** Notification channels (the config's `sinks`). */
+  sinks?: unknown[]
+  alerts?: Record<string, unknown>
+  /** The config's `reports` section. */
+  reports?: Record<string, unknown>
+  /** The config's `sources` (for the `ingest` role: an `http` or a `sql` source). */
+  sources?: Record<string, unknown>[]
+  /** Merged into the `serving` section (e.g. `auth`). */
+  serving?: Record<string, unknown>
 }
 
 /**
@@ -85,7 +96,7 @@ export class Stack {
   writeConfig(overrides: ConfigOverrides = {}): string {
     const kafka = { ...this.kafka.getClientOptions(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxWaitTimeMs: 1000, ...overrides.kafka }
     const config = {
-      pipeline: onlineStorePipelineModule,
+      pipeline: overrides.pipeline ?? onlineStorePipelineModule,
       runtimes: {
         eventLog: { plugin: 'kafka', options: kafka },
         clickhouse: { plugin: 'clickhouse', options: this.clickhouse.getClientOptions() },
@@ -94,11 +105,15 @@ export class Stack {
         scheduler: { plugin: 'node-cron' },
       },
       topics: { partitions: 4 },
+      sources: overrides.sources ?? [],
       // The scenarios run batches with `twinflow batch run all`; the schedule is for the `batch` role.
       batch: { schedule: '0 0 1 1 *', ...overrides.batch },
       speed: { cutoffRefreshMs: 1000, ...overrides.speed },
-      serving: { port: 0, host: '127.0.0.1', graphiql: false },
+      serving: { port: 0, host: '127.0.0.1', graphiql: false, ...overrides.serving },
       log: { level: 'info' },
+      ...(overrides.sinks ? { sinks: overrides.sinks } : {}),
+      ...(overrides.alerts ? { alerts: overrides.alerts } : {}),
+      ...(overrides.reports ? { reports: overrides.reports } : {}),
     }
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
     writeFileSync(file, JSON.stringify(config, null, 2))

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { count, definePipeline, defineStream, defineView, sum, t, type FencedBatch } from '@twinflow/core'
+import { count, definePipeline, defineStream, defineView, sum, t, viewChangesNotification, type FencedBatch, type Notification } from '@twinflow/core'
 import { createTestPipeline } from '@twinflow/testing'
 import { sinkConformance } from '@twinflow/testing/conformance'
 import { describe, expect, it } from 'vitest'
@@ -10,15 +10,27 @@ import { ndjsonSinkPlugin } from './ndjson-sink-plugin.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'ndjson-sink-'))
 let files = 0
-const linesOf = (path: string): FencedBatch[] =>
+const never = new AbortController().signal
+const notificationsOf = (path: string): Notification[] =>
   readFileSync(path, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as FencedBatch)
+    .map((l) => {
+      const { overlap: _, ...notification } = JSON.parse(l) as Notification & { overlap?: boolean }
+      return notification
+    })
+const linesOf = (path: string): (FencedBatch & { overlap?: boolean })[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const line = JSON.parse(l) as { batch: FencedBatch; overlap?: boolean }
+      return line.overlap ? { ...line.batch, overlap: true } : line.batch
+    })
 
 // The contract every sink keeps, from the test kit.
 sinkConformance('ndjson-file', () => new NdjsonSink('changes', join(dir, `conformance-${++files}.ndjson`)), {
-  readBack: async (sink) => linesOf((sink as NdjsonSink).path),
+  readBack: async (sink) => notificationsOf((sink as unknown as NdjsonSink).path),
 })
 
 describe('the ndjson-file sink in a pipeline', () => {
@@ -55,13 +67,13 @@ describe('the ndjson-file sink in a pipeline', () => {
     const batch: FencedBatch = { topic: 't', partition: 0, firstOffset: 0, lastOffset: 4, deltas: [{ view: 'revenue', windowStart: 0, keys: ['a'], cells: [1, 2] }] }
     const sink = new NdjsonSink('changes', path)
     await sink.connect()
-    await sink.write(batch)
-    await sink.write(batch)
+    await sink.deliver(viewChangesNotification(batch, 1), never)
+    await sink.deliver(viewChangesNotification(batch, 1), never)
     await sink.close()
     const again = new NdjsonSink('changes', path)
     await again.connect()
-    await again.write(batch)
-    await again.write({ ...batch, firstOffset: 5, lastOffset: 6 })
+    await again.deliver(viewChangesNotification(batch, 1), never)
+    await again.deliver(viewChangesNotification({ ...batch, firstOffset: 5, lastOffset: 6 }, 2), never)
     await again.close()
     expect(linesOf(path).map((b) => b.lastOffset)).toEqual([4, 6])
   })

@@ -1,5 +1,7 @@
 export * from './streams.ts'
 export * from './views.ts'
+export * from './reports.ts'
+export * from './alerts.ts'
 export * from './pipeline.ts'
 export * from './generate-events.ts'
 export * from './reference-aggregate.ts'

@@ -4,13 +4,13 @@ import { parseChdbDriverOptions } from './chdb-driver-options.ts'
 
 describe('parseChdbDriverOptions', () => {
   it('accepts no options (a fresh temporary directory) and a path', () => {
-    expect(parseChdbDriverOptions(undefined)).toEqual({ releaseMemoryEveryMs: 5000 })
-    expect(parseChdbDriverOptions({})).toEqual({ releaseMemoryEveryMs: 5000 })
-    expect(parseChdbDriverOptions({ path: './data/chdb' })).toEqual({ path: './data/chdb', releaseMemoryEveryMs: 5000 })
+    expect(parseChdbDriverOptions(undefined)).toEqual({ releaseMemoryEveryMs: 5000, spillAboveBytes: 268435456 })
+    expect(parseChdbDriverOptions({})).toEqual({ releaseMemoryEveryMs: 5000, spillAboveBytes: 268435456 })
+    expect(parseChdbDriverOptions({ path: './data/chdb' })).toEqual({ path: './data/chdb', releaseMemoryEveryMs: 5000, spillAboveBytes: 268435456 })
   })
 
   it('takes how often freed memory is released, 0 turning it off', () => {
-    expect(parseChdbDriverOptions({ releaseMemoryEveryMs: 0 })).toEqual({ releaseMemoryEveryMs: 0 })
+    expect(parseChdbDriverOptions({ releaseMemoryEveryMs: 0 })).toEqual({ releaseMemoryEveryMs: 0, spillAboveBytes: 268435456 })
     expect(() => parseChdbDriverOptions({ releaseMemoryEveryMs: -1 })).toThrow(/releaseMemoryEveryMs/)
     expect(() => parseChdbDriverOptions({ releaseMemoryEveryMs: 1.5 })).toThrow(/releaseMemoryEveryMs/)
   })

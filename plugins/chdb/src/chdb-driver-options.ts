@@ -23,6 +23,16 @@ export const chdbDriverOptionsSchema = z.strictObject({
    * @default 5000
    */
   releaseMemoryEveryMs: z.int().min(0).default(5000),
+  /**
+   * A GROUP BY or an ORDER BY whose state grows past this many bytes goes on on disk, in the data
+   * directory (ClickHouse's `max_bytes_before_external_group_by` and `..._sort`): a batch run's
+   * memory stays bounded however many groups a view has. 0: never spill.
+   * @default 268435456 (256 MiB)
+   */
+  spillAboveBytes: z
+    .int()
+    .min(0)
+    .default(256 * 1024 * 1024),
 })
 
 export type ChdbDriverOptions = z.output<typeof chdbDriverOptionsSchema>

@@ -50,7 +50,9 @@ export class ChdbDriver implements ClickHouseDriver {
     dataDirectoryClaim.check(requested)
     let session: Session
     try {
-      session = new Session(requested ?? '', { connectionArgs: CONNECTION_ARGS })
+      const spill = this.options.spillAboveBytes ?? 256 * 1024 * 1024
+      const connectionArgs = [...CONNECTION_ARGS, `--max_bytes_before_external_group_by=${spill}`, `--max_bytes_before_external_sort=${spill}`]
+      session = new Session(requested ?? '', { connectionArgs })
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       if (/data directory/i.test(message)) {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { Admin, Kafka, Producer } from 'kafkajs'
+import type { Admin, Kafka } from 'kafkajs'
 import type { Logger } from '@twinflow/core'
 import { mapKafkaError } from './map-kafka-error.ts'
 
 /**
  * Writers' checkpoints in a compacted Kafka topic (one partition, the newest value per key kept),
- * as Kafka Connect keeps source offsets. A checkpoint is written after the messages it follows are
- * durable, so a crash in between leaves them without it (at-least-once; Kafka has no atomic write
- * across topics short of transactions, which would break the log's dense offsets).
+ * as Kafka Connect keeps source offsets. A checkpoint is sent in the same produce call as the
+ * messages it follows: one request per broker, so it is atomic against a crash of the producing
+ * process where one broker leads both topics' partitions, and at-least-once across brokers (Kafka
+ * has no atomic write across brokers short of transactions, which would break the log's dense offsets).
  */
 export class KafkaCheckpoints {
   #ready: Promise<void> | null = null
@@ -36,13 +37,9 @@ export class KafkaCheckpoints {
     return this.#ready
   }
 
-  async save(admin: Admin, producer: Producer, key: string, value: string): Promise<void> {
-    await this.ensureTopic(admin)
-    try {
-      await producer.send({ topic: this.topic, acks: -1, messages: [{ key, value }] })
-    } catch (error) {
-      throw mapKafkaError(error, 'save checkpoint', { topic: this.topic, key })
-    }
+  /** A checkpoint as a message of the topic, to send with the messages it follows (see KafkaEventLog.produce). */
+  message(key: string, value: string): { topic: string; messages: { key: string; value: string }[] } {
+    return { topic: this.topic, messages: [{ key, value }] }
   }
 
   /** Reads the topic from its start to its end (a consumer group of its own) and returns the newest value of `key`. */

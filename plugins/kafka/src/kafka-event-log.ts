@@ -92,8 +92,25 @@ export class KafkaEventLog implements EventLog {
   async produce(topic: string, messages: LogMessage[], options: ProduceOptions = {}): Promise<void> {
     const { admin, producer } = this.#connected()
     await this.#requireTopic(topic)
-    if (messages.length > 0) await this.#send(producer, topic, messages)
-    if (options.checkpoint) await this.#checkpoints.save(admin, producer, options.checkpoint.key, options.checkpoint.value)
+    if (options.checkpoint === undefined) {
+      if (messages.length > 0) await this.#send(producer, topic, messages)
+      return
+    }
+    // One produce call for the messages and their checkpoint: kafkajs sends one request per broker,
+    // so where one broker leads the topic's partitions and the checkpoint topic's, a crash of this
+    // process leaves both or neither; across brokers, the checkpoint may be missing (at-least-once).
+    await this.#checkpoints.ensureTopic(admin)
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [
+          ...(messages.length > 0 ? [{ topic, messages: messages.map(toKafkaMessage) }] : []),
+          this.#checkpoints.message(options.checkpoint.key, options.checkpoint.value),
+        ],
+      })
+    } catch (error) {
+      throw mapKafkaError(error, 'produce', { topic, messages: messages.length, checkpoint: options.checkpoint.key })
+    }
   }
 
   loadCheckpoint(key: string): Promise<string | null> {
@@ -105,7 +122,7 @@ export class KafkaEventLog implements EventLog {
       await producer.send({
         topic,
         acks: -1,
-        messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers, timestamp: m.timestamp === undefined ? undefined : String(m.timestamp) })),
+        messages: messages.map(toKafkaMessage),
       })
     } catch (error) {
       throw mapKafkaError(error, 'produce', { topic, messages: messages.length })
@@ -153,4 +170,8 @@ export class KafkaEventLog implements EventLog {
     if (!this.#admin || !this.#producer) throw new TwinflowError('internal', 'the kafka event log is not connected: call connect() first')
     return { admin: this.#admin, producer: this.#producer }
   }
+}
+
+function toKafkaMessage(m: LogMessage) {
+  return { key: m.key ?? null, value: m.value, headers: m.headers, timestamp: m.timestamp === undefined ? undefined : String(m.timestamp) }
 }

@@ -3,6 +3,8 @@ import { KafkaDeadLetterQueue } from './kafka-dead-letter-queue.ts'
 import { parseKafkaDeadLetterQueueOptions } from './kafka-dead-letter-queue-options.ts'
 import { KafkaEventLog } from './kafka-event-log.ts'
 import { parseKafkaOptions } from './kafka-options.ts'
+import { KafkaSink } from './kafka-sink.ts'
+import { parseKafkaSinkOptions } from './kafka-sink-options.ts'
 
 /** Event-log plugin `kafka`. */
 export const kafkaEventLogPlugin = definePlugin({
@@ -20,4 +22,13 @@ export const kafkaDeadLetterQueuePlugin = definePlugin({
   description: 'Dead letters to a Kafka topic, with reason, stage and origin in headers.',
   parseOptions: parseKafkaDeadLetterQueueOptions,
   create: (options, ctx) => new KafkaDeadLetterQueue(options, ctx.logger),
+})
+
+/** Sink plugin `kafka`: view changes and alert events to a topic, keyed, for other systems. */
+export const kafkaSinkPlugin = definePlugin({
+  kind: 'sink',
+  name: 'kafka',
+  description: 'View changes and alert events to a Kafka topic as JSON, keyed by log partition or alert group.',
+  parseOptions: parseKafkaSinkOptions,
+  create: (options, ctx) => new KafkaSink(ctx.instanceName, options, ctx.logger),
 })

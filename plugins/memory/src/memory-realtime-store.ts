@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import {
   groupId,
+  systemClock,
   mergeCells,
   TwinflowError,
   validateFencedBatch,
@@ -10,6 +13,9 @@ import {
   type PartialRow,
   type Pipeline,
   type RealtimeStore,
+  type AlertStateEntry,
+  type Clock,
+  type Lease,
 } from '@twinflow/core'
 import { topicPartitionKey } from './topic-partition.ts'
 
@@ -21,12 +27,25 @@ interface StoredGroup {
   fences: Map<string, number>
 }
 
+export interface MemoryRealtimeStoreSettings {
+  /**
+   * Where the alert states are kept (JSON, replaced atomically on every write): they survive a
+   * restart of the process, so that it neither repeats nor forgets a notification. Without it they
+   * live in memory only.
+   */
+  alertStateFile?: string
+  /** The time leases expire by. @default systemClock */
+  clock?: Clock
+}
+
 /**
  * The embedded realtime store: the same semantics as the Redis store (the conformance suite in
  * `@twinflow/testing` holds both to them), in process memory. Every `apply` runs
  * synchronously after validation, so each delta and its fence change together (and the whole
- * batch is atomic, which the contract does not require). State survives `stop()`/`start()` of the
- * same instance, not the process.
+ * batch is atomic, which the contract does not require). The windows survive `stop()`/`start()` of
+ * the same instance, not the process (the speed layer rebuilds them from the log); the alert
+ * states survive the process too when they have a file (`alertStateFile`). Leases are the
+ * process's own, which is their single-process equivalent: one process uses a data directory.
  */
 export class MemoryRealtimeStore implements RealtimeStore {
   #pipeline: Pipeline | null = null
@@ -37,8 +56,35 @@ export class MemoryRealtimeStore implements RealtimeStore {
   /** Versions of each view's windows: this instance's id and a count of the changes. */
   readonly #instance = randomUUID()
   readonly #changes = new Map<string, number>()
+  readonly #leases = new Map<string, { token: string; expiresAt: number }>()
+  readonly #alertStates = new Map<string, string>()
+  readonly #clock: Clock
+  #alertStatesLoaded = false
+  /** The file writes, one after the other. */
+  #saving: Promise<void> = Promise.resolve()
+
+  constructor(private readonly settings: MemoryRealtimeStoreSettings = {}) {
+    this.#clock = settings.clock ?? systemClock
+  }
 
   async start(pipeline: Pipeline): Promise<void> {
+    const file = this.settings.alertStateFile
+    if (file && !this.#alertStatesLoaded) {
+      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null
+        throw new TwinflowError('unavailable', `cannot read the alert states in ${file}: ${error.message}`, { cause: error })
+      })
+      if (text !== null) {
+        let entries: AlertStateEntry[]
+        try {
+          entries = JSON.parse(text) as AlertStateEntry[]
+        } catch (error) {
+          throw new TwinflowError('internal', `the alert states in ${file} are not JSON (${(error as Error).message}); move the file away to start without them`, { cause: error })
+        }
+        for (const { key, value } of entries) this.#alertStates.set(key, value)
+      }
+      this.#alertStatesLoaded = true
+    }
     this.#pipeline = pipeline
   }
 
@@ -146,6 +192,61 @@ export class MemoryRealtimeStore implements RealtimeStore {
   async newestEventTime(view: string): Promise<number | null> {
     this.#started().view(view)
     return this.#newest.get(view) ?? null
+  }
+
+  async acquireLease(name: string, token: string, ttlMs: number): Promise<boolean> {
+    this.#started()
+    if (this.#holder(name) !== null) return false
+    this.#leases.set(name, { token, expiresAt: this.#clock.now() + ttlMs })
+    return true
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    this.#started()
+    if (this.#holder(lease.name) !== lease.token) return false
+    this.#leases.set(lease.name, { token: lease.token, expiresAt: this.#clock.now() + ttlMs })
+    return true
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.#started()
+    if (this.#holder(lease.name) === lease.token) this.#leases.delete(lease.name)
+  }
+
+  async readAlertStates(): Promise<AlertStateEntry[]> {
+    this.#started()
+    return [...this.#alertStates].map(([key, value]) => ({ key, value }))
+  }
+
+  async writeAlertStates(lease: Lease, put: readonly AlertStateEntry[], remove: readonly string[]): Promise<boolean> {
+    this.#started()
+    if (this.#holder(lease.name) !== lease.token) return false
+    for (const { key, value } of put) this.#alertStates.set(key, value)
+    for (const key of remove) this.#alertStates.delete(key)
+    const file = this.settings.alertStateFile
+    if (file) {
+      const snapshot = JSON.stringify([...this.#alertStates].map(([key, value]) => ({ key, value })))
+      const save = this.#saving.then(async () => {
+        await mkdir(dirname(file), { recursive: true })
+        const temporary = `${file}.${process.pid}.tmp`
+        await writeFile(temporary, snapshot)
+        await rename(temporary, file)
+      })
+      this.#saving = save.catch(() => {})
+      try {
+        await save
+      } catch (error) {
+        throw new TwinflowError('unavailable', `cannot write the alert states to ${file}: ${(error as Error).message}`, { cause: error })
+      }
+    }
+    return true
+  }
+
+  /** The token holding the lease now, or null (free, or expired). */
+  #holder(name: string): string | null {
+    const lease = this.#leases.get(name)
+    if (!lease || lease.expiresAt <= this.#clock.now()) return null
+    return lease.token
   }
 
   #groupsOf(view: string): Map<string, StoredGroup> {

@@ -28,6 +28,25 @@ describe('NodeCronScheduler', () => {
     expect(() => scheduler.schedule('bad', 'every minute', async () => {})).toThrow(/invalid cron expression/)
   })
 
+  it("reads the expression in the task's time zone (Asia/Kolkata, UTC+05:30), and rejects an unknown zone", async () => {
+    const { scheduler } = setup()
+    while (new Date().getUTCSeconds() > 55) await sleep(200)
+    const [hour, minute] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .format(Date.now())
+      .split(':')
+      .map(Number)
+    // Every second of this minute in Kolkata, which is another minute of another hour in UTC.
+    const expression = `* ${minute} ${hour} * * *`
+    let kolkata = 0
+    let utc = 0
+    tasks.push(scheduler.schedule('kolkata', expression, async () => void kolkata++, { timeZone: 'Asia/Kolkata' }))
+    tasks.push(scheduler.schedule('utc', expression, async () => void utc++))
+    await sleep(2_500)
+    expect(kolkata).toBeGreaterThanOrEqual(1)
+    expect(utc).toBe(0)
+    expect(() => scheduler.validate('report', '0 7 * * *', { timeZone: 'Mars/Olympus' })).toThrow(/schedule "report": time zone "Mars\/Olympus" is not an IANA time zone name/)
+  })
+
   it('skips a run that would overlap the previous one, logs the skip, and stop() waits for the run in flight', async () => {
     const { scheduler, records } = setup()
     let running = 0

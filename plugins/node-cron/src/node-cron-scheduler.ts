@@ -1,15 +1,23 @@
 import cron from 'node-cron'
-import { TwinflowError, type Logger, type ScheduledTask, type Scheduler } from '@twinflow/core'
+import { checkTimeZone, TwinflowError, type Logger, type ScheduledTask, type ScheduleOptions, type Scheduler } from '@twinflow/core'
 
 /**
- * A Scheduler over node-cron, in UTC (the zone of view windows). Cron expressions have 5 fields,
+ * A Scheduler over node-cron, in UTC (the zone of view windows) unless a task names its time zone
+ * (`options.timeZone`: node-cron reads the expression in that zone, DST included). Cron expressions have 5 fields,
  * or 6 with seconds first. A run that is still going when the next one is due is skipped and
  * logged; a run that fails is logged with its error; `stop()` waits for the run in flight.
  */
 export class NodeCronScheduler implements Scheduler {
   constructor(private readonly logger: Logger) {}
 
-  validate(name: string, expression: string): void {
+  validate(name: string, expression: string, options: ScheduleOptions = {}): void {
+    if (options.timeZone !== undefined) {
+      try {
+        checkTimeZone(options.timeZone)
+      } catch (error) {
+        throw new TwinflowError('config', `schedule "${name}": ${(error as Error).message}`, { context: { task: name, timeZone: options.timeZone } })
+      }
+    }
     const validation = cron.validateDetailed(expression)
     if (!validation.valid) {
       const reasons = validation.errors.map((e) => `${e.field}${e.value === undefined ? '' : ` "${e.value}"`}: ${e.message}`).join('; ')
@@ -19,9 +27,10 @@ export class NodeCronScheduler implements Scheduler {
     }
   }
 
-  schedule(name: string, expression: string, task: () => Promise<void>): ScheduledTask {
-    this.validate(name, expression)
-    const logger = this.logger.child({ task: name, cron: expression })
+  schedule(name: string, expression: string, task: () => Promise<void>, options: ScheduleOptions = {}): ScheduledTask {
+    this.validate(name, expression, options)
+    const timezone = options.timeZone ?? 'UTC'
+    const logger = this.logger.child({ task: name, cron: expression, timeZone: timezone })
     let inFlight: Promise<void> | null = null
     let stopped = false
 
@@ -47,7 +56,7 @@ export class NodeCronScheduler implements Scheduler {
 
     const job = cron.schedule(expression, tick, {
       name,
-      timezone: 'UTC',
+      timezone,
       logger: {
         info: (message) => logger.info(message),
         warn: (message) => logger.warn(message),

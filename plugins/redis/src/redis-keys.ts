@@ -8,6 +8,9 @@
  * - `<p>:m:{<view>}`                    hash: the highest cutoff marked (markCutoff)
  * - `<p>:g:{<view>}`                    hash: the version of the view's windows (standalone server only)
  * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
+ * - `<p>:l:{<p>:alerts}:<name>`         string: a lease's holder token, with its expiry
+ * - `<p>:a:{<p>:alerts}`                hash: alert state key → JSON (in the leases' hash slot, so that
+ *                                       a write checks the lease in the same script)
  */
 export class RedisKeys {
   constructor(
@@ -44,5 +47,11 @@ export class RedisKeys {
   }
   progress(consumer: string, topic: string): string {
     return `${this.prefix}:p:{${consumer}:${topic}}`
+  }
+  lease(name: string): string {
+    return `${this.prefix}:l:{${this.prefix}:alerts}:${name}`
+  }
+  alertStates(): string {
+    return `${this.prefix}:a:{${this.prefix}:alerts}`
   }
 }

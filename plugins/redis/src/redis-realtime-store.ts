@@ -14,9 +14,12 @@ import {
   type Pipeline,
   type RealtimeStore,
   type ViewDef,
+  type AlertStateEntry,
+  type Lease,
 } from '@twinflow/core'
 import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script.ts'
 import { READ_WINDOWS_SCRIPT } from './read-windows-script.ts'
+import { RELEASE_LEASE_SCRIPT, RENEW_LEASE_SCRIPT, WRITE_ALERT_STATES_SCRIPT } from './lease-scripts.ts'
 import { RedisKeys } from './redis-keys.ts'
 import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options.ts'
 
@@ -27,6 +30,9 @@ type Client = (Redis | Cluster) & {
   tfDrop(key: string, newVersion: string): Promise<number>
   tfDropVersioned(key: string, version: string, newVersion: string): Promise<number>
   tfReadWindows(windows: string, marked: string, version: string, from: number, to: number, bucketPrefix: string, buckets: number, since: string): Promise<(string | string[])[]>
+  tfRenewLease(lease: string, token: string, ttlMs: number): Promise<number>
+  tfReleaseLease(lease: string, token: string): Promise<number>
+  tfWriteAlertStates(lease: string, states: string, token: string, puts: number, ...args: string[]): Promise<number>
 }
 
 const SEP = '\x1f'
@@ -56,7 +62,7 @@ export class RedisRealtimeStore implements RealtimeStore {
   #writes = 0
 
   constructor(
-    private readonly options: RedisRealtimeStoreOptions,
+    readonly options: RedisRealtimeStoreOptions,
     private readonly logger: Logger,
   ) {
     this.#keys = new RedisKeys(options.keyPrefix, options.buckets)
@@ -88,6 +94,9 @@ export class RedisRealtimeStore implements RealtimeStore {
     client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
     client.defineCommand('tfDropVersioned', { numberOfKeys: 2, lua: DROP_SCRIPT })
     client.defineCommand('tfReadWindows', { numberOfKeys: 3, lua: READ_WINDOWS_SCRIPT })
+    client.defineCommand('tfRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_SCRIPT })
+    client.defineCommand('tfReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE_SCRIPT })
+    client.defineCommand('tfWriteAlertStates', { numberOfKeys: 2, lua: WRITE_ALERT_STATES_SCRIPT })
     client.on('error', (error: Error) => this.logger.warn('redis connection error', { error: error.message }))
     try {
       await client.connect()
@@ -260,6 +269,52 @@ export class RedisRealtimeStore implements RealtimeStore {
 
   newestEventTime(view: string): Promise<number | null> {
     return this.#viewNumber(view, 'newestEventTime', this.#keys.newest(view), 'time')
+  }
+
+  async acquireLease(name: string, token: string, ttlMs: number): Promise<boolean> {
+    const { client } = this.#started()
+    try {
+      return (await client.set(this.#keys.lease(name), token, 'PX', ttlMs, 'NX')) === 'OK'
+    } catch (error) {
+      throw storeError(error, 'acquireLease', { lease: name })
+    }
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    const { client } = this.#started()
+    try {
+      return Number(await client.tfRenewLease(this.#keys.lease(lease.name), lease.token, ttlMs)) === 1
+    } catch (error) {
+      throw storeError(error, 'renewLease', { lease: lease.name })
+    }
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const { client } = this.#started()
+    try {
+      await client.tfReleaseLease(this.#keys.lease(lease.name), lease.token)
+    } catch (error) {
+      throw storeError(error, 'releaseLease', { lease: lease.name })
+    }
+  }
+
+  async readAlertStates(): Promise<AlertStateEntry[]> {
+    const { client } = this.#started()
+    try {
+      return Object.entries(await client.hgetall(this.#keys.alertStates())).map(([key, value]) => ({ key, value }))
+    } catch (error) {
+      throw storeError(error, 'readAlertStates')
+    }
+  }
+
+  async writeAlertStates(lease: Lease, put: readonly AlertStateEntry[], remove: readonly string[]): Promise<boolean> {
+    const { client } = this.#started()
+    try {
+      const args = [...put.flatMap(({ key, value }) => [key, value]), ...remove]
+      return Number(await client.tfWriteAlertStates(this.#keys.lease(lease.name), this.#keys.alertStates(), lease.token, put.length, ...args)) === 1
+    } catch (error) {
+      throw storeError(error, 'writeAlertStates', { lease: lease.name })
+    }
   }
 
   /** One number kept per view in a hash field (`null` when never written), for `operation`. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AuthResult, Authenticator } from './authenticator.ts'
 import type { ApiKeyAuthOptions } from './auth-options.ts'
-import { viewAccess, type Principal } from './principal.ts'
+import { streamAccess, viewAccess, type Principal } from './principal.ts'
 
 /** Authenticates by an API key in a header, compared by its SHA-256 digest (keys are never stored). */
 export class ApiKeyAuthenticator implements Authenticator {
@@ -12,7 +12,13 @@ export class ApiKeyAuthenticator implements Authenticator {
   constructor(options: ApiKeyAuthOptions) {
     this.#header = options.header.toLowerCase()
     this.challenge = `ApiKey header="${this.#header}"`
-    for (const key of options.keys) this.#byDigest.set(key.sha256.toLowerCase(), { name: key.name, views: viewAccess(key.views) })
+    for (const key of options.keys) {
+      const ingest = streamAccess(key.ingest)
+      this.#byDigest.set(
+        key.sha256.toLowerCase(),
+        ingest === undefined ? { name: key.name, views: viewAccess(key.views) } : { name: key.name, views: viewAccess(key.views), ingest },
+      )
+    }
   }
 
   async authenticate(headers: Headers): Promise<AuthResult> {

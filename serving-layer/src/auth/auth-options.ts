@@ -1,14 +1,21 @@
 import { z } from 'zod'
 
 /** One API key: only its SHA-256 digest is configured, never the key itself. */
-export const apiKeyEntrySchema = z.strictObject({
-  /** Who holds the key (logged with each request). */
-  name: z.string().min(1),
-  /** Hex SHA-256 of the key (`printf %s "$KEY" | sha256sum`). */
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)'),
-  /** The views this key may read; `["*"]` for all. */
-  views: z.array(z.string().min(1)).min(1, 'list the views this key may read, or ["*"] for all'),
-})
+export const apiKeyEntrySchema = z
+  .strictObject({
+    /** Who holds the key (logged with each request). */
+    name: z.string().min(1),
+    /** Hex SHA-256 of the key (`printf %s "$KEY" | sha256sum`). */
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)'),
+    /** The views this key may read; `["*"]` for all. @default [] (none: a key that only sends events) */
+    views: z.array(z.string().min(1)).default([]),
+    /** The streams this key may send events into over HTTP (`POST /ingest/<stream>`); `["*"]` for all. @default [] (none) */
+    ingest: z.array(z.string().min(1)).default([]),
+  })
+  .refine((k) => k.views.length > 0 || k.ingest.length > 0, {
+    error: 'list the views this key may read (views, ["*"] for all) or the streams it may send events into (ingest), or both',
+    path: ['views'],
+  })
 
 /** `none`: anyone reads every view. */
 export const noAuthOptionsSchema = z.strictObject({ mode: z.literal('none') })
@@ -43,6 +50,8 @@ export const jwtAuthOptionsSchema = z
     audience: z.string().min(1).optional(),
     /** Claim listing the views the bearer may read (an array, or a space-separated string; `*` for all). @default 'views' */
     viewsClaim: z.string().min(1).default('views'),
+    /** Claim listing the streams the bearer may send events into over HTTP (an array, or a space-separated string; `*` for all). @default 'ingest' */
+    ingestClaim: z.string().min(1).default('ingest'),
     /**
      * Clock skew allowed when checking `exp` and `nbf`, in seconds: at most 300 (5 minutes), since
      * every second of it keeps an expired token valid. @default 30

@@ -7,6 +7,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.ts'
 import { jwtAuthOptionsSchema } from './auth-options.ts'
 import { createAuthenticator } from './create-authenticator.ts'
 import { JwtAuthenticator } from './jwt-authenticator.ts'
+import { ANONYMOUS, canIngest, canRead } from './principal.ts'
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex')
 const headers = (init: Record<string, string>) => new Headers(init)
@@ -16,8 +17,8 @@ describe('ApiKeyAuthenticator', () => {
     mode: 'api-key',
     header: 'X-Key',
     keys: [
-      { name: 'ops', sha256: sha('k1'), views: ['*'] },
-      { name: 'dash', sha256: sha('k2').toUpperCase(), views: ['sales'] },
+      { name: 'ops', sha256: sha('k1'), views: ['*'], ingest: [] },
+      { name: 'dash', sha256: sha('k2').toUpperCase(), views: ['sales'], ingest: [] },
     ],
   })
 
@@ -26,6 +27,26 @@ describe('ApiKeyAuthenticator', () => {
     expect(await auth.authenticate(headers({ 'x-key': 'k2' }))).toEqual({ ok: true, principal: { name: 'dash', views: new Set(['sales']) } })
   })
 
+  it('gives a key its ingest permission: the streams it may send events into, "*" for all, none when absent', async () => {
+    const keys = new ApiKeyAuthenticator({
+      mode: 'api-key',
+      header: 'x-api-key',
+      keys: [
+        { name: 'shop-a', sha256: sha('a'), views: [], ingest: ['orders'] },
+        { name: 'pipe', sha256: sha('b'), views: ['*'], ingest: ['*'] },
+        { name: 'reader', sha256: sha('c'), views: ['*'], ingest: [] },
+      ],
+    })
+    const principal = async (key: string) => {
+      const result = await keys.authenticate(headers({ 'x-api-key': key }))
+      if (!result.ok) throw new Error(result.reason)
+      return result.principal
+    }
+    const a = await principal('a')
+    expect([canIngest(a, 'orders'), canIngest(a, 'pageViews'), canRead(a, 'sales')]).toEqual([true, false, false])
+    expect([canIngest(await principal('b'), 'anything'), canIngest(await principal('c'), 'orders')]).toEqual([true, false])
+    expect(canIngest(ANONYMOUS, 'orders')).toBe(true)
+  })
   it('says why a request is refused', async () => {
     expect(await auth.authenticate(headers({}))).toEqual({ ok: false, reason: 'an API key is required in the x-key header' })
     expect(await auth.authenticate(headers({ 'x-key': 'k3' }))).toEqual({ ok: false, reason: 'the API key is not valid' })
@@ -42,6 +63,7 @@ describe('JwtAuthenticator', () => {
       issuer: 'iss',
       audience: 'aud',
       viewsClaim: 'tf/views',
+      ingestClaim: 'ingest',
       clockToleranceSeconds: 30,
       requireExpiry: true,
     })
@@ -64,10 +86,29 @@ describe('JwtAuthenticator', () => {
       publicKey: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----',
       algorithms: ['RS256'],
       viewsClaim: 'views',
+      ingestClaim: 'ingest',
       clockToleranceSeconds: 30,
       requireExpiry: true,
     })
     await expect(auth.ready()).rejects.toThrow(/serving.auth.publicKey is not a PEM public key for RS256/)
+  })
+})
+
+describe('JwtAuthenticator: the ingest claim', () => {
+  it('reads the streams the bearer may send events into from the ingest claim (ingestClaim), none without it', async () => {
+    const secret = 's'.repeat(32)
+    const token = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('shop-a').setExpirationTime('1m').sign(new TextEncoder().encode(secret))
+    const principal = async (claims: Record<string, unknown>, options: Record<string, unknown> = {}) => {
+      const auth = new JwtAuthenticator(jwtAuthOptionsSchema.parse({ mode: 'jwt', secret, ...options }))
+      const result = await auth.authenticate(headers({ authorization: `Bearer ${await token(claims)}` }))
+      if (!result.ok) throw new Error(result.reason)
+      return result.principal
+    }
+    expect(canIngest(await principal({ ingest: ['sales'] }), 'sales')).toBe(true)
+    expect(canIngest(await principal({ ingest: 'sales other' }), 'other')).toBe(true)
+    expect(canIngest(await principal({ views: '*' }), 'sales')).toBe(false)
+    expect(canIngest(await principal({ 'tf/ingest': '*' }, { ingestClaim: 'tf/ingest' }), 'sales')).toBe(true)
   })
 })
 
@@ -102,7 +143,8 @@ describe('JwtAuthenticator: expiry', () => {
 describe('createAuthenticator', () => {
   it('checks the configured keys against the pipeline', () => {
     expect(createAuthenticator({ mode: 'none' }, salesPipeline)).toBeNull()
-    const bad = (keys: { name: string; sha256: string; views: string[] }[]) => () => createAuthenticator({ mode: 'api-key', header: 'x-api-key', keys }, salesPipeline)
+    const bad = (keys: { name: string; sha256: string; views: string[]; ingest?: string[] }[]) => () =>
+      createAuthenticator({ mode: 'api-key', header: 'x-api-key', keys: keys.map((k) => ({ ingest: [], ...k })) }, salesPipeline)
     expect(bad([{ name: 'a', sha256: sha('k'), views: ['orders'] }])).toThrow('serving.auth.keys[0] ("a"): unknown view "orders"; views: sales, or "*" for all')
     expect(
       bad([
@@ -112,5 +154,7 @@ describe('createAuthenticator', () => {
     ).toThrow('serving.auth.keys[1] ("b"): the same key is configured twice')
     expect(bad([{ name: 'a', sha256: sha('k'), views: ['*'] }])).not.toThrow()
     expect(bad([{ name: 'a', sha256: sha('k'), views: ['orders'] }])).toThrow(TwinflowError)
+    expect(bad([{ name: 'a', sha256: sha('k'), views: [], ingest: ['nope'] }])).toThrow('serving.auth.keys[0] ("a").ingest: unknown stream "nope"; streams: sales, or "*" for all')
+    expect(bad([{ name: 'a', sha256: sha('k'), views: [], ingest: ['sales'] }])).not.toThrow()
   })
 })

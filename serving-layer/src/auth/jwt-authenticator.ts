@@ -2,14 +2,14 @@ import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, typ
 import { TwinflowError } from '@twinflow/core'
 import type { AuthResult, Authenticator } from './authenticator.ts'
 import type { JwtAuthOptions } from './auth-options.ts'
-import { viewAccess } from './principal.ts'
+import { streamAccess, viewAccess } from './principal.ts'
 
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey
 
 /**
  * Authenticates by a JWT bearer token (jose): signature, expiry (an `exp` claim is required unless
- * `requireExpiry` is false; `clockToleranceSeconds` of skew), issuer and audience; views from a
- * claim. Takes options jwtAuthOptionsSchema parsed (exactly one key source; a publicKey has algorithms).
+ * `requireExpiry` is false; `clockToleranceSeconds` of skew), issuer and audience; views and
+ * ingest streams from claims. Takes options jwtAuthOptionsSchema parsed (exactly one key source; a publicKey has algorithms).
  */
 export class JwtAuthenticator implements Authenticator {
   readonly challenge = 'Bearer'
@@ -60,8 +60,15 @@ export class JwtAuthenticator implements Authenticator {
       if (error instanceof errors.JOSEError) return { ok: false, reason: `the token is not valid: ${error.message}` }
       throw error
     }
-    const claim = payload[this.#viewsClaim]
-    const views = Array.isArray(claim) ? claim.filter((v): v is string => typeof v === 'string') : typeof claim === 'string' ? claim.split(/\s+/).filter(Boolean) : []
-    return { ok: true, principal: { name: payload.sub ?? 'jwt', views: viewAccess(views) } }
+    const name = payload.sub ?? 'jwt'
+    const views = viewAccess(listClaim(payload[this.#viewsClaim]))
+    const ingest = streamAccess(listClaim(payload[this.options.ingestClaim]))
+    return { ok: true, principal: ingest === undefined ? { name, views } : { name, views, ingest } }
   }
+}
+
+/** A claim that lists names: an array of strings, or a space-separated string. */
+function listClaim(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((v): v is string => typeof v === 'string')
+  return typeof claim === 'string' ? claim.split(/\s+/).filter(Boolean) : []
 }

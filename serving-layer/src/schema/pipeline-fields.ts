@@ -4,7 +4,9 @@ import { canRead, type Principal } from '../auth/principal.ts'
 import { checkCount } from '../query/check-selection.ts'
 import { assertCanRead } from './assert-can-read.ts'
 import { BatchRunStatusEnum, BatchRunType, DeadLetterCountType, streamInfoType, viewInfoType, type DeadLetterCount, type StreamEntry } from './pipeline-types.ts'
+import { AlertRuleType, AlertStateEnum, type AlertEntry } from './alert-types.ts'
 import { RejectedInputPageType } from './rejected-input-types.ts'
+import { reportInfoType } from './report-types.ts'
 import type { ServingContext } from './serving-context.ts'
 import type { ServingServices } from './serving-services.ts'
 import { guarded } from './to-graphql-error.ts'
@@ -17,13 +19,17 @@ const MAX_RECENT_LETTERS = 100
  * `pipeline`: introspection of the pipeline itself, limited to the views the caller may read: the
  * views with their keys, measures, windows, batch versions, run history and freshness; the streams
  * with their dead-letter counts, rates, lag per partition and newest dead letters; the batch run
- * history of every view.
+ * history of every view; the alert rules of those views with their groups' states.
  */
 export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
   const { pipeline, batch, deadLetters } = services
   const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
   const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
   const ViewInfo = viewInfoType(runsOf)
+  const ReportInfo = reportInfoType({
+    channels: (report) => services.reportChannels?.(report) ?? report.channels,
+    runs: (report, limit) => guarded(() => batch.reportRuns(report.name, checkCount('limit', limit, MAX_RUNS))),
+  })
   const StreamInfoType = streamInfoType({
     stats: services.streams,
     recentDeadLetters: async (stream, limit) => (await deadLetters.read({ stream, limit: checkCount('limit', limit, MAX_RECENT_LETTERS) })).letters,
@@ -72,6 +78,11 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
               .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
           }),
       },
+      reports: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ReportInfo))),
+        description: 'The scheduled reports whose views you may all read, with their last runs.',
+        resolve: (_p, _a, ctx) => pipeline.reports.filter((r) => r.views.every((q) => canRead(ctx.principal, q.view.name))),
+      },
       batchRuns: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRunType))),
         description: 'The newest batch runs, newest first.',
@@ -119,6 +130,22 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
               ...(args.reason ? { reason: args.reason } : {}),
               ...(args.after ? { after: args.after } : {}),
             })
+          }),
+      },
+      alerts: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(AlertRuleType))),
+        description: 'The alert rules of the views you may read, whether this deployment runs them, and the states of their groups (as the alert role keeps them).',
+        args: { state: { type: AlertStateEnum, description: 'Only the rules with a group in this state.' } },
+        resolve: (_p, args: { state?: string | null }, ctx) =>
+          guarded(async (): Promise<AlertEntry[]> => {
+            const rules = pipeline.alerts.filter((a) => canRead(ctx.principal, a.view.name))
+            const states = rules.length > 0 && services.alerts ? await services.alerts.states() : []
+            return rules
+              .map((rule) => {
+                const channels = services.alerts?.channels(rule.name) ?? null
+                return { rule, enabled: channels !== null, channels: channels ?? [], states: states.filter((s) => s.rule === rule.name) }
+              })
+              .filter((entry) => !args.state || entry.states.some((s) => s.status === args.state))
           }),
       },
       deadLetters: {

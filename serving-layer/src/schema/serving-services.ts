@@ -1,4 +1,4 @@
-import type { BatchEngine, DeadLetterQueue, Pipeline } from '@twinflow/core'
+import type { AlertGroupState, BatchEngine, DeadLetterQueue, Pipeline, ReportDef } from '@twinflow/core'
 import type { ChangeFeed } from '../live/change-feed.ts'
 import type { AnswerLimits } from '../query/answer-limits.ts'
 import type { ReadSession } from '../read/read-session.ts'
@@ -15,8 +15,15 @@ export interface ServingServices {
   limits: AnswerLimits & { maxSubscriptions: number }
   /** A fresh set of batched reads (each subscription push reads with its own). */
   newSession(): ReadSession
+  /** The alert rules this deployment runs (`alerts.rules`: name → channels), and the states the alert role keeps. */
+  alerts?: {
+    channels(rule: string): readonly string[] | null
+    states(): Promise<AlertGroupState[]>
+  }
   /** Counts reads per view and form, for metrics. */
   onViewRead?(view: string, form: 'series' | 'top' | 'split' | 'live'): void
   /** Open subscriptions changed by `delta`. */
   onSubscriptions?(delta: 1 | -1): void
+  /** The channels a report is sent to (the config may replace its declaration's). @default its declaration's */
+  reportChannels?(report: ReportDef): readonly string[]
 }

@@ -1,4 +1,4 @@
-import { createJsonLogger, finalizeRow, systemClock, type LogMessage, type Logger, type Pipeline } from '@twinflow/core'
+import { Channels, createJsonLogger, finalizeRow, systemClock, type LogMessage, type Logger, type Pipeline } from '@twinflow/core'
 import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore, MemorySink, type MemoryLogConsumer } from '@twinflow/plugin-memory'
 import { SpeedWorker } from '../speed-worker.ts'
 import type { SpeedLayerOptions } from '../speed-layer-options.ts'
@@ -17,7 +17,7 @@ export interface SpeedHarnessOptions {
 
 /**
  * The speed layer over the embedded runtimes, started the way the Twinflow runtime starts them:
- * a memory log with the pipeline's topics, a memory realtime store, dead-letter queue and sink,
+ * a memory log with the pipeline's topics, a memory realtime store, dead-letter queue and sink (the only channel),
  * and a settable cutoff source. Starts any number of workers; `close()` stops all of them.
  */
 export class SpeedHarness {
@@ -27,6 +27,8 @@ export class SpeedHarness {
   readonly store = new MemoryRealtimeStore()
   readonly deadLetters: MemoryDeadLetterQueue
   readonly sink = new MemorySink('test-sink')
+  /** The sink as the workers' only channel: 3 retries 1 ms apart, then a dead letter. */
+  readonly channels: Channels
   readonly cutoffs = new SettableCutoffSource()
   readonly workers: { worker: SpeedWorker; consumer: MemoryLogConsumer | undefined }[] = []
   readonly #partitions: number
@@ -39,6 +41,14 @@ export class SpeedHarness {
     this.logger = options.logLines ? createJsonLogger({ level: 'debug', write: options.logLines }) : createJsonLogger({ level: 'silent' })
     this.log = new MemoryEventLog({ retry: { retries: 3, initialDelayMs: 2, maxDelayMs: 10 } }, { clock: systemClock, logger: this.logger })
     this.deadLetters = new MemoryDeadLetterQueue({}, { logger: this.logger })
+    this.channels = new Channels({
+      sinks: [this.sink],
+      settings: (sink) => ({ kinds: sink.accepts, delivery: { retries: 3, initialDelayMs: 1, maxDelayMs: 5, attemptTimeoutMs: 5000 }, where: 'sinks[0]' }),
+      deadLetters: this.deadLetters,
+      pipeline: this.pipeline,
+      clock: systemClock,
+      logger: this.logger,
+    })
   }
 
   static async start(options: SpeedHarnessOptions): Promise<SpeedHarness> {
@@ -63,7 +73,7 @@ export class SpeedHarness {
         log: this.log,
         store: this.store,
         deadLetters: this.deadLetters,
-        sinks: [this.sink],
+        channels: this.channels,
         cutoffs: this.cutoffs,
         clock: systemClock,
         logger: this.logger,

@@ -21,13 +21,22 @@ const everything = (store: RealtimeStore, view: string) => store.readWindows(vie
 const applied: DeltaOutcome = { status: 'applied' }
 const duplicate: DeltaOutcome = { status: 'duplicate' }
 
+export interface RealtimeStoreConformanceOptions {
+  /** false for a store whose reads carry no version (every read a full read). @default true */
+  versionsWindows?: boolean
+  /**
+   * A new, not yet started store on the same storage as `store` (the same Redis key prefix, the
+   * same files): the alert states must be there, as after a restart of the process.
+   */
+  sameStorage?: (store: RealtimeStore) => RealtimeStore | Promise<RealtimeStore>
+}
+
 /**
  * The behaviour every RealtimeStore must have (memory, Redis, ...), as a vitest suite. Call it at
  * the top level of a spec file. `makeStore` returns a new, not yet started store with no data
  * (a fresh Redis database or key prefix); the suite starts it with its own pipeline and stops it.
- * `versionsWindows: false` for a store whose reads carry no version (every read a full read).
  */
-export function realtimeStoreConformance(name: string, makeStore: () => RealtimeStore | Promise<RealtimeStore>, options: { versionsWindows?: boolean } = {}): void {
+export function realtimeStoreConformance(name: string, makeStore: () => RealtimeStore | Promise<RealtimeStore>, options: RealtimeStoreConformanceOptions = {}): void {
   const versionsWindows = options.versionsWindows ?? true
   describe(`RealtimeStore conformance: ${name}`, () => {
     let store: RealtimeStore
@@ -305,6 +314,97 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [5, 5] }])
       expect(await store.apply(batch(0, 4, [total(T0, 5, 5)]))).toEqual([duplicate])
       expect(await store.progress('speed', 'conformance')).toEqual(new Map([[0, 4]]))
+    })
+
+    it('gives a lease to one token at a time; only its holder renews or releases it', async () => {
+      expect(await store.acquireLease('alerts', 'a', 10_000)).toBe(true)
+      expect(await store.acquireLease('alerts', 'b', 10_000)).toBe(false)
+      expect(await store.acquireLease('alerts', 'a', 10_000)).toBe(false)
+      expect(await store.acquireLease('other', 'b', 10_000)).toBe(true)
+      expect(await store.renewLease({ name: 'alerts', token: 'b' }, 10_000)).toBe(false)
+      expect(await store.renewLease({ name: 'alerts', token: 'a' }, 10_000)).toBe(true)
+      await store.releaseLease({ name: 'alerts', token: 'b' })
+      expect(await store.acquireLease('alerts', 'b', 10_000)).toBe(false)
+      await store.releaseLease({ name: 'alerts', token: 'a' })
+      expect(await store.renewLease({ name: 'alerts', token: 'a' }, 10_000)).toBe(false)
+      expect(await store.acquireLease('alerts', 'b', 10_000)).toBe(true)
+    })
+
+    it('lets a lease that is not renewed expire: another token takes it, and the old holder can no longer renew it', async () => {
+      expect(await store.acquireLease('alerts', 'a', 200)).toBe(true)
+      expect(await store.renewLease({ name: 'alerts', token: 'a' }, 200)).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 450))
+      expect(await store.acquireLease('alerts', 'b', 10_000)).toBe(true)
+      expect(await store.renewLease({ name: 'alerts', token: 'a' }, 10_000)).toBe(false)
+    })
+
+    it('writes alert states only under the held lease (its token fences them), and reads them back', async () => {
+      const a = { name: 'alerts', token: 'a' }
+      const b = { name: 'alerts', token: 'b' }
+      expect(await store.readAlertStates()).toEqual([])
+      expect(await store.writeAlertStates(a, [{ key: 'r1/x', value: '{"state":"pending"}' }], [])).toBe(false)
+      expect(await store.acquireLease('alerts', 'a', 10_000)).toBe(true)
+      const text = '{"state":"firing","group":{"région":"Île ✓"},"value":-0.5}'
+      expect(
+        await store.writeAlertStates(
+          a,
+          [
+            { key: 'r1/x', value: '{"state":"pending"}' },
+            { key: 'r1/ÿ ✓', value: text },
+          ],
+          [],
+        ),
+      ).toBe(true)
+      expect(
+        await store.writeAlertStates(
+          a,
+          [
+            { key: 'r1/x', value: '{"state":"firing"}' },
+            { key: 'r2/total', value: '{}' },
+          ],
+          ['r2/none'],
+        ),
+      ).toBe(true)
+      const sorted = async () => (await store.readAlertStates()).sort((p, q) => (p.key < q.key ? -1 : 1))
+      expect(await sorted()).toEqual([
+        { key: 'r1/x', value: '{"state":"firing"}' },
+        { key: 'r1/ÿ ✓', value: text },
+        { key: 'r2/total', value: '{}' },
+      ])
+      expect(await store.writeAlertStates(b, [{ key: 'r1/x', value: 'stolen' }], ['r2/total'])).toBe(false)
+      expect(await store.writeAlertStates(a, [], ['r2/total', 'r1/ÿ ✓'])).toBe(true)
+      expect(await sorted()).toEqual([{ key: 'r1/x', value: '{"state":"firing"}' }])
+      await store.releaseLease(a)
+      expect(await store.writeAlertStates(a, [{ key: 'r1/x', value: 'late' }], [])).toBe(false)
+      expect(await sorted()).toEqual([{ key: 'r1/x', value: '{"state":"firing"}' }])
+    })
+
+    it('fences the writes of a holder whose lease expired and was taken by another', async () => {
+      const a = { name: 'alerts', token: 'a' }
+      expect(await store.acquireLease('alerts', 'a', 150)).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(await store.writeAlertStates(a, [{ key: 'k', value: 'from a' }], [])).toBe(false)
+      expect(await store.acquireLease('alerts', 'b', 10_000)).toBe(true)
+      expect(await store.writeAlertStates({ name: 'alerts', token: 'b' }, [{ key: 'k', value: 'from b' }], [])).toBe(true)
+      expect(await store.writeAlertStates(a, [{ key: 'k', value: 'from a, late' }], [])).toBe(false)
+      expect(await store.readAlertStates()).toEqual([{ key: 'k', value: 'from b' }])
+    })
+
+    it('keeps the alert states across stop() and start(), and in a new store on the same storage (a restart)', async () => {
+      const lease = { name: 'alerts', token: 'a' }
+      expect(await store.acquireLease('alerts', 'a', 10_000)).toBe(true)
+      expect(await store.writeAlertStates(lease, [{ key: 'r/g', value: '{"state":"firing","sequence":1}' }], [])).toBe(true)
+      await store.stop()
+      await store.start(conformancePipeline)
+      expect(await store.readAlertStates()).toEqual([{ key: 'r/g', value: '{"state":"firing","sequence":1}' }])
+      if (!options.sameStorage) return
+      const restarted = await options.sameStorage(store)
+      await restarted.start(conformancePipeline)
+      try {
+        expect(await restarted.readAlertStates()).toEqual([{ key: 'r/g', value: '{"state":"firing","sequence":1}' }])
+      } finally {
+        await restarted.stop()
+      }
     })
 
     it('rejects calls before start() with an unavailable error', async () => {

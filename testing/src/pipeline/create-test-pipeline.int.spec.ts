@@ -1,4 +1,4 @@
-import { count, defineStream, definePipeline, defineView, max, sum, t } from '@twinflow/core'
+import { count, defineAlert, defineStream, definePipeline, defineView, max, sum, t, type AlertNotification } from '@twinflow/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestPipeline } from './create-test-pipeline.ts'
 import { GraphQLRequestError } from './graphql-request-error.ts'
@@ -61,5 +61,23 @@ describe('createTestPipeline: a pipeline test in a few lines', () => {
     expect((error as GraphQLRequestError).codes).toEqual(['BAD_USER_INPUT'])
     const { shopSales: answer } = await tf.query(SERIES, { variables: { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } })
     expect(answer.rows).toEqual([{ windowStart: '2026-11-23T12:00:00.000Z', shop: 'b', sales: 1, cents: 5, biggest: 5 }])
+  })
+
+  it('runs the alert role when the config turns a rule on, and shows what a memory channel was told', async () => {
+    const bigShop = defineAlert(shopSales, { name: 'bigShop', measure: 'cents', range: '1h', above: 1000 })
+    tf = await createTestPipeline({
+      pipeline: definePipeline({ streams: [sales], views: [shopSales], alerts: [bigShop] }),
+      now: '2026-11-23T12:30:00Z',
+      config: { sinks: [{ plugin: 'memory', name: 'pager', kinds: ['alert'] }], alerts: { rules: { bigShop: { channels: ['pager'] } }, pollIntervalMs: 20 } },
+    })
+    await tf.send('sales', [
+      { shop: 'a', cents: 700, ts: at('2026-11-23T12:05:00Z') },
+      { shop: 'a', cents: 400, ts: at('2026-11-23T12:10:00Z') },
+      { shop: 'b', cents: 5, ts: at('2026-11-23T12:10:00Z') },
+    ])
+    const told = () => tf!.notifications('pager') as AlertNotification[]
+    for (const deadline = Date.now() + 10_000; told().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20))
+    expect(told().map((n) => [n.alert.state, n.alert.group, n.alert.value])).toEqual([['firing', { shop: 'a' }, 1100]])
+    expect(() => tf!.notifications('ops')).toThrow('no channel is named "ops"; channels: pager')
   })
 })

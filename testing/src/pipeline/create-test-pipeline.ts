@@ -24,7 +24,9 @@ export interface TestPipelineOptions {
 
 /**
  * Starts a pipeline for a test: the archiver, the speed layer and the GraphQL server run in this
- * process; batch runs happen when the test calls `runBatch()`. The embedded ClickHouse (chdb) holds
+ * process (and the alert role, when the config turns alert rules on: `alerts.rules`), and the config's
+ * sources if it has any (the `ingest` role: an `http` source's route is on the same server as GraphQL,
+ * `tf.baseUrl`); batch runs happen when the test calls `runBatch()`. The embedded ClickHouse (chdb) holds
  * one data directory per process: run one TestPipeline at a time in a test file (stop it before
  * the next starts; vitest runs files in processes of their own).
  */
@@ -43,7 +45,11 @@ export async function createTestPipeline(options: TestPipelineOptions): Promise<
   const twinflow = createTwinflow({ pipeline: options.pipeline, config, clock, ...(options.plugins ? { plugins: options.plugins } : {}) })
   const test = new TestPipeline(twinflow, clock, dataDir)
   try {
-    await twinflow.start(['archiver', 'speed', 'serve'], { connect: ['batch'] })
+    // The alert role too when the config turns alert rules on; the config's sources (an `http`
+    // source, say) run in the `ingest` role.
+    const alerting = Object.keys(config.alerts.rules).length > 0 ? ['alert'] : []
+    const ingesting = config.sources.length > 0 ? ['ingest'] : []
+    await twinflow.start([...ingesting, 'archiver', 'speed', 'serve', ...alerting], { connect: ['batch'] })
   } catch (error) {
     await test.stop().catch(() => {})
     throw error

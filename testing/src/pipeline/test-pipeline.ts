@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { TOKENS, type BatchRun, type DeadLetter, type Pipeline } from '@twinflow/core'
+import { TOKENS, type BatchRun, type DeadLetter, type Notification, type Pipeline, type Sink } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
@@ -44,6 +44,11 @@ export class TestPipeline implements AsyncDisposable {
   /** The GraphQL endpoint over HTTP (on a free port of 127.0.0.1), for clients of your own. */
   get url(): string {
     return this.twinflow.url!
+  }
+
+  /** The base URL of the process's HTTP server (`http://127.0.0.1:<port>`): GraphQL, the dashboard, the ops endpoints and the sources' routes (`/ingest/<stream>`). */
+  get baseUrl(): string {
+    return new URL(this.twinflow.url!).origin
   }
 
   /**
@@ -136,6 +141,19 @@ export class TestPipeline implements AsyncDisposable {
     const queue = this.twinflow.get(TOKENS.DeadLetterQueue) as { letters?: () => readonly DeadLetter[] }
     if (typeof queue.letters !== 'function') throw new Error('deadLetters() reads the embedded dead-letter queue; this pipeline runs another one')
     return [...queue.letters()]
+  }
+
+  /**
+   * The notifications a `memory` channel of the config received so far (alert events, view changes,
+   * reports), oldest first: `sinks: [{ plugin: 'memory', name: 'pager', kinds: ['alert'] }]` and
+   * `alerts: { rules: { myRule: { channels: ['pager'] } } }` in the config.
+   */
+  notifications(channel: string): Notification[] {
+    const sinks = this.twinflow.container.isBound(TOKENS.Sink) ? this.twinflow.container.getAll<Sink>(TOKENS.Sink) : []
+    const sink = sinks.find((s) => s.name === channel) as (Sink & { notifications?: () => readonly Notification[] }) | undefined
+    if (!sink) throw new Error(`no channel is named "${channel}"; channels: ${sinks.map((s) => s.name).join(', ') || 'none (configure "sinks")'}`)
+    if (typeof sink.notifications !== 'function') throw new Error(`notifications() reads a memory channel; "${channel}" is another kind`)
+    return [...sink.notifications()]
   }
 
   /** Stops every role and runtime, and removes the data directory the harness made. */

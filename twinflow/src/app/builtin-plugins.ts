@@ -1,13 +1,18 @@
 import type { AnyTwinflowPlugin } from '@twinflow/core'
 import { chdbDriverPlugin } from '@twinflow/plugin-chdb'
 import { clickhouseDriverPlugin } from '@twinflow/plugin-clickhouse'
-import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin } from '@twinflow/plugin-kafka'
+import { kafkaDeadLetterQueuePlugin, kafkaEventLogPlugin, kafkaSinkPlugin } from '@twinflow/plugin-kafka'
 import { redisRealtimeStorePlugin } from '@twinflow/plugin-redis'
 import { fileSourcePlugin } from '@twinflow/plugin-file'
+import { emailChannelPlugin } from '@twinflow/plugin-email'
 import { generatorSourcePlugin } from '@twinflow/plugin-generator'
+import { httpSourcePlugin } from '@twinflow/plugin-http'
 import { httpPollSourcePlugin } from '@twinflow/plugin-http-poll'
 import { localEventLogPlugin, memoryDeadLetterQueuePlugin, memoryEventLogPlugin, memoryRealtimeStorePlugin, memorySinkPlugin } from '@twinflow/plugin-memory'
 import { nodeCronSchedulerPlugin } from '@twinflow/plugin-node-cron'
+import { telegramChannelPlugin } from '@twinflow/plugin-telegram'
+import { webhookSinkPlugin } from '@twinflow/plugin-webhook'
+import { sqlSourcePlugin } from '@twinflow/plugin-sql'
 
 /**
  * The plugins Twinflow ships. They are registered with `PluginRegistry.register`, exactly like a
@@ -27,5 +32,11 @@ export const builtinPlugins: readonly AnyTwinflowPlugin[] = [
   nodeCronSchedulerPlugin,
   generatorSourcePlugin,
   fileSourcePlugin,
+  httpSourcePlugin,
   httpPollSourcePlugin,
+  emailChannelPlugin,
+  telegramChannelPlugin,
+  webhookSinkPlugin,
+  kafkaSinkPlugin,
+  sqlSourcePlugin,
 ]

@@ -1,25 +1,19 @@
 import { TwinflowError } from '@twinflow/core'
 
 /**
- * What one process runs. `all` runs every role (the embedded `dev` mode).
- * - ingest: runs the configured sources into the log
- * - archiver: log → ClickHouse master table
- * - speed: log → realtime store
- * - batch: scheduled recompute of every view
- * - serve: the GraphQL server
+ * The roles of a `--role` value: a comma-separated list of `known` roles (the roles the process's
+ * services are bound with, `Twinflow.roles`), or `all` for every one. An unknown or missing role is
+ * a `config` error that lists the known ones.
  */
-export const ROLES = ['ingest', 'archiver', 'speed', 'batch', 'serve'] as const
-export type Role = (typeof ROLES)[number]
-
-export function parseRoles(value: string): Role[] {
+export function parseRoles(value: string, known: readonly string[]): string[] {
   const names = value
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean)
-  if (names.includes('all')) return [...ROLES]
+  if (names.includes('all')) return [...known]
   for (const name of names) {
-    if (!(ROLES as readonly string[]).includes(name)) throw new TwinflowError('config', `unknown role "${name}"; roles: ${ROLES.join(', ')}, all`)
+    if (!known.includes(name)) throw new TwinflowError('config', `unknown role "${name}"; roles: ${known.join(', ')}, all`)
   }
-  if (names.length === 0) throw new TwinflowError('config', `no role given; roles: ${ROLES.join(', ')}, all`)
-  return names as Role[]
+  if (names.length === 0) throw new TwinflowError('config', `no role given; roles: ${known.join(', ')}, all`)
+  return [...new Set(names)]
 }

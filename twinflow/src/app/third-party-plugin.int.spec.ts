@@ -32,7 +32,7 @@ const arraySource = definePlugin({
   },
 })
 
-/** A third-party sink: keeps every applied batch in memory (exported to the test by name). */
+/** A third-party channel of view changes: keeps every applied batch in memory (exported to the test by name). */
 const received = new Map<string, FencedBatch[]>()
 const collectingSink = definePlugin({
   kind: 'sink',
@@ -42,7 +42,13 @@ const collectingSink = definePlugin({
   create: (_options, ctx): Sink => {
     const batches: FencedBatch[] = []
     received.set(ctx.instanceName, batches)
-    return { name: ctx.instanceName, connect: async () => {}, close: async () => {}, write: async (batch) => void batches.push(batch) }
+    return {
+      name: ctx.instanceName,
+      accepts: ['view-changes'],
+      connect: async () => {},
+      close: async () => {},
+      deliver: async (notification) => void (notification.kind === 'view-changes' && batches.push(notification.batch)),
+    }
   },
 })
 
@@ -90,9 +96,9 @@ describe('third-party plugins through the public API', () => {
   })
 
   it('an unknown plugin fails at start with the names that exist', () => {
-    const config = embeddedTestConfig({ sinks: [{ plugin: 'webhook' }] })
+    const config = embeddedTestConfig({ sinks: [{ plugin: 'pager' }] })
     expect(() => createTwinflow({ pipeline: onlineStorePipeline, config, plugins: [collectingSink] })).toThrow(
-      'unknown sink plugin "webhook"; registered sink plugins: memory, collect',
+      'unknown sink plugin "pager"; registered sink plugins: memory, email, telegram, webhook, kafka, collect',
     )
   })
 

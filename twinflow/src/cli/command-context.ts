@@ -9,6 +9,8 @@ export interface CommandContext {
     role?: string
     port?: string
     views?: string
+    /** `api-key`: the streams the key may send events into. */
+    ingest?: string
     packages?: string
     reset?: boolean
     stage?: string
@@ -25,6 +27,8 @@ export interface CommandContext {
     columns?: string
     'no-header'?: boolean
     'block-rows'?: string
+    /** `report run`: the scheduled time to run instead of now. */
+    at?: string
   }
   env: TwinflowEnv
 }

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start-command.ts')).startCommand,
   batch: async () => (await import('./commands/batch-command.ts')).batchCommand,
   load: async () => (await import('./commands/load-command.ts')).loadCommand,
+  report: async () => (await import('./commands/report-command.ts')).reportCommand,
   check: async () => (await import('./commands/check-command.ts')).checkCommand,
   'api-key': async () => (await import('./commands/api-key-command.ts')).apiKeyCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
@@ -40,6 +41,7 @@ function parseCommandLine(argv: string[]) {
         role: { type: 'string' },
         port: { type: 'string' },
         views: { type: 'string' },
+        ingest: { type: 'string' },
         packages: { type: 'string' },
         reset: { type: 'boolean' },
         stream: { type: 'string' },
@@ -55,6 +57,7 @@ function parseCommandLine(argv: string[]) {
         columns: { type: 'string' },
         'no-header': { type: 'boolean' },
         'block-rows': { type: 'string' },
+        at: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })

@@ -10,7 +10,7 @@ Commands:
                           --reset          empty the data directory first
   start                   Run roles against the runtimes of a config file.
                           --config <file>  (default: twinflow.json in the working directory)
-                          --role <roles>   comma-separated: ingest, archiver, speed, batch, serve, all
+                          --role <roles>   comma-separated: ingest, archiver, speed, batch, serve, report, all
                           --port <n>
   batch run <view|all>    Run one batch recompute now and print the runs.
                           --config <file>
@@ -26,6 +26,11 @@ Commands:
                                            timestamps, strict (see the README)
                           --delimiter <c>, --quote <c>, --columns <a,b>, --no-header  (CSV)
                           --block-rows <n> rows per insert (default 100000)
+  report run <report>     Send a report now, to its channels, and print the run (exit 1 if a
+                          channel got it only as a dead letter).
+                          --at <time>      instead, the scheduled run at or before that time, if it
+                                           was not sent (ISO-8601 with a zone)
+                          --config <file>
   check                   Validate a config file and its pipeline as start does; list the runtimes
                           and views.
                           --config <file>
@@ -36,7 +41,9 @@ Commands:
                           --json           one JSON object per input
   api-key <name>          Make a random API key and print it with its config entry (the config
                           keeps only its SHA-256).
-                          --views <a,b>    views the key may read (default: all)
+                          --views <a,b>    views the key may read (default: all, or none
+                                           with --ingest alone)
+                          --ingest <a,b>   streams it may send events into (POST /ingest/<stream>)
   init <dir>              Make a new project in <dir>: a pipeline, a config on the embedded
                           runtimes, a test with @twinflow/testing, a README.
                           --packages <dir> depend on the tarballs that npm run pack wrote there

@@ -36,7 +36,11 @@ describe('the serving and ops sections of the config', () => {
     expect(parseConfig({ runtimes, serving: { auth: { mode: 'api-key', keys: [{ name: 'dash', sha256, views: ['shopRevenue'] }] } } }).serving.auth).toEqual({
       mode: 'api-key',
       header: 'x-api-key',
-      keys: [{ name: 'dash', sha256, views: ['shopRevenue'] }],
+      keys: [{ name: 'dash', sha256, views: ['shopRevenue'], ingest: [] }],
+    })
+    // A key that only sends events (POST /ingest/<stream>) needs no views.
+    expect(parseConfig({ runtimes, serving: { auth: { mode: 'api-key', keys: [{ name: 'shop-a', sha256, ingest: ['orders'] }] } } }).serving.auth).toMatchObject({
+      keys: [{ name: 'shop-a', sha256, views: [], ingest: ['orders'] }],
     })
     const jwt = { mode: 'jwt', jwksUrl: 'https://auth.example.com/.well-known/jwks.json', issuer: 'https://auth.example.com', audience: 'twinflow' }
     expect(parseConfig({ runtimes, serving: { auth: jwt, cors: { origins: ['https://dash.example.com'] } } }).serving).toMatchObject({
@@ -59,7 +63,7 @@ describe('the serving and ops sections of the config', () => {
       'invalid config file twinflow.json:\n  - serving.auth.keys.0.sha256: must be the 64 hex digits of the SHA-256 of the key (printf %s "$KEY" | sha256sum)',
     )
     expect(problems({ auth: { mode: 'api-key', keys: [{ name: 'dash', sha256: 'a'.repeat(64), views: [] }] } })).toContain(
-      '  - serving.auth.keys.0.views: list the views this key may read, or ["*"] for all',
+      '  - serving.auth.keys.0.views: list the views this key may read (views, ["*"] for all) or the streams it may send events into (ingest), or both',
     )
     expect(problems({ auth: { mode: 'jwt', secret: 'short' } })).toContain('  - serving.auth.secret: must be at least 32 characters')
     expect(problems({ auth: { mode: 'jwt', secret: 'x'.repeat(32), jwksUrl: 'https://a.example.com/jwks' } })).toContain(

@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import { deliveryOptionsSchema, notificationKindsSchema } from '@twinflow/core'
 import { batchLayerOptionsSchema } from '@twinflow/batch-layer'
-import { servingLayerOptionsSchema } from '@twinflow/serving-layer'
+import { alertOptionsSchema, servingLayerOptionsSchema } from '@twinflow/serving-layer'
 import { speedLayerOptionsSchema } from '@twinflow/speed-layer'
+import { reportLayerOptionsSchema } from '@twinflow/report-layer'
 
 const pluginRef = z
   .object({
@@ -19,6 +21,15 @@ const sourceRef = pluginRef.extend({
   /** rename, constants, drop, timestamps, strict: checked against the stream at start. */
   mapping: z.unknown().optional(),
 })
+/** A sink: a notification channel, with what it takes and how it is delivered to. */
+const sinkRef = pluginRef
+  .extend({
+    /** The notification kinds this channel takes (`view-changes`, `alert`, `report`). @default every kind its plugin delivers */
+    kinds: notificationKindsSchema.optional(),
+    /** Retries, backoff and the timeout of one attempt; after the last attempt, the dead-letter queue. */
+    delivery: deliveryOptionsSchema.prefault({}),
+  })
+  .strict()
 
 /**
  * The `serving` section: the process's HTTP server, and the serving layer's options but for
@@ -62,7 +73,8 @@ export const twinflowConfigSchema = z
      */
     dataDir: z.string().min(1).optional(),
     sources: z.array(sourceRef).default([]),
-    sinks: z.array(pluginRef).default([]),
+    /** Notification channels: view changes (the speed layer's), alert events, reports. */
+    sinks: z.array(sinkRef).default([]),
     topics: z
       .object({ partitions: z.number().int().min(1).max(1024).default(4) })
       .strict()
@@ -71,8 +83,12 @@ export const twinflowConfigSchema = z
     batch: batchLayerOptionsSchema.prefault({}),
     /** Options of the speed layer (speed-layer's speedLayerOptionsSchema). */
     speed: speedLayerOptionsSchema.prefault({}),
+    /** The reports' channels and runs (report-layer's reportLayerOptionsSchema). */
+    reports: reportLayerOptionsSchema.prefault({}),
     /** The process's HTTP server (GraphQL for the serve role; /healthz, /readyz, /metrics for every role) and the GraphQL API. */
     serving: servingSection.prefault({}),
+    /** The alert role: which declared alert rules run, the channels each notifies, how often they are evaluated. */
+    alerts: alertOptionsSchema.prefault({}),
     /** Where the operations endpoints listen: by default on the serving port; with `port`, on their own server. */
     ops: z
       .object({
@@ -93,6 +109,7 @@ export const twinflowConfigSchema = z
 export type ParsedConfig = z.output<typeof twinflowConfigSchema>
 export type TwinflowConfigInput = z.input<typeof twinflowConfigSchema>
 export type PluginRef = z.output<typeof pluginRef>
+export type SinkRef = z.output<typeof sinkRef>
 export type RuntimeName = keyof ParsedConfig['runtimes']
 
 /** A config with every runtime chosen (embedded defaults filled in) and the data directory resolved. */

@@ -14,8 +14,10 @@ export type IngestCheck = (message: SourceMessage, now: number) => IngestCheckRe
  * A record (a CSV row, a table row: values without JSON's types, or with others) is always mapped,
  * with `{}` when the source has no mapping, so that its strings, bigints and Dates become the
  * stream's declared types. A raw payload that passes unmapped is appended as received; a mapped one
- * or a record as the decoded event's JSON. A message the source `rejected` is a dead letter with the
- * source's reason. A bad `mapping` is a `config` error naming `where`.
+ * or a record as the decoded event's JSON. A record with the `json` it was parsed from (an NDJSON
+ * line) is checked as a raw payload is, and appended as that text when it passes unmapped. A message
+ * the source `rejected` is a dead letter with the source's reason. A bad `mapping` is a `config`
+ * error naming `where`.
  */
 export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string): IngestCheck {
   const decodeValue = compileValueDecoder(stream)
@@ -35,6 +37,12 @@ export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: s
   }
   return (message, now) => {
     if ('record' in message) {
+      const { json } = message
+      if (json !== undefined) {
+        if (map !== null) return check(message.record, now, () => json, map)
+        const decoded = decodeValue(message.record, now)
+        return decoded.ok ? { ok: true, payload: json } : { ok: false, reason: decoded.reason, payload: json }
+      }
       const payload = () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue))
       return check(message.record, now, payload, mapRecord)
     }

@@ -154,7 +154,7 @@ describe('the file source in a Twinflow process', () => {
     await tf.stop()
     const stopped = await (async () => {
       const t = createTwinflow({ pipeline, config })
-      await t.start([])
+      await t.start([], { connect: ['ingest'] })
       try {
         return await logged(t)
       } finally {

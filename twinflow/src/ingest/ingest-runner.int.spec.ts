@@ -125,6 +125,60 @@ describe('IngestRunner: mapping and validation at ingest', () => {
     expect(source.outcomes[0]!.rejected).toEqual([{ index: 1, reason: expect.stringMatching(/^mapping: field "amountCents" \(input "amount"\)/) }])
   })
 
+  it("rejects a message the source could not read with the source's reason; a record parsed from JSON keeps JSON's types and text", async () => {
+    await start()
+    const o3 = { orderId: 'o3', amountCents: '250', ts: NOW }
+    const source = new ListSource('csv-upload', [
+      [
+        { value: 'o1,12', rejected: 'csv: 2 fields where the header has 3', position: 'line 2' },
+        { record: { orderId: 'o2', amountCents: '250', ts: String(NOW) }, position: 'line 3' },
+        // A record with the JSON it was parsed from is checked as that JSON (no conversion without a mapping)...
+        { record: o3, json: Buffer.from(JSON.stringify(o3)), position: 'line 4' },
+        // ...and appended as that JSON (the order of its fields kept).
+        { record: { ts: NOW, amountCents: 5, orderId: 'o4' }, json: Buffer.from(`{"ts":${NOW},"amountCents":5,"orderId":"o4"}`), position: 'line 5' },
+      ],
+    ])
+    await run(source)
+    expect((await logged()).map((e) => JSON.stringify(e))).toEqual([
+      JSON.stringify({ orderId: 'o2', amountCents: 250, ts: NOW }),
+      JSON.stringify({ ts: NOW, amountCents: 5, orderId: 'o4' }),
+    ])
+    expect(source.outcomes[0]!.rejected).toEqual([
+      { index: 0, reason: 'csv: 2 fields where the header has 3' },
+      { index: 2, reason: expect.stringMatching(/^schema: field "amountCents"/) },
+    ])
+    const letters = (await dlq.read({ stream: 'orders', limit: 10 })).letters
+    expect(letters.find((l) => l.position === 'line 2')).toMatchObject({
+      stage: 'ingest',
+      source: 'csv-upload',
+      reason: 'csv: 2 fields where the header has 3',
+      payload: Buffer.from('o1,12'),
+    })
+    expect(letters.find((l) => l.position === 'line 4')?.payload).toEqual(Buffer.from(JSON.stringify(o3)))
+  })
+
+  it('saves the checkpoint a source computes from the outcome (checkpointAfter), before the ack', async () => {
+    await start()
+    const seen: string[] = []
+    let acked = false
+    const source = new ListSource('outcomes', [])
+    source.read = async () => {
+      if (seen.length > 0) return END_OF_INPUT
+      return {
+        messages: [{ value: JSON.stringify({ orderId: 'o', amountCents: 1, ts: NOW }) }, { value: '{}' }],
+        checkpointAfter: (outcome) => {
+          expect(acked).toBe(false)
+          seen.push(JSON.stringify(outcome))
+          return `accepted ${outcome.accepted}, rejected ${outcome.rejected.map((r) => r.index).join(',')}`
+        },
+        ack: async () => void (acked = true),
+      }
+    }
+    await run(source)
+    expect(acked).toBe(true)
+    expect(await log.loadCheckpoint('source/outcomes')).toBe('accepted 1, rejected 1')
+  })
+
   it('a bad mapping fails at start, naming the config key to fix', async () => {
     await start()
     const source = new ListSource('csv-export', [])

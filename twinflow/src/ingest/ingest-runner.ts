@@ -7,9 +7,10 @@ const NAMED_PER_BATCH = 5
 /**
  * Runs sources: reads each source's batches, maps and validates every message (compileIngestCheck),
  * writes the rejected ones to the dead-letter queue (stage `ingest`, with the source's name and the
- * message's position), appends the valid ones to its stream's topic with the batch's checkpoint,
- * then acks the batch with its outcome. Dead letters are written before the append: a crash in
- * between reads the batch again from the previous checkpoint, and its letters have the same identity.
+ * message's position), appends the valid ones to its stream's topic with the batch's checkpoint
+ * (`checkpointAfter(outcome)` when the source gives one), then acks the batch with its outcome.
+ * Dead letters are written before the append: a crash in between reads the batch again from the
+ * previous checkpoint, and its letters have the same identity.
  * A retriable failure reconnects the source with backoff; a non-retriable one stops that source
  * and is reported through `onError`.
  */
@@ -17,6 +18,7 @@ export class IngestRunner {
   readonly #abort = new AbortController()
   readonly #running: Promise<void>[] = []
   readonly #checks = new Map<Source, IngestCheck>()
+  readonly #connected = new Set<Source>()
 
   /** `mappings`: the field mapping of each source that has one, by source name (the config's `sources[].mapping`); a bad one throws a `config` error here. */
   constructor(
@@ -39,6 +41,11 @@ export class IngestRunner {
     for (const source of this.sources) this.#running.push(this.#run(source))
   }
 
+  /** Whether every source has connected once (a push source takes requests from then on): part of the process's readiness. */
+  get connected(): boolean {
+    return this.#connected.size === this.sources.length
+  }
+
   /** Resolves when every finite source has reached its end. */
   async finished(): Promise<void> {
     await Promise.all(this.#running)
@@ -58,8 +65,10 @@ export class IngestRunner {
     const key = `source/${source.name}`
     try {
       const checkpoint = await retry(this.clock, () => this.log.loadCheckpoint(key), { retries: 5, operation: `load the checkpoint of source ${source.name}`, signal })
-      if (checkpoint !== null) logger.info('source resumes after its checkpoint', { checkpoint })
+      if (checkpoint !== null)
+        logger.info('source resumes after its checkpoint', { checkpoint: checkpoint.length > 200 ? `${checkpoint.slice(0, 200)}… (${checkpoint.length} chars)` : checkpoint })
       await retry(this.clock, () => source.connect(checkpoint), { retries: 5, operation: `connect source ${source.name}`, signal })
+      this.#connected.add(source)
       for (;;) {
         const batch = await retry(this.clock, () => source.read(signal), {
           retries: 10,
@@ -90,11 +99,13 @@ export class IngestRunner {
             first: letters.slice(0, NAMED_PER_BATCH).map((l) => ({ position: l.position, reason: l.reason })),
           })
         }
-        if (valid.length > 0 || batch.checkpoint !== undefined) {
-          const options = batch.checkpoint === undefined ? {} : { checkpoint: { key, value: batch.checkpoint } }
+        const outcome = { accepted: valid.length, rejected }
+        const checkpoint = batch.checkpointAfter ? batch.checkpointAfter(outcome) : batch.checkpoint
+        if (valid.length > 0 || checkpoint !== undefined) {
+          const options = checkpoint === undefined ? {} : { checkpoint: { key, value: checkpoint } }
           await retry(this.clock, () => this.log.produce(topic, valid, options), { retries: 10, operation: `produce to ${topic}`, signal })
         }
-        await batch.ack({ accepted: valid.length, rejected })
+        await batch.ack(outcome)
       }
       logger.info('source reached its end')
     } catch (error) {

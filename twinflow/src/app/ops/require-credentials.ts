@@ -1,17 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from '@twinflow/core'
 import type { Authenticator } from '@twinflow/serving-layer'
+import { headersOf } from '../http/headers-of.ts'
 import type { NodeHandler } from './ops-routes.ts'
 import { sendJson } from './send-json.ts'
-
-function headersOf(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined) continue
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
-  }
-  return headers
-}
 
 /**
  * An operations endpoint that answers only callers with a credential of the API (`serving.auth`,

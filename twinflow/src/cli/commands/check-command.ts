@@ -16,6 +16,15 @@ export const checkCommand: Command = async ({ options, env }) => {
   for (const v of loaded.pipeline.views) {
     console.log(`view ${v.name}: stream ${v.stream.name}, window ${v.window}, keys [${v.keys.map((k) => k.name)}], measures [${v.measures.map((m) => m.name)}]`)
   }
+  for (const a of loaded.pipeline.alerts) {
+    const on = loaded.config.alerts.rules[a.name]
+    console.log(`alert ${a.name}: ${a.condition}, on view ${a.view.name}: ${on ? `on, tells ${on.channels.join(', ') || 'no channel'}` : 'off (alerts.rules)'}`)
+  }
+  for (const r of loaded.pipeline.reports) {
+    const channels = loaded.config.reports.channels[r.name] ?? r.channels
+    const sent = channels.length > 0 ? `sent to ${channels.join(', ')}` : 'off (no channel: reports.channels)'
+    console.log(`report ${r.name}: ${r.cron} in ${r.timeZone}, ${r.range}, views [${[...new Set(r.views.map((q) => q.view.name))]}]: ${sent}`)
+  }
   console.log('config OK')
   return 0
 }

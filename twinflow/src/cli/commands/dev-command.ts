@@ -1,6 +1,5 @@
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { createTwinflow } from '../../app/create-twinflow.ts'
-import { ROLES } from '../../app/role.ts'
 import { loadConfigFile } from '../../config/load-config-file.ts'
 import { registerTypeScriptLoader } from '../../loader/register-typescript-loader.ts'
 import type { Command } from '../command-context.ts'
@@ -24,7 +23,9 @@ export const devCommand: Command = async ({ options, env }) => {
   if (port !== undefined) loaded.config.serving.port = port
   if (env.logLevel) loaded.config.log.level = env.logLevel as never
   const twinflow = createTwinflow(loaded)
-  await twinflow.start(ROLES, { command: 'twinflow dev', resetData: options.reset === true })
+  await twinflow.start(twinflow.roles, { command: 'twinflow dev', resetData: options.reset === true })
+  // Listening for SIGINT/SIGTERM before the URLs are printed: whoever reads them may stop us at once.
+  const stopped = waitForSignal(twinflow)
   console.log(`Twinflow dev is running ${loaded.pipeline.views.length} views of ${file}`)
   console.log(`Runtimes: ${describeRuntimes(loaded.config)}`)
   if (twinflow.dataDirectoryUsers.length > 0) console.log(`Data: ${loaded.config.dataDir}${options.reset ? ' (emptied by --reset)' : ' (kept between runs; --reset empties it)'}`)
@@ -38,5 +39,5 @@ export const devCommand: Command = async ({ options, env }) => {
     .get(BATCH_TOKENS.Schedule)
     .runNow()
     .catch((error: unknown) => twinflow.logger.error('initial batch run failed', { error }))
-  return waitForSignal(twinflow)
+  return stopped
 }

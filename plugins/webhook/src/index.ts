@@ -1,0 +1,5 @@
+export * from './webhook-signature.ts'
+export * from './webhook-sink-options.ts'
+export * from './webhook-sink.ts'
+export * from './webhook-sink-plugin.ts'
+export * from './webhook-receiver.ts'
