@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only speed,fencing]` (`--scenario alert-latency`: the same as `--only`): starts Kafka, Redis and ClickHouse in
+ * `npm run bench [-- --quick] [-- --only speed,fencing] [-- --only soak --minutes 10]` (`--scenario alert-latency`: the same as `--only`): starts Kafka, Redis and ClickHouse in
  * containers (the e2e suite's images; prepared by e2e/images/prepare.sh first) when a selected
  * scenario needs them, runs each scenario (framework and hand-written baseline alternating, at
  * least 3 times each), prints the table and writes bench/results/latest.json and
@@ -21,14 +21,18 @@ const { values } = parseArgs({
     only: { type: 'string' },
     scenario: { type: 'string' },
     repeats: { type: 'string' },
+    minutes: { type: 'string' },
   },
 })
 const repeats = Number(values.repeats ?? 3)
 if (!Number.isInteger(repeats) || repeats < 3) throw new Error(`--repeats must be an integer of at least 3, got ${values.repeats}`)
+const minutes = values.minutes === undefined ? null : Number(values.minutes)
+if (minutes !== null && !(Number.isInteger(minutes) && minutes >= 1)) throw new Error(`--minutes must be a whole number of minutes (at least 1), got ${values.minutes}`)
 const only = (values.only ?? values.scenario)?.split(',').map((s) => s.trim())
 const unknown = only?.filter((name) => !scenarios.some((s) => s.name === name)) ?? []
 if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
-const selected: Scenario[] = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios
+// Opt-in scenarios (the soak) run only when named.
+const selected: Scenario[] = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios.filter((s) => !s.optIn)
 
 const started = new Date()
 const machine = describeMachine()
@@ -50,7 +54,7 @@ try {
   for (const scenario of selected) {
     log(`scenario ${scenario.name}`)
     try {
-      const context = { quick: values.quick, repeats, earlier, log }
+      const context = { quick: values.quick, repeats, earlier, log, minutes }
       const result = scenario.embedded ? await scenario.run(context) : await scenario.run({ ...context, services: services! })
       results.push(result)
       earlier.set(scenario.name, result)

@@ -1,5 +1,5 @@
 import type { LogBatch } from '@twinflow/core'
-import { BATCH_TOKENS, masterTableSql } from '@twinflow/batch-layer'
+import { BATCH_TOKENS, ledgerSql, masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from 'twinflow'
 import { alternate } from '../src/alternate.ts'
 import { PARTITIONS } from '../src/bench-services.ts'
@@ -77,8 +77,8 @@ export const archiveScenario: Scenario = {
 
 /** Drops the master table and lets a new Twinflow process create it; returns that process (the archiver's runtimes connected). */
 async function freshMasterTable(ctx: ScenarioContext, table: string) {
-  // The offsets view goes with it (it would otherwise keep the dropped table's offsets).
-  await ctx.services.clickhouse.command({ query: `DROP TABLE IF EXISTS ${masterTableSql.offsetsView(purchases)}` })
+  // The offsets view and the ledger go with it (they would otherwise keep the dropped table's figures).
+  for (const view of [masterTableSql.offsetsView(purchases), ledgerSql.view(purchases)]) await ctx.services.clickhouse.command({ query: `DROP TABLE IF EXISTS ${view}` })
   await ctx.services.clickhouse.command({ query: `DROP TABLE IF EXISTS ${table}` })
   const twinflow = createTwinflow({ pipeline: purchasesPipeline, config: ctx.services.config() })
   await twinflow.start([], { connect: ['archiver'] })

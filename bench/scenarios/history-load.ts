@@ -1,7 +1,7 @@
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { LOADS_TABLE, masterTableSql } from '@twinflow/batch-layer'
+import { LOADS_TABLE, ledgerSql, masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow, loadHistory } from 'twinflow'
 import { alternate } from '../src/alternate.ts'
 import { generatePurchases } from '../src/generate-purchases.ts'
@@ -107,7 +107,7 @@ function writeCsv(path: string, rows: number): number {
 
 /** The master table, its materialized views and the load catalog, dropped: the next load starts from nothing. */
 async function dropLoadTables(ctx: ScenarioContext): Promise<void> {
-  for (const name of [masterTableSql.offsetsView(purchases), masterTableSql.watermarkView(purchases), masterTableSql.table(purchases), LOADS_TABLE]) {
+  for (const name of [masterTableSql.offsetsView(purchases), ledgerSql.view(purchases), masterTableSql.table(purchases), LOADS_TABLE]) {
     await ctx.services.clickhouse.command({ query: `DROP TABLE IF EXISTS ${name}` })
   }
 }

@@ -10,10 +10,11 @@ import { httpIngestScenario } from './http-ingest.ts'
 import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
+import { soakScenario } from './soak.ts'
 import { speedScenario } from './speed.ts'
 import { sqlSourceScenario } from './sql-source.ts'
 
-/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes). */
+/** Every scenario, in the order a run takes them (freshness uses the speed scenario's rate; dashboard, paging and embedded-memory run on the embedded runtimes); the soak only when named. */
 export const scenarios: Scenario[] = [
   speedScenario,
   fencingScenario,
@@ -28,4 +29,5 @@ export const scenarios: Scenario[] = [
   dashboardScenario,
   pagingScenario,
   embeddedMemoryScenario,
+  soakScenario,
 ]

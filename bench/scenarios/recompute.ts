@@ -1,4 +1,4 @@
-import { BATCH_TOKENS, masterTableSql, versionTableSql } from '@twinflow/batch-layer'
+import { BATCH_TOKENS, type BatchRunner, masterTableSql, versionTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from 'twinflow'
 import { alternate } from '../src/alternate.ts'
 import { countryDevice, purchases, purchasesPipeline } from '../src/purchases.ts'
@@ -21,6 +21,7 @@ const RECOMPUTE_REPEATS = 7
  * a hand-written `CREATE TABLE` + `INSERT … SELECT … GROUP BY` producing the same table (checked
  * equal). The master table is filled inside ClickHouse (INSERT … SELECT FROM numbers()), 30 days
  * of purchases. Full runs measure 1M and 10M events (how recompute time grows); quick runs 1M.
+ * Then the largest size again after a zombie insert (withZombieInsert).
  */
 export const recomputeScenario: Scenario = {
   name: 'recompute',
@@ -77,6 +78,10 @@ export const recomputeScenario: Scenario = {
         medians.push(summarize(runs.framework).median)
         setup.push(`${label}: master table filled (and its parts merged) in ${(fillMs / 1000).toFixed(1)} s, ${lastRun!.rows.toLocaleString('en')} view rows.`)
       }
+      checks.push(await withZombieInsert(ctx, runner, sizes.at(-1)!))
+      setup.push(
+        `Zombie insert: ${TWICE.toLocaleString('en')} records of one block of offsets (partition 1, offsets below ${TWICE.toLocaleString('en')}) written a second time after the last size; the batch run deduplicates that block (its table checked equal to the clean run's), the hand-written statement counts them twice.`,
+      )
     } finally {
       await twinflow.stop()
     }
@@ -95,6 +100,52 @@ export const recomputeScenario: Scenario = {
 }
 
 let lastRun: { cutoff: number; version: number; rows: number } | null = null
+
+/** Records a zombie insert writes a second time: the first offsets of partition 1, all in its first block of 2^20 offsets. */
+const TWICE = 50_000
+
+/**
+ * The same measure after a zombie archiver's insert: records of one block of offsets written a
+ * second time. The batch run must count them once (its table equals the clean run's, checked on
+ * every repetition); the hand-written statement counts them twice but is the same yardstick.
+ */
+async function withZombieInsert(ctx: ScenarioContext, runner: BatchRunner, size: number): Promise<Check> {
+  if (!lastRun) throw new Error('the clean runs come first')
+  const ch = ctx.services.clickhouse
+  const table = masterTableSql.table(purchases)
+  const clean = await tableHash(ctx, versionTableSql.table(countryDevice, lastRun.version), FRAMEWORK_COLUMNS)
+  await ch.command({ query: `INSERT INTO ${table} SELECT * FROM ${table} WHERE _partition = 1 AND _offset < ${TWICE}` })
+  await ch.command({ query: `OPTIMIZE TABLE ${table} FINAL` })
+  const runs = await alternate(
+    Math.max(ctx.repeats, RECOMPUTE_REPEATS),
+    {
+      framework: async () => {
+        const start = performance.now()
+        const run = await runner.runView(countryDevice.name)
+        const ms = performance.now() - start
+        if (run.status !== 'succeeded') throw new Error(`the batch run failed: ${run.error}`)
+        const built = await tableHash(ctx, versionTableSql.table(countryDevice, run.version), FRAMEWORK_COLUMNS)
+        if (built !== clean) throw new Error(`the batch run counted the zombie insert's records twice: ${built} vs ${clean} without them`)
+        lastRun = run
+        return ms
+      },
+      baseline: async () => {
+        await ch.command({ query: `DROP TABLE IF EXISTS ${BASELINE_TABLE}` })
+        const start = performance.now()
+        await handWritten(ctx, lastRun!.cutoff)
+        return performance.now() - start
+      },
+    },
+    { log: ctx.log, warmUps: 1 },
+  )
+  return {
+    name: `time ÷ hand-written INSERT…SELECT (${size / 1_000_000}M events, ${TWICE / 1000}k of them twice)`,
+    samples: ratios(runs.framework, runs.baseline),
+    unit: '×',
+    target: null,
+    figures: { unit: 'ms', framework: runs.framework, baseline: runs.baseline },
+  }
+}
 
 /** Adds events [from, to) of 30 days of purchases to the master table, inside ClickHouse. */
 async function fill(ctx: ScenarioContext, from: number, to: number): Promise<number> {
@@ -136,12 +187,16 @@ async function handWritten(ctx: ScenarioContext, cutoff: number): Promise<void> 
   })
 }
 
+const FRAMEWORK_COLUMNS = '_window_start, _k_country, _k_device, _m_purchases_count, _m_avgAmountCents_sum, _m_avgAmountCents_count'
+
+/** Row count and a hash of the rows' values, in any order. */
+async function tableHash(ctx: ScenarioContext, table: string, columns: string): Promise<string> {
+  const result = await ctx.services.clickhouse.query({ query: `SELECT count() AS n, sum(cityHash64(${columns})) AS h FROM ${table}`, format: 'JSONEachRow' })
+  return JSON.stringify(await result.json())
+}
+
 async function assertSameTable(ctx: ScenarioContext, framework: string, baseline: string): Promise<void> {
-  const hash = async (table: string, columns: string) => {
-    const result = await ctx.services.clickhouse.query({ query: `SELECT count() AS n, sum(cityHash64(${columns})) AS h FROM ${table}`, format: 'JSONEachRow' })
-    return JSON.stringify(await result.json())
-  }
-  const f = await hash(framework, '_window_start, _k_country, _k_device, _m_purchases_count, _m_avgAmountCents_sum, _m_avgAmountCents_count')
-  const b = await hash(baseline, 'window_start, country, device, purchases, amount_sum, amount_count')
+  const f = await tableHash(ctx, framework, FRAMEWORK_COLUMNS)
+  const b = await tableHash(ctx, baseline, 'window_start, country, device, purchases, amount_sum, amount_count')
   if (f !== b) throw new Error(`the batch run and the hand-written SQL built different tables: ${f} vs ${b}`)
 }

@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
+import { postJson } from './post-json.ts'
 import { quantile, roundToTenth } from './stats.ts'
 
 export interface PacedResult {
@@ -44,7 +45,7 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
       const wait = due - performance.now()
       if (wait > 1) await new Promise((r) => setTimeout(r, wait))
       inFlight.push(
-        post(url, payload, agent).then(
+        postJson(url, payload, agent).then(
           ({ status, text }) => {
             if (status !== 200 || text.includes('"errors"')) failed(`HTTP ${status}: ${text.slice(0, 300)}`)
             latencies.push(performance.now() - due)
@@ -58,17 +59,4 @@ export async function pacedLoad(url: string, body: string, options: { rate: numb
     agent.destroy()
   }
   return { rate: options.rate, requests: total, p50: roundToTenth(quantile(latencies, 0.5)), p99: roundToTenth(quantile(latencies, 0.99)), errors, firstError }
-}
-
-function post(url: string, payload: Buffer, agent: Agent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end(payload)
-  })
 }

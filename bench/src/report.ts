@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Machine } from './machine.ts'
-import type { Check, ScenarioResult } from './scenario.ts'
+import type { Check, ScenarioResult, SeriesTable } from './scenario.ts'
 import { summarize, type Summary } from './stats.ts'
 
 export interface CheckReport extends Omit<Check, 'figures'> {
@@ -17,7 +17,7 @@ export interface BenchReport {
   repeats: number
   machine: Machine
   images: string[]
-  scenarios: { scenario: string; setup: string[]; checks: CheckReport[] }[]
+  scenarios: { scenario: string; setup: string[]; checks: CheckReport[]; tables?: SeriesTable[] }[]
   /** Scenarios that threw: the others still ran and are reported. */
   failed: { scenario: string; error: string }[]
 }
@@ -36,7 +36,10 @@ export function checkReport(check: Check): CheckReport {
 
 export function buildReport(input: Omit<BenchReport, 'scenarios'> & { results: ScenarioResult[] }): BenchReport {
   const { results, ...rest } = input
-  return { ...rest, scenarios: results.map((r) => ({ scenario: r.scenario, setup: r.setup, checks: r.checks.map(checkReport) })) }
+  return {
+    ...rest,
+    scenarios: results.map((r) => ({ scenario: r.scenario, setup: r.setup, checks: r.checks.map(checkReport), ...(r.tables ? { tables: r.tables } : {}) })),
+  }
 }
 
 const fmt = (n: number): string => (Math.abs(n) >= 1000 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(3))
@@ -65,6 +68,12 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('')
   for (const s of report.scenarios) lines.push(`- **${s.scenario}**: ${s.setup.join(' ')}`)
   for (const f of report.failed) lines.push(`- **${f.scenario}: FAILED**: ${f.error}`)
+  for (const s of report.scenarios) {
+    for (const t of s.tables ?? []) {
+      lines.push('', `**${s.scenario}: ${t.title}**`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`)
+      for (const row of t.rows) lines.push(`| ${row.join(' | ')} |`)
+    }
+  }
   return `${lines.join('\n')}\n`
 }
 

@@ -31,7 +31,16 @@ export interface ScenarioContext {
   repeats: number
   /** Results of earlier scenarios of this run (freshness reads the speed scenario's rate). */
   earlier: ReadonlyMap<string, ScenarioResult>
+  /** `--minutes`: how long a timed scenario (soak) runs, when given. */
+  minutes: number | null
   log(message: string): void
+}
+
+/** A table of figures over time (e.g. one row per minute), reported after the checks. */
+export interface SeriesTable {
+  title: string
+  columns: string[]
+  rows: (string | number)[][]
 }
 
 export interface ScenarioResult {
@@ -39,12 +48,15 @@ export interface ScenarioResult {
   /** What was measured, in one sentence per line (sizes, rates, durations). */
   setup: string[]
   checks: Check[]
+  tables?: SeriesTable[]
 }
 
 /** A benchmark scenario on the containers (Kafka, Redis, ClickHouse): starts from reset services, measures, returns its checks. */
 export interface ServicesScenario {
   name: string
   embedded?: false
+  /** Run only when named with `--only` (a long run such as the soak), never by a plain `npm run bench`. */
+  optIn?: boolean
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
 
@@ -52,6 +64,8 @@ export interface ServicesScenario {
 export interface EmbeddedScenario {
   name: string
   embedded: true
+  /** As for a services scenario: run only when named. */
+  optIn?: boolean
   run(context: Omit<ScenarioContext, 'services'>): Promise<ScenarioResult>
 }
 

@@ -130,6 +130,7 @@ export class Archiver {
     }
     if (letters.length > 0) await this.deadLetters.write(letters)
 
+    this.logger.debug('inserting batch', { topic: batch.topic, partition: batch.partition, firstOffset: fresh[0]!.offset, lastOffset: batch.lastOffset, records: records.length })
     try {
       await retry(
         this.clock,

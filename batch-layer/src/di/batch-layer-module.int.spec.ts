@@ -60,6 +60,13 @@ describe('batchLayerModule', () => {
       { user: 'cid', cents: 1, ts: T0 + 3 * 86_400_000 }, // the stream's newest: its day is the speed layer's
     ]
     await log.produce(stream.topic, [...purchases.map((p) => ({ key: p.user, value: Buffer.from(JSON.stringify(p)) })), { value: Buffer.from('[]') }])
+    // The run waits for the archiver itself, but reads the watermarks alongside its check (lower is
+    // allowed: a lower cutoff, fewer rows). Waiting here first makes the cutoff, and the rows, exact.
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 20))) {
+      const n = (await chdb.query<{ n: unknown }>('SELECT count() AS n FROM tf_master_purchases'))[0]?.n
+      if (Number(n) === 5) break
+      if (Date.now() > deadline) throw new Error(`the archiver archived ${n} of 5 records in 30 s`)
+    }
     const [run] = await get(BATCH_TOKENS.Runner).runAll()
     expect(run).toMatchObject({ view: 'spend', status: 'succeeded', version: 1, rows: 3 })
     expect(await get(TOKENS.BatchEngine).readWindows('spend', 1, 0, Infinity)).toEqual([

@@ -22,18 +22,30 @@ import {
 import { BATCH_RUNS_TABLE, batchRunsSql } from '../sql/batch-runs-sql.ts'
 import { REPORT_RUNS_TABLE, reportRunsSql } from '../sql/report-runs-sql.ts'
 import { catalogSql } from '../sql/catalog-sql.ts'
+import { ledgerSql } from '../sql/ledger-sql.ts'
 import { LOADS_TABLE, loadsSql } from '../sql/loads-sql.ts'
 import { LOAD_PARTITION_BASE, masterTableSql } from '../sql/master-table-sql.ts'
+import type { OffsetBlock } from '../sql/offset-block.ts'
 import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql.ts'
 import { versionPageSql } from '../sql/version-page-sql.ts'
 import { versionTableSql } from '../sql/version-table-sql.ts'
 import type { ArchivedRecord, BatchLayerEngine, LoadFile, LoadState } from './batch-layer-engine.ts'
 import { decodeInt64 } from './decode-int64.ts'
+import type { DuplicateCheck, MasterTableState } from './master-table-state.ts'
 
 /** ClickHouse's TABLE_ALREADY_EXISTS (both drivers put the server's code in `context.clickhouseCode`). */
 const TABLE_ALREADY_EXISTS = 57
 
 const DEFAULT_VALUES: Record<ValueKind, Scalar> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
+
+/**
+ * Delays before each new read of a ledger whose read was not trusted, before the master table
+ * itself is checked instead: a read is not trusted while an insert is between the table and the
+ * ledger (milliseconds, more on a busy server), so it is read again first.
+ */
+const LEDGER_REREADS_MS = [25, 50, 100, 200]
+/** Builds of a version at most, each after a block read as clean got a duplicate during the one before. */
+const BUILDS = 3
 
 type Row = Record<string, unknown>
 
@@ -47,6 +59,8 @@ type Row = Record<string, unknown>
 export class ClickHouseBatchEngine implements BatchLayerEngine {
   #pipeline: Pipeline | null = null
   #seq = 0
+  /** Per stream, the blocks found suspect so far: a block that holds a record twice keeps it (rows are only ever added). */
+  readonly #suspectsSeen = new Map<string, OffsetBlock[]>()
   readonly #fields = new WeakMap<StreamDef, { names: string[]; bools: boolean[]; defaults: Scalar[] }>()
 
   constructor(
@@ -64,10 +78,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
         // (counted twice) change nothing.
         await this.driver.command(masterTableSql.seedOffsetsView(stream))
       }
-      if (!(await this.#tableExists(masterTableSql.watermarkView(stream)))) {
-        await this.driver.command(masterTableSql.createWatermarkView(stream))
-        await this.driver.command(masterTableSql.seedWatermarkView(stream))
-      }
+      await this.#createLedger(stream)
       await this.#addNewFields(stream)
     }
     await this.driver.command(publicationsSql.create())
@@ -125,12 +136,85 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   }
 
   async eventTimeWatermarks(streamName: string): Promise<EventTimeWatermarks> {
-    const rows = await this.driver.query<{ loaded: unknown; w: unknown }>(masterTableSql.watermarks(this.#stream(streamName)))
+    const rows = await this.driver.query<{ loaded: unknown; w: unknown; a: unknown }>(ledgerSql.watermarks(this.#stream(streamName)))
     const of = (loaded: boolean) => {
       const row = rows.find((r) => Number(r.loaded) === (loaded ? 1 : 0))
-      return row ? decodeInt64(row.w, 'watermark') : null
+      return row ? watermark(row.w, row.a) : null
     }
     return { log: of(false), loaded: of(true) }
+  }
+
+  async masterTableState(streamName: string): Promise<MasterTableState> {
+    return this.#readLedger(this.#stream(streamName))
+  }
+
+  async #readLedger(stream: StreamDef): Promise<MasterTableState> {
+    const [row] = await this.driver.query<{ ledger: unknown; total: unknown }>(ledgerSql.check(stream))
+    const ledger = row?.ledger
+    if (!Array.isArray(ledger) || ledger.length !== 7 || !Array.isArray(ledger[1]) || !Array.isArray(ledger[2]) || ledger[1].length !== ledger[2].length) {
+      throw new TwinflowError('internal', `the ledger of stream "${stream.name}" answered ${JSON.stringify(row)}`)
+    }
+    const [rows, partitions, blocks, logW, logA, loadedW, loadedA] = ledger as [unknown, unknown[], unknown[], unknown, unknown, unknown, unknown]
+    return {
+      watermarks: { log: watermark(logW, logA), loaded: watermark(loadedW, loadedA) },
+      duplicates: {
+        exact: decodeInt64(rows, 'ledger rows') === decodeInt64(row!.total, 'master table rows'),
+        suspects: partitions.map((p, i) => ({ partition: decodeInt64(p, 'ledger partition'), block: decodeInt64(blocks[i], 'ledger block') })),
+      },
+    }
+  }
+
+  /**
+   * Every block that holds a record twice now, exactly: the suspects of a trusted read of the ledger
+   * (read again while an insert is in flight), else those of the master table itself, from a scan of
+   * two of its columns. Remembered for the next builds.
+   */
+  async #verifiedSuspects(stream: StreamDef): Promise<OffsetBlock[]> {
+    let suspects: OffsetBlock[] | null = null
+    for (let read = 0; suspects === null; read++) {
+      const check = (await this.#readLedger(stream)).duplicates
+      if (check.exact) suspects = check.suspects
+      else if (read < LEDGER_REREADS_MS.length) await this.clock.sleep(LEDGER_REREADS_MS[read]!)
+      else break
+    }
+    if (suspects === null) {
+      this.logger.warn("the ledger does not hold exactly the master table's rows: the suspect blocks are read from the table", { stream: stream.name })
+      const rows = await this.driver.query<{ p: unknown; b: unknown }>(ledgerSql.suspectsOfTable(stream))
+      suspects = rows.map((r) => ({ partition: decodeInt64(r.p, 'partition'), block: decodeInt64(r.b, 'block') }))
+    }
+    this.#suspectsSeen.set(stream.name, union(this.#suspectsSeen.get(stream.name) ?? [], suspects))
+    return suspects
+  }
+
+  /**
+   * Creates the stream's ledger and seeds it with the rows archived before it existed, counting none
+   * twice: once the view exists (it gets every insert from then on), the table's highest offset per
+   * partition is read, then the ledger's lowest; a partition's rows below the ledger's lowest offset,
+   * or up to the table's highest where the ledger has none, were inserted before the view (a
+   * partition's inserts come in offset order). Of processes creating it at once, the one whose CREATE
+   * succeeds seeds it. A zombie insert meanwhile, or a crash before the seed, leaves it unequal to the
+   * table: its reads are then not trusted (see ledgerSql.check), which costs scans, not answers.
+   */
+  async #createLedger(stream: StreamDef): Promise<void> {
+    const ledger = ledgerSql.view(stream)
+    if (await this.#tableExists(ledger)) return
+    try {
+      await this.driver.command(ledgerSql.create(stream))
+    } catch (error) {
+      if (TwinflowError.is(error) && error.context.clickhouseCode === TABLE_ALREADY_EXISTS) return
+      throw error
+    }
+    const highest = await this.driver.query<{ p: unknown; o: unknown }>(masterTableSql.archivedOffsets(stream))
+    const lowest = new Map(
+      (await this.driver.query<{ p: unknown; lo: unknown }>(ledgerSql.lowestOffsets(stream))).map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.lo, 'offset')]),
+    )
+    const below = new Map(highest.map((r) => [decodeInt64(r.p, 'partition'), decodeInt64(r.o, 'offset') + 1]))
+    for (const [partition, offset] of lowest) if (below.has(partition)) below.set(partition, offset)
+    const seed = ledgerSql.seed(stream, below)
+    if (seed) await this.driver.command(seed)
+    // The ledger carries the watermark, which a view of its own kept before it.
+    await this.driver.command(catalogSql.dropTable(masterTableSql.replacedWatermarkView(stream)))
+    this.logger.info('ledger of the master table created', { stream: stream.name, seededBelow: Object.fromEntries(below) })
   }
 
   async rejectedCount(streamName: string): Promise<number> {
@@ -147,7 +231,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       .sort((a, b) => a - b)
   }
 
-  async buildVersion(viewName: string, version: number, cutoff: number): Promise<number> {
+  async buildVersion(viewName: string, version: number, cutoff: number, duplicates?: DuplicateCheck): Promise<number> {
     const view = this.#view(viewName)
     checkVersion(version)
     checkCutoff(view, cutoff)
@@ -165,11 +249,35 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
       throw error
     }
     try {
-      await this.driver.command(versionTableSql.build(view, version, cutoff))
-      const [counted] = await this.driver.query<{ n: unknown }>(versionTableSql.count(view, version))
-      const rows = counted ? decodeInt64(counted.n, 'count') : 0
-      this.logger.info('batch version built', { view: view.name, version, cutoff, rows })
-      return rows
+      // Before the build, a hint: the suspects of the run's read of the ledger (or one read now),
+      // trusted or not, and those found before. Whatever it misses, the check after the build finds.
+      const hint = duplicates ?? (await this.#readLedger(view.stream)).duplicates
+      let deduplicate = union(this.#suspectsSeen.get(view.stream.name) ?? [], hint.suspects)
+      for (let build = 1; ; build++) {
+        await this.driver.command(versionTableSql.build(view, version, cutoff, deduplicate))
+        // Rows are only ever added to the master table: a block without a duplicate after the build
+        // had none when the build read it. So an exact check now that finds no suspect the build did
+        // not deduplicate proves that it counted every record once.
+        const [[counted], after] = await Promise.all([this.driver.query<{ n: unknown }>(versionTableSql.count(view, version)), this.#verifiedSuspects(view.stream)])
+        const missed = after.filter((b) => !deduplicate.some((d) => d.partition === b.partition && d.block === b.block))
+        if (missed.length === 0) {
+          const rows = counted ? decodeInt64(counted.n, 'count') : 0
+          this.logger.info('batch version built', { view: view.name, version, cutoff, rows, ...(deduplicate.length > 0 ? { deduplicated: deduplicate } : {}) })
+          return rows
+        }
+        if (build >= BUILDS) {
+          throw new TwinflowError('unavailable', `view "${view.name}": blocks of the master table kept getting duplicates during ${BUILDS} builds of version ${version}`, {
+            context: { view: view.name, version, missed },
+          })
+        }
+        this.logger.warn('a block of the master table got a duplicate during the build (a zombie insert): building again with it deduplicated', {
+          view: view.name,
+          version,
+          missed,
+        })
+        deduplicate = union(deduplicate, missed)
+        await this.driver.command(versionTableSql.truncate(view, version))
+      }
     } catch (error) {
       try {
         await this.driver.command(catalogSql.dropTable(table))
@@ -427,6 +535,18 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
   #view(name: string): ViewDef {
     return this.#started().view(name)
   }
+}
+
+/** The blocks of both lists, each once, in order. */
+function union(a: readonly OffsetBlock[], b: readonly OffsetBlock[]): OffsetBlock[] {
+  const out = [...a]
+  for (const block of b) if (!out.some((o) => o.partition === block.partition && o.block === block.block)) out.push(block)
+  return out
+}
+
+/** A watermark read as a max over accepted rows and their count: null when there are none. */
+function watermark(max: unknown, accepted: unknown): number | null {
+  return decodeInt64(accepted, 'accepted rows') > 0 ? decodeInt64(max, 'watermark') : null
 }
 
 function checkLimit(operation: string, limit: number): void {

@@ -28,6 +28,10 @@ describe('the load catalog', () => {
       { partition: begun.partition, offset: 0, event: { n: 1, ts: 1000 } },
       { partition: begun.partition, offset: 1, event: {}, error: 'mapping: field "n": empty, expected an integer' },
     ])
+    // A retried insert that landed twice (its first attempt's outcome unknown): its rejected row counts once.
+    await engine.ingest(stream.name, [{ partition: begun.partition, offset: 1, event: {}, error: 'mapping: field "n": empty, expected an integer' }])
+    // The ledger names that block of the last partition (2^32 − 1) for the build to deduplicate.
+    expect((await engine.masterTableState(stream.name)).duplicates).toEqual({ exact: true, suspects: [{ partition: begun.partition, block: 0 }] })
     now += 1000
     // The same content under another name resumes the same partition after row 1.
     expect(await engine.beginLoad(stream.name, file(f.sha256, 'renamed.csv'))).toEqual({ partition: begun.partition, complete: false, nextRow: 2, rows: 2, rejected: 1 })

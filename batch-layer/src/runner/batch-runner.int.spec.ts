@@ -143,6 +143,23 @@ describe('BatchRunner', () => {
     expect(deadLetters.counts()).toEqual(new Map([[`${stream.name}/archiver`, 1]]))
   })
 
+  it('counts a record archived twice once, from the duplicate check read with the archiver wait', async () => {
+    const { stream, view, faulty, engine, runner, archived } = await setup('zombie')
+    // The last sale puts the log's watermark past the first hour: that window is the batch's.
+    await archived([...[1, 2, 3, 4].map((i) => ({ shop: 's', cents: i, ts: T0 + HOUR + i })), { shop: 's', cents: 9, ts: T0 + 3 * HOUR }])
+    // A zombie archiver's insert: offsets 1 and 2 again (the same records).
+    await engine.ingest(
+      stream.name,
+      [1, 2].map((i) => ({ partition: 0, offset: i, event: { shop: 's', cents: i + 1, ts: T0 + HOUR + i + 1 } })),
+    )
+    const from = faulty.statements.length
+    const run = await runner.runView(view.name)
+    expect(run).toMatchObject({ status: 'succeeded', rows: 1 })
+    expect(await engine.readWindows(view.name, run.version, 0, Infinity)).toEqual([{ windowStart: T0 + HOUR, keys: ['s'], cells: [4, 10] }])
+    // The ledger is read twice: alongside the archiver wait's check (the build's hint), and after the build.
+    expect(faulty.statements.slice(from).filter((s) => s.includes('FROM system.parts'))).toHaveLength(2)
+  })
+
   it('fails without publishing when the archiver does not catch up in time', async () => {
     const { stream, view, engine, log, runner, history } = await setup('stalled', { waitTimeoutMs: 1_000, pollIntervalMs: 250, retries: 1 })
     await log.produce(stream.topic, [{ value: Buffer.from(JSON.stringify({ shop: 'x', cents: 1, ts: T0 })) }])

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import {
-  retry,
-  TwinflowError,
-  windowStart,
-  type BatchRun,
-  type Clock,
-  type EventLog,
-  type EventTimeWatermarks,
-  type Logger,
-  type Pipeline,
-  type Publication,
-  type ViewDef,
-} from '@twinflow/core'
+import { retry, TwinflowError, windowStart, type BatchRun, type Clock, type EventLog, type Logger, type Pipeline, type Publication, type ViewDef } from '@twinflow/core'
 import type { BatchLayerEngine } from '../engine/batch-layer-engine.ts'
+import type { MasterTableState } from '../engine/master-table-state.ts'
 import type { ResolvedBatchRunnerOptions } from './batch-runner-options.ts'
 import { batchCutoff } from './batch-cutoff.ts'
 import { nextVersion } from './next-version.ts'
@@ -92,10 +81,10 @@ export class BatchRunner {
             // The 'running' record is written while the run waits and builds; it settles before the
             // run publishes or records a failure, so it never lands after either.
             const recording = this.engine.recordRun(run)
-            const work = archived.then((watermarks) => {
+            const work = archived.then(({ watermarks, duplicates }) => {
               // The cutoff follows the data the archiver holds once it has everything the log held when the run began.
               run = { ...run, cutoff: batchCutoff({ now: startedAt, windowMs: view.windowMs, allowedLatenessMs: view.allowedLatenessMs, watermarks, served }) }
-              return this.engine.buildVersion(view.name, run.version, run.cutoff)
+              return this.engine.buildVersion(view.name, run.version, run.cutoff, duplicates)
             })
             const [recorded, built] = await Promise.allSettled([recording, work])
             if (built.status === 'rejected') throw built.reason
@@ -135,16 +124,17 @@ export class BatchRunner {
 
   /**
    * Waits until every partition's archived offset reaches what the log held when the run began;
-   * resolves with the stream's event-time watermarks read alongside the check that found it caught
-   * up (no round trip of their own; read at the same time, they can only be lower than after it,
-   * which makes the cutoff lower: safe).
+   * resolves with the master table's state (the stream's event-time watermarks and its duplicate
+   * check) read alongside the check that found it caught up (no round trip of its own; read at the
+   * same time, the watermarks can only be lower than after it, which makes the cutoff lower: safe;
+   * the duplicate check is a hint the build verifies).
    */
-  async #waitForArchiver(view: ViewDef, endsOf: Promise<ReadonlyMap<number, number>>, signal: AbortSignal): Promise<EventTimeWatermarks> {
+  async #waitForArchiver(view: ViewDef, endsOf: Promise<ReadonlyMap<number, number>>, signal: AbortSignal): Promise<MasterTableState> {
     const deadline = this.clock.now() + this.options.waitTimeoutMs
-    let watermarks: Promise<EventTimeWatermarks> = Promise.resolve({ log: null, loaded: null })
+    let state: Promise<MasterTableState> | null = null
     const withWatermarks = <T>(read: Promise<T>): Promise<T> => {
-      watermarks = this.engine.eventTimeWatermarks(view.stream.name)
-      watermarks.catch(() => {}) // awaited by the caller of the check that passes
+      state = this.engine.masterTableState(view.stream.name)
+      state.catch(() => {}) // awaited by the caller of the check that passes
       return read
     }
     const lowerBound = () => withWatermarks(this.engine.archivedOffsets(view.stream.name, { lowerBound: true }))
@@ -155,10 +145,10 @@ export class BatchRunner {
     for (let bound = first; ; bound = await lowerBound()) {
       // The cheap lower bound settles the usual case (caught up); only when it says "behind" is
       // the exact answer, which scans the master table, asked.
-      if (behindOf(bound).length === 0) return watermarks
+      if (behindOf(bound).length === 0) return state!
       const archived = await withWatermarks(this.engine.archivedOffsets(view.stream.name))
       const behind = behindOf(archived)
-      if (behind.length === 0) return watermarks
+      if (behind.length === 0) return state!
       if (this.clock.now() >= deadline) {
         const detail = behind.map(([p, end]) => `partition ${p}: archived up to ${archived.get(p) ?? 'nothing'}, log end ${end}`).join('; ')
         throw new TwinflowError('unavailable', `the archiver has not archived what topic "${view.stream.topic}" held when the run began (${detail}); is it running?`, {

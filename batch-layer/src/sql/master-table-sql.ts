@@ -16,9 +16,12 @@ export const MASTER_SYSTEM_COLUMNS = [
 ] as const
 
 /**
- * SQL of a stream's master table `tf_master_<stream>`: every consumed log record, once, with its
+ * SQL of a stream's master table `tf_master_<stream>`: every consumed log record with its
  * (partition, offset); `_error` is non-empty for a record the archiver rejected (its fields then
- * hold default values), so that max(_offset) per partition covers every consumed offset.
+ * hold default values), so that max(_offset) per partition covers every consumed offset. A record
+ * is there once, or more than once after a zombie insert (an archiver that lost its partitions
+ * while frozen mid-insert, then finished it): whatever reads it counts each (partition, offset)
+ * once (the ledger, ledgerSql, tells which blocks of offsets need it).
  */
 export const masterTableSql = {
   table(stream: StreamDef): string {
@@ -84,38 +87,21 @@ export const masterTableSql = {
     return `SELECT _partition AS p, maxMerge(o) AS o FROM ${masterTableSql.offsetsView(stream)} GROUP BY _partition`
   },
 
-  /** The materialized view that keeps the newest event time of the stream's accepted rows (one row per partition). */
-  watermarkView(stream: StreamDef): string {
+  /**
+   * The materialized view of the stream's watermark of earlier versions (max event time per
+   * partition), replaced by the ledger (ledgerSql), which carries it: dropped at start when found.
+   */
+  replacedWatermarkView(stream: StreamDef): string {
     return `tf_watermark_${stream.name}`
   },
 
-  /** Idempotent DDL of the watermark view; like the offsets view, it can lag the table, never lead it. */
-  createWatermarkView(stream: StreamDef): string {
-    const time = quoteIdentifier(stream.timeField)
-    return (
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${masterTableSql.watermarkView(stream)} ENGINE = AggregatingMergeTree() ORDER BY _partition ` +
-      `AS SELECT _partition, maxState(${time}) AS w FROM ${masterTableSql.table(stream)} WHERE _error = '' GROUP BY _partition`
-    )
-  },
-
-  /** Fills the watermark view from the master table (for a table that had rows before the view). */
-  seedWatermarkView(stream: StreamDef): string {
-    const time = quoteIdentifier(stream.timeField)
-    return `INSERT INTO ${masterTableSql.watermarkView(stream)} SELECT _partition, maxState(${time}) AS w FROM ${masterTableSql.table(stream)} WHERE _error = '' GROUP BY _partition`
-  },
-
-  /** The newest event time of the accepted rows of log partitions and of loaded files: `{ loaded (0|1), w }` rows, from the watermark view. */
-  watermarks(stream: StreamDef): string {
-    return `SELECT _partition >= ${LOAD_PARTITION_BASE} AS loaded, maxMerge(w) AS w FROM ${masterTableSql.watermarkView(stream)} GROUP BY loaded`
-  },
-
-  /** Rows of one partition, its highest offset and its rejected rows: `{ n, o, r }` (o is 0 when n is 0). */
+  /** Rows of one partition, its highest offset and its rejected rows, each once even if an insert landed twice: `{ n, o, r }` (o is 0 when n is 0). */
   partitionEnd(stream: StreamDef, partition: number): string {
-    return `SELECT count() AS n, max(_offset) AS o, countIf(_error != '') AS r FROM ${masterTableSql.table(stream)} WHERE _partition = ${partition >>> 0}`
+    return `SELECT count() AS n, max(_offset) AS o, uniqExactIf(_offset, _error != '') AS r FROM ${masterTableSql.table(stream)} WHERE _partition = ${partition >>> 0}`
   },
 
-  /** Rejected inputs the archiver kept (with their reason in `_error`). */
+  /** Rejected inputs the archiver kept (with their reason in `_error`), each once even if a zombie insert archived it twice. */
   rejectedCount(stream: StreamDef): string {
-    return `SELECT count() AS n FROM ${masterTableSql.table(stream)} WHERE _error != '' AND _partition < ${LOAD_PARTITION_BASE}`
+    return `SELECT uniqExact(_partition, _offset) AS n FROM ${masterTableSql.table(stream)} WHERE _error != '' AND _partition < ${LOAD_PARTITION_BASE}`
   },
 }

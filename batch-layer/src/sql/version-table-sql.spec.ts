@@ -66,6 +66,26 @@ describe('versionTableSql', () => {
     for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{', 'FROM (']) expect(sql).not.toContain(banned)
   })
 
+  it('deduplicates the suspect blocks only: the one-level query over the other rows, the same over those blocks once per (partition, offset), merged per group', () => {
+    const sql = versionTableSql.build(orderMix, 2, CUTOFF, [
+      { partition: 1, block: 0 },
+      { partition: 3, block: 2 },
+    ])
+    const plain = versionTableSql.build(orderMix, 2, CUTOFF)
+    const insert = plain.slice(0, plain.indexOf(' SELECT '))
+    const aggregate = plain.slice(insert.length + 1)
+    const [select, rest] = aggregate.split(' FROM tf_master_orders WHERE ') as [string, string]
+    const [conditions, groupBy] = rest.split(' GROUP BY ') as [string, string]
+    const suspect = '(_partition = 1 AND intDiv(_offset, 1048576) = 0) OR (_partition = 3 AND intDiv(_offset, 1048576) = 2)'
+    const once = `(SELECT \`ts\`, \`shopId\`, \`status\`, \`amountCents\`, \`items\`, _error, _partition, _offset FROM tf_master_orders PREWHERE ${suspect} WHERE \`ts\` < 1767268800000 LIMIT 1 BY _partition, _offset)`
+    expect(sql).toBe(
+      `${insert} SELECT _window_start, _k_shop, _k_status, _k_large, sum(_m_orders_count) AS _merged_0, sum(_m_items_sum) AS _merged_1, max(_m_maxUnitPrice_max) AS _merged_2, sum(_m_maxUnitPrice_count) AS _merged_3 ` +
+        `FROM (${select} FROM tf_master_orders WHERE ${conditions} AND NOT (${suspect}) GROUP BY ${groupBy} ` +
+        `UNION ALL ${select} FROM ${once} WHERE ${conditions} GROUP BY ${groupBy}) GROUP BY ${groupBy}`,
+    )
+    expect(versionTableSql.build(orderMix, 2, CUTOFF, [])).toBe(plain)
+  })
+
   it('reads windows in a range, without a bound for infinite ends', () => {
     expect(versionTableSql.readWindows(shopRevenue, 1, 0, CUTOFF)).toBe(
       'SELECT _window_start, _k_shop, _m_orders_count, _m_revenueCents_sum, _m_biggest_max, _m_smallest_min, _m_avgCents_sum, _m_avgCents_count ' +

@@ -14,7 +14,7 @@ import {
 } from '../containers/index.ts'
 import type { ImageVariable } from '../images.ts'
 import { settings } from '../settings.ts'
-import { TwinflowProcess } from './twinflow-process.ts'
+import { TwinflowProcess, type TwinflowProcessOptions } from './twinflow-process.ts'
 
 export const TOPICS = { orders: 'twinflow.orders', pageViews: 'twinflow.pageViews' } as const
 export const DEAD_LETTER_TOPIC = 'twinflow.dead-letters'
@@ -121,11 +121,12 @@ export class Stack {
   }
 
   /** `twinflow start --role <role>`; resolves once the process logged that it started. */
-  async startRole(role: string, config: string, name = role): Promise<TwinflowProcess> {
+  async startRole(role: string, config: string, name = role, options: Pick<TwinflowProcessOptions, 'logLevel' | 'onSpawn'> = {}): Promise<TwinflowProcess> {
     const p = await TwinflowProcess.start({
       name,
       args: ['start', '--role', role, '--config', config],
       echo: settings.verbose,
+      ...options,
       readyWhen: /"msg":"twinflow started"/,
       timeoutMs: 90_000,
     })

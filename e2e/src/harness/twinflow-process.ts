@@ -14,6 +14,10 @@ export interface TwinflowProcessOptions {
   logLevel?: string
   /** Print the child's output as it comes (TWINFLOW_E2E_LOG=1). */
   echo?: boolean
+  /** Called with the process as soon as it is spawned, before any of its output is read (e.g. to `signalOn` its first lines). */
+  onSpawn?: (process: TwinflowProcess) => void
+  /** Environment variables for the child, over the test process's own. */
+  env?: Record<string, string>
 }
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null }
@@ -26,28 +30,39 @@ export type Exit = { code: number | null; signal: NodeJS.Signals | null }
 export class TwinflowProcess {
   readonly #child: ChildProcess
   #output = ''
+  /** Characters received in all (the kept output is only the last KEEP_CHARS of them). */
+  #received = 0
+  readonly #watchers = new Set<() => void>()
   readonly exited: Promise<Exit>
   #exit: Exit | null = null
 
   private constructor(readonly options: TwinflowProcessOptions) {
     this.#child = spawn(process.execPath, [BIN, ...options.args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, TWINFLOW_LOG_LEVEL: options.logLevel ?? 'info' },
+      env: { ...process.env, ...options.env, TWINFLOW_LOG_LEVEL: options.logLevel ?? 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const take = (chunk: Buffer) => {
       const text = chunk.toString()
       this.#output = (this.#output + text).slice(-KEEP_CHARS)
+      this.#received += text.length
       if (options.echo) process.stderr.write(text.replace(/^/gm, `[${options.name}] `))
+      for (const watcher of [...this.#watchers]) watcher()
     }
     this.#child.stdout!.on('data', take)
     this.#child.stderr!.on('data', take)
-    this.exited = new Promise((done) => this.#child.once('exit', (code, signal) => done((this.#exit = { code, signal }))))
+    this.exited = new Promise((done) =>
+      this.#child.once('exit', (code, signal) => {
+        done((this.#exit = { code, signal }))
+        for (const watcher of [...this.#watchers]) watcher()
+      }),
+    )
   }
 
   /** Spawns the CLI; with `readyWhen`, resolves once the output matches it (and fails if the process exits first). */
   static async start(options: TwinflowProcessOptions & { readyWhen?: RegExp; timeoutMs?: number }): Promise<TwinflowProcess> {
     const p = new TwinflowProcess(options)
+    options.onSpawn?.(p)
     if (options.readyWhen) await p.waitForOutput(options.readyWhen, options.timeoutMs ?? 60_000)
     return p
   }
@@ -78,6 +93,42 @@ export class TwinflowProcess {
       if (Date.now() > deadline) throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.tail()}`)
       await new Promise((r) => setTimeout(r, 50))
     }
+  }
+
+  /**
+   * Sends `signal` to the process the moment its output from now on matches `pattern` (in the
+   * handler of the output chunk that completes the match, not at a poll), and resolves with the
+   * match; e.g. SIGSTOP on a log line printed just before a write, to freeze the process mid-write.
+   */
+  signalOn(pattern: RegExp, signal: NodeJS.Signals): Promise<RegExpExecArray> {
+    const from = this.#received
+    return new Promise((resolve, reject) => {
+      const watcher = () => {
+        const unseen = this.#received - from
+        const match = pattern.exec(this.#output.slice(Math.max(0, this.#output.length - unseen)))
+        if (match) {
+          this.#watchers.delete(watcher)
+          this.signal(signal)
+          resolve(match)
+        } else if (!this.running) {
+          this.#watchers.delete(watcher)
+          reject(new Error(`${this.name} exited before printing ${pattern}`))
+        }
+      }
+      this.#watchers.add(watcher)
+    })
+  }
+
+  /** Calls `listener` with every chunk of output from now on (stdout and stderr); returns what stops it. */
+  onOutput(listener: (text: string) => void): () => void {
+    let seen = this.#received
+    const watcher = () => {
+      const unseen = this.#received - seen
+      seen = this.#received
+      if (unseen > 0) listener(this.#output.slice(Math.max(0, this.#output.length - unseen)))
+    }
+    this.#watchers.add(watcher)
+    return () => this.#watchers.delete(watcher)
   }
 
   /** The end of the output, for failure messages. */

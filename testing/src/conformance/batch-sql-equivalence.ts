@@ -22,6 +22,9 @@ export interface BatchSqlEquivalenceOptions {
   open(): Promise<{ driver: ClickHouseDriver; dispose(): Promise<void> }>
 }
 
+/** Half the cases archive a slice of the records a second time, as a zombie archiver's insert would. */
+const zombieCase = fc.option(fc.record({ from: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }), { freq: 2 })
+
 const asMap = (rows: PartialRow[]) => new Map(rows.map((r) => [JSON.stringify([r.windowStart, ...r.keys]), r.cells.map((c) => (typeof c === 'number' ? randomViews.zero(c) : c))]))
 const sorted = (m: Map<string, unknown[]>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
@@ -33,7 +36,8 @@ const sorted = (m: Map<string, unknown[]>) => [...m.entries()].sort(([a], [b]) =
  * expression interpreter, no Twinflow code: testing/random-views). Numbers are integers and dyadic
  * floats (k/8, divisions by powers of two), so sums are exact in any order. Events arrive raw, with
  * gaps and junk in their optional fields: the stream's decoder (the one every layer uses) gives the
- * events the reference's own reading of the field policies gives, and rejects the same ones.
+ * events the reference's own reading of the field policies gives, and rejects the same ones. Half
+ * the cases also archive some records twice (a zombie archiver's insert): the batch SQL counts each once.
  *
  * The same property runs on the embedded chdb (a current ClickHouse) and on the server image the
  * end-to-end suite runs (18.16): SQL that one release accepts another may read otherwise.
@@ -52,7 +56,7 @@ export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOp
         const logger = createJsonLogger({ level: 'silent' })
         let run = 0
         await fc.assert(
-          fc.asyncProperty(randomViews.viewCase, async ({ spec, events: raw, rejected: reasons, cutoff }) => {
+          fc.asyncProperty(randomViews.viewCase, zombieCase, async ({ spec, events: raw, rejected: reasons, cutoff }, zombie) => {
             const view = randomViews.declare(`eq${++run}`, spec)
             const decode = compileDecoder(view.stream)
             const decoded = raw.map((e) => decode(Buffer.from(JSON.stringify(e)), Number.MAX_SAFE_INTEGER))
@@ -90,6 +94,11 @@ export function batchSqlEquivalence(name: string, options: BatchSqlEquivalenceOp
               ...rejected.map((reason, i) => ({ partition: 3, offset: i, event: {}, error: reason })),
             ]
             await engine.ingest(view.stream.name, records)
+            // A zombie archiver's insert: some of those records again. Each must still count once.
+            if (zombie && records.length > 0) {
+              const from = zombie.from % records.length
+              await engine.ingest(view.stream.name, records.slice(from, from + zombie.length))
+            }
             await engine.buildVersion(view.name, 1, cutoff)
             const batch = await engine.readWindows(view.name, 1, -Infinity, Infinity)
             expect(sorted(asMap(batch)), 'batch SQL vs reference').toEqual(sorted(expected))

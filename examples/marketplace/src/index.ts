@@ -1,0 +1,5 @@
+export * from './streams.ts'
+export * from './views.ts'
+export * from './pipeline.ts'
+export * from './sample-data.ts'
+export * from './north-shop-sql.ts'
