@@ -108,7 +108,7 @@ async function hincrbyPipeline(redis: Redis, keys: RedisKeys, batch: FencedBatch
   for (const delta of batch.deltas) {
     const group = JSON.stringify(delta.keys)
     const key = keys.bucket(delta.view, delta.windowStart, keys.bucketOf(group))
-    delta.cells.forEach((value, c) => pipeline.hincrby(key, `c${c}\x1f${group}`, value))
+    delta.cells.forEach((value, c) => pipeline.hincrby(key, `c${c}\x1f${group}`, value as number))
   }
   const results = await pipeline.exec()
   const failed = results?.find(([error]) => error)

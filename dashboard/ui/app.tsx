@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { credentialStore } from './api/credential-store.ts'
 import { GraphQLClient } from './api/graphql-client.ts'
-import { loadViews, type ViewMeta } from './api/pipeline-meta.ts'
+import { chartableViews, loadViews, type ViewMeta } from './api/pipeline-meta.ts'
 import { LoginPage } from './login-page.tsx'
 import { PipelinePage } from './pipeline/pipeline-page.tsx'
 import type { DashboardSettings } from './settings.ts'
@@ -28,7 +28,7 @@ export function App({ settings }: { settings: DashboardSettings }) {
   const [credential, setCredential] = useState(() => credentialStore.get())
   const [refused, setRefused] = useState(false)
   // Written into the page when every caller may read every view: no query to wait for.
-  const [views, setViews] = useState<ViewMeta[] | null>(() => (settings.views as ViewMeta[] | undefined) ?? null)
+  const [views, setViews] = useState<ViewMeta[] | null>(() => (settings.views ? chartableViews(settings.views as Parameters<typeof chartableViews>[0]) : null))
   const [error, setError] = useState<string | null>(null)
   const needsCredential = settings.auth.mode !== 'none'
 

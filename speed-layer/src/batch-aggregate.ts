@@ -1,16 +1,17 @@
-import { mergeCells, type Delta, type EvaluatedEvent, type Scalar, type ViewDef } from '@twinflow/core'
+import { compileGroupFolder, type Delta, type EvaluatedEvent, type GroupFolder, type GroupState, type Scalar, type ViewDef } from '@twinflow/core'
 
 interface Group {
   view: ViewDef
+  folder: GroupFolder
   windowStart: number
-  keys: Scalar[]
-  /** The merged cells of every event added to the group. */
-  cells: number[]
+  keys: (Scalar | null)[]
+  /** The folded cells of every event added to the group (accumulators for sketch cells). */
+  state: GroupState
 }
 
 /**
  * The pre-aggregation of one log batch: one delta per (view, window, keys), merged by the view's
- * cell monoids.
+ * cell monoids (sketch cells in accumulators: see GroupFolder).
  *
  * This is the speed layer's per-event hot path: groups are found through one tree of maps per view
  * and window, one level per key, keyed by the key values themselves (no string is built per
@@ -22,6 +23,7 @@ export class BatchAggregate {
   readonly #groups: Group[] = []
   /** view → window → key 0 → key 1 → … → group (a view without keys has its group at the window). */
   readonly #index = new Map<ViewDef, Map<number, Level>>()
+  readonly #folders = new Map<ViewDef, GroupFolder>()
 
   get size(): number {
     return this.#groups.length
@@ -43,10 +45,12 @@ export class BatchAggregate {
     const id = last < 0 ? null : keys[last]!
     const group = level.get(id) as Group | undefined
     if (group) {
-      mergeCells(view, group.cells, event.cells)
+      group.folder.add(group.state, event.cells)
       return
     }
-    const created: Group = { view, windowStart: event.windowStart, keys: keys.slice(), cells: event.cells.slice() }
+    let folder = this.#folders.get(view)
+    if (!folder) this.#folders.set(view, (folder = compileGroupFolder(view)))
+    const created: Group = { view, folder, windowStart: event.windowStart, keys: keys.slice(), state: folder.start(event.cells) }
     this.#groups.push(created)
     level.set(id, created)
   }
@@ -57,7 +61,7 @@ export class BatchAggregate {
   }
 
   /** The delta of the group of (view, window, keys), or `null` when no event of it was added. */
-  deltaOf(view: ViewDef, windowStart: number, keys: readonly Scalar[]): Delta | null {
+  deltaOf(view: ViewDef, windowStart: number, keys: readonly (Scalar | null)[]): Delta | null {
     let found: Level | Group | undefined = this.#index.get(view)?.get(windowStart)
     if (keys.length === 0) found = (found as Level | undefined)?.get(null)
     for (const key of keys) found = (found as Level | undefined)?.get(key)
@@ -68,4 +72,4 @@ export class BatchAggregate {
 /** One level of the index: a key's values to the next level, or to the groups at the last key. */
 type Level = Map<Scalar | null, Level | Group>
 
-const toDelta = (g: Group): Delta => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: g.cells.slice() })
+const toDelta = (g: Group): Delta => ({ view: g.view.name, windowStart: g.windowStart, keys: g.keys, cells: g.folder.cells(g.state) })

@@ -55,7 +55,7 @@ describe('speedLayerModule', () => {
     expect(cutoffs.reads).toBeGreaterThan(0)
     expect(sinks.map((s) => s.name)).toEqual(['sink-0', 'sink-1'])
     for (const sink of sinks) expect(sink.batches().length).toBeGreaterThan(0)
-    const counted = (await store.readWindows('orderMix', 0, Number.MAX_SAFE_INTEGER)).reduce((n, r) => n + r.cells[0]!, 0)
+    const counted = (await store.readWindows('orderMix', 0, Number.MAX_SAFE_INTEGER)).reduce((n, r) => n + (r.cells[0] as number), 0)
     expect(counted).toBe(120)
   })
 

@@ -91,7 +91,9 @@ const totals: Omit<SpeedWorkerStats, 'records'> & { crashes: number } = {
   crashes: 0,
 }
 
-describe('SpeedWorker exactly-once effects', () => {
+// Every start of a worker with a fold thread boots a thread that loads the TypeScript sources
+// (about 2 s on a loaded machine): the fold-thread runs take 100 s and more there.
+describe('SpeedWorker exactly-once effects', { timeout: 300_000 }, () => {
   afterAll(() => {
     // Without these, the property would not have covered redelivery with other boundaries.
     expect(totals.crashes).toBeGreaterThan(0)

@@ -1,4 +1,6 @@
 import {
+  cellIdentity,
+  type CellValue,
   type EventTimeWatermarks,
   TwinflowError,
   type BatchRun,
@@ -107,7 +109,7 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
           if (value === undefined) {
             throw new TwinflowError('validation', `event at partition ${record.partition} offset ${record.offset} of stream "${streamName}" has no field "${names[i]}"`)
           }
-          row[names[i]!] = bools[i] ? (value ? 1 : 0) : value
+          row[names[i]!] = bools[i] && value !== null ? (value ? 1 : 0) : value
         }
       }
       rows[r] = row
@@ -575,13 +577,32 @@ function decodeWindow(view: ViewDef, row: Row): PartialRow {
     windowStart: decodeInt64(row._window_start, '_window_start'),
     keys: view.keys.map((k) => {
       const value = row[k.column]
+      if (value === null && k.nullable) return null
       if (k.type === 'string') return String(value)
       if (k.type === 'bool') return value === 1 || value === '1' || value === true
       return decodeInt64(value, k.column)
     }),
-    // A float cell that is inf or nan arrives as null (JSON has no literal for them).
-    cells: view.cells.map((c) => (c.spec.numeric === 'int' ? decodeInt64(row[c.column], c.column) : row[c.column] === null ? NaN : Number(row[c.column]))),
+    // A float cell that is inf or nan arrives as null (JSON has no literal for them); a Nullable
+    // cell (a min or max over a nullable argument) is null where its group had no value: its identity.
+    cells: view.cells.map((c): CellValue => {
+      const value = row[c.column]
+      if (c.spec.op === 'registers') return (value as unknown[]).map(Number)
+      if (c.spec.op === 'buckets') return decodeBuckets(value, c.column)
+      if (value === null && c.spec.nullable === true) return cellIdentity(c.spec.op)
+      return c.spec.numeric === 'int' ? decodeInt64(value, c.column) : value === null ? NaN : Number(value)
+    }),
   }
+}
+
+/** A quantile sketch's column, (keys, counts) with counts as 64-bit strings, as its flat list [key, count, ...]. */
+function decodeBuckets(value: unknown, column: string): number[] {
+  const [keys, counts] = value as [unknown[], unknown[]]
+  const out = new Array<number>(keys.length * 2)
+  keys.forEach((key, i) => {
+    out[2 * i] = Number(key)
+    out[2 * i + 1] = decodeInt64(counts[i], column)
+  })
+  return out
 }
 
 interface LoadEntry {

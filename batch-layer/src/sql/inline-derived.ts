@@ -16,6 +16,7 @@ export function inlineDerived(view: ViewDef): (node: ExprNode) => ExprNode {
         return n
       case 'and':
       case 'or':
+      case 'call':
         return { ...n, args: n.args.map(visit) }
       case 'not':
       case 'in':

@@ -28,9 +28,12 @@ export const masterTableSql = {
     return `tf_master_${stream.name}`
   },
 
-  /** Expected columns, system columns first, then the stream's fields in declaration order. */
+  /** Expected columns, system columns first, then the stream's fields in declaration order (an optional field's is Nullable). */
   columns(stream: StreamDef): { name: string; type: string }[] {
-    return [...MASTER_SYSTEM_COLUMNS, ...Object.entries(stream.fields).map(([name, type]) => ({ name, type: type.clickhouseType }))]
+    return [
+      ...MASTER_SYSTEM_COLUMNS,
+      ...Object.entries(stream.fields).map(([name, type]) => ({ name, type: type.nullable === true ? `Nullable(${type.clickhouseType})` : type.clickhouseType })),
+    ]
   },
 
   /** Idempotent DDL. Partitions are UTC months of the event time; rows are sorted by event time. */

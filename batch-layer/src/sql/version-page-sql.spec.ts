@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { avg, count, defineStream, defineView, max, sum, t } from '@twinflow/core'
+import { avg, count, defineStream, defineView, distinct, max, quantiles, sum, t } from '@twinflow/core'
 import { versionPageSql } from './version-page-sql.ts'
 
 const orders = defineStream('orders', { shopId: t.string(), web: t.boolean(), amountCents: t.int64(), ts: t.eventTime() })
@@ -7,6 +7,12 @@ const shopRevenue = defineView('shopRevenue', orders, {
   groupBy: (o) => ({ shop: o.shopId, web: o.web }),
   window: '1h',
   measures: (o) => ({ orders: count(), revenueCents: sum(o.amountCents), biggest: max(o.amountCents), avgCents: avg(o.amountCents) }),
+})
+const visits = defineStream('visits', { page: t.string().optional(), user: t.string(), ms: t.int64().optional(), ts: t.eventTime() })
+const pageVisits = defineView('pageVisits', visits, {
+  groupBy: (v) => ({ page: v.page }),
+  window: '1h',
+  measures: (v) => ({ longest: max(v.ms), users: distinct(v.user, { precision: 8 }), latency: quantiles(v.ms, [0.5]) }),
 })
 const FROM = Date.UTC(2026, 0, 1)
 const TO = Date.UTC(2026, 6, 1)
@@ -63,6 +69,60 @@ describe('versionPageSql', () => {
     expect(versionPageSql.page(shopRevenue, 2, { ...page, bucket: '1mo', after: [3] })).toBe(
       `SELECT ${outer} FROM (${inner("(_window_start - _window_start % 86400000 - (toDayOfMonth(toDateTime(intDiv(_window_start, 1000), 'UTC')) - 1) * 86400000)")}) ` +
         'WHERE ((_cell0 < 3)) ORDER BY _cell0 DESC LIMIT 10',
+    )
+  })
+
+  it('puts NULL first ascending and last descending, in the order and after a cursor, and compares no NULL', () => {
+    const longest = 'if(_m_longest_count = 0, NULL, _m_longest_max)'
+    const ascending = versionPageSql.page(pageVisits, 1, {
+      from: FROM,
+      to: TO,
+      orderBy: [
+        { field: 'longest', direction: 'ASC' },
+        { field: 'page', direction: 'DESC' },
+        { field: 'windowStart', direction: 'ASC' },
+      ],
+      after: [null, 'a', FROM],
+      limit: 5,
+    })
+    expect(ascending).toContain(
+      `AND ((isNotNull(${longest})) OR (isNull(${longest}) AND (isNull(_k_page) OR assumeNotNull(_k_page) < 'a')) OR ` +
+        `(isNull(${longest}) AND (isNotNull(_k_page) AND assumeNotNull(_k_page) = 'a') AND _window_start > ${FROM})) ` +
+        `ORDER BY isNull(${longest}) DESC, ${longest} ASC, isNull(_k_page) ASC, _k_page DESC, _window_start ASC LIMIT 5`,
+    )
+    const descending = versionPageSql.page(pageVisits, 1, {
+      from: FROM,
+      to: TO,
+      orderBy: [
+        { field: 'longest', direction: 'DESC' },
+        { field: 'page', direction: 'ASC' },
+        { field: 'windowStart', direction: 'ASC' },
+      ],
+      after: [7, null, FROM],
+      limit: 5,
+    })
+    expect(descending).toContain(`((isNull(${longest}) OR assumeNotNull(${longest}) < 7)) OR ((isNotNull(${longest}) AND assumeNotNull(${longest}) = 7) AND isNotNull(_k_page))`)
+  })
+
+  it('counts a NULL key as a group of its own (an aggregate would skip it)', () => {
+    expect(versionPageSql.count(pageVisits, 1, { from: FROM, to: TO, bucket: '1d' })).toBe(
+      `SELECT uniqExact(intDiv(_window_start, 86400000) * 86400000, isNull(_k_page), assumeNotNull(_k_page)) AS n FROM tf_view_pageVisits_v1 ` +
+        `WHERE _window_start >= ${FROM} AND _window_start < ${TO}`,
+    )
+  })
+
+  it('merges sketch cells into coarser buckets in SQL, and orders by no sketch', () => {
+    const sql = versionPageSql.page(pageVisits, 1, { from: FROM, to: TO, bucket: '1d', orderBy: [{ field: 'page', direction: 'ASC' }], after: null, limit: 5 })
+    expect(sql).toContain('AS _cell2')
+    expect(sql).toContain('groupUniqArrayArray(_m_users_hll)')
+    expect(sql).toContain('sumMap(tupleElement(_m_latency_dd, 1), tupleElement(_m_latency_dd, 2)) AS _cell3')
+    for (const field of ['users', 'latency']) {
+      expect(() => versionPageSql.page(pageVisits, 1, { from: FROM, to: TO, orderBy: [{ field, direction: 'ASC' }], after: null, limit: 5 })).toThrow(
+        `cannot order view "pageVisits" by its`,
+      )
+    }
+    expect(() => versionPageSql.page(pageVisits, 1, { from: FROM, to: TO, orderBy: [{ field: 'windowStart', direction: 'ASC' }], after: [null], limit: 5 })).toThrow(
+      'after has null for a sort term that cannot be null',
     )
   })
 

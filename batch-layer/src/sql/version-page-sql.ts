@@ -1,4 +1,4 @@
-import { TwinflowError, windowMs, type PageSelection, type Scalar, type ValueKind, type ViewDef, type WindowSelection } from '@twinflow/core'
+import { mergeCellSql, TwinflowError, windowMs, type PageSelection, type Scalar, type ValueKind, type ViewDef, type WindowSelection } from '@twinflow/core'
 import { formatLiteral } from './format-literal.ts'
 import { versionTableSql } from './version-table-sql.ts'
 
@@ -11,6 +11,8 @@ interface SqlTerm {
   sql: string
   kind: ValueKind
   descending: boolean
+  /** Whether the term can be NULL (a nullable key or measure): NULL is the least value, as in JavaScript's order. */
+  nullable: boolean
 }
 
 /**
@@ -23,7 +25,10 @@ interface SqlTerm {
  * equalities and one strict comparison per term, whatever the mix of directions), buckets are
  * integer arithmetic (a month: the window start less its day of the month, read in UTC). The
  * order is the JavaScript one on finalized values: strings compare as bytes (UTF-8: code point
- * order), booleans as UInt8, measures as `finalizeSql` computes them (the same doubles).
+ * order), booleans as UInt8, measures as `finalizeSql` computes them (the same doubles), NULL
+ * before every value (ordered by `isNull` first: the default places of NULL differ by release).
+ * Buckets merge cells by `mergeCellSql`, sketches too. A measure without `finalizeSql` (a
+ * sketch's) cannot order a page: a `validation` error.
  */
 export const versionPageSql = {
   /** `{ n }`: the rows of the selection once merged into its buckets. */
@@ -32,7 +37,9 @@ export const versionPageSql = {
     const where = selectionWhere(view, selection)
     const bucket = bucketSql(view, selection)
     if (bucket === null) return `SELECT count() AS n FROM ${table} WHERE ${where}`
-    return `SELECT uniqExact(${[bucket, ...view.keys.map((k) => k.column)].join(', ')}) AS n FROM ${table} WHERE ${where}`
+    // An aggregate skips a row with a NULL argument: a nullable key counts as (isNull, assumeNotNull).
+    const keys = view.keys.flatMap((k) => (k.nullable ? [`isNull(${k.column})`, `assumeNotNull(${k.column})`] : [k.column]))
+    return `SELECT uniqExact(${[bucket, ...keys].join(', ')}) AS n FROM ${table} WHERE ${where}`
   },
 
   /** The page's rows in the columns of `versionTableSql.columns` (window start: the bucket's), ordered, at most `limit`. */
@@ -50,7 +57,7 @@ export const versionPageSql = {
     }
     // Merged into buckets in a subquery whose aggregates have names of their own (`_cell<i>`): an
     // alias equal to the column it aggregates would be read in its own place on some releases.
-    const merged = view.cells.map((c, i) => `${c.spec.op}(${c.column}) AS _cell${i}`)
+    const merged = view.cells.map((c, i) => `${mergeCellSql(c.spec.op, c.column)} AS _cell${i}`)
     const inner = `SELECT ${[`${bucket} AS ${BUCKET}`, ...keys, ...merged].join(', ')} FROM ${table} WHERE ${where} GROUP BY ${[BUCKET, ...keys].join(', ')}`
     const terms = sortTerms(
       view,
@@ -101,32 +108,65 @@ function sortTerms(view: ViewDef, page: PageSelection, windowStart: string, cell
   return page.orderBy.map(({ field, direction }): SqlTerm => {
     if (direction !== 'ASC' && direction !== 'DESC') throw new TwinflowError('validation', `direction must be ASC or DESC, got ${JSON.stringify(direction)}`)
     const descending = direction === 'DESC'
-    if (field === 'windowStart') return { sql: windowStart, kind: 'time', descending }
+    if (field === 'windowStart') return { sql: windowStart, kind: 'time', descending, nullable: false }
     const key = view.keys.find((k) => k.name === field)
-    if (key) return { sql: key.column, kind: key.type, descending }
+    if (key) return { sql: key.column, kind: key.type, descending, nullable: key.nullable }
     const measure = view.measures.find((m) => m.name === field)
     if (!measure) throw new TwinflowError('validation', `cannot order view "${view.name}" by "${field}"`)
+    const { finalizeSql, resultType, nullable } = measure.measure
+    if (finalizeSql === null || resultType === 'quantiles')
+      throw new TwinflowError('validation', `cannot order view "${view.name}" by its ${measure.measure.kind}() measure "${field}"`)
     const own = cells.slice(measure.firstCell, measure.firstCell + measure.measure.cells.length)
-    return { sql: measure.measure.finalizeSql(own), kind: measure.measure.resultType, descending }
+    return { sql: finalizeSql(own), kind: resultType, descending, nullable }
   })
 }
 
 function orderBy(terms: readonly SqlTerm[]): string {
-  return terms.map((t) => `${t.sql} ${t.descending ? 'DESC' : 'ASC'}`).join(', ')
+  return terms
+    .map((t) => {
+      const direction = t.descending ? 'DESC' : 'ASC'
+      // NULL first ascending, last descending: isNull (1 for NULL) in the opposite direction.
+      return t.nullable ? `isNull(${t.sql}) ${t.descending ? 'ASC' : 'DESC'}, ${t.sql} ${direction}` : `${t.sql} ${direction}`
+    })
+    .join(', ')
 }
 
 /**
  * Rows strictly after `after` in the order of `terms`: the first term past its value, or equal to
  * it and the second past its value, and so on (an OR chain: directions may differ term by term).
  */
-function keysetCondition(terms: readonly SqlTerm[], after: readonly Scalar[]): string {
+function keysetCondition(terms: readonly SqlTerm[], after: readonly (Scalar | null)[]): string {
   if (after.length !== terms.length) throw new TwinflowError('validation', `after has ${after.length} values for ${terms.length} sort terms`)
-  const literals = terms.map((t, i) => literal(after[i]!, t.kind))
+  const literals = terms.map((t, i) => {
+    const value = after[i]
+    if (value === null || value === undefined) {
+      if (!t.nullable) throw new TwinflowError('validation', `after has null for a sort term that cannot be null`)
+      return null
+    }
+    return literal(value, t.kind)
+  })
   const branches = terms.map((term, i) => {
-    const equal = terms.slice(0, i).map((t, j) => `${t.sql} = ${literals[j]}`)
-    return `(${[...equal, `${term.sql} ${term.descending ? '<' : '>'} ${literals[i]}`].join(' AND ')})`
+    const equal = terms.slice(0, i).map((t, j) => equalSql(t, literals[j]!))
+    return `(${[...equal, pastSql(term, literals[i]!)].join(' AND ')})`
   })
   return `(${branches.join(' OR ')})`
+}
+
+/**
+ * A term equal to a literal (null: NULL), never NULL itself: a nullable term's comparisons read
+ * `assumeNotNull` of it behind `isNotNull`, so that no condition is NULL on any release.
+ */
+function equalSql(term: SqlTerm, value: string | null): string {
+  if (!term.nullable) return `${term.sql} = ${value}`
+  return value === null ? `isNull(${term.sql})` : `(isNotNull(${term.sql}) AND assumeNotNull(${term.sql}) = ${value})`
+}
+
+/** A term strictly past a literal (null: NULL) in its direction, NULL being the least value. */
+function pastSql(term: SqlTerm, value: string | null): string {
+  const op = term.descending ? '<' : '>'
+  if (!term.nullable) return `${term.sql} ${op} ${value}`
+  if (value === null) return term.descending ? '0' : `isNotNull(${term.sql})`
+  return term.descending ? `(isNull(${term.sql}) OR assumeNotNull(${term.sql}) < ${value})` : `(isNotNull(${term.sql}) AND assumeNotNull(${term.sql}) > ${value})`
 }
 
 /** A literal, in parentheses when negative (`x > -1` is read as intended on every release, but `(-1)` leaves no doubt). */

@@ -38,7 +38,7 @@ describe('versionTableSql', () => {
   it('creates a typed table: Int64 window start, keys by kind (bool as UInt8), int and float cells', () => {
     expect(versionTableSql.create(orderMix, 3)).toBe(
       'CREATE TABLE tf_view_orderMix_v3 (_window_start Int64, _k_shop String, _k_status String, _k_large UInt8, ' +
-        '_m_orders_count Int64, _m_items_sum Int64, _m_maxUnitPrice_max Float64) ENGINE = MergeTree() ORDER BY (_window_start, _k_shop, _k_status, _k_large)',
+        '_m_orders_count Int64, _m_items_sum Int64, _m_maxUnitPrice_max Nullable(Float64), _m_maxUnitPrice_count Int64) ENGINE = MergeTree() ORDER BY (_window_start, _k_shop, _k_status, _k_large)',
     )
   })
 
@@ -53,10 +53,13 @@ describe('versionTableSql', () => {
 
   it('writes derived fields out where they are used (one query level), never clashing with the `_` aliases', () => {
     const sql = versionTableSql.build(orderMix, 2, CUTOFF)
-    expect(sql).toContain('(`amountCents` >= 10000) AS _k_large')
-    expect(sql).toContain('max((`amountCents` / `items`)) AS _m_maxUnitPrice_max')
+    expect(sql).toContain('(`amountCents` >= toInt64(10000)) AS _k_large')
+    // The measure's argument (null where items is 0) is written once; its count and NaN guard refer to it by its alias.
+    const alias = /max\(\(if\(`items` = 0, NULL, \(`amountCents` \/ `items`\)\) AS (_s\w+)\)\) AS _m_maxUnitPrice_max/.exec(sql)?.[1]
+    expect(alias).toBeDefined()
+    expect(sql).toContain(`count(${alias}) AS _m_maxUnitPrice_count`)
     expect(sql).toContain(
-      "FROM tf_master_orders WHERE _error = '' AND `ts` < 1767268800000 AND NOT isNaN((`amountCents` / `items`)) GROUP BY _window_start, _k_shop, _k_status, _k_large",
+      `FROM tf_master_orders WHERE _error = '' AND \`ts\` < 1767268800000 AND ifNull(isNaN(${alias}), 0) = 0 GROUP BY _window_start, _k_shop, _k_status, _k_large`,
     )
     expect(sql).not.toContain('`large`')
     expect(sql).not.toContain('`unitPrice`')
@@ -76,7 +79,7 @@ describe('versionTableSql', () => {
     const suspect = '(_partition = 1 AND intDiv(_offset, 1048576) = 0) OR (_partition = 3 AND intDiv(_offset, 1048576) = 2)'
     const once = `(SELECT \`ts\`, \`shopId\`, \`status\`, \`amountCents\`, \`items\`, _error, _partition, _offset FROM tf_master_orders PREWHERE ${suspect} WHERE \`ts\` < 1767268800000 LIMIT 1 BY _partition, _offset)`
     expect(sql).toBe(
-      `${insert} SELECT _window_start, _k_shop, _k_status, _k_large, sum(_m_orders_count) AS _merged_0, sum(_m_items_sum) AS _merged_1, max(_m_maxUnitPrice_max) AS _merged_2 ` +
+      `${insert} SELECT _window_start, _k_shop, _k_status, _k_large, sum(_m_orders_count) AS _merged_0, sum(_m_items_sum) AS _merged_1, max(_m_maxUnitPrice_max) AS _merged_2, sum(_m_maxUnitPrice_count) AS _merged_3 ` +
         `FROM (${select} FROM tf_master_orders WHERE ${conditions} AND NOT (${suspect}) GROUP BY ${groupBy} ` +
         `UNION ALL ${select} FROM ${once} WHERE ${conditions} GROUP BY ${groupBy}) GROUP BY ${groupBy}`,
     )

@@ -1,4 +1,4 @@
-import type { ExprNode, ViewDef } from '@twinflow/core'
+import { mergeCellSql, sharedSql, type ExprNode, type ViewDef } from '@twinflow/core'
 import { columnType } from './column-type.ts'
 import { compileExprSql } from './compile-expr-sql.ts'
 import { fieldsRead } from './fields-read.ts'
@@ -41,15 +41,18 @@ export const versionTableSql = {
   columns(view: ViewDef): { name: string; type: string }[] {
     return [
       { name: WINDOW_START, type: 'Int64' },
-      ...view.keys.map((k) => ({ name: k.column, type: columnType(k.type) })),
-      ...view.cells.map((c) => ({ name: c.column, type: columnType(c.spec.numeric) })),
+      ...view.keys.map((k) => ({ name: k.column, type: nullableType(columnType(k.type), k.nullable) })),
+      ...view.cells.map((c) => ({ name: c.column, type: c.spec.columnType ?? nullableType(columnType(c.spec.numeric), c.spec.nullable === true) })),
     ]
   },
 
-  /** DDL of a new version table (not IF NOT EXISTS: two builders of one version must not share a table). */
+  /**
+   * DDL of a new version table (not IF NOT EXISTS: two builders of one version must not share a
+   * table). Sorted by window and the keys that cannot be null (a sorting key of 18.16 cannot hold a Nullable).
+   */
   create(view: ViewDef, version: number): string {
     const columns = versionTableSql.columns(view).map((c) => `${c.name} ${c.type}`)
-    const order = [WINDOW_START, ...view.keys.map((k) => k.column)]
+    const order = [WINDOW_START, ...view.keys.filter((k) => !k.nullable).map((k) => k.column)]
     return `CREATE TABLE ${versionTableSql.table(view, version)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.join(', ')})`
   },
 
@@ -66,20 +69,27 @@ export const versionTableSql = {
   build(view: ViewDef, version: number, cutoff: number, deduplicate: readonly OffsetBlock[] = []): string {
     const inline = inlineDerived(view)
     const sql = (node: ExprNode) => compileExprSql(inline(node))
-    // Each measure's argument, compiled once: the aggregate and its NaN guard read the same SQL.
-    const args = view.measures.map((m) => (m.measure.arg ? sql(m.measure.arg) : null))
+    // Each measure's argument, compiled once and written once: its cells' aggregates and its NaN
+    // guard refer to it by an alias after its first use (sharedSql).
+    const args = view.measures.map((m) => (m.measure.arg ? sharedSql(sql(m.measure.arg)) : null))
     const time = quoteIdentifier(view.stream.timeField)
     const window = formatLiteral(view.windowMs, 'int')
     const select = [
       `intDiv(${time}, ${window}) * ${window} AS ${WINDOW_START}`,
       ...view.keys.map((k) => `${sql(k.node)} AS ${k.column}`),
-      ...view.measures.flatMap((m, j) => m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ?? null)} AS ${view.cells[m.firstCell + i]!.column}`)),
+      ...view.measures.flatMap((m, j) =>
+        m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ? (i === 0 ? args[j].first : args[j].again) : null)} AS ${view.cells[m.firstCell + i]!.column}`),
+      ),
     ]
     // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
-    // layer dead-letters it for this view, so the batch layer leaves it out of this view too.
-    const nanGuards = view.measures.flatMap((m, j) => (m.measure.arg?.type === 'float' ? [`NOT isNaN(${args[j]})`] : []))
+    // layer dead-letters it for this view, so the batch layer leaves it out of this view too. A
+    // null argument is no NaN (measures skip it), and a filter keeps what is true, not null.
+    const nanGuards = view.measures.flatMap((m, j) =>
+      m.measure.arg?.type === 'float' ? [m.measure.arg.nullable === true ? `ifNull(isNaN(${args[j]!.again}), 0) = 0` : `NOT isNaN(${args[j]!.again})`] : [],
+    )
+    const where = view.where ? [view.where.nullable === true ? `ifNull(${sql(view.where)}, 0)` : sql(view.where)] : []
     const before = `${time} < ${formatLiteral(cutoff, 'time')}`
-    const conditions = [`_error = ''`, before, ...(view.where ? [sql(view.where)] : []), ...nanGuards]
+    const conditions = [`_error = ''`, before, ...where, ...nanGuards]
     const groupBy = [WINDOW_START, ...view.keys.map((k) => k.column)].join(', ')
     const columns = versionTableSql.columns(view).map((c) => c.name)
     const master = masterTableSql.table(view.stream)
@@ -91,11 +101,11 @@ export const versionTableSql = {
     // a PREWHERE on their offsets (granules without one are not read further: archived records come
     // in offset order, so a block's rows are close in the table's time order). A record archived
     // twice is the same record, on the same side of the cutoff. The two partial results are merged
-    // per group with each cell's monoid operation (sum, min or max), over the aggregated rows only.
+    // per group with each cell's monoid operation (mergeCellSql: sketches too), over the aggregated rows only.
     const suspect = ledgerSql.inBlocks(deduplicate)
     const read = [...fieldsRead(view).map(quoteIdentifier), '_error', '_partition', '_offset'].join(', ')
     const once = `(SELECT ${read} FROM ${master} PREWHERE ${suspect} WHERE ${before} LIMIT 1 BY _partition, _offset)`
-    const merged = [WINDOW_START, ...view.keys.map((k) => k.column), ...view.cells.map((c, i) => `${c.spec.op}(${c.column}) AS _merged_${i}`)]
+    const merged = [WINDOW_START, ...view.keys.map((k) => k.column), ...view.cells.map((c, i) => `${mergeCellSql(c.spec.op, c.column)} AS _merged_${i}`)]
     return `${insert}SELECT ${merged.join(', ')} FROM (${aggregate(master, ` AND NOT (${suspect})`)} UNION ALL ${aggregate(once)}) GROUP BY ${groupBy}`
   },
 
@@ -117,6 +127,10 @@ export const versionTableSql = {
     const where = bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : ''
     return `SELECT ${columns.join(', ')} FROM ${versionTableSql.table(view, version)}${where} ORDER BY ${order.join(', ')}`
   },
+}
+
+function nullableType(type: string, nullable: boolean): string {
+  return nullable ? `Nullable(${type})` : type
 }
 
 function bound(value: number): string {

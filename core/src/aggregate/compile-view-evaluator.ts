@@ -5,8 +5,8 @@ import { windowStart } from '../window/window-size.ts'
 
 export interface EvaluatedEvent {
   windowStart: number
-  keys: Scalar[]
-  /** The event's contribution to each cell. */
+  keys: (Scalar | null)[]
+  /** The event's contribution to each cell (see CellSpec.lift; eventCells turns them into cell states). */
   cells: number[]
 }
 
@@ -37,7 +37,7 @@ export function compileViewEvaluator(view: ViewDef): (event: Record<string, unkn
     let c = 0
     for (let i = 0; i < measures.length; i++) {
       const arg = measureArgs[i]
-      const value = arg ? (arg(row) as number) : undefined
+      const value = arg ? arg(row) : undefined
       for (const cell of measures[i]!.measure.cells) cells[c++] = cell.lift(value)
     }
     if (cells.length !== c) cells.length = c

@@ -1,14 +1,14 @@
-import { CELL_IDENTITY, combineCell } from '../measures/cell.ts'
+import { cellIdentity, combineCell, type CellValue } from '../measures/cell.ts'
 import type { ViewDef } from '../view/define-view.ts'
 import { keysId, type PartialRow } from './partial-row.ts'
 
-/** Identity cell values of a view (count 0, sum 0, min +Inf, max -Inf). */
-export function emptyCells(view: ViewDef): number[] {
-  return view.cells.map((c) => CELL_IDENTITY[c.spec.op])
+/** Identity cell values of a view (count 0, sum 0, min +Inf, max -Inf, empty sketches). */
+export function emptyCells(view: ViewDef): CellValue[] {
+  return view.cells.map((c) => cellIdentity(c.spec.op))
 }
 
-/** target.cells ⊕= source.cells, by each cell's monoid. */
-export function mergeCells(view: ViewDef, target: number[], source: readonly number[]): void {
+/** target.cells ⊕= source.cells, by each cell's monoid (sketches are replaced by merged copies, never changed in place). */
+export function mergeCells(view: ViewDef, target: CellValue[], source: readonly CellValue[]): void {
   const cells = view.cells
   for (let i = 0; i < cells.length; i++) target[i] = combineCell(cells[i]!.spec.op, target[i]!, source[i]!)
 }

@@ -1,3 +1,4 @@
+import type { CellValue } from '../measures/cell.ts'
 import type { Scalar } from '../schema/value-kind.ts'
 
 /**
@@ -7,12 +8,14 @@ import type { Scalar } from '../schema/value-kind.ts'
  */
 export interface PartialRow {
   windowStart: number
-  keys: Scalar[]
-  cells: number[]
+  /** Null where a nullable key is null. */
+  keys: (Scalar | null)[]
+  /** Cell states: numbers, and canonical lists for sketch cells (see CellSpec). */
+  cells: CellValue[]
 }
 
 /** A stable identity of (window, keys), for maps. */
-export function groupId(windowStart: number, keys: readonly Scalar[]): string {
+export function groupId(windowStart: number, keys: readonly (Scalar | null)[]): string {
   return keys.length === 0 ? String(windowStart) : `${windowStart}\u0000${JSON.stringify(keys)}`
 }
 
@@ -21,6 +24,6 @@ export function groupId(windowStart: number, keys: readonly Scalar[]): string {
  * there is one key (no string is built, for the per-row hot paths), `null` when there is none, the
  * JSON of the keys otherwise.
  */
-export function keysId(keys: readonly Scalar[]): unknown {
+export function keysId(keys: readonly (Scalar | null)[]): unknown {
   return keys.length === 1 ? keys[0] : keys.length === 0 ? null : JSON.stringify(keys)
 }

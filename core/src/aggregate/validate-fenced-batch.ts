@@ -37,12 +37,42 @@ export function validateFencedBatch(pipeline: Pipeline, batch: FencedBatch): Vie
     }
     if (!Array.isArray(delta.keys) || delta.keys.length !== view.keys.length) fail(`has ${delta.keys?.length} keys, the view has ${view.keys.length}`)
     delta.keys.forEach((k, i) => {
+      if (k === null && view.keys[i]!.nullable) return
       if (typeof k !== 'string' && typeof k !== 'boolean' && !(typeof k === 'number' && Number.isFinite(k))) fail(`key "${view.keys[i]!.name}" is ${String(k)}`)
     })
     if (!Array.isArray(delta.cells) || delta.cells.length !== view.cells.length) fail(`has ${delta.cells?.length} cells, the view has ${view.cells.length}`)
     delta.cells.forEach((c, i) => {
-      if (typeof c !== 'number' || Number.isNaN(c)) fail(`cell "${view.cells[i]!.column}" is ${String(c)} (cells must be numbers, not NaN)`)
+      const cell = view.cells[i]!
+      const problem =
+        cell.spec.op === 'registers' || cell.spec.op === 'buckets'
+          ? sketchProblem(cell.spec.op, cell.spec.precision!, c)
+          : typeof c !== 'number' || Number.isNaN(c)
+            ? 'not a number'
+            : null
+      if (problem) fail(`cell "${cell.column}" is ${JSON.stringify(c)?.slice(0, 80) ?? String(c)}: ${problem}`)
     })
     return view
   })
+}
+
+/** Why a sketch cell's value is not in its canonical form, or null. */
+function sketchProblem(op: 'registers' | 'buckets', precision: number, value: unknown): string | null {
+  if (!Array.isArray(value)) return 'a sketch must be a list of integers'
+  if (op === 'registers') {
+    let last = -1
+    for (const register of value) {
+      if (!Number.isSafeInteger(register)) return 'registers must be integers'
+      const index = Math.floor(register / 64)
+      const rank = register % 64
+      if (index <= last || index >= 2 ** precision || rank < 1 || rank > 65 - precision) return 'registers must be index * 64 + rank, ascending by index'
+      last = index
+    }
+    return null
+  }
+  if (value.length % 2 !== 0) return 'buckets must be [key, count] pairs'
+  for (let i = 0; i < value.length; i += 2) {
+    if (!Number.isSafeInteger(value[i]) || !Number.isSafeInteger(value[i + 1]) || value[i + 1] < 1) return 'buckets must be integer keys with positive counts'
+    if (i > 0 && value[i] <= value[i - 2]) return 'bucket keys must ascend'
+  }
+  return null
 }

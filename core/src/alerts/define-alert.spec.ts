@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { count, defineAlert, definePipeline, defineStream, defineView, sum, t } from '../index.ts'
+import { count, defineAlert, definePipeline, defineStream, defineView, distinct, sum, t } from '../index.ts'
 
 const stream = defineStream('orders', { shop: t.string(), cents: t.int64(), ts: t.eventTime() })
 const view = defineView('revenue', stream, { groupBy: (o) => ({ shop: o.shop }), window: '1h', measures: (o) => ({ n: count(), cents: sum(o.cents) }) })
@@ -32,6 +32,13 @@ describe('defineAlert', () => {
     expect(rule.condition).toBe('the change of cents over the last 3h (all groups) against 1w before below -0.3 for 15m')
     expect(defineAlert(view, { name: 'spike', measure: 'n', range: '1h', zScore: 24, above: 3 }).condition).toBe(
       'the z-score of n over the last 1h against the 24 ranges before above 3',
+    )
+  })
+
+  it('refuses a sketch measure, which ranks no group', () => {
+    const shops = defineView('shops', stream, { groupBy: () => ({}), window: '1h', measures: (o) => ({ n: count(), shops: distinct(o.shop) }) })
+    expect(() => defineAlert(shops, { name: 'few', measure: 'shops', range: '1h', below: 3 })).toThrow(
+      'measure "shops" is a sketch, which an alert cannot rank groups by; alert on one of n',
     )
   })
 

@@ -85,6 +85,9 @@ export function defineAlert<V extends ViewDef<any, any>>(view: V, spec: AlertSpe
   if (unknown.length > 0) fail(`unknown option "${unknown[0]}"; the options are: ${KNOWN.join(', ')}`)
   const measures = view.measures.map((m) => m.name)
   if (!measures.includes(spec.measure)) fail(`view "${view.name}" has no measure "${String(spec.measure)}"; its measures: ${measures.join(', ')}`)
+  // A top-N ranks the groups of a rule: a sketch measure (distinct, quantiles) ranks nothing.
+  const ranked = view.measures.filter((m) => m.measure.finalizeSql !== null).map((m) => m.name)
+  if (!ranked.includes(spec.measure)) fail(`measure "${String(spec.measure)}" is a sketch, which an alert cannot rank groups by; alert on one of ${ranked.join(', ')}`)
   const windowText = formatDuration(view.windowMs)
   const wholeWindows = (option: string, value: unknown): number => {
     const ms = parseDuration(value, `alert "${name}": ${option}`)

@@ -72,8 +72,8 @@ export interface SortTerm {
 export interface PageSelection extends WindowSelection {
   /** A total order (terms that end with the window start and every key), else ties fall in any order. */
   orderBy: readonly SortTerm[]
-  /** One value per term: the sort values of the row the page starts after (null: from the first row). */
-  after: readonly Scalar[] | null
+  /** One value per term: the sort values of the row the page starts after (a nullable term's may be null); null: from the first row. */
+  after: readonly (Scalar | null)[] | null
   limit: number
 }
 
@@ -124,9 +124,10 @@ export interface BatchEngine {
    * A page of a selection of a version, ordered and cut by the engine (reading the page costs the
    * selection's scan, not its transfer): its rows merged into the buckets (`windowStart` is the
    * bucket's start). The order is JavaScript's on the finalized values, with strings in code point
-   * order (UTF-8 byte order) and false < true: a measure is compared by the value its `finalize`
-   * gives (avg: sum / count as a double). A term or a key that the view does not have, or a value
-   * of another kind, is a `validation` error.
+   * order (UTF-8 byte order), false < true and null before every value: a measure is compared by
+   * the value its `finalize` gives (avg: sum / count as a double). A term or a key that the view
+   * does not have, a measure that cannot order rows (`finalizeSql` null: distinct, quantiles), or a
+   * value of another kind, is a `validation` error.
    */
   readPage(view: string, version: number, page: PageSelection): Promise<PartialRow[]>
   /** Drops version tables older than `keepVersion` that are no longer served. Returns the versions dropped. */

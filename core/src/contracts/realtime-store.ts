@@ -6,7 +6,8 @@ export interface Delta {
   view: string
   windowStart: number
   keys: PartialRow['keys']
-  cells: number[]
+  /** Cell states: numbers, and canonical lists for sketch cells (see CellSpec). */
+  cells: PartialRow['cells']
 }
 
 /** The deltas of one log batch of one partition: offsets firstOffset..lastOffset produced them. */

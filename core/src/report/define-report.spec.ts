@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { count, definePipeline, defineReport, defineStream, defineView, parseReportRange, sum, t, type ReportSpec } from '../index.ts'
+import { count, definePipeline, defineReport, defineStream, defineView, distinct, parseReportRange, quantiles, sum, t, type ReportSpec } from '../index.ts'
 
 const orders = defineStream('orders', { shop: t.string(), amount: t.int64(), ts: t.eventTime() })
 const revenue = defineView('revenue', orders, { groupBy: (o) => ({ shop: o.shop }), window: '1h', measures: (o) => ({ orders: count(), cents: sum(o.amount) }) })
@@ -42,6 +42,15 @@ describe('defineReport', () => {
     expect(() => defineReport(spec({ views: [{ view: revenue, kind: 'top', by: 'profit' }] }))).toThrow(
       /views\[0\]: view "revenue" has no measure "profit" \(by\); its measures: orders, cents/,
     )
+    const sketches = defineView('sketches', orders, {
+      groupBy: (o) => ({ shop: o.shop }),
+      window: '1h',
+      measures: (o) => ({ orders: count(), buyers: distinct(o.shop), amounts: quantiles(o.amount, [0.5]) }),
+    })
+    expect(() => defineReport(spec({ views: [{ view: sketches, kind: 'top', by: 'buyers' }] }))).toThrow(/measure "buyers" \(by\) of view "sketches" is a sketch/)
+    expect(() => defineReport(spec({ views: [{ view: sketches, kind: 'chart', measure: 'amounts' }] }))).toThrow(/measure "amounts" \(measure\) of view "sketches" is a sketch/)
+    expect(() => defineReport(spec({ views: [{ view: sketches, kind: 'series', measures: ['amounts'] }] }))).toThrow(/is quantiles, which has no single value/)
+    expect(defineReport(spec({ views: [{ view: sketches, kind: 'series' }] })).views[0]).toMatchObject({ measures: ['orders', 'buyers'] })
     expect(() => defineReport(spec({ views: [{ view: revenue, kind: 'chart', measure: 'cents', splitBy: ['region'] }] }))).toThrow(
       /has no key "region" \(splitBy\); its keys: shop/,
     )

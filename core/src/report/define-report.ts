@@ -131,6 +131,14 @@ function resolveQuery(query: ReportQuery, fail: (message: string) => never): Res
     if (!measureNames.includes(name)) fail(`view "${view.name}" has no measure "${name}" (${what}); its measures: ${measureNames.join(', ')}`)
     return name
   }
+  // A sketch (distinct, quantiles) ranks nothing and charts nothing; quantile values (objects) fill no table cell.
+  const ranking = (name: string, what: string) => {
+    measure(name, what)
+    if (view.measures.find((m) => m.name === name)!.measure.finalizeSql === null)
+      fail(`measure "${name}" (${what}) of view "${view.name}" is a sketch, which ranks and charts nothing`)
+    return name
+  }
+  const tabled = view.measures.filter((m) => m.measure.resultType !== 'quantiles').map((m) => m.name)
   const key = (name: string, what: string) => {
     if (!keyNames.includes(name)) fail(`view "${view.name}" has no key "${name}" (${what}); its keys: ${keyNames.join(', ') || 'none'}`)
     return name
@@ -151,11 +159,16 @@ function resolveQuery(query: ReportQuery, fail: (message: string) => never): Res
     return g
   }
   for (const k of Object.keys(query.where ?? {})) key(k, 'where')
-  const measures = (list: readonly string[] | undefined) => (list ?? measureNames).map((m) => measure(m, 'measures'))
+  const measures = (list: readonly string[] | undefined) =>
+    (list ?? tabled).map((m) => {
+      measure(m, 'measures')
+      if (!tabled.includes(m)) fail(`measure "${m}" (measures) of view "${view.name}" is quantiles, which has no single value for a table`)
+      return m
+    })
   const base = { view, where: query.where }
   switch (query.kind) {
     case 'top': {
-      const by = measure(query.by, 'by')
+      const by = ranking(query.by, 'by')
       if (query.direction !== undefined && query.direction !== 'ASC' && query.direction !== 'DESC') fail('direction must be "ASC" or "DESC"')
       const limit = count('limit', query.limit, 10, MAX_REPORT_ROWS)
       return {
@@ -183,7 +196,7 @@ function resolveQuery(query: ReportQuery, fail: (message: string) => never): Res
       return {
         ...base,
         kind: 'chart',
-        measure: measure(query.measure, 'measure'),
+        measure: ranking(query.measure, 'measure'),
         granularity: granularity(query.granularity),
         splitBy,
         top: count('top', query.top, 5, MAX_REPORT_CHART_LINES),

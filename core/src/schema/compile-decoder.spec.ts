@@ -46,3 +46,41 @@ describe('compileDecoder', () => {
     expect(() => defineStream('bad', { ts: t.eventTime() }, { maxFutureSkewMs: -1 })).toThrow(/maxFutureSkewMs must be a non-negative integer/)
   })
 })
+
+describe('missing and invalid values, by the field policies', () => {
+  const listings = defineStream('listings', {
+    title: t.string(),
+    brand: t.string().optional(),
+    price: t.float64().optional().onInvalid('null'),
+    stock: t.int64().default(0).onInvalid('default'),
+    rating: t.float64().optional(),
+    ts: t.eventTime(),
+  })
+  const decodeListing = compileDecoder(listings)
+  const decoded = (event: Record<string, unknown>) => decodeListing(Buffer.from(JSON.stringify(event)), LOG_TIME)
+
+  it('gives null for a missing optional field and the default for a missing field with one', () => {
+    expect(decoded({ title: 'a', ts: 1 })).toEqual({ ok: true, event: { title: 'a', brand: null, price: null, stock: 0, rating: null, ts: 1 } })
+    expect(decoded({ title: 'a', brand: null, stock: null, ts: 1 })).toMatchObject({ ok: true, event: { brand: null, stock: 0 } })
+    expect(decoded({ title: 'a', brand: 'b', price: 1.5, stock: 3, rating: 4, ts: 1 })).toEqual({
+      ok: true,
+      event: { title: 'a', brand: 'b', price: 1.5, stock: 3, rating: 4, ts: 1 },
+    })
+  })
+
+  it("turns an invalid value into null or the default where onInvalid says so, and dead-letters it otherwise (a required field's missing value too)", () => {
+    expect(decoded({ title: 'a', price: 'N/A', stock: 'lots', ts: 1 })).toMatchObject({ ok: true, event: { price: null, stock: 0 } })
+    expect(decoded({ title: 'a', rating: 'five', ts: 1 })).toEqual({ ok: false, reason: 'schema: field "rating": expected a finite number, got "five"' })
+    expect(decoded({ ts: 1 })).toEqual({ ok: false, reason: 'schema: field "title" is missing' })
+    expect(decoded({ title: null, ts: 1 })).toEqual({ ok: false, reason: 'schema: field "title": expected a string, got null' })
+  })
+
+  it('refuses policies that cannot apply, a default that is not a value of the field, and an optional event time', () => {
+    expect(() => t.string().onInvalid('null')).toThrow(/needs an optional field/)
+    expect(() => t.string().onInvalid('default')).toThrow(/needs a default/)
+    expect(() => t.int64().default(1.5)).toThrow(/not a valid value/)
+    expect(() => t.enum(['a', 'b']).default('c' as 'a')).toThrow(/not a valid value/)
+    expect(t.string().optional().default('x').nullable).toBe(false)
+    expect(() => defineStream('x', { ts: { ...t.eventTime(), nullable: true } })).toThrow(/cannot be optional/)
+  })
+})

@@ -3,8 +3,10 @@ import type { StreamDef, EventOf } from './define-stream.ts'
 export type ValidationResult<E> = { ok: true; event: E } | { ok: false; reason: string }
 
 /**
- * Builds the validator of a stream's events: every declared field must be present and valid;
- * unknown fields are dropped. The reason names the first offending field.
+ * Builds the validator of a stream's events: every declared field must be present and valid, but
+ * an optional field (missing: null) or one with a default (missing: the default), and invalid
+ * values follow their field's `onInvalid`; unknown fields are dropped. The reason names the first
+ * offending field. A valid event has every declared field (null where it is missing).
  */
 export function compileValidator<S extends StreamDef>(stream: S): (input: unknown) => ValidationResult<EventOf<S>> {
   const entries = Object.entries(stream.fields)
@@ -29,7 +31,7 @@ export function compileValidator<S extends StreamDef>(stream: S): (input: unknow
       const name = names[i]!
       const type = types[i]!
       const raw = fields[name]
-      if (raw === undefined) return { ok: false, reason: `field "${name}" is missing` }
+      if (raw === undefined && type.nullable !== true && type.defaultValue === undefined) return { ok: false, reason: `field "${name}" is missing` }
       // The fast path allocates nothing for a value already in its parsed form.
       if (type.accepts?.(raw)) {
         out[name] = raw

@@ -36,9 +36,12 @@ export function defineStream<const F extends StreamFields>(name: string, fields:
   if (timeFields.length !== 1) {
     throw new TwinflowError('config', `stream "${name}" must have exactly one t.eventTime() field, found ${timeFields.length}`)
   }
-  for (const key of Object.keys(fields)) {
+  for (const [key, type] of Object.entries(fields)) {
     if (!IDENT.test(key) || key.startsWith('_')) {
       throw new TwinflowError('config', `field "${key}" of stream "${name}" must match ${IDENT} and not start with "_"`)
+    }
+    if (type.kind === 'time' && (type.nullable === true || type.defaultValue !== undefined)) {
+      throw new TwinflowError('config', `field "${key}" of stream "${name}": the event time cannot be optional or have a default`)
     }
   }
   const maxFutureSkewMs = options.maxFutureSkewMs ?? 3_600_000

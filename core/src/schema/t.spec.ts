@@ -10,6 +10,9 @@ const types = {
   float64: t.float64(),
   boolean: t.boolean(),
   eventTime: t.eventTime(),
+  optionalString: t.string().optional(),
+  optionalFloatInvalidNull: t.float64().optional().onInvalid('null'),
+  intWithDefault: t.int64().default(3).onInvalid('default'),
 }
 
 // Any JSON value, plus the edge cases each type must tell apart.

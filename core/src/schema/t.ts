@@ -1,3 +1,4 @@
+import { fieldBuilder, type FieldBuilder } from './field-builder.ts'
 import type { FieldType } from './field-type.ts'
 
 const MAX_EVENT_TIME = Date.UTC(9999, 0, 1)
@@ -24,10 +25,10 @@ const withinBytes = (s: string, maxBytes: number) => s.length * 3 <= maxBytes ||
 /** Field type builders for stream schemas. */
 export const t = {
   /** UTF-8 text, at most `maxBytes` long (4 KiB unless given). */
-  string(options: StringOptions = {}): FieldType<string, 'string'> {
+  string(options: StringOptions = {}): FieldBuilder<string, 'string'> {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_STRING_BYTES
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`t.string: maxBytes must be a positive integer, got ${maxBytes}`)
-    return {
+    return fieldBuilder({
       kind: 'string',
       maxBytes,
       clickhouseType: 'String',
@@ -39,56 +40,57 @@ export const t = {
         return ok(v)
       },
       accepts: (v) => typeof v === 'string' && withinBytes(v, maxBytes) && wellFormed(v),
-    }
+    })
   },
   /** One of a fixed set of strings. */
-  enum<const V extends readonly [string, ...string[]]>(values: V): FieldType<V[number], 'string'> {
+  enum<const V extends readonly [string, ...string[]]>(values: V): FieldBuilder<V[number], 'string'> {
     const allowed = new Set<string>(values)
     const accepts = (v: unknown): v is V[number] => typeof v === 'string' && allowed.has(v)
-    return {
+    return fieldBuilder<V[number], 'string'>({
       kind: 'string',
       values,
       clickhouseType: 'String',
       graphqlType: 'String',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected one of ${values.join(', ')}, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
   /** An integer within JavaScript's safe range (ClickHouse Int64). */
-  int64(): FieldType<number, 'int'> {
+  int64(): FieldBuilder<number, 'int'> {
     const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
-    return {
+    return fieldBuilder<number, 'int'>({
       kind: 'int',
       clickhouseType: 'Int64',
       graphqlType: 'Float',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a safe integer, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
   /** A finite double (ClickHouse Float64). NaN and infinities are rejected. */
-  float64(): FieldType<number, 'float'> {
+  float64(): FieldBuilder<number, 'float'> {
     const accepts = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-    return {
+    return fieldBuilder<number, 'float'>({
       kind: 'float',
       clickhouseType: 'Float64',
       graphqlType: 'Float',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a finite number, got ${JSON.stringify(v) ?? describe(v)}`)),
       accepts,
-    }
+    })
   },
-  boolean(): FieldType<boolean, 'bool'> {
+  boolean(): FieldBuilder<boolean, 'bool'> {
     const accepts = (v: unknown): v is boolean => typeof v === 'boolean'
-    return {
+    return fieldBuilder<boolean, 'bool'>({
       kind: 'bool',
       clickhouseType: 'UInt8',
       graphqlType: 'Boolean',
       parse: (v) => (accepts(v) ? ok(v) : fail(`expected a boolean, got ${describe(v)}`)),
       accepts,
-    }
+    })
   },
   /**
    * The event time: epoch milliseconds or an ISO-8601 string with a zone, normalized to
    * epoch milliseconds (ClickHouse Int64, so that every server version computes windows alike).
+   * Always required: an event without its time has no window.
    */
   eventTime(): FieldType<number, 'time'> {
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it, expectTypeOf } from 'vitest'
-import { count, lit, defineStream, defineView, sum, t, TwinflowError, type ViewRow } from '../index.ts'
+import { compileViewEvaluator, count, lit, defineStream, defineView, sum, t, TwinflowError, type ViewRow } from '../index.ts'
 
 const s = defineStream('s', { k: t.string(), n: t.int64(), f: t.float64(), b: t.boolean(), st: t.enum(['a', 'b']), ts: t.eventTime() })
 
@@ -28,5 +28,23 @@ describe('defineView', () => {
     expect(() => defineView('v', s, { where: (e) => e.n.lt(lit('x') as any), groupBy: () => ({}), window: '1h', measures: () => ({ c: count() }) })).toThrow(
       /cannot compare int with string/,
     )
+  })
+
+  it('samples the values of a key deterministically, on top of the filter, and refuses bad samples', () => {
+    const v = defineView('v', s, { where: (e) => e.n.gt(0), groupBy: () => ({}), window: '1h', measures: () => ({ c: count() }), sample: { rate: 0.3, by: (e) => e.k } })
+    expect(v.sample).toMatchObject({ rate: 0.3, by: { op: 'field', name: 'k' } })
+    const evaluate = compileViewEvaluator(v)
+    const kept = (k: string, n: number) => evaluate({ k, n, f: 0, b: true, st: 'a', ts: 0 }) !== null
+    const users = Array.from({ length: 2000 }, (_, i) => `user-${i}`)
+    const sampled = users.filter((u) => kept(u, 1))
+    // About 30 % of the users, each with all of its events; the filter still applies.
+    expect(sampled.length / users.length).toBeGreaterThan(0.26)
+    expect(sampled.length / users.length).toBeLessThan(0.34)
+    expect(sampled.every((u) => kept(u, 5) && !kept(u, 0))).toBe(true)
+    const bad = (sample: any) => () => defineView('v', s, { groupBy: () => ({}), window: '1h', measures: () => ({ c: count() }), sample })
+    expect(bad({ rate: 0, by: (e: any) => e.k })).toThrow(/sample rate must be above 0 and at most 1/)
+    expect(bad({ rate: 1.5, by: (e: any) => e.k })).toThrow(/sample rate/)
+    expect(bad({ rate: 0.5, by: (e: any) => e.f })).toThrow(/view "v": a sample by a float is not supported/)
+    expect(bad({ rate: 0.5, by: () => 'k' })).toThrow(/sample.by must return an expression/)
   })
 })

@@ -1,5 +1,5 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
-import { BoolExpr, Expr, wrap } from '../expr/expr.ts'
+import { and, BoolExpr, Expr, inSample, wrap } from '../expr/expr.ts'
 import type { ExprNode } from '../expr/expr-node.ts'
 import type { CellSpec } from '../measures/cell.ts'
 import type { Measure } from '../measures/measure.ts'
@@ -9,13 +9,14 @@ import { parseWindowSize, windowMs, type WindowSize } from '../window/window-siz
 import { exprRow, type ExprRow } from './expr-row.ts'
 
 type Exprs = Record<string, Expr>
-type Measures = Record<string, Measure<number>>
+// biome-ignore lint/suspicious/noExplicitAny: measures of any result type (quantiles answer objects)
+type Measures = Record<string, Measure<any>>
 
 export interface ViewSpec<F extends StreamFields, D extends Exprs, K extends Exprs, M extends Measures> {
   /** Derived fields, computed from the event before filtering and grouping. */
   derive?: (e: ExprRow<F>) => D
-  /** Keeps the events for which this is true. */
-  where?: (e: ExprRow<F> & D) => BoolExpr
+  /** Keeps the events for which this is true (not false, not null). */
+  where?: (e: ExprRow<F> & D) => BoolExpr<boolean | null>
   /** Group-by keys, by output name. May be empty (one group per window). */
   groupBy: (e: ExprRow<F> & D) => K
   /** Tumbling window on the stream's event time, UTC. */
@@ -26,19 +27,34 @@ export interface ViewSpec<F extends StreamFields, D extends Exprs, K extends Exp
    * cutoff is the window start at or before `now - allowedLatenessMs`. @default 5 minutes
    */
   allowedLatenessMs?: number
+  /**
+   * Counts a deterministic sample of about `rate` of the values of `by` (e.g. users): every event
+   * of a sampled value, none of the others (see inSample; an event whose `by` is null is left
+   * out). The batch layer and the speed layer keep the same events; answers give the rate.
+   */
+  sample?: { rate: number; by: (e: ExprRow<F> & D) => Expr }
+}
+
+/** A view's sample: its rate, and the expression whose values are sampled. */
+export interface ViewSample {
+  readonly rate: number
+  readonly by: ExprNode
 }
 
 export interface ViewKey {
   readonly name: string
   readonly node: ExprNode
   readonly type: ValueKind
+  /** Whether the key can be null (an expression over an optional field): null is a group of its own, as in SQL's GROUP BY. */
+  readonly nullable: boolean
   /** Column name in ClickHouse (`_k_<name>`: stream fields cannot start with `_`, so it never collides). */
   readonly column: string
 }
 
 export interface ViewMeasure {
   readonly name: string
-  readonly measure: Measure<number>
+  // biome-ignore lint/suspicious/noExplicitAny: a measure of any result type
+  readonly measure: Measure<any>
   /** Index of this measure's first cell in the view's cell list. */
   readonly firstCell: number
 }
@@ -51,7 +67,8 @@ export interface ViewCell {
 }
 
 /** A resolved, analyzable view declaration. `K` and `M` carry the key and measure types. */
-export interface ViewDef<K extends Exprs = Exprs, M extends Measures = Measures> {
+// biome-ignore lint/suspicious/noExplicitAny: measures of any result type
+export interface ViewDef<K extends Exprs = Exprs, M extends Measures = Record<string, Measure<any>>> {
   readonly name: string
   readonly stream: StreamDef
   readonly derived: readonly { readonly name: string; readonly node: ExprNode }[]
@@ -62,6 +79,8 @@ export interface ViewDef<K extends Exprs = Exprs, M extends Measures = Measures>
   readonly window: WindowSize
   readonly windowMs: number
   readonly allowedLatenessMs: number
+  /** The view's sample, or null when it counts every event (its filter is part of `where`). */
+  readonly sample: ViewSample | null
   /** Phantoms, for type inference only. */
   readonly __keys?: K
   readonly __measures?: M
@@ -74,7 +93,7 @@ export type ViewRow<V> =
   V extends ViewDef<infer K, infer M> ? { windowStart: number } & { [k in keyof K]: ValueOf<K[k]> } & { [m in keyof M]: M[m] extends Measure<infer R> ? R : never } : never
 
 /** Key values of a view row, in the view's key order. */
-export type KeyTuple = readonly Scalar[]
+export type KeyTuple = readonly (Scalar | null)[]
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/
 const RESERVED = new Set(['windowStart', 'cutoff', 'version'])
@@ -102,7 +121,8 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
   // Derived fields are referenced by name: JS computes each once per event; the batch SQL writes
   // each out where it is used (ClickHouse computes a repeated expression once).
   const row = { ...base } as Record<string, Expr>
-  for (const d of derived) row[d.name] = wrap({ op: 'field', type: d.node.type, name: d.name })
+  for (const d of derived)
+    row[d.name] = wrap(d.node.nullable === true ? { op: 'field', type: d.node.type, name: d.name, nullable: true } : { op: 'field', type: d.node.type, name: d.name })
   const full = row as ExprRow<F> & D
 
   let where: ExprNode | null = null
@@ -110,6 +130,19 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     const w = spec.where(full)
     if (!(w instanceof BoolExpr)) fail('where must return a boolean expression (e.g. e.status.eq("paid"))')
     where = w.node
+  }
+  let sample: ViewSample | null = null
+  if (spec.sample) {
+    const by = spec.sample.by(full)
+    if (!(by instanceof Expr)) fail('sample.by must return an expression (e.g. e.userId)')
+    let kept: BoolExpr<boolean | null>
+    try {
+      kept = inSample(by, spec.sample.rate)
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error))
+    }
+    sample = { rate: spec.sample.rate, by: by.node }
+    where = where ? and(wrap(where) as BoolExpr<boolean | null>, kept).node : kept.node
   }
   const names = new Set<string>()
   const claim = (n: string, what: string) => {
@@ -122,13 +155,13 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     claim(n, 'key')
     if (!(e instanceof Expr)) fail(`key "${n}" must be an expression`)
     if (e.node.type === 'float') fail(`key "${n}" is a float; group by strings, integers, booleans or times`)
-    return { name: n, node: e.node, type: e.node.type, column: `_k_${n}` }
+    return { name: n, node: e.node, type: e.node.type, nullable: e.node.nullable === true, column: `_k_${n}` }
   })
   const measures: ViewMeasure[] = []
   const cells: ViewCell[] = []
   for (const [n, m] of Object.entries(spec.measures(full))) {
     claim(n, 'measure')
-    if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max() or avg()`)
+    if (!m || !Array.isArray((m as Measure).cells)) fail(`measure "${n}" must be count(), sum(), min(), max(), avg(), distinct() or quantiles()`)
     measures.push({ name: n, measure: m, firstCell: cells.length })
     for (const c of m.cells) cells.push({ measure: n, spec: c, column: `_m_${n}_${c.name}` })
   }
@@ -146,5 +179,6 @@ export function defineView<F extends StreamFields, D extends Exprs = {}, K exten
     window,
     windowMs: windowMs(window),
     allowedLatenessMs,
+    sample,
   }
 }

@@ -54,7 +54,7 @@ describe('the ndjson-file sink in a pipeline', () => {
         { shop: 'a', cents: 5, ts: at + 120_000 },
       ])
       const totals = new Map<string, number>()
-      for (const batch of linesOf(path)) for (const d of batch.deltas) totals.set(String(d.keys[0]), (totals.get(String(d.keys[0])) ?? 0) + d.cells[1]!)
+      for (const batch of linesOf(path)) for (const d of batch.deltas) totals.set(String(d.keys[0]), (totals.get(String(d.keys[0])) ?? 0) + (d.cells[1] as number))
       const { revenue: answer } = await tf.query('{ revenue(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z") { rows { shop cents } } }')
       expect(Object.fromEntries(totals)).toEqual(Object.fromEntries(answer.rows.map((r: { shop: string; cents: number }) => [r.shop, r.cents])))
     } finally {

@@ -2,7 +2,8 @@
  * Ground truth for tests: aggregates events with a plain reduce, written without any Twinflow code,
  * so that comparing Twinflow's answers with it tests Twinflow rather than restating it.
  */
-export type RefMeasure<E> = ['count'] | ['sum' | 'min' | 'max' | 'avg', (event: E) => number]
+/** A measure and its argument; a null argument is skipped, and a measure all of whose values are null is null. */
+export type RefMeasure<E> = ['count'] | ['sum' | 'min' | 'max' | 'avg', (event: E) => number | null]
 
 export interface RefSpec<E> {
   filter?: (event: E) => boolean
@@ -12,7 +13,7 @@ export interface RefSpec<E> {
   measures: Record<string, RefMeasure<E>>
 }
 
-export type RefRow = Record<string, string | number | boolean>
+export type RefRow = Record<string, string | number | boolean | null>
 
 /** Rows `{ windowStart (ISO), ...keys, ...measures }` at `granularityMs`, sorted by window then keys. */
 export function referenceAggregate<E>(events: readonly E[], spec: RefSpec<E>, granularityMs = spec.windowMs): RefRow[] {
@@ -31,8 +32,9 @@ export function referenceAggregate<E>(events: readonly E[], spec: RefSpec<E>, gr
   for (const g of groups.values()) {
     const row: RefRow = { windowStart: new Date(g.window).toISOString(), ...g.keys }
     for (const [name, [kind, fn]] of Object.entries(spec.measures)) {
-      const values = fn ? g.events.map(fn) : []
+      const values = fn ? g.events.map(fn).filter((v): v is number => v !== null) : []
       if (kind === 'count') row[name] = g.events.length
+      else if (values.length === 0) row[name] = null
       else if (kind === 'sum') row[name] = values.reduce((a, b) => a + b, 0)
       else if (kind === 'min') row[name] = values.reduce((a, b) => (b < a ? b : a))
       else if (kind === 'max') row[name] = values.reduce((a, b) => (b > a ? b : a))

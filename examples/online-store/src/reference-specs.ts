@@ -19,12 +19,11 @@ export const referenceSpecs = {
     },
   } satisfies RefSpec<Order>,
   orderMix: {
-    // Twinflow's rule: an event whose measure argument is NaN (here 0 / 0) is left out of that view.
-    filter: (o) => !Number.isNaN(o.amountCents / o.items),
+    // Twinflow's rule: x / 0 is null, and measures skip nulls (an order of 0 items has no unit price).
     keys: (o) => ({ shop: o.shopId, status: o.status, large: o.amountCents >= 10_000 }),
     time: (o) => o.ts,
     windowMs: 15 * 60_000,
-    measures: { orders: ['count'], items: ['sum', (o) => o.items], maxUnitPrice: ['max', (o) => o.amountCents / o.items] },
+    measures: { orders: ['count'], items: ['sum', (o) => o.items], maxUnitPrice: ['max', (o) => (o.items === 0 ? null : o.amountCents / o.items)] },
   } satisfies RefSpec<Order>,
   shopTraffic: {
     filter: (v) => v.mobile === false || v.durationMs > 1000,

@@ -2,7 +2,8 @@ import type { StreamDef } from '@twinflow/core'
 
 /**
  * Makes random events that satisfy a stream's schema: strings from a small pool per field
- * (skewed, like real keys), enum values, skewed integers, 2-decimal floats, booleans.
+ * (skewed, like real keys), enum values, skewed integers, 2-decimal floats, booleans. A field that
+ * may be missing (optional, or with a default) is left out of one event in ten, as real feeds do.
  */
 export function schemaEventFactory(stream: StreamDef, cardinality: number, random: () => number): (time: number) => Record<string, unknown> {
   const makers = Object.entries(stream.fields).map(([name, type]): [string, (time: number) => unknown] => {
@@ -23,9 +24,13 @@ export function schemaEventFactory(stream: StreamDef, cardinality: number, rando
         return [name, () => `${name}-${Math.floor(random() ** 1.5 * cardinality)}`]
     }
   })
+  const gaps = new Set(Object.entries(stream.fields).flatMap(([name, type]) => (type.nullable === true || type.defaultValue !== undefined ? [name] : [])))
   return (time) => {
     const event: Record<string, unknown> = {}
-    for (const [name, make] of makers) event[name] = make(time)
+    for (const [name, make] of makers) {
+      if (gaps.has(name) && random() < 0.1) continue
+      event[name] = make(time)
+    }
     return event
   }
 }

@@ -22,7 +22,7 @@ import { topicPartitionKey } from './topic-partition.ts'
 interface StoredGroup {
   windowStart: number
   keys: PartialRow['keys']
-  cells: number[]
+  cells: PartialRow['cells']
   /** Per (topic, partition): the last offset whose events this group contains. */
   fences: Map<string, number>
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import {
+  cellIdentity,
+  emptyCells,
+  type CellValue,
   TwinflowError,
   validateFencedBatch,
   type DeltaOutcome,
@@ -124,7 +127,7 @@ export class RedisRealtimeStore implements RealtimeStore {
       let call = calls.get(key)
       if (!call) calls.set(key, (call = { view, indexes: [], args: [] }))
       call.indexes.push(i)
-      call.args.push(group, ...delta.cells.map(String))
+      call.args.push(group, ...delta.cells.map((c, j) => cellArg(view, j, c)))
       let set = windows.get(view.name)
       if (!set) windows.set(view.name, (set = new Set()))
       set.add(delta.windowStart)
@@ -332,8 +335,47 @@ export class RedisRealtimeStore implements RealtimeStore {
   }
 }
 
+/**
+ * A cell's value as the apply script takes it (see APPLY_SCRIPT): a number; a min or max at its
+ * identity (no value) as ''; a HyperLogLog's registers as 4 characters each (3 base-64 digits of
+ * the index, the rank), offset from '0' so that every character is ASCII; buckets as `key:count,...`.
+ */
+function cellArg(view: ViewDef, index: number, value: CellValue): string {
+  const op = view.cells[index]!.spec.op
+  if (op === 'registers') {
+    let out = ''
+    for (const register of value as readonly number[]) {
+      const i = register >>> 6
+      out += String.fromCharCode(48 + (i >>> 12), 48 + ((i >>> 6) & 63), 48 + (i & 63), 48 + (register & 63))
+    }
+    return out
+  }
+  if (op === 'buckets') {
+    const buckets = value as readonly number[]
+    const pairs: string[] = []
+    for (let i = 0; i < buckets.length; i += 2) pairs.push(`${buckets[i]}:${buckets[i + 1]}`)
+    return pairs.join(',')
+  }
+  return op !== 'sum' && value === cellIdentity(op) ? '' : String(value)
+}
+
 function cellOps(view: ViewDef): string {
-  return view.cells.map((c) => (c.spec.op === 'min' ? 'n' : c.spec.op === 'max' ? 'x' : c.spec.numeric === 'int' ? 'i' : 'f')).join('')
+  return view.cells
+    .map((c) => {
+      switch (c.spec.op) {
+        case 'min':
+          return 'n'
+        case 'max':
+          return 'x'
+        case 'registers':
+          return `h${c.spec.precision}`
+        case 'buckets':
+          return 'b'
+        default:
+          return c.spec.numeric === 'int' ? 'i' : 'f'
+      }
+    })
+    .join(' ')
 }
 
 /**
@@ -341,16 +383,39 @@ function cellOps(view: ViewDef): string {
  * skipped) to `out`, and each row's group field (the JSON of its keys, as `apply` wrote it) to `groupOf`.
  */
 function decodeBucket(view: ViewDef, windowStart: number, fields: readonly string[], out: PartialRow[], groupOf: Map<PartialRow, string>): void {
-  const groups = new Map<string, number[]>()
+  const groups = new Map<string, CellValue[]>()
+  /** Per group and buckets cell: its buckets, key → count. */
+  const buckets = new Map<CellValue[], Map<number, Map<number, number>>>()
   for (let i = 0; i < fields.length; i += 2) {
     const field = fields[i]!
     if (field[0] !== 'c') continue
     const sep = field.indexOf(SEP)
-    const cell = Number(field.slice(1, sep))
+    const dot = field.indexOf('.')
+    const bucket = dot >= 0 && dot < sep
+    const cell = Number(field.slice(1, bucket ? dot : sep))
     const group = field.slice(sep + 1)
     let cells = groups.get(group)
-    if (!cells) groups.set(group, (cells = new Array<number>(view.cells.length)))
-    cells[cell] = Number(fields[i + 1])
+    // A min or max never merged (all its values were null) has no field: its identity (a sketch: empty).
+    if (!cells) groups.set(group, (cells = emptyCells(view)))
+    const value = fields[i + 1]!
+    if (bucket) {
+      let byCell = buckets.get(cells)
+      if (!byCell) buckets.set(cells, (byCell = new Map()))
+      let counts = byCell.get(cell)
+      if (!counts) byCell.set(cell, (counts = new Map()))
+      counts.set(Number(field.slice(dot + 1, sep)), Number(value))
+    } else if (view.cells[cell]!.spec.op === 'registers') {
+      const registers: number[] = []
+      for (let index = 0; index < value.length; index++) {
+        const rank = value.charCodeAt(index) - 48
+        if (rank > 0) registers.push(index * 64 + rank)
+      }
+      cells[cell] = registers
+    } else if (view.cells[cell]!.spec.op !== 'buckets') cells[cell] = Number(value)
+    // (A buckets cell's own field holds nothing: it marks the group, whose buckets have fields of their own.)
+  }
+  for (const [cells, byCell] of buckets) {
+    for (const [cell, counts] of byCell) cells[cell] = [...counts].sort((a, b) => a[0] - b[0]).flat()
   }
   for (const [group, cells] of groups) {
     const row = { windowStart, keys: JSON.parse(group) as PartialRow['keys'], cells }

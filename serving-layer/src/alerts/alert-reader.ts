@@ -87,7 +87,7 @@ export class AlertReader {
     return plans.map((plan, i) => {
       const values = new Map<string, number | null>()
       for (const row of plan.answer(snapshots[i]!).rows) {
-        const group = Object.fromEntries(view.keys.map((k) => [k.name, row[k.name]!]))
+        const group = Object.fromEntries(view.keys.map((k) => [k.name, row[k.name] as Scalar | null]))
         values.set(groupId(group), comparable(row[rule.measure]))
       }
       return values
@@ -102,6 +102,6 @@ export class AlertReader {
 }
 
 /** One id per group: its keys' entries in the view's key order, as JSON. */
-function groupId(group: Record<string, Scalar>): string {
+function groupId(group: Record<string, Scalar | null>): string {
   return JSON.stringify(Object.entries(group))
 }

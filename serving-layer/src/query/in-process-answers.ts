@@ -5,7 +5,7 @@ import type { Granularity } from './granularity.ts'
 import { SeriesPlan } from './series-plan.ts'
 import { SplitPlan } from './split-plan.ts'
 import { TopPlan } from './top-plan.ts'
-import type { SortDirection, SplitSeries } from './view-query.ts'
+import type { AnswerRow, SortDirection, SplitSeries } from './view-query.ts'
 
 interface Selection {
   view: string
@@ -28,7 +28,7 @@ export class InProcessAnswers {
     private readonly newSession: () => ReadSession,
   ) {}
 
-  async top(query: Selection & { by: string; direction: SortDirection; limit: number }): Promise<{ rows: Record<string, Scalar>[]; cutoff: number | null }> {
+  async top(query: Selection & { by: string; direction: SortDirection; limit: number }): Promise<{ rows: AnswerRow[]; cutoff: number | null }> {
     const view = this.pipeline.view(query.view)
     const plan = new TopPlan(view, query, this.limits)
     const snapshot = await this.newSession().snapshot({ view: view.name, from: query.from, to: query.to, bucket: plan.bucketing, keys: plan.keys })
@@ -36,7 +36,7 @@ export class InProcessAnswers {
     return { rows: answer.rows, cutoff: answer.publication?.cutoff ?? null }
   }
 
-  async series(query: Selection & { granularity: string; limit: number }): Promise<{ rows: Record<string, Scalar>[]; totalCount: number | null; cutoff: number | null }> {
+  async series(query: Selection & { granularity: string; limit: number }): Promise<{ rows: AnswerRow[]; totalCount: number | null; cutoff: number | null }> {
     const view = this.pipeline.view(query.view)
     const plan = new SeriesPlan(view, { ...query, granularity: query.granularity as Granularity, orderBy: [], after: null }, this.limits)
     const snapshot = await this.newSession().snapshot({ view: view.name, from: query.from, to: query.to, bucket: plan.bucketing, keys: plan.keys })

@@ -11,8 +11,8 @@ export interface PageSpec {
   bucket: BucketSize
   bucketOf: BucketOf
   nextBucket: (start: number) => number
-  /** The sort values the page starts after (null: the first page). */
-  after: readonly Scalar[] | null
+  /** The sort values the page starts after (a nullable term's may be null); null: the first page. */
+  after: readonly (Scalar | null)[] | null
   /** The page's rows and the one after it (limit + 1): that one tells whether a page follows. */
   rows: number
   /** Whether the answer's totalCount is asked for. */

@@ -2,13 +2,15 @@ import { measureValue, TwinflowError, type PartialRow, type Scalar, type ValueKi
 import type { OrderTerm } from './view-query.ts'
 
 /**
- * Compares two scalars of the same column: numbers and times numerically, false < true, strings by
- * code point, which is the order of their UTF-8 bytes: ClickHouse's order of Strings, so that a
- * page ordered by the batch engine and one ordered here agree (JavaScript's `<` compares UTF-16
- * units, which puts U+10000 and above before U+E000..U+FFFF).
+ * Compares two scalars of the same column: null first, numbers and times numerically, false < true,
+ * strings by code point, which is the order of their UTF-8 bytes: ClickHouse's order of Strings, so
+ * that a page ordered by the batch engine and one ordered here agree (JavaScript's `<` compares
+ * UTF-16 units, which puts U+10000 and above before U+E000..U+FFFF).
  */
-export function compareScalars(a: Scalar, b: Scalar): number {
+export function compareScalars(a: Scalar | null, b: Scalar | null): number {
   if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
   if (typeof a === 'string') return compareCodePoints(a, b as string)
   return a < b ? -1 : 1
 }
@@ -40,9 +42,11 @@ export class RowOrder {
   readonly terms: readonly OrderTerm[]
   /** The kind of each term's values: `time` for the window start, the key's type, the measure's result type. */
   readonly kinds: readonly ValueKind[]
+  /** Whether each term's values can be null (a nullable key or measure). */
+  readonly nullable: readonly boolean[]
   readonly #sign: number[]
   /** Reads each term's value from a partial row. */
-  readonly #value: ((row: PartialRow) => Scalar)[]
+  readonly #value: ((row: PartialRow) => Scalar | null)[]
   /**
    * When the first term is a measure of one cell (count, sum, min, max), that cell's index (else -1):
    * selecting a page compares every row's first term with the last kept row's, read in place (a
@@ -51,7 +55,10 @@ export class RowOrder {
   readonly #firstCell: number
 
   constructor(view: ViewDef, requested: readonly OrderTerm[], options: { windowStart: boolean }) {
-    const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)])
+    // Sketch measures order nothing: quantile values are objects, and a distinct count's estimate
+    // has no SQL of the same double (`finalizeSql` null), so the batch engine cannot order by it.
+    const orderable = view.measures.filter((m) => m.measure.finalizeSql !== null)
+    const columns = new Set([...(options.windowStart ? ['windowStart'] : []), ...view.keys.map((k) => k.name), ...orderable.map((m) => m.name)])
     const seen = new Set<string>()
     for (const term of requested) {
       if (!columns.has(term.field)) {
@@ -67,27 +74,29 @@ export class RowOrder {
     this.terms = [...requested, ...tieBreakers]
     this.kinds = this.terms.map(({ field }): ValueKind => {
       if (field === 'windowStart') return 'time'
-      return view.keys.find((k) => k.name === field)?.type ?? view.measures.find((m) => m.name === field)!.measure.resultType
+      return view.keys.find((k) => k.name === field)?.type ?? (orderable.find((m) => m.name === field)!.measure.resultType as 'int' | 'float')
     })
+    this.nullable = this.terms.map(({ field }) => view.keys.find((k) => k.name === field)?.nullable ?? view.measures.find((m) => m.name === field)?.measure.nullable ?? false)
     this.#sign = this.terms.map((t) => (t.direction === 'ASC' ? 1 : -1))
-    this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar) => {
+    this.#value = this.terms.map(({ field }): ((row: PartialRow) => Scalar | null) => {
       if (field === 'windowStart') return (row) => row.windowStart
       const key = view.keys.findIndex((k) => k.name === field)
       if (key >= 0) return (row) => row.keys[key]!
       // As finalizeRow computes it, so that a cursor's values are the answer's.
-      const measure = view.measures.find((m) => m.name === field)!
-      return (row) => measureValue(measure, row)
+      const measure = orderable.find((m) => m.name === field)!
+      return (row) => measureValue(measure, row) as Scalar | null
     })
-    const first = view.measures.find((m) => m.name === this.terms[0]?.field)
-    this.#firstCell = first && first.measure.cells.length === 1 ? first.firstCell : -1
+    const first = orderable.find((m) => m.name === this.terms[0]?.field)
+    const op = first?.measure.cells[0]?.op
+    this.#firstCell = first && first.measure.cells.length === 1 && (op === 'sum' || op === 'min' || op === 'max') ? first.firstCell : -1
   }
 
   /** The values of the sort terms of a row, read from its partial form (only the measures ordered by are finalized). */
-  valuesOf(row: PartialRow): Scalar[] {
+  valuesOf(row: PartialRow): (Scalar | null)[] {
     return this.#value.map((value) => value(row))
   }
 
-  compareValues(a: readonly Scalar[], b: readonly Scalar[]): number {
+  compareValues(a: readonly (Scalar | null)[], b: readonly (Scalar | null)[]): number {
     for (let i = 0; i < this.#sign.length; i++) {
       const c = compareScalars(a[i]!, b[i]!)
       if (c !== 0) return c * this.#sign[i]!
@@ -96,12 +105,12 @@ export class RowOrder {
   }
 
   /** Whether a partial row comes strictly after these sort values (a cursor's). */
-  isAfter(row: PartialRow, values: readonly Scalar[]): boolean {
+  isAfter(row: PartialRow, values: readonly (Scalar | null)[]): boolean {
     return this.#compareRow(row, values) > 0
   }
 
   /** Compares a partial row with sort values, reading the row's values only as far as needed. */
-  #compareRow(row: PartialRow, values: readonly Scalar[]): number {
+  #compareRow(row: PartialRow, values: readonly (Scalar | null)[]): number {
     for (let i = 0; i < this.#sign.length; i++) {
       const c = compareScalars(this.#value[i]!(row), values[i]!)
       if (c !== 0) return c * this.#sign[i]!
@@ -114,7 +123,7 @@ export class RowOrder {
    * with their sort values, and how many rows follow `after` in all. A page much smaller than the
    * rows is selected by keeping the best `limit` seen so far (n log limit), not by sorting them all.
    */
-  firstAfter(rows: readonly PartialRow[], after: readonly Scalar[] | null, limit: number): { page: Ranked[]; following: number } {
+  firstAfter(rows: readonly PartialRow[], after: readonly (Scalar | null)[] | null, limit: number): { page: Ranked[]; following: number } {
     const compare = (a: Ranked, b: Ranked) => this.compareValues(a.values, b.values)
     let following = 0
     if (limit * 4 >= rows.length) {
@@ -136,7 +145,7 @@ export class RowOrder {
       if (best.length === limit) {
         const last = best[limit - 1]!.values
         if (cell >= 0) {
-          const value = row.cells[cell]!
+          const value = row.cells[cell] as number
           const kept = last[0] as number
           const first = (value === kept ? 0 : value < kept ? -1 : 1) * firstSign
           if (first > 0 || (first === 0 && this.#compareRow(row, last) >= 0)) continue
@@ -161,5 +170,5 @@ export class RowOrder {
 /** A row with its sort values. */
 export interface Ranked {
   row: PartialRow
-  values: Scalar[]
+  values: (Scalar | null)[]
 }

@@ -48,7 +48,7 @@ export class SeriesPlan {
   readonly #keys: KeyFilter
   readonly #order: RowOrder
   readonly #fingerprint: string
-  readonly #after: Scalar[] | null
+  readonly #after: (Scalar | null)[] | null
 
   constructor(
     readonly view: ViewDef,
@@ -70,8 +70,8 @@ export class SeriesPlan {
   }
 
   /** The cursor's sort values, of the kinds of the terms; its window start must be a bucket start (as every row's is). */
-  #decodeCursor(cursor: string): Scalar[] {
-    const values = decodeCursor(cursor, this.#fingerprint, this.#order.kinds)
+  #decodeCursor(cursor: string): (Scalar | null)[] {
+    const values = decodeCursor(cursor, this.#fingerprint, this.#order.kinds, this.#order.nullable)
     const windowStart = values[this.#order.terms.findIndex((t) => t.field === 'windowStart')] as number
     if (this.#bucket(windowStart) !== windowStart) throw notACursor()
     return values

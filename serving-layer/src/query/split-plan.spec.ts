@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { count, defineView, distinct } from '@twinflow/core'
 import { SplitPlan } from './split-plan.ts'
-import { salesView, snapshotOf, type Sale } from './test-view.ts'
+import { sales, salesView, snapshotOf, type Sale } from './test-view.ts'
 import type { SplitQuery } from './view-query.ts'
 
 const H = 3_600_000
@@ -51,5 +52,12 @@ describe('SplitPlan', () => {
     expect(() => split({ measure: 'shop' })).toThrow('view "sales" has no measure "shop"; chart one of n, cents, biggest, avgCents')
     expect(() => split({ splitBy: ['channel'] })).toThrow('view "sales" has no key "channel" to split by; its keys: shop, web')
     expect(() => split({ top: 0 })).toThrow('top must be an integer from 1 to 100, got 0')
+  })
+
+  it('charts no sketch measure: a distinct count ranks nothing', () => {
+    const shops = defineView('shops', sales, { groupBy: (s) => ({ web: s.web }), window: '1h', measures: (s) => ({ n: count(), shops: distinct(s.shop) }) })
+    expect(() => new SplitPlan(shops, { view: 'shops', from, to, measure: 'shops', top: 3 }, limits)).toThrow(
+      'measure "shops" of view "shops" is a distinct() sketch, which ranks nothing; chart one of n',
+    )
   })
 })

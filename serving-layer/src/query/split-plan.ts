@@ -1,4 +1,4 @@
-import { emptyCells, mergeCells, TwinflowError, type BucketOf, type Scalar, type ViewDef, type ViewMeasure } from '@twinflow/core'
+import { emptyCells, mergeCells, TwinflowError, type BucketOf, type CellValue, type Scalar, type ViewDef, type ViewMeasure } from '@twinflow/core'
 import type { Bucketing } from '../read/batch-part-cache.ts'
 import type { KeySelection } from '../read/key-selection.ts'
 import type { AnswerLimits } from './answer-limits.ts'
@@ -7,6 +7,7 @@ import { checkScan } from './check-scan.ts'
 import { checkGranularity, type Granularity } from './granularity.ts'
 import { KeyFilter } from './key-filter.ts'
 import { mergeSnapshot } from './merge-snapshot.ts'
+import { compareScalars } from './row-order.ts'
 import type { SortDirection, SplitAnswer, SplitQuery, SplitSeries } from './view-query.ts'
 import type { ViewSnapshot } from './view-snapshot.ts'
 
@@ -14,10 +15,10 @@ import type { ViewSnapshot } from './view-snapshot.ts'
 export const MAX_SPLIT_TOP = 100
 
 interface Group {
-  keys: Scalar[]
-  total: number[]
+  keys: (Scalar | null)[]
+  total: CellValue[]
   /** Cells per bucket start. */
-  buckets: Map<number, number[]>
+  buckets: Map<number, CellValue[]>
 }
 
 /**
@@ -49,7 +50,12 @@ export class SplitPlan {
     this.#bucket = checkGranularity(view, this.granularity)
     this.bucketing = { key: this.granularity, of: this.#bucket }
     const measure = view.measures.find((m) => m.name === query.measure)
-    if (!measure) throw new TwinflowError('validation', `view "${view.name}" has no measure "${query.measure}"; chart one of ${view.measures.map((m) => m.name).join(', ')}`)
+    // A sketch measure (distinct, quantiles) ranks nothing, as in an order (RowOrder).
+    const chartable = view.measures.filter((m) => m.measure.finalizeSql !== null)
+    const oneOf = `chart one of ${chartable.map((m) => m.name).join(', ')}`
+    if (!measure) throw new TwinflowError('validation', `view "${view.name}" has no measure "${query.measure}"; ${oneOf}`)
+    if (measure.measure.finalizeSql === null)
+      throw new TwinflowError('validation', `measure "${query.measure}" of view "${view.name}" is a ${measure.measure.kind}() sketch, which ranks nothing; ${oneOf}`)
     this.#measure = measure
     this.splitBy = query.splitBy ?? view.keys.map((k) => k.name)
     this.#splitIndexes = this.splitBy.map((name) => {
@@ -110,12 +116,12 @@ export class SplitPlan {
     }
   }
 
-  #value(cells: readonly number[]): Scalar {
+  #value(cells: readonly CellValue[]): Scalar | null {
     return this.#measure.measure.finalize(cells, this.#measure.firstCell)
   }
 
   #series(group: Group, other: boolean, windows: readonly number[]): SplitSeries {
-    const keys: Record<string, Scalar> = {}
+    const keys: Record<string, Scalar | null> = {}
     if (!other) this.splitBy.forEach((name, i) => (keys[name] = group.keys[i]!))
     return {
       keys,
@@ -137,9 +143,4 @@ export class SplitPlan {
     }
     return 0
   }
-}
-
-/** Ascending order of two values of one type. */
-function compareScalars(a: Scalar, b: Scalar): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

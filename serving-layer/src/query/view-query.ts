@@ -1,4 +1,4 @@
-import type { Publication, Scalar } from '@twinflow/core'
+import type { MeasureValue, Publication, Scalar } from '@twinflow/core'
 import type { Granularity } from './granularity.ts'
 
 export type SortDirection = 'ASC' | 'DESC'
@@ -39,7 +39,8 @@ export interface TopQuery extends ViewSelection {
   limit: number
 }
 
-export type AnswerRow = Record<string, Scalar>
+/** An answer row: window start, keys and measures (null where a nullable key or measure is; quantile values as objects). */
+export type AnswerRow = Record<string, MeasureValue>
 
 /** What an answer was merged from: the batch publication (windows < its cutoff), the speed layer for the rest. */
 export interface AnswerSource {
@@ -82,9 +83,10 @@ export interface SplitQuery extends ViewSelection {
 
 /** One charted group: its keys (by name), its total over the range and its value per window of `windows`. */
 export interface SplitSeries {
-  keys: Record<string, Scalar>
+  keys: Record<string, Scalar | null>
   other: boolean
-  total: Scalar
+  /** The measure over the range (null: a nullable measure that saw no value). */
+  total: Scalar | null
   /** Aligned with the answer's `windows`; null where the group has no row in that window. */
   values: (Scalar | null)[]
 }

@@ -27,11 +27,14 @@ export function buildSchema(services: ServingServices): GraphQLSchema {
     claim(view.name, `view "${view.name}"`)
     query[view.name] = fields.query
     claim(`${view.name}Top`, `view "${view.name}"`)
-    query[`${view.name}Top`] = fields.top
     claim(`${view.name}Split`, `view "${view.name}"`)
-    query[`${view.name}Split`] = fields.split
+    // A top-N and a split rank by a measure that can order rows: a view of sketch measures alone has none.
+    if (view.measures.some((m) => m.measure.finalizeSql !== null)) {
+      query[`${view.name}Top`] = fields.top
+      query[`${view.name}Split`] = fields.split
+      subscription[`${view.name}Split`] = fields.splitSubscription
+    }
     subscription[view.name] = fields.subscription
-    subscription[`${view.name}Split`] = fields.splitSubscription
   }
   try {
     return new GraphQLSchema({

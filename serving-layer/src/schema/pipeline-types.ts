@@ -28,12 +28,20 @@ export interface StreamEntry {
 
 const ValueTypeEnum = new GraphQLEnumType({
   name: 'ValueType',
-  values: { STRING: { value: 'string' }, INT: { value: 'int' }, FLOAT: { value: 'float' }, BOOLEAN: { value: 'bool' }, TIME: { value: 'time' } },
+  values: { STRING: { value: 'string' }, INT: { value: 'int' }, FLOAT: { value: 'float' }, BOOLEAN: { value: 'bool' }, TIME: { value: 'time' }, QUANTILES: { value: 'quantiles' } },
 })
 
 const MeasureKindEnum = new GraphQLEnumType({
   name: 'MeasureKind',
-  values: { COUNT: { value: 'count' }, SUM: { value: 'sum' }, MIN: { value: 'min' }, MAX: { value: 'max' }, AVG: { value: 'avg' } },
+  values: {
+    COUNT: { value: 'count' },
+    SUM: { value: 'sum' },
+    MIN: { value: 'min' },
+    MAX: { value: 'max' },
+    AVG: { value: 'avg' },
+    DISTINCT: { value: 'distinct' },
+    QUANTILES: { value: 'quantiles' },
+  },
 })
 
 export const BatchRunStatusEnum = new GraphQLEnumType({

@@ -67,10 +67,43 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const name = pascalCase(view.name)
   const measureFields: GraphQLFieldConfigMap<unknown, unknown> = {}
   for (const m of view.measures) {
-    measureFields[m.name] = { type: nn(GraphQLFloat), description: `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''} (${m.measure.resultType})` }
+    if (m.measure.quantiles) {
+      // An object of the measure's quantiles, each null when the group has no value.
+      const quantiles = new GraphQLObjectType({
+        name: `${name}${pascalCase(m.name)}Quantiles`,
+        description: `Quantiles of ${m.name}, each within the sketch's relative error of the exact value of its rank.`,
+        fields: Object.fromEntries(m.measure.quantiles.map(({ q, name: field }) => [field, { type: GraphQLFloat, description: `The ${q} quantile.` }])),
+      })
+      measureFields[m.name] = { type: nn(quantiles), description: 'quantiles of an expression (a mergeable relative-error sketch)' }
+      continue
+    }
+    const what = m.measure.kind === 'distinct' ? 'distinct values of an expression (a HyperLogLog estimate)' : `${m.measure.kind}${m.measure.arg ? ' of an expression' : ''}`
+    const description = `${what} (${m.measure.resultType}${m.measure.nullable ? '; null when every value is null' : ''})`
+    measureFields[m.name] = { type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat), description }
+    // A sampled view: a count or sum of the sample, divided by the rate, estimates the whole.
+    const sample = view.sample
+    if (sample !== null && (m.measure.kind === 'count' || m.measure.kind === 'sum')) {
+      const estimate = `${m.name}Estimate`
+      if (view.measures.some((other) => other.name === estimate) || view.keys.some((k) => k.name === estimate)) {
+        throw new TwinflowError('config', `view "${view.name}": "${estimate}" clashes with the estimate of sampled measure "${m.name}"; rename it`)
+      }
+      measureFields[estimate] = {
+        type: m.measure.nullable ? GraphQLFloat : nn(GraphQLFloat),
+        description: `${m.name} ÷ the sample rate ${sample.rate}: an estimate of the ${m.measure.kind} over every event`,
+        resolve: (row: unknown) => {
+          const value = (row as Record<string, unknown>)[m.name]
+          return value === null ? null : (value as number) / sample.rate
+        },
+      }
+    }
   }
+  // Quantile values are objects: they order nothing and rank no top-N.
+  const orderable = view.measures.filter((m) => m.measure.finalizeSql !== null).map((m) => m.name)
   const keyFields: GraphQLFieldConfigMap<unknown, unknown> = {}
-  for (const k of view.keys) keyFields[k.name] = { type: nn(scalarOf(k.type)), description: `key (${k.type})` }
+  for (const k of view.keys)
+    keyFields[k.name] = k.nullable
+      ? { type: scalarOf(k.type), description: `key (${k.type}, null for events where it is null)` }
+      : { type: nn(scalarOf(k.type)), description: `key (${k.type})` }
   const row = new GraphQLObjectType({
     name: `${name}Row`,
     description: `One ${view.window} (or coarser) bucket of one group of view ${view.name}.`,
@@ -91,14 +124,11 @@ export function viewTypes(view: ViewDef): ViewTypes {
   const fieldEnum = new GraphQLEnumType({
     name: `${name}Field`,
     description: `What rows of ${view.name} can be ordered by.`,
-    values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...view.measures.map((m) => m.name)]),
+    values: enumValues(view, ['windowStart', ...view.keys.map((k) => k.name), ...orderable]),
   })
   const measure = new GraphQLEnumType({
     name: `${name}Measure`,
-    values: enumValues(
-      view,
-      view.measures.map((m) => m.name),
-    ),
+    values: enumValues(view, orderable),
   })
   const key =
     view.keys.length > 0
@@ -122,6 +152,14 @@ export function viewTypes(view: ViewDef): ViewTypes {
       resolve: (a: Served<AnswerSource>) => a.publication?.cutoff ?? null,
     },
     version: { type: GraphQLInt, description: 'The batch version used, if any was published.', resolve: (a: Served<AnswerSource>) => a.publication?.version ?? null },
+    sampleRate: {
+      type: nn(GraphQLFloat),
+      description:
+        view.sample === null
+          ? 'The share of events counted: 1 (this view counts every event).'
+          : `The share of the values of the view's sample key counted (${view.sample.rate}): counts and sums are of the sample; divide them by it for estimates of the whole.`,
+      resolve: () => view.sample?.rate ?? 1,
+    },
     freshness: {
       type: nn(FreshnessType),
       resolve: (a: Served<AnswerSource>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),

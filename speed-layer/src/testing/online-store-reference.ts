@@ -1,10 +1,11 @@
+import type { MeasureValue } from '@twinflow/core'
 import type { Order, PageView } from '@twinflow/example-online-store'
 
 const HOUR = 3_600_000
 const QUARTER = 900_000
 const windowOf = (ts: number, size: number) => ts - (ts % size)
 
-export type ReferenceRow = Record<string, string | number | boolean>
+export type ReferenceRow = Record<string, MeasureValue>
 
 /** Sorts rows the same way on both sides of a comparison. */
 export function sortRows(rows: ReferenceRow[]): ReferenceRow[] {
@@ -38,16 +39,17 @@ export function onlineStoreReference(orders: readonly Order[], pageViews: readon
     revenue.set(id, r)
   }
 
-  const mix = new Map<string, { windowStart: number; shop: string; status: string; large: boolean; orders: number; items: number; maxUnitPrice: number }>()
+  const mix = new Map<string, { windowStart: number; shop: string; status: string; large: boolean; orders: number; items: number; maxUnitPrice: number | null }>()
   for (const o of orders) {
     const windowStart = windowOf(o.ts, QUARTER)
     if (windowStart < from) continue
     const large = o.amountCents >= 10_000
     const id = `${windowStart}|${o.shopId}|${o.status}|${large}`
-    const r = mix.get(id) ?? { windowStart, shop: o.shopId, status: o.status, large, orders: 0, items: 0, maxUnitPrice: -Infinity }
+    const r = mix.get(id) ?? { windowStart, shop: o.shopId, status: o.status, large, orders: 0, items: 0, maxUnitPrice: null }
     r.orders += 1
     r.items += o.items
-    r.maxUnitPrice = Math.max(r.maxUnitPrice, o.amountCents / o.items)
+    // x / 0 is null, and max() skips nulls (null when a group has no other value).
+    if (o.items !== 0) r.maxUnitPrice = Math.max(r.maxUnitPrice ?? -Infinity, o.amountCents / o.items)
     mix.set(id, r)
   }
 

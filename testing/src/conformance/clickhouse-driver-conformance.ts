@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { batchPageEquivalence } from './batch-page-equivalence.ts'
 import { batchRunHistory } from './batch-run-history.ts'
 import { batchSqlEquivalence, type BatchSqlEquivalenceOptions } from './batch-sql-equivalence.ts'
+import { expressionSqlEquivalence } from './expression-sql-equivalence.ts'
 
 async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
   const error = await promise.then(
@@ -19,7 +20,8 @@ async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
  * as a server sends them); a rejected statement is an `internal` error with the statement and the
  * ClickHouse code in its context; and, on this driver, the batch/speed equivalence property (the
  * batch layer's SQL gives the speed layer's rows for random views), the ordered pages of batch
- * versions (`readPage`, `countRows`) and the run history's reading of outcomes. `open` gives a connected driver on a database of its own (tables are named per run,
+ * versions (`readPage`, `countRows`) and the run history's reading of outcomes, and row by row the
+ * expression language's SQL (every function) gives its JavaScript's values. `open` gives a connected driver on a database of its own (tables are named per run,
  * so one server can serve several runs).
  */
 export function clickHouseDriverConformance(name: string, options: BatchSqlEquivalenceOptions): void {
@@ -62,6 +64,7 @@ export function clickHouseDriverConformance(name: string, options: BatchSqlEquiv
       expect(badInsert.kind).toBe('internal')
     })
   })
+  expressionSqlEquivalence(name, options)
   batchSqlEquivalence(name, options)
   batchPageEquivalence(name, options)
   batchRunHistory(name, options)

@@ -1,4 +1,4 @@
-import { avg, count, defineStream, definePipeline, defineView, max, min, sum, t } from '@twinflow/core'
+import { avg, count, defineStream, definePipeline, defineView, distinct, max, min, quantiles, sum, t } from '@twinflow/core'
 
 const events = defineStream('conformance_events', {
   shop: t.string(),
@@ -6,6 +6,8 @@ const events = defineStream('conformance_events', {
   bucket: t.int64(),
   amount: t.int64(),
   price: t.float64(),
+  label: t.string().optional(),
+  discount: t.float64().optional(),
   ts: t.eventTime(),
 })
 
@@ -22,5 +24,22 @@ const byBucket = defineView('byBucket', events, { groupBy: (e) => ({ bucket: e.b
 /** No keys: one group per window. Window 1d. */
 const total = defineView('total', events, { groupBy: () => ({}), window: '1d', measures: (e) => ({ n: count(), amount: sum(e.amount) }) })
 
+/**
+ * Sketch cells first (a HyperLogLog of 2^6 registers, quantile buckets), then a min over a
+ * nullable argument (its value and count), by a nullable key. Window 1h.
+ */
+const sketches = defineView('sketches', events, {
+  groupBy: (e) => ({ label: e.label }),
+  window: '1h',
+  measures: (e) => ({ shops: distinct(e.shop, { precision: 6 }), price: quantiles(e.price, [0.5]), lowest: min(e.discount) }),
+})
+
+/** Sketches alone, over a nullable argument: a group whose values were all null has cells that are all empty. Window 1h. */
+const labels = defineView('labels', events, {
+  groupBy: (e) => ({ shop: e.shop }),
+  window: '1h',
+  measures: (e) => ({ labels: distinct(e.label, { precision: 4 }), discount: quantiles(e.discount, [0.9]) }),
+})
+
 /** The pipeline the conformance suites start stores with: key and cell kinds of every sort. */
-export const conformancePipeline = definePipeline({ streams: [events], views: [byShop, byBucket, total] })
+export const conformancePipeline = definePipeline({ streams: [events], views: [byShop, byBucket, total, sketches, labels] })

@@ -140,6 +140,38 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       expect(buckets.sort((a, b) => (a as number) - (b as number))).toEqual([-5, 0, Number.MAX_SAFE_INTEGER])
     })
 
+    it('merges sketch cells (registers by the higher rank, buckets by adding counts) and keeps a null key and an identity cell', async () => {
+      const sketch = (windowStart: number, label: string | null, cells: Delta['cells']): Delta => ({ view: 'sketches', windowStart, keys: [label], cells })
+      // registers are index * 64 + rank, ascending by index; buckets [key, count, ...] ascending by key.
+      await store.apply(batch(0, 3, [sketch(T0, null, [[65, 3 * 64 + 2, 63 * 64 + 59], [-5, 2, 0, 1, 130, 4], Infinity, 0]), sketch(T0, 'x', [[], [], 2.5, 1]), total(T0, 1, 1)]))
+      expect(await store.apply(batch(4, 4, [sketch(T0, null, [[64 + 3, 2 * 64 + 1, 3 * 64 + 1], [0, 2, 7, 1], -1.5, 1])]))).toEqual([applied])
+      const rows = await everything(store, 'sketches')
+      expect(rows.find((r) => r.keys[0] === null)?.cells).toEqual([[64 + 3, 2 * 64 + 1, 3 * 64 + 2, 63 * 64 + 59], [-5, 2, 0, 3, 7, 1, 130, 4], -1.5, 1])
+      expect(rows.find((r) => r.keys[0] === 'x')?.cells).toEqual([[], [], 2.5, 1])
+      expect(await store.apply(batch(4, 4, [sketch(T0, null, [[1], [1, 1], 1, 1])]))).toEqual([duplicate])
+      expect(await store.dropBefore('sketches', T0 + HOUR)).toBe(2)
+      expect(await everything(store, 'sketches')).toEqual([])
+    })
+
+    it('keeps a group whose cells are all empty sketches, and merges into it later', async () => {
+      const labels = (shop: string, cells: Delta['cells']): Delta => ({ view: 'labels', windowStart: T0, keys: [shop], cells })
+      expect(await store.apply(batch(0, 1, [labels('a', [[], []]), labels('b', [[2 * 64 + 3], [7, 2]])]))).toEqual([applied, applied])
+      const byShop = async () => Object.fromEntries((await everything(store, 'labels')).map((r) => [r.keys[0], r.cells]))
+      expect(await byShop()).toEqual({ a: [[], []], b: [[2 * 64 + 3], [7, 2]] })
+      expect(await store.apply(batch(2, 2, [labels('a', [[64 + 1], [-3, 1]])]))).toEqual([applied])
+      expect(await byShop()).toEqual({ a: [[64 + 1], [-3, 1]], b: [[2 * 64 + 3], [7, 2]] })
+      expect(await store.dropBefore('labels', T0 + HOUR)).toBe(2)
+    })
+
+    it('rejects a sketch cell that is not in its canonical form', async () => {
+      const bad = (cells: Delta['cells']) => store.apply(batch(0, 0, [{ view: 'sketches', windowStart: T0, keys: ['x'], cells }]))
+      await expect(bad([[3 * 64 + 1, 64 + 1], [], 1, 1])).rejects.toMatchObject({ kind: 'validation' })
+      await expect(bad([[], [2, 1, 1, 1], 1, 1])).rejects.toMatchObject({ kind: 'validation' })
+      await expect(bad([[64 * 64 + 1], [], 1, 1])).rejects.toMatchObject({ kind: 'validation' })
+      await expect(bad([5 as unknown as number[], [], 1, 1])).rejects.toMatchObject({ kind: 'validation' })
+      expect(await everything(store, 'sketches')).toEqual([])
+    })
+
     it('drops the groups of a view before a cutoff, with their fences, and counts them', async () => {
       await store.apply(
         batch(0, 5, [byShop(T0, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'a', true, [1, 1, 1, 1, 1, 1]), byShop(T0 + MINUTE, 'b', true, [1, 1, 1, 1, 1, 1])]),

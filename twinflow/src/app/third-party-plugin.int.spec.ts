@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 // Public entry points only, as a plugin author would use them.
-import { definePlugin, emptyCells, END_OF_INPUT, finalizeRow, mergeCells, TwinflowError, type FencedBatch, type Sink, type Source } from '@twinflow/core'
+import { definePlugin, emptyCells, END_OF_INPUT, finalizeRow, mergeCells, TwinflowError, type CellValue, type FencedBatch, type Sink, type Source } from '@twinflow/core'
 import { generateOrders, onlineStorePipeline, referenceAggregate, referenceSpecs, sortRows, shopRevenue } from '@twinflow/example-online-store'
 import { createTwinflow, type Twinflow } from 'twinflow'
 import { embeddedTestConfig } from '../testing/embedded-config.ts'
@@ -71,7 +71,7 @@ describe('third-party plugins through the public API', () => {
     const fromSink = () => {
       // Merge the sink's deltas by the view's monoids; at-least-once delivery is fenced by offsets.
       const seen = new Set<string>()
-      const groups = new Map<string, { windowStart: number; keys: (string | number | boolean)[]; cells: number[] }>()
+      const groups = new Map<string, { windowStart: number; keys: (string | number | boolean | null)[]; cells: CellValue[] }>()
       for (const batch of received.get('audit') ?? []) {
         const fence = `${batch.partition}:${batch.firstOffset}:${batch.lastOffset}`
         if (seen.has(fence)) continue
