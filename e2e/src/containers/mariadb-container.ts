@@ -1,6 +1,6 @@
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import type { SqlCredentials } from './postgres-container.ts'
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
 import { waitForSql } from './sql-readiness.ts'
+import { type SqlCredentials, StartedSqlContainer } from './started-sql-container.ts'
 
 export const MARIADB_PORT = 3306
 
@@ -33,21 +33,9 @@ export class MariadbContainer extends GenericContainer {
   }
 }
 
-export class StartedMariadbContainer extends AbstractStartedContainer {
-  constructor(
-    started: StartedTestContainer,
-    readonly credentials: SqlCredentials,
-  ) {
-    super(started)
-  }
-
-  getUrl(): string {
-    const { user, password, database } = this.credentials
-    return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${this.getHost()}:${this.getMappedPort(MARIADB_PORT)}/${encodeURIComponent(database)}`
-  }
-
-  /** Connection options of the `sql` source plugin. */
-  getClientOptions(): { url: string } {
-    return { url: this.getUrl() }
+/** A started MariaDB server. */
+export class StartedMariadbContainer extends StartedSqlContainer {
+  constructor(started: StartedTestContainer, credentials: SqlCredentials) {
+    super(started, credentials, 'mysql', MARIADB_PORT)
   }
 }

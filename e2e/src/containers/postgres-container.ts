@@ -1,13 +1,8 @@
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
 import { waitForSql } from './sql-readiness.ts'
+import { type SqlCredentials, StartedSqlContainer } from './started-sql-container.ts'
 
 export const POSTGRES_PORT = 5432
-
-export interface SqlCredentials {
-  user: string
-  password: string
-  database: string
-}
 
 /**
  * PostgreSQL (`TWINFLOW_POSTGRES_IMAGE`: the offline `twinflow/postgres` 15 or the official
@@ -37,21 +32,9 @@ export class PostgresContainer extends GenericContainer {
   }
 }
 
-export class StartedPostgresContainer extends AbstractStartedContainer {
-  constructor(
-    started: StartedTestContainer,
-    readonly credentials: SqlCredentials,
-  ) {
-    super(started)
-  }
-
-  getUrl(): string {
-    const { user, password, database } = this.credentials
-    return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${this.getHost()}:${this.getMappedPort(POSTGRES_PORT)}/${encodeURIComponent(database)}`
-  }
-
-  /** Connection options of the `sql` source plugin. */
-  getClientOptions(): { url: string } {
-    return { url: this.getUrl() }
+/** A started PostgreSQL server. */
+export class StartedPostgresContainer extends StartedSqlContainer {
+  constructor(started: StartedTestContainer, credentials: SqlCredentials) {
+    super(started, credentials, 'postgres', POSTGRES_PORT)
   }
 }
