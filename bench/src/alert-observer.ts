@@ -12,6 +12,7 @@
  * and `{"alerted":id,"at":ms}` (a probe's alert firing). Stops on SIGTERM.
  */
 import { WebhookReceiver } from '@twinflow/plugin-webhook'
+import { pollVisible } from './poll-visible.ts'
 
 export interface AlertObserverOptions {
   /** The webhook's signing secret. */
@@ -43,27 +44,8 @@ const url = await new Promise<string>((resolve) => {
   })
 })
 
-let running = true
-let seen = await visibleCount()
-emit({ ready: true, visible: seen })
-const polling = (async () => {
-  while (running) {
-    const count = await visibleCount()
-    const at = Date.now()
-    for (let id = seen; id < count; id++) emit({ visible: id, at })
-    seen = Math.max(seen, count)
-    await new Promise((r) => setTimeout(r, options.graphql.pollMs))
-  }
-})()
+const poll = await pollVisible(url, options.graphql.query, options.graphql.pollMs, emit)
 
 process.once('SIGTERM', () => {
-  running = false
-  void Promise.allSettled([polling, receiver.stop()]).then(() => process.exit(0))
+  void Promise.allSettled([poll.stop(), receiver.stop()]).then(() => process.exit(0))
 })
-
-async function visibleCount(): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: options.graphql.query }) })
-  const body = (await res.json()) as { data?: Record<string, { rows: { count: number }[] }>; errors?: unknown }
-  if (!body.data) throw new Error(`the probe query failed: ${JSON.stringify(body.errors)}`)
-  return Object.values(body.data)[0]!.rows.reduce((n, r) => n + r.count, 0)
-}

@@ -11,6 +11,7 @@
  * `{"consumed":id,"at":ms}` and `{"visible":id,"at":ms}`. Stops on SIGTERM.
  */
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs'
+import { pollVisible } from './poll-visible.ts'
 
 export interface ObserverOptions {
   kafka: Pick<KafkaConfig, 'brokers'>
@@ -36,27 +37,8 @@ await consumer.run({
 })
 await joined
 
-let running = true
-let seen = await visibleCount()
-emit({ ready: true, visible: seen })
-const polling = (async () => {
-  while (running) {
-    const count = await visibleCount()
-    const at = Date.now()
-    for (let id = seen; id < count; id++) emit({ visible: id, at })
-    seen = Math.max(seen, count)
-    await new Promise((r) => setTimeout(r, options.graphql.pollMs))
-  }
-})()
+const poll = await pollVisible(options.graphql.url, options.graphql.query, options.graphql.pollMs, emit)
 
 process.once('SIGTERM', () => {
-  running = false
-  void Promise.allSettled([polling, consumer.disconnect()]).then(() => process.exit(0))
+  void Promise.allSettled([poll.stop(), consumer.disconnect()]).then(() => process.exit(0))
 })
-
-async function visibleCount(): Promise<number> {
-  const res = await fetch(options.graphql.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: options.graphql.query }) })
-  const body = (await res.json()) as { data?: Record<string, { rows: { count: number }[] }>; errors?: unknown }
-  if (!body.data) throw new Error(`the probe query failed: ${JSON.stringify(body.errors)}`)
-  return Object.values(body.data)[0]!.rows.reduce((n, r) => n + r.count, 0)
-}
