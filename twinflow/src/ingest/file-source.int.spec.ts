@@ -8,6 +8,7 @@ import { createTwinflow } from '../app/create-twinflow.ts'
 import type { Twinflow } from '../app/twinflow.ts'
 import { embeddedTestConfig } from '../testing/embedded-config.ts'
 import { graphqlRequest } from '../testing/graphql-request.ts'
+import { pollUntil } from '../testing/poll-until.ts'
 
 const orders = defineStream('orders', { orderId: t.string(), shop: t.string(), amountCents: t.int64(), ts: t.eventTime() })
 const revenue = defineView('revenue', orders, {
@@ -64,16 +65,6 @@ async function answer(tf: Twinflow): Promise<Record<string, { orders: number; re
   return out
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 const folders: string[] = []
 afterAll(() => {
   for (const f of folders) rmSync(f, { recursive: true, force: true })
@@ -100,7 +91,7 @@ describe('the file source in a Twinflow process', () => {
 
     const first = rowsOf('a', 50)
     await writeFile(join(inbox, 'orders-2026-03.csv'), `${csvOf(first)}bad-1,shop-0,twelve,${stamp(BASE)}\n`)
-    await until(
+    await pollUntil(
       'first file',
       () => answer(tf!),
       (a) => JSON.stringify(a) === JSON.stringify(truth(first)),
@@ -110,7 +101,7 @@ describe('the file source in a Twinflow process', () => {
     const second = rowsOf('b', 30)
     await writeFile(join(tmpdir(), 'orders-2026-04.csv.part'), csvOf(second))
     await rename(join(tmpdir(), 'orders-2026-04.csv.part'), join(inbox, 'orders-2026-04.csv'))
-    await until(
+    await pollUntil(
       'both files',
       () => answer(tf!),
       (a) => JSON.stringify(a) === JSON.stringify(truth([...first, ...second])),
@@ -145,7 +136,7 @@ describe('the file source in a Twinflow process', () => {
     // (No archiver: its embedded ClickHouse shares the event loop and slows ingest down tenfold.)
     tf = createTwinflow({ pipeline, config })
     await tf.start(['ingest', 'speed', 'serve'])
-    const atStop = await until(
+    const atStop = await pollUntil(
       'some events in the log',
       () => logged(tf!),
       (n) => n > 0,
@@ -167,7 +158,7 @@ describe('the file source in a Twinflow process', () => {
 
     tf = createTwinflow({ pipeline, config })
     await tf.start(['ingest', 'speed', 'serve'])
-    await until(
+    await pollUntil(
       'the whole file',
       () => logged(tf!),
       (n) => n >= rows.length,

@@ -11,6 +11,7 @@ import { createTwinflow } from '../app/create-twinflow.ts'
 import type { Twinflow } from '../app/twinflow.ts'
 import { loadConfigFile } from '../config/load-config-file.ts'
 import { graphqlRequest } from '../testing/graphql-request.ts'
+import { pollUntil } from '../testing/poll-until.ts'
 
 const HOUR = 3_600_000
 const BASE = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR
@@ -91,16 +92,6 @@ async function answer(tf: Twinflow) {
   return out
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 describe('the http-poll source in a Twinflow process, configured by a file', () => {
   const file = join(dir, 'twinflow.json')
   writeFileSync(
@@ -150,7 +141,7 @@ describe('the http-poll source in a Twinflow process, configured by a file', () 
     const tf = createTwinflow(loaded)
     await tf.start(['ingest', 'speed', 'serve'])
     try {
-      await until(
+      await pollUntil(
         'the first orders',
         () => answer(tf),
         (a) => JSON.stringify(a) === JSON.stringify(truth()),
@@ -158,7 +149,7 @@ describe('the http-poll source in a Twinflow process, configured by a file', () 
       // New orders, some at the same instant as the newest already read (the API's filter is >=).
       add(3, BASE)
       add(4, BASE + HOUR)
-      await until(
+      await pollUntil(
         'the new orders',
         () => answer(tf),
         (a) => JSON.stringify(a) === JSON.stringify(truth()),
