@@ -1,3 +1,4 @@
+import { followSignals } from '../abort/follow-signals.ts'
 import type { DeadLetter, DeadLetterQueue } from '../contracts/dead-letter-queue.ts'
 import type { Notification, NotificationKind } from '../contracts/notification.ts'
 import type { Sink } from '../contracts/sink.ts'
@@ -130,14 +131,16 @@ export class Channels {
           attempts = attempt
           signal?.throwIfAborted()
           const timeout = AbortSignal.timeout(delivery.attemptTimeoutMs)
-          const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout
+          const followed = followSignals([signal, timeout])
           try {
-            await abortable(sink.deliver(notification, attemptSignal), attemptSignal)
+            await abortable(sink.deliver(notification, followed.signal), followed.signal)
           } catch (error) {
             this.#count(sink.name, notification.kind, 'failed-attempt')
             if (signal?.aborted) throw error
             if (timeout.aborted) throw new TwinflowError('unavailable', `no answer within ${delivery.attemptTimeoutMs} ms`, { cause: error })
             throw error
+          } finally {
+            followed.dispose()
           }
         },
         {

@@ -1,4 +1,4 @@
-import { TwinflowError } from '@twinflow/core'
+import { followSignals, TwinflowError } from '@twinflow/core'
 import { retryAfterMs } from './retry-after.ts'
 
 /** A page as answered: 304 (not modified), or a parsed JSON body with the headers the source reads. */
@@ -20,7 +20,21 @@ const RETRIABLE_STATUS = new Set([408, 425, 429])
  */
 export async function requestJson(url: string, headers: Record<string, string>, limits: RequestLimits, signal: AbortSignal, now: () => number): Promise<JsonAnswer> {
   const timeout = AbortSignal.timeout(limits.timeoutMs)
-  const both = AbortSignal.any([signal, timeout])
+  const both = followSignals([signal, timeout])
+  try {
+    return await answer(url, headers, limits, { signal, timeout, both: both.signal }, now)
+  } finally {
+    both.dispose()
+  }
+}
+
+async function answer(
+  url: string,
+  headers: Record<string, string>,
+  limits: RequestLimits,
+  { signal, timeout, both }: { signal: AbortSignal; timeout: AbortSignal; both: AbortSignal },
+  now: () => number,
+): Promise<JsonAnswer> {
   const where = { url: redact(url) }
   let response: Response
   try {

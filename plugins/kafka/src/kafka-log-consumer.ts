@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs'
-import type { ConsumeOptions, LogConsumer, LogRecord, Logger } from '@twinflow/core'
+import { followSignals, type ConsumeOptions, type LogConsumer, type LogRecord, type Logger } from '@twinflow/core'
 import type { KafkaOptions } from './kafka-options.ts'
 import { KafkaLogRecord } from './kafka-log-record.ts'
 import { mapKafkaError } from './map-kafka-error.ts'
@@ -295,7 +295,8 @@ export class KafkaLogConsumer implements LogConsumer {
         if (lostPartitions(error)) lost.abort(error)
       })
     }, this.#heartbeatIntervalMs)
-    const signal = AbortSignal.any([lost.signal, generation])
+    const followed = followSignals([lost.signal, generation])
+    const { signal } = followed
     try {
       for (let i = 0; i < records.length; i += max) {
         if (this.#drained || !current()) return null
@@ -315,6 +316,7 @@ export class KafkaLogConsumer implements LogConsumer {
       return null
     } finally {
       clearInterval(ticker)
+      followed.dispose()
     }
   }
 
