@@ -175,6 +175,33 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     expect(byGroup(third!.rows)).toEqual(byGroup([...live, extra]))
   })
 
+  it('keeps one last realtime read per view and range end: a read from a new start (a moved cutoff) replaces the one before', async () => {
+    const own = new MemoryRealtimeStore()
+    await own.start(salesPipeline)
+    const evaluate = compileViewEvaluator(salesView)
+    const live = sales.filter((s) => s.ts >= CUTOFF).map((s) => evaluate(s)!)
+    await own.apply({ topic: 'twinflow.sales', partition: 0, firstOffset: 0, lastOffset: 0, deltas: mergeRows(salesView, live).map((r) => ({ view: 'sales', ...r })) })
+    const speed = counted(own, ['readMarkedWindows'])
+    const reader = new ViewReader(salesPipeline, engine, own, new BatchPartCache({ chunkWindows: 8 }), { publicationMaxAgeMs: 60_000 })
+    const end = T0 + 70 * H
+    // Ranges that start at the cutoff: reads from two starts with one end.
+    const at = (from: number) => reader.readMany([{ view: 'sales', from, to: end }]).then(([s]) => s!)
+    const first = await at(CUTOFF)
+    await at(CUTOFF)
+    const later = await at(CUTOFF + 4 * H)
+    await at(CUTOFF + 4 * H)
+    const again = await at(CUTOFF)
+    expect(speed.calls).toEqual([
+      `readMarkedWindows(sales,${CUTOFF},${end},)`,
+      `readMarkedWindows(sales,${CUTOFF},${end},since)`,
+      `readMarkedWindows(sales,${CUTOFF + 4 * H},${end},)`, // a new start: read whole, and it replaces the first
+      `readMarkedWindows(sales,${CUTOFF + 4 * H},${end},since)`,
+      `readMarkedWindows(sales,${CUTOFF},${end},)`, // the first start's read was let go
+    ])
+    expect(byGroup(again.rows)).toEqual(byGroup(first.rows))
+    expect(byGroup(later.rows)).toEqual(byGroup(live.filter((r) => r.windowStart >= CUTOFF + 4 * H)))
+  })
+
   it('reads each layer once per view for all the ranges of a request, and each batch chunk once', async () => {
     const batch = counted(engine as BatchEngine, ['currentPublication', 'readWindows'])
     const speed = counted(store, ['readMarkedWindows', 'markedCutoff'])

@@ -79,13 +79,25 @@ export interface ViewReaderOptions {
  * lately): when the view's windows have not changed since, the store answers "unchanged" with
  * the mark alone, and that read's rows are the answer (no rows sent, decoded or allocated again).
  */
+/** Realtime rows the last reads kept for conditional reads hold at most (all ranges together). */
+const LAST_WINDOWS_MAX_ROWS = 500_000
+
 export class ViewReader {
   readonly #publications: PublicationTracker
   readonly #marks: FreshLookup<number | null>
   /** Realtime windows and mark by view and range: concurrent requests for the same range share one read. */
   readonly #windows: FreshLookup<MarkedWindows>
-  /** The last versioned realtime read of each range lately read, for conditional reads. */
-  readonly #lastWindows = new LRUCache<string, MarkedWindows>({ max: 256 })
+  /**
+   * The last versioned realtime read per view and range end lately read, with the start it was read
+   * from, for conditional reads. One per (view, end): a realtime range starts at the cutoff, so each
+   * batch run starts it anew, and a read from an older start is never asked for again. Bounded by
+   * entries and by the rows they hold.
+   */
+  readonly #lastWindows = new LRUCache<string, { from: string; read: MarkedWindows }>({
+    max: 256,
+    maxSize: LAST_WINDOWS_MAX_ROWS,
+    sizeCalculation: (last) => last.read.rows.length + 1,
+  })
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -98,12 +110,14 @@ export class ViewReader {
     this.#marks = new FreshLookup((view) => realtime.markedCutoff(view))
     this.#windows = new FreshLookup(async (key) => {
       const [view, from, to] = key.split('\u0000') as [string, string, string]
-      const last = this.#lastWindows.get(key)
+      const lastKey = `${view}\u0000${to}`
+      const held = this.#lastWindows.get(lastKey)
+      const last = held?.from === from ? held.read : undefined
       const read = await realtime.readMarkedWindows(view, Number(from), Number(to), last?.version ?? null)
       // "unchanged" only ever answers a read that named a version: the last read's.
       if (read.unchanged && last) return { ...read, rows: last.rows }
-      if (read.version !== null) this.#lastWindows.set(key, read)
-      else this.#lastWindows.delete(key)
+      if (read.version !== null) this.#lastWindows.set(lastKey, { from, read })
+      else this.#lastWindows.delete(lastKey)
       return read
     })
   }
