@@ -1,6 +1,10 @@
 import { TwinflowProcess } from '@twinflow/e2e/process'
 import { CompressionTypes, type Producer } from 'kafkajs'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases.ts'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { heapGrowth, heapSnapshotNodeOptions, takeHeapSnapshot } from '../src/heap-snapshot.ts'
 import { heapUsedOf, rssOf } from '../src/process-memory.ts'
 import { countryDevice, purchases, shopSales } from '../src/purchases.ts'
 import { SseSubscription } from '../src/sse-subscription.ts'
@@ -42,7 +46,9 @@ interface MemorySample {
  * per minute, and every error: failed or erroring queries, subscription errors and drops, error log
  * lines, failed batch runs, processes that exited. Memory is flat when, after the warm-up (the first
  * sixth of the run, at least a minute), the median of the last three samples is within 10 % of the
- * median of the three samples after the warm-up (fewer samples in a run too short for six).
+ * median of the three samples after the warm-up (fewer samples in a run too short for six), and
+ * when each process's live heap (heap snapshots, each after a full collection, at the end of the
+ * warm-up and at the end) grew by less than 10 %.
  */
 export const soakScenario: Scenario = {
   name: 'soak',
@@ -54,6 +60,18 @@ export const soakScenario: Scenario = {
     await services.reset()
     const config = services.configFile(services.config({ batch: { schedule: '* * * * *' } }))
     const processes = {} as Record<Role, { process: TwinflowProcess; metrics: string } & LogLines>
+    // Heap snapshots of every process at the end of the warm-up and at the end: each is preceded by
+    // a full collection, so the heap in use just after it is what is live (no floating garbage).
+    const snapshots = mkdtempSync(join(tmpdir(), 'twinflow-soak-heap-'))
+    const liveHeap: Record<'warm' | 'end', Partial<Record<Role, number>>> = { warm: {}, end: {} }
+    const snapshotAll = async (label: 'warm' | 'end') => {
+      for (const role of ROLES) {
+        const { process, metrics } = processes[role]
+        await takeHeapSnapshot(process.pid, join(snapshots, role), label, async () => {
+          liveHeap[label][role] = await heapUsedOf(metrics)
+        })
+      }
+    }
     // Log lines are counted from the start of the load; those of the start-up are reported apart.
     let measuring = false
     const producer = services.kafka.producer({ allowAutoTopicCreation: false })
@@ -65,6 +83,7 @@ export const soakScenario: Scenario = {
         const process = await TwinflowProcess.start({
           name: role,
           args: ['start', '--role', role, '--config', config],
+          env: { NODE_OPTIONS: heapSnapshotNodeOptions(join(snapshots, role)) },
           readyWhen: /Operations: http:\/\/\S+\/healthz/,
           timeoutMs: 90_000,
           logLevel: 'warn',
@@ -114,6 +133,10 @@ export const soakScenario: Scenario = {
         memory.push(sample)
         pushes.push(subscriptions.reduce((n, s) => n + s.pushes, 0))
         ctx.log(`  minute ${minute}: ${ROLES.map((r) => `${r} rss ${mib(sample.rss[r])} heap ${mib(sample.heap[r])}`).join(', ')} MiB`)
+        if (minute === warmUp || minute === minutes) {
+          await snapshotAll(minute === minutes ? 'end' : 'warm')
+          ctx.log(`  heap snapshots (${snapshots}), live heap MiB: ${ROLES.map((r) => `${r} ${mib(liveHeap[minute === minutes ? 'end' : 'warm'][r]!)}`).join(', ')}`)
+        }
       }
       await queries.stop()
       const produced = await production.stop()
@@ -121,7 +144,23 @@ export const soakScenario: Scenario = {
       for (const s of subscriptions) s.close()
 
       const runs = await batchRuns(ctx)
-      return report({ minutes, warmUp, began, memory, pushes, samples: queries.samples, firstQueryError: queries.firstError(), subscriptions, processes, produced, runs })
+      const growth = heapGrowth(join(snapshots, 'serve', 'warm.heapsnapshot'), join(snapshots, 'serve', 'end.heapsnapshot'))
+      return report({
+        minutes,
+        warmUp,
+        began,
+        memory,
+        liveHeap,
+        snapshots,
+        growth,
+        pushes,
+        samples: queries.samples,
+        firstQueryError: queries.firstError(),
+        subscriptions,
+        processes,
+        produced,
+        runs,
+      })
     } finally {
       for (const s of subscriptions) s.close()
       await queries?.stop()
@@ -218,6 +257,10 @@ function report(r: {
   warmUp: number
   began: number
   memory: MemorySample[]
+  liveHeap: Record<'warm' | 'end', Partial<Record<Role, number>>>
+  snapshots: string
+  /** The serve process's objects that grew most between its two snapshots. */
+  growth: string[]
   pushes: number[]
   samples: QuerySample[]
   firstQueryError: string | null
@@ -228,8 +271,11 @@ function report(r: {
 }) {
   const median = (values: number[]) => summarize(values).median
   // Three samples at each end (fewer in a short run, so that the two never overlap).
-  const k = Math.max(1, Math.min(3, Math.floor((r.minutes - r.warmUp + 1) / 2)))
-  const afterWarmUp = r.memory.filter((m) => m.minute >= r.warmUp && m.minute < r.warmUp + k)
+  // The warm-up's heap snapshots raise every process's RSS by what writing them took (about 200 MiB
+  // that stays resident), so the baseline is the minutes after them (the end's are taken after its
+  // samples, so both ends carry the same cost).
+  const k = Math.max(1, Math.min(3, Math.floor((r.minutes - r.warmUp) / 2)))
+  const afterWarmUp = r.memory.filter((m) => m.minute > r.warmUp && m.minute <= r.warmUp + k)
   const end = r.memory.slice(-k)
   const checks: Check[] = []
   for (const kind of ['rss', 'heap'] as const) {
@@ -244,6 +290,17 @@ function report(r: {
         figures: { unit: 'MiB', framework: [last / 2 ** 20], baseline: [warm / 2 ** 20] },
       })
     }
+  }
+  for (const role of ROLES) {
+    const warm = r.liveHeap.warm[role]!
+    const last = r.liveHeap.end[role]!
+    checks.push({
+      name: `${role}: live V8 heap (in use after the full collection of a heap snapshot), end ÷ end of warm-up`,
+      samples: [last / warm],
+      unit: '×',
+      target: { op: '<=', value: FLAT },
+      figures: { unit: 'MiB', framework: [last / 2 ** 20], baseline: [warm / 2 ** 20] },
+    })
   }
   // Queries per minute of the run (by when each was due).
   const perMinute: QuerySample[][] = Array.from({ length: r.minutes }, () => [])
@@ -303,6 +360,7 @@ function report(r: {
       `The archiver, speed, batch (a run of both views every minute) and serve roles as four \`twinflow start\` processes for ${r.minutes} minutes (warm-up ${r.warmUp}):`,
       `${r.produced.toLocaleString('en')} live events produced (${RATE}/s), ${r.samples.length.toLocaleString('en')} queries (${QUERIES_PER_SECOND}/s open loop, three queries in turn, ${failedQueries} failed), ${SUBSCRIPTIONS} SSE subscriptions (${r.subscriptions.reduce((n, s) => n + s.pushes, 0).toLocaleString('en')} pushes, ${r.subscriptions.reduce((n, s) => n + s.drops, 0)} drops), ${r.runs.succeeded} batch runs succeeded and ${r.runs.failed} failed.`,
       `RSS MiB at the start → end: ${startAndEnd('rss')}; V8 heap used MiB: ${startAndEnd('heap')}.`,
+      `Heap snapshots at minutes ${r.warmUp} and ${r.minutes} in ${r.snapshots}; the serve process's largest growth between them: ${r.growth.join(', ') || 'none'}.`,
       `Warning log lines: ${warnings}${firstWarnings.length > 0 ? ` (first: ${firstWarnings.join(' | ')})` : ''}.`,
       ...(startUp.length > 0 ? [`Logged while starting, before the load (not counted): ${startUp.join(' | ')}.`] : []),
       ...(problems.length > 0 ? [`Errors: ${problems.join(' | ')}`] : ['No error.']),
