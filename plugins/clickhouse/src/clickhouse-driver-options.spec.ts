@@ -4,7 +4,14 @@ import { parseClickHouseServerDriverOptions } from './clickhouse-driver-options.
 
 describe('parseClickHouseServerDriverOptions', () => {
   it('fills in the defaults', () => {
-    expect(parseClickHouseServerDriverOptions({})).toEqual({ url: 'http://127.0.0.1:8123', username: 'default', password: '', database: 'default', requestTimeoutMs: 600_000 })
+    expect(parseClickHouseServerDriverOptions({})).toEqual({
+      url: 'http://127.0.0.1:8123',
+      username: 'default',
+      password: '',
+      database: 'default',
+      requestTimeoutMs: 600_000,
+      idleSocketTtlMs: 1500,
+    })
     expect(parseClickHouseServerDriverOptions({ url: 'https://ch:8443', database: 'analytics' })).toMatchObject({ url: 'https://ch:8443', database: 'analytics' })
   })
 

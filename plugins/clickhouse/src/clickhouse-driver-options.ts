@@ -19,6 +19,13 @@ export const clickHouseServerDriverOptionsSchema = z.strictObject({
     .default('default'),
   /** Per-request timeout in ms (a batch recompute of a large view can take minutes). @default 600000 */
   requestTimeoutMs: z.int().min(1000).default(600_000),
+  /**
+   * How long an idle connection is reused, in ms; must be well below the server's
+   * `keep_alive_timeout` (3 s before ClickHouse 23.11, 10 s since), or a request can go out on a
+   * connection the server is closing ("socket hang up"). Idle connections older than this are
+   * dropped when next picked, even when the process was too busy for the timer. @default 1500
+   */
+  idleSocketTtlMs: z.int().min(100).default(1500),
 })
 
 export type ClickHouseServerDriverOptionsInput = z.input<typeof clickHouseServerDriverOptionsSchema>

@@ -24,6 +24,7 @@ export class ClickHouseServerDriver implements ClickHouseDriver {
       password: this.options.password,
       database: this.options.database,
       request_timeout: this.options.requestTimeoutMs,
+      keep_alive: { enabled: true, idle_socket_ttl: this.options.idleSocketTtlMs, eagerly_destroy_stale_sockets: true },
       // Long recomputes: progress headers keep the HTTP connection alive through idle timeouts.
       clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '20000' },
       // Errors reach callers as TwinflowErrors and are logged by them, not printed by the client.
