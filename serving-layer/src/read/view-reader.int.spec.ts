@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { graphql } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   compileViewEvaluator,
@@ -20,6 +21,7 @@ import { MemoryDeadLetterQueue, MemoryEventLog, MemoryRealtimeStore } from '@twi
 import { ChangeFeed } from '../live/change-feed.ts'
 import { LiveAnswers } from '../live/live-answers.ts'
 import { salesPipeline, salesView, type Sale } from '../query/test-view.ts'
+import { ANONYMOUS } from '../auth/principal.ts'
 import { buildSchema } from '../schema/build-schema.ts'
 import type { ServingServices } from '../schema/serving-services.ts'
 import { ReadSession } from './read-session.ts'
@@ -335,6 +337,36 @@ describe('ViewReader on a real batch engine (chdb) and realtime store (memory)',
     expect(await waiting).toEqual({ done: true, value: undefined })
     expect(feed.size).toBe(0)
     await feed.stop()
+  })
+
+  it('a runtime that is unavailable while freshness is read answers a retriable UNAVAILABLE error, not a masked one', async () => {
+    const log = new MemoryEventLog({}, { clock: systemClock, logger })
+    log.endOffsets = async () => {
+      throw new TwinflowError('unavailable', 'Kafka unreachable: connection refused')
+    }
+    const session = new ReadSession({
+      pipeline: salesPipeline,
+      reader: new ViewReader(salesPipeline, engine, store, new BatchPartCache()),
+      batch: engine,
+      realtime: store,
+      log,
+      clock: systemClock,
+      speedGroupId: 'g',
+    })
+    const schema = buildSchema({
+      pipeline: salesPipeline,
+      batch: engine,
+      deadLetters: new MemoryDeadLetterQueue({}, { logger }),
+      feed: new ChangeFeed({ pipeline: salesPipeline, realtime: store, batch: engine, clock: systemClock, logger }),
+      streams: new StreamStats({ log, realtime: store, clock: systemClock, speedGroupId: 'g' }),
+      limits: { maxRangeMs: 7 * 86_400_000, maxRows: 100, defaultRows: 10, maxScanRows: 100_000, maxSubscriptions: 1 },
+      newSession: () => session,
+    })
+    const range = `from: "${new Date(T0).toISOString()}", to: "${new Date(T0 + 70 * H).toISOString()}"`
+    for (const source of [`{ sales(${range}) { totalCount freshness { pendingEvents } } }`, '{ pipeline { views { name freshness { pendingEvents } } } }']) {
+      const result = await graphql({ schema, source, contextValue: { principal: ANONYMOUS, session } })
+      expect(result.errors?.map((e) => [e.message, e.extensions.code])).toEqual([['temporarily unavailable: Kafka unreachable: connection refused', 'UNAVAILABLE']])
+    }
   })
 
   it('the schema refuses views whose GraphQL names would clash', () => {

@@ -171,8 +171,8 @@ export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<Bat
   const BatchInfo = new GraphQLObjectType<ViewDef, ServingContext>({
     name: 'BatchInfo',
     fields: {
-      current: { type: BatchVersionType, description: 'The version served now.', resolve: (v, _a, ctx) => ctx.session.publication(v.name) },
-      versions: { type: list(BatchVersionType), description: 'Every publication, newest first.', resolve: (v, _a, ctx) => ctx.session.publications(v.name) },
+      current: { type: BatchVersionType, description: 'The version served now.', resolve: (v, _a, ctx) => guarded(() => ctx.session.publication(v.name)) },
+      versions: { type: list(BatchVersionType), description: 'Every publication, newest first.', resolve: (v, _a, ctx) => guarded(() => ctx.session.publications(v.name)) },
     },
   })
   return new GraphQLObjectType<ViewDef, ServingContext>({
@@ -186,10 +186,11 @@ export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<Bat
       measures: { type: list(MeasureInfoType) },
       allowedLatenessMs: { type: nn(GraphQLFloat) },
       batch: { type: nn(BatchInfo), resolve: (v) => v },
-      runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => runs(v, args.limit) },
+      runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => guarded(() => runs(v, args.limit)) },
       freshness: {
         type: nn(FreshnessType),
-        resolve: async (v, _a, ctx, info) => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }, freshnessNeeds(selectedFields(info))),
+        resolve: (v, _a, ctx, info) =>
+          guarded(async () => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }, freshnessNeeds(selectedFields(info)))),
       },
     },
   })
