@@ -23,6 +23,7 @@ describe('the pii section of the config', () => {
   })
 
   it('reads the secret from the environment variable a config file names', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file's placeholder, not a template
     const raw = interpolateEnv({ pii: { secret: '${PII_SECRET}' } }, (name) => (name === 'PII_SECRET' ? 'from-the-environment-0123' : undefined), 'config file')
     expect(parseConfig({ runtimes, ...(raw as object) }).pii.secret).toBe('from-the-environment-0123')
   })
