@@ -1,4 +1,6 @@
 import {
+  isMasked,
+  PiiMasking,
   retry,
   TwinflowError,
   viewChangesNotification,
@@ -35,6 +37,8 @@ export interface BatchProcessorDeps {
   consumer: string
   /** Larger payloads are dead-lettered as `oversized`. */
   maxEventBytes: number
+  /** The masking of personal fields: of events no Twinflow producer masked, before any view sees them, and of their letters' payloads. @default no secret */
+  masking?: PiiMasking
   /** Retries of dead-letter writes. */
   retry: Pick<RetryOptions, 'retries' | 'initialDelayMs' | 'maxDelayMs'>
   /** Where each batch's first pass runs (a later pass, after a fence, runs on the event loop). @default inlineFolder */
@@ -82,13 +86,15 @@ export class BatchProcessor {
   readonly #deps: BatchProcessorDeps
   readonly #folder: BatchFolder
   readonly #streams = new Map<string, StreamFold>()
+  readonly #masking: PiiMasking
 
   constructor(deps: BatchProcessorDeps) {
     this.#deps = deps
     this.#folder = deps.folder ?? inlineFolder
+    this.#masking = deps.masking ?? new PiiMasking(deps.pipeline.streams, null)
     for (const stream of deps.pipeline.streams) {
       const views = deps.pipeline.viewsOf(stream.name)
-      if (views.length > 0) this.#streams.set(stream.topic, new StreamFold(stream, views, { maxEventBytes: deps.maxEventBytes }))
+      if (views.length > 0) this.#streams.set(stream.topic, new StreamFold(stream, views, { maxEventBytes: deps.maxEventBytes, masking: this.#masking }))
     }
   }
 
@@ -210,7 +216,9 @@ export class BatchProcessor {
   }
 
   #letter(stream: StreamDef, batch: LogBatch, record: LogRecord, reason: string): DeadLetter {
-    return { stream: stream.name, stage: 'speed', reason, payload: record.value, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.#deps.clock.now() }
+    const masked = !this.#masking.hasPersonalFields(stream.name) || isMasked(record.headers)
+    const payload = masked ? record.value : this.#masking.payloadMask(stream.name)(record.value)
+    return { stream: stream.name, stage: 'speed', reason, payload, topic: batch.topic, partition: batch.partition, offset: record.offset, at: this.#deps.clock.now() }
   }
 
   #retrying<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { RUNTIME_SERVICES as R, TOKENS, type Channels, type Logger, type ProcessService } from '@twinflow/core'
+import { RUNTIME_SERVICES as R, TOKENS, type Channels, type PiiMasking, type Logger, type ProcessService } from '@twinflow/core'
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
 import { BatchEngineCutoffSource } from './batch-engine-cutoff-source.ts'
@@ -37,6 +37,7 @@ export function speedLayerModule(options: SpeedLayerOptions = {}, context: Speed
     bind(SPEED_TOKENS.Worker)
       .toDynamicValue((ctx) => {
         const channels = ctx.get<Channels | undefined>(TOKENS.Channels, { optional: true })
+        const masking = ctx.get<PiiMasking | undefined>(TOKENS.PiiMasking, { optional: true })
         return new SpeedWorker(
           {
             pipeline: ctx.get(TOKENS.Pipeline),
@@ -44,6 +45,7 @@ export function speedLayerModule(options: SpeedLayerOptions = {}, context: Speed
             store: ctx.get(TOKENS.RealtimeStore),
             deadLetters: ctx.get(TOKENS.DeadLetterQueue),
             ...(channels ? { channels } : {}),
+            ...(masking ? { masking } : {}),
             cutoffs: ctx.get(SPEED_TOKENS.CutoffSource),
             clock: ctx.get(TOKENS.Clock),
             logger: ctx.get(TOKENS.Logger),

@@ -10,6 +10,7 @@ import {
   type Pipeline,
   type RealtimeStore,
   type Channels,
+  type PiiMasking,
 } from '@twinflow/core'
 import { BatchProcessor, type BatchResult } from './batch-processor.ts'
 import type { CutoffSource } from './cutoff-source.ts'
@@ -38,6 +39,8 @@ export interface SpeedWorkerDeps {
    * registers a loader for the pipeline's language (the CLI's TypeScript loader).
    */
   threadPreload?: readonly string[]
+  /** The masking of personal fields (see PiiMasking). @default no secret */
+  masking?: PiiMasking
 }
 
 /**
@@ -106,6 +109,7 @@ export class SpeedWorker {
             pipelineModule: deps.pipelineModule!,
             preload: deps.threadPreload ?? [],
             maxEventBytes: this.#options.maxEventBytes,
+            piiSecret: deps.masking?.secret ?? null,
             foldTimeoutMs: this.#options.foldTimeoutMs,
             logger: this.#logger,
           })
@@ -120,6 +124,7 @@ export class SpeedWorker {
       logger: this.#logger,
       consumer: this.#options.groupId,
       maxEventBytes: this.#options.maxEventBytes,
+      ...(deps.masking ? { masking: deps.masking } : {}),
       retry: this.#options.retry,
       ...(this.#pool ? { folder: this.#pool } : {}),
     })

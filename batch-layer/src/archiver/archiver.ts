@@ -1,10 +1,13 @@
 import {
   checkResumeOffsets,
   compileDecoder,
+  isMasked,
+  PiiMasking,
   retry,
   TwinflowError,
   type Clock,
   type DeadLetter,
+  type EventMask,
   type DeadLetterQueue,
   type EventLog,
   type LogBatch,
@@ -19,6 +22,9 @@ import type { ResolvedArchiverOptions } from './archiver-options.ts'
 interface Topic {
   stream: StreamDef
   decode: ReturnType<typeof compileDecoder>
+  /** Null when the stream has no personal field. */
+  maskEvent: EventMask | null
+  maskPayload: (payload: Buffer) => Buffer
 }
 
 /**
@@ -28,6 +34,9 @@ interface Topic {
  * each partition resumes after its highest archived offset, and a per-partition high-water mark
  * drops records archived already (a redelivery after a failed commit). When an insert fails with
  * an unknown outcome, the archived offsets are read again before it is retried.
+ *
+ * A stream's personal fields are masked (see PiiMasking) in every record a Twinflow producer did
+ * not mark masked (an outside producer's): in the event inserted and in the dead letter's payload.
  *
  * Lifecycle: the engine is started and the log and dead-letter queue connected by their owner;
  * `start()` joins the consumer group; `stop()` leaves it after the batch in flight.
@@ -48,11 +57,12 @@ export class Archiver {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: ResolvedArchiverOptions,
+    masking = new PiiMasking(pipeline.streams, null),
   ) {
     for (const stream of pipeline.streams) {
       const other = this.#topics.get(stream.topic)
       if (other) throw new TwinflowError('config', `streams "${other.stream.name}" and "${stream.name}" share topic "${stream.topic}"; give each stream its own topic`)
-      this.#topics.set(stream.topic, { stream, decode: compileDecoder(stream) })
+      this.#topics.set(stream.topic, { stream, decode: compileDecoder(stream), maskEvent: masking.eventMask(stream.name), maskPayload: masking.payloadMask(stream.name) })
     }
   }
 
@@ -87,7 +97,7 @@ export class Archiver {
   async archive(batch: LogBatch): Promise<void> {
     const topic = this.#topics.get(batch.topic)
     if (!topic) throw new TwinflowError('config', `the archiver got a batch of topic "${batch.topic}", which no stream of the pipeline uses`)
-    const { stream, decode } = topic
+    const { stream, decode, maskEvent, maskPayload } = topic
     const key = `${batch.topic}\u0000${batch.partition}`
     if (this.#uncertain.has(key) || !this.#highWater.has(key)) await this.#refresh(stream, batch.topic, batch.partition)
     const highWater = this.#highWater.get(key)!
@@ -111,8 +121,11 @@ export class Archiver {
     for (let i = 0; i < fresh.length; i++) {
       const record = fresh[i]!
       const decoded = decode(record.value, record.timestamp)
+      // Headers are read only for a stream with personal fields (Kafka's are converted when read).
+      const unmasked = maskEvent !== null && !isMasked(record.headers)
       if (decoded.ok) {
-        records[i] = { partition: batch.partition, offset: record.offset, event: decoded.event as Record<string, unknown> }
+        const event = decoded.event as Record<string, unknown>
+        records[i] = { partition: batch.partition, offset: record.offset, event: unmasked ? maskEvent(event) : event }
         continue
       }
       const reason = decoded.reason || 'rejected'
@@ -121,7 +134,7 @@ export class Archiver {
         stream: stream.name,
         stage: 'archiver',
         reason,
-        payload: record.value,
+        payload: unmasked ? maskPayload(record.value) : record.value,
         topic: batch.topic,
         partition: batch.partition,
         offset: record.offset,

@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify'
 import type { Registry } from 'prom-client'
-import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver } from '@twinflow/core'
+import { PiiMasking, resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver } from '@twinflow/core'
 import { Archiver } from '../archiver/archiver.ts'
 import { ClickHouseBatchEngine } from '../engine/clickhouse-batch-engine.ts'
 import { BatchRunner } from '../runner/batch-runner.ts'
@@ -46,6 +46,7 @@ export function batchLayerModule(options: BatchLayerOptions = {}, deps: BatchLay
             get(ctx, TOKENS.Clock),
             logger(ctx, 'archiver'),
             resolved.archiver,
+            ctx.get<PiiMasking | undefined>(TOKENS.PiiMasking, { optional: true }) ?? new PiiMasking(get(ctx, TOKENS.Pipeline).streams, null),
           ),
       )
       .inSingletonScope()

@@ -10,6 +10,7 @@ import type { Source } from '../contracts/source.ts'
 import type { Logger } from '../logging/logger.ts'
 import type { ProcessService } from '../process/process-service.ts'
 import type { Clock } from '../time/clock.ts'
+import type { PiiMasking } from '../pii/pii-masking.ts'
 import type { Pipeline } from '../view/define-pipeline.ts'
 import { token } from './token.ts'
 
@@ -25,6 +26,8 @@ export const TOKENS = {
   BatchEngine: token<BatchEngine>('core/batch-engine'),
   RealtimeStore: token<RealtimeStore>('core/realtime-store'),
   DeadLetterQueue: token<DeadLetterQueue>('core/dead-letter-queue'),
+  /** The masking of the pipeline's personal fields (see PiiMasking): bound by the process; a layer built without it masks with no secret. */
+  PiiMasking: token<PiiMasking>('core/pii-masking'),
   Scheduler: token<Scheduler>('core/scheduler'),
   /** Multi-binding: every configured source. */
   Source: token<Source>('core/source'),

@@ -60,6 +60,14 @@ describe('compileFieldMapping', () => {
     expect(decode({ ...map(csvRow), ts: Date.parse('2031-01-01T00:00:00Z') }, 0).ok).toBe(false)
   })
 
+  it("a value that does not convert follows its field's onInvalid policy, as in a JSON event", () => {
+    const scraped = defineStream('scraped', { price: t.int64().optional().onInvalid('null'), qty: t.int64().default(1).onInvalid('default'), n: t.int64(), ts: t.eventTime() })
+    const decode = compileValueDecoder(scraped)
+    const mapped = compileFieldMapping(scraped, {})({ price: 'N/A', qty: 'many', n: '3', ts: '0' })
+    expect(mapped.ok && decode(mapped.event, 0)).toEqual({ ok: true, event: { price: null, qty: 1, n: 3, ts: 0 } })
+    expect(compileFieldMapping(scraped, {})({ price: '5', n: 'three', ts: '0' })).toEqual({ ok: false, reason: 'mapping: field "n": "three" is not an integer' })
+  })
+
   it('renames, sets constants, drops, and is strict when asked', () => {
     const spec = { rename: { order_id: 'orderId', created_at: 'ts' }, constants: { status: 'paid' }, drop: ['comment'] }
     const record = { order_id: 'o9', amount: 5, price: 1.5, paid: false, status: 'created', created_at: 1000, comment: 'x', extra: 1 }

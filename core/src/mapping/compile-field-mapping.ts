@@ -20,6 +20,8 @@ interface FieldPlan {
   constant: unknown
   hasConstant: boolean
   convert: (value: unknown) => ConvertResult
+  /** The field has `onInvalid('null' | 'default')`: a value that does not convert goes to its validator as it is. */
+  lenient: boolean
 }
 
 /**
@@ -70,7 +72,8 @@ export function compileFieldMapping(stream: StreamDef, spec: FieldMappingInput |
       }
     }
     const source = sourceOf.get(field) ?? field
-    const plan: FieldPlan = { name: field, source, skip: mapping.drop.includes(source), constant: undefined, hasConstant: false, convert }
+    const lenient = type.invalidPolicy === 'null' || type.invalidPolicy === 'default'
+    const plan: FieldPlan = { name: field, source, skip: mapping.drop.includes(source), constant: undefined, hasConstant: false, convert, lenient }
     if (Object.hasOwn(mapping.constants, field)) {
       const converted = convert(mapping.constants[field])
       const parsed = converted.ok ? type.parse(converted.value) : converted
@@ -102,6 +105,11 @@ export function compileFieldMapping(stream: StreamDef, spec: FieldMappingInput |
       // null (a Parquet or JSON null) is no value: the field is missing.
       if (raw === undefined || raw === null) continue
       const converted = plan.convert(raw)
+      // A field with an invalid-value policy gets the value as it is: its validator applies the policy.
+      if (!converted.ok && plan.lenient) {
+        event[plan.name] = raw
+        continue
+      }
       if (!converted.ok) return { ok: false, reason: `mapping: field "${plan.name}"${plan.source === plan.name ? '' : ` (input "${plan.source}")`}: ${converted.reason}` }
       event[plan.name] = converted.value
     }

@@ -1,4 +1,6 @@
 import { TwinflowError } from '../errors/twinflow-error.ts'
+import { HASHED_PII_BYTES, type PiiPolicy, type RedactOptions } from '../pii/pii-policy.ts'
+import { REDACTED } from '../pii/redact-pii.ts'
 import type { FieldType, InvalidPolicy } from './field-type.ts'
 import type { ValueKind } from './value-kind.ts'
 
@@ -14,6 +16,16 @@ export interface FieldBuilder<T, K extends ValueKind> extends FieldType<T, K> {
    * junk ("N/A" for a price).
    */
   onInvalid(policy: InvalidPolicy): FieldBuilder<T, K>
+  /**
+   * A personal field of text (`t.string()` only), masked before its event is written anywhere (the
+   * log, the master table, the realtime store, a dead letter, a log line): `hash` keeps a keyed
+   * hash (HMAC-SHA256 with the config's `pii.secret`, 64 hex digits: equal values stay equal, so
+   * they group, count and join), `redact` the last `keep` characters (4 unless given), `drop`
+   * nothing (the field is always null).
+   */
+  pii(this: FieldBuilder<string | null, 'string'>, mode: 'hash'): FieldBuilder<T, K>
+  pii(this: FieldBuilder<string | null, 'string'>, mode: 'redact', options?: RedactOptions): FieldBuilder<T, K>
+  pii(this: FieldBuilder<string | null, 'string'>, mode: 'drop'): FieldBuilder<null, K>
 }
 
 /**
@@ -40,6 +52,7 @@ export function fieldBuilder<T, K extends ValueKind>(base: FieldType<T, K>): Fie
       return fieldBuilder<T | null, K>({ ...(base as FieldType<T | null, K>), nullable: true, defaultValue: undefined, ...rawOf(base) })
     },
     default(value) {
+      if (base.piiPolicy?.mode === 'drop') throw new TwinflowError('config', "a field declared pii('drop') is always null: it cannot have a default")
       const checked = base.parse(value)
       if (!checked.ok || checked.value !== value)
         throw new TwinflowError('config', `default ${JSON.stringify(value)} is not a valid value of the field${checked.ok ? '' : `: ${checked.reason}`}`)
@@ -57,6 +70,11 @@ export function fieldBuilder<T, K extends ValueKind>(base: FieldType<T, K>): Fie
         throw new TwinflowError('config', `onInvalid takes 'dead-letter', 'null' or 'default', got ${JSON.stringify(policy)}`)
       return fieldBuilder<T, K>({ ...base, invalidPolicy: policy, ...rawOf(base) })
     },
+    pii(mode: PiiPolicy['mode'], options: RedactOptions = {}) {
+      const policy = checkPiiPolicy(base, mode, options)
+      const dropped = policy.mode === 'drop' ? { nullable: true, defaultValue: undefined, invalidPolicy: 'null' as const } : {}
+      return fieldBuilder({ ...base, ...dropped, piiPolicy: policy, ...rawOf(base) }) as never
+    },
   }
   RAW.set(built, rawOf(base))
   return built
@@ -67,4 +85,23 @@ const RAW = new WeakMap<object, Pick<FieldType, 'parse' | 'accepts'>>()
 
 function rawOf<T, K extends ValueKind>(type: FieldType<T, K>): Pick<FieldType<T, K>, 'parse' | 'accepts'> {
   return (RAW.get(type) as Pick<FieldType<T, K>, 'parse' | 'accepts'> | undefined) ?? { parse: type.parse, accepts: type.accepts }
+}
+
+/** The policy `pii(mode, options)` declares on `type`, checked: text fields only, long enough for their masked values. */
+function checkPiiPolicy(type: FieldType, mode: string, options: RedactOptions): PiiPolicy {
+  if (type.kind !== 'string' || type.values !== undefined) throw new TwinflowError('config', 'pii() masks text: declare the field as t.string()')
+  const maxBytes = type.maxBytes ?? Number.POSITIVE_INFINITY
+  if (mode === 'hash') {
+    if (maxBytes < HASHED_PII_BYTES)
+      throw new TwinflowError('config', `pii('hash') stores ${HASHED_PII_BYTES} hex digits: the field's maxBytes must be at least ${HASHED_PII_BYTES}, got ${maxBytes}`)
+    return { mode }
+  }
+  if (mode === 'drop') return { mode }
+  if (mode !== 'redact') throw new TwinflowError('config', `pii takes 'hash', 'redact' or 'drop', got ${JSON.stringify(mode)}`)
+  const keep = options.keep ?? 4
+  if (!Number.isSafeInteger(keep) || keep < 0) throw new TwinflowError('config', `pii('redact', { keep }) needs a non-negative integer, got ${keep}`)
+  const longest = REDACTED.length + 4 * keep
+  if (maxBytes < longest)
+    throw new TwinflowError('config', `pii('redact', { keep: ${keep} }) stores up to ${longest} bytes: the field's maxBytes must be at least that, got ${maxBytes}`)
+  return { mode, keep }
 }

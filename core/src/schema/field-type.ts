@@ -1,3 +1,4 @@
+import type { PiiPolicy } from '../pii/pii-policy.ts'
 import type { ValueKind } from './value-kind.ts'
 
 /** What a field's validator does with a value that is present but not valid: reject the event, or keep it with null or the field's default. */
@@ -27,6 +28,8 @@ export interface FieldType<T = unknown, K extends ValueKind = ValueKind> {
   readonly defaultValue?: Exclude<T, null>
   /** What an invalid value becomes. @default 'dead-letter' */
   readonly invalidPolicy?: InvalidPolicy
+  /** A personal field: how it is masked before its event is written anywhere (`t.string().pii(...)`). */
+  readonly piiPolicy?: PiiPolicy
   parse(value: unknown): { ok: true; value: T } | { ok: false; reason: string }
   /**
    * Optional fast path: true when `value` is valid AND already in its parsed form (parse would

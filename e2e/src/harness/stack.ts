@@ -49,6 +49,8 @@ export interface ConfigOverrides {
   sources?: Record<string, unknown>[]
   /** Merged into the `serving` section (e.g. `auth`). */
   serving?: Record<string, unknown>
+  /** The config's `pii` section (the masking secret). */
+  pii?: Record<string, unknown>
 }
 
 /**
@@ -114,6 +116,7 @@ export class Stack {
       ...(overrides.sinks ? { sinks: overrides.sinks } : {}),
       ...(overrides.alerts ? { alerts: overrides.alerts } : {}),
       ...(overrides.reports ? { reports: overrides.reports } : {}),
+      ...(overrides.pii ? { pii: overrides.pii } : {}),
     }
     const file = join(this.#dir, `twinflow-${++this.#configs}.json`)
     writeFileSync(file, JSON.stringify(config, null, 2))

@@ -1,4 +1,4 @@
-import type { Delta, LogBatch } from '@twinflow/core'
+import { isMasked, type Delta, type LogBatch } from '@twinflow/core'
 import type { FirstPass, FoldRecords, StreamFold } from './stream-fold.ts'
 
 /** The first pass over a batch: its deltas (one per view, window and keys) and what `FirstPass` collects. */
@@ -23,7 +23,13 @@ export interface BatchFolder {
 /** A log batch's records as `FoldRecords`. */
 export function logRecords(batch: LogBatch): FoldRecords {
   const { records } = batch
-  return { length: records.length, offset: (i) => records[i]!.offset, timestamp: (i) => records[i]!.timestamp, payload: (i) => records[i]!.value }
+  return {
+    length: records.length,
+    offset: (i) => records[i]!.offset,
+    timestamp: (i) => records[i]!.timestamp,
+    payload: (i) => records[i]!.value,
+    masked: (i) => isMasked(records[i]!.headers),
+  }
 }
 
 /** Folds on the event loop. */

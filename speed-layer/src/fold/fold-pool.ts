@@ -15,6 +15,8 @@ export interface FoldPoolOptions {
   /** File URLs each thread imports, in order, before the pipeline module (loader registrations). */
   preload: readonly string[]
   maxEventBytes: number
+  /** The masking secret of personal fields, for the threads' folds (see PiiMasking). @default null */
+  piiSecret?: string | null
   logger: Logger
   /**
    * How long a thread with batches to fold may go without answering before it is terminated (its
@@ -143,7 +145,7 @@ export class FoldPool implements BatchFolder {
     for (const t of this.#threads) if (!t.stuck && (!thread || t.pending.size < thread.pending.size)) thread = t
     if (!thread) return Promise.reject(new TwinflowError('unavailable', 'the fold threads stopped answering and are being replaced'))
     const id = this.#nextId++
-    const packed = packRecords(batch.records)
+    const packed = packRecords(batch.records, fold.masks)
     const request: FoldRequest = { id, stream: fold.stream.name, cutoffs, ...packed }
     return new Promise<FoldOutcome>((resolve, reject) => {
       const onAbort = () => settle(() => reject(signal!.reason))
@@ -158,7 +160,7 @@ export class FoldPool implements BatchFolder {
         () => {
           if (!thread.pending.has(id)) return
           try {
-            thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer, packed.timestamps.buffer])
+            thread.worker.postMessage(request, [packed.bytes, packed.ends.buffer, packed.offsets.buffer, packed.timestamps.buffer, packed.masked.buffer])
             if (thread.posted++ === 0) thread.busySince = performance.now()
           } catch (error) {
             settle(() => reject(error))
@@ -170,7 +172,12 @@ export class FoldPool implements BatchFolder {
   }
 
   #spawn(index: number): FoldThread {
-    const data: FoldThreadData = { pipelineModule: this.#options.pipelineModule, preload: [...this.#options.preload], maxEventBytes: this.#options.maxEventBytes }
+    const data: FoldThreadData = {
+      pipelineModule: this.#options.pipelineModule,
+      preload: [...this.#options.preload],
+      maxEventBytes: this.#options.maxEventBytes,
+      piiSecret: this.#options.piiSecret ?? null,
+    }
     const worker = new Worker(ENTRY, { workerData: data, name: `twinflow-fold-${index}`, execArgv: EXEC_ARGV })
     const pending = new Map<number, Pending>()
     let settle!: { resolve: () => void; reject: (error: unknown) => void }

@@ -10,6 +10,8 @@ export interface FoldThreadData {
   /** File URLs imported, in order, before the pipeline module. */
   preload: string[]
   maxEventBytes: number
+  /** The masking secret of personal fields (see PiiMasking), null without one. */
+  piiSecret: string | null
 }
 
 /** A batch to fold: the stream's name, the views' cutoffs in the stream's view order, the records. */

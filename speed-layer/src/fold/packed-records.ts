@@ -1,4 +1,4 @@
-import type { LogRecord } from '@twinflow/core'
+import { isMasked, type LogRecord } from '@twinflow/core'
 import type { FoldRecords } from './stream-fold.ts'
 
 /** Records copied into one transferable buffer: payload `i` is `bytes[ends[i-1] .. ends[i])`. */
@@ -7,10 +7,12 @@ export interface PackedRecordsData {
   ends: Uint32Array<ArrayBuffer>
   offsets: Float64Array<ArrayBuffer>
   timestamps: Float64Array<ArrayBuffer>
+  /** 1 where a Twinflow producer masked the record; all 0 unless packed `withMasks`. */
+  masked: Uint8Array<ArrayBuffer>
 }
 
-/** Copies the records' payloads, offsets and log times into `PackedRecordsData` (what a fold thread gets). */
-export function packRecords(records: readonly LogRecord[]): PackedRecordsData {
+/** Copies the records' payloads, offsets and log times into `PackedRecordsData` (what a fold thread gets); their masked flags `withMasks` (reading the headers). */
+export function packRecords(records: readonly LogRecord[], withMasks = false): PackedRecordsData {
   let total = 0
   for (const record of records) total += record.value.length
   const bytes = new ArrayBuffer(total)
@@ -18,6 +20,7 @@ export function packRecords(records: readonly LogRecord[]): PackedRecordsData {
   const ends = new Uint32Array(records.length)
   const offsets = new Float64Array(records.length)
   const timestamps = new Float64Array(records.length)
+  const masked = new Uint8Array(records.length)
   let at = 0
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
@@ -25,8 +28,9 @@ export function packRecords(records: readonly LogRecord[]): PackedRecordsData {
     ends[i] = at
     offsets[i] = record.offset
     timestamps[i] = record.timestamp
+    if (withMasks && isMasked(record.headers)) masked[i] = 1
   }
-  return { bytes, ends, offsets, timestamps }
+  return { bytes, ends, offsets, timestamps, masked }
 }
 
 /** `PackedRecordsData` read as `FoldRecords` (each payload is a view of the buffer, not a copy). */
@@ -47,6 +51,10 @@ export class PackedRecords implements FoldRecords {
 
   timestamp(index: number): number {
     return this.#data.timestamps[index]!
+  }
+
+  masked(index: number): boolean {
+    return this.#data.masked[index] === 1
   }
 
   payload(index: number): Buffer {

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import { pipelineExport, TwinflowError } from '@twinflow/core'
+import { PiiMasking, pipelineExport, TwinflowError } from '@twinflow/core'
 import type { FoldRequest, FoldThreadData, FoldThreadMessage } from './fold-thread-messages.ts'
 import { PackedRecords } from './packed-records.ts'
 import { pipelineFingerprint, type PipelineFingerprint } from './pipeline-fingerprint.ts'
@@ -20,8 +20,11 @@ export async function runFoldThread(port: MessagePort, data: FoldThreadData): Pr
     const module = (await import(data.pipelineModule)) as Record<string, unknown>
     const pipeline = pipelineExport(module)
     if (!pipeline) throw new Error('it exports no pipeline (export const pipeline = definePipeline(...), or a default export)')
+    const masking = new PiiMasking(pipeline.streams, data.piiSecret)
     folds = new Map(
-      pipeline.streams.filter((s) => pipeline.viewsOf(s.name).length > 0).map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes })]),
+      pipeline.streams
+        .filter((s) => pipeline.viewsOf(s.name).length > 0)
+        .map((s) => [s.name, new StreamFold(s, pipeline.viewsOf(s.name), { maxEventBytes: data.maxEventBytes, masking })]),
     )
     fingerprint = pipelineFingerprint(pipeline)
   } catch (error) {

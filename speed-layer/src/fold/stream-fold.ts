@@ -1,4 +1,4 @@
-import { compileDecoder, compileViewEvaluator, type EvaluatedEvent, type StreamDef, type ViewDef } from '@twinflow/core'
+import { compileDecoder, compileViewEvaluator, PiiMasking, type EvaluatedEvent, type EventMask, type StreamDef, type ViewDef } from '@twinflow/core'
 import { BatchAggregate } from '../batch-aggregate.ts'
 import type { FoldOutcome } from './batch-folder.ts'
 
@@ -9,6 +9,8 @@ export interface FoldRecords {
   /** When the record was appended to the log (epoch ms): what an event's time may not be too far ahead of. */
   timestamp(index: number): number
   payload(index: number): Buffer
+  /** Whether a Twinflow producer masked the record (MASKED_HEADER); asked only for a stream with personal fields. */
+  masked(index: number): boolean
 }
 
 /** A record the first pass dead-letters, by its index in the records. */
@@ -60,13 +62,22 @@ export class StreamFold {
   readonly stream: StreamDef
   readonly views: readonly ViewDef[]
   readonly #decode: Decode
+  /** Null when the stream has no personal field. */
+  readonly #mask: EventMask | null
   readonly #views: CompiledView[]
 
-  constructor(stream: StreamDef, views: readonly ViewDef[], options: { maxEventBytes: number }) {
+  /** `masking`: an event no Twinflow producer masked has its personal fields masked before any view sees it (a view may group by one). */
+  constructor(stream: StreamDef, views: readonly ViewDef[], options: { maxEventBytes: number; masking?: PiiMasking }) {
     this.stream = stream
     this.views = views
     this.#decode = compileDecoder(stream, { maxBytes: options.maxEventBytes }) as Decode
+    this.#mask = (options.masking ?? new PiiMasking([stream], null)).eventMask(stream.name)
     this.#views = views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } }))
+  }
+
+  /** Whether the stream has personal fields: the records' `masked` flags are then read. */
+  get masks(): boolean {
+    return this.#mask !== null
   }
 
   /** The first pass over all of `records`: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
@@ -88,6 +99,7 @@ export class StreamFold {
     const views = this.#views
     const timeField = this.stream.timeField
     const aggregate = new BatchAggregate()
+    const mask = this.#mask
     for (let r = 0; r < records.length; r++) {
       const offset = records.offset(r)
       if (offset <= after) continue
@@ -96,12 +108,13 @@ export class StreamFold {
         if (first) first.invalid++
         continue
       }
+      const event = mask !== null && !records.masked(r) ? mask(decoded.event) : decoded.event
       let rejected: string[] | null = null
       for (let i = 0; i < views.length; i++) {
         const { view, evaluate, scratch } = views[i]!
         let evaluated: EvaluatedEvent | null
         try {
-          evaluated = evaluate(decoded.event, scratch)
+          evaluated = evaluate(event, scratch)
         } catch (error) {
           throw new FoldError(view.name, offset, error)
         }
@@ -117,7 +130,7 @@ export class StreamFold {
         }
         aggregate.add(view, evaluated)
         if (first) {
-          const time = decoded.event[timeField] as number
+          const time = event[timeField] as number
           if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
         }
       }

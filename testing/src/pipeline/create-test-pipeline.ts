@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AnyTwinflowPlugin, LogLevel, Pipeline } from '@twinflow/core'
+import type { AnyTwinflowPlugin, Logger, LogLevel, Pipeline } from '@twinflow/core'
 import { createTwinflow, parseConfig, type TwinflowConfigInput } from 'twinflow'
 import { TestClock } from './test-clock.ts'
 import { TestPipeline } from './test-pipeline.ts'
@@ -20,6 +20,8 @@ export interface TestPipelineOptions {
   plugins?: readonly AnyTwinflowPlugin[]
   /** @default 'warn' */
   logLevel?: LogLevel
+  /** Where the process logs (e.g. core's createJsonLogger with a `write` of your own, to read what it logged). @default pino on stderr at `logLevel` */
+  logger?: Logger
 }
 
 /**
@@ -42,7 +44,13 @@ export async function createTestPipeline(options: TestPipelineOptions): Promise<
     },
     { origin: 'test pipeline config', dataDir },
   )
-  const twinflow = createTwinflow({ pipeline: options.pipeline, config, clock, ...(options.plugins ? { plugins: options.plugins } : {}) })
+  const twinflow = createTwinflow({
+    pipeline: options.pipeline,
+    config,
+    clock,
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
   const test = new TestPipeline(twinflow, clock, dataDir)
   try {
     // The alert role too when the config turns alert rules on; the config's sources (an `http`

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { TOKENS, type BatchRun, type DeadLetter, type Notification, type Pipeline, type Sink } from '@twinflow/core'
+import { MASKED_HEADERS, TOKENS, type BatchRun, type DeadLetter, type Notification, type Pipeline, type Sink } from '@twinflow/core'
 import { BATCH_TOKENS } from '@twinflow/batch-layer'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { SPEED_TOKENS } from '@twinflow/speed-layer'
@@ -54,13 +54,18 @@ export class TestPipeline implements AsyncDisposable {
   /**
    * Appends inputs to a stream's topic (events as JSON, strings and Buffers as they are), with the
    * clock's time as their log time, then waits until they are consumed (see `settle`).
+   * A stream with personal fields is masked first, as Twinflow's ingest does (a JSON object's
+   * personal fields masked, anything else withheld), and its messages marked masked.
    */
   async send(stream: string, inputs: readonly TestInput[], options: { key?: (input: TestInput) => string | undefined } = {}): Promise<void> {
     const topic = this.pipeline.stream(stream).topic
+    const masking = this.twinflow.get(TOKENS.PiiMasking)
+    const mask = masking.hasPersonalFields(stream) ? masking.payloadMask(stream) : null
     const messages = inputs.map((input) => {
       const key = options.key?.(input)
-      const value = Buffer.isBuffer(input) ? input : Buffer.from(typeof input === 'string' ? input : JSON.stringify(input))
-      return key === undefined ? { value } : { key, value }
+      const raw = Buffer.isBuffer(input) ? input : Buffer.from(typeof input === 'string' ? input : JSON.stringify(input))
+      const value = mask === null ? raw : mask(raw)
+      return { value, ...(key === undefined ? {} : { key }), ...(mask === null ? {} : { headers: MASKED_HEADERS }) }
     })
     await this.twinflow.get(TOKENS.EventLog).produce(topic, messages)
     await this.settle()

@@ -6,6 +6,7 @@ import {
   channelsModule,
   defaultChannelSettings,
   pluginModule,
+  PiiMasking,
   PluginRegistry,
   systemClock,
   TOKENS,
@@ -60,6 +61,8 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics })
   const registry = new PluginRegistry().register(...builtinPlugins, ...(options.plugins ?? []))
+  // A stream hashing a personal field without pii.secret fails here, before anything starts.
+  const masking = new PiiMasking(pipeline.streams, config.pii.secret ?? null)
   const container = new Container()
   container.load(
     new ContainerModule(({ bind }) => {
@@ -67,6 +70,7 @@ export function createTwinflow(options: CreateTwinflowOptions): Twinflow {
       bind(TOKENS.DataDirectory).toConstantValue(config.dataDir)
       bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock)
       bind(TOKENS.Logger).toConstantValue(logger)
+      bind(TOKENS.PiiMasking).toConstantValue(masking)
     }),
   )
   const { runtimes } = config

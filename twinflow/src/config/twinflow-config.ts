@@ -99,6 +99,15 @@ export const twinflowConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The masking of personal fields (`t.string().pii(...)`): `secret` keys the hash of `pii('hash')`
+     * fields (required when a stream has one; at least 16 characters; write it as an environment
+     * variable, `"\${TWINFLOW_PII_SECRET}"`, not in the file). Changing it changes every hash.
+     */
+    pii: z
+      .object({ secret: z.string().min(16, 'pii.secret must be at least 16 characters long: use a long random value').optional() })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()

@@ -1,4 +1,14 @@
-import { compileFieldMapping, compileValueDecoder, parsePayload, type RecordMapper, type SourceMessage, type StreamDef } from '@twinflow/core'
+import {
+  compileFieldMapping,
+  compilePayloadMask,
+  compileValueDecoder,
+  fieldMappingSchema,
+  parsePayload,
+  PiiMasking,
+  type RecordMapper,
+  type SourceMessage,
+  type StreamDef,
+} from '@twinflow/core'
 
 /** A message checked at ingest: the payload to append to the log, or why it is rejected and the payload to dead-letter. */
 export type IngestCheckResult = { ok: true; payload: Buffer } | { ok: false; reason: string; payload: Buffer }
@@ -18,11 +28,25 @@ export type IngestCheck = (message: SourceMessage, now: number) => IngestCheckRe
  * line) is checked as a raw payload is, and appended as that text when it passes unmapped. A message
  * the source `rejected` is a dead letter with the source's reason. A bad `mapping` is a `config`
  * error naming `where`.
+ * A stream with personal fields (see PiiMasking) is masked here, before anything is written: a
+ * valid event is appended as its masked event's JSON, and a rejected input's payload is masked for
+ * its dead letter (its personal fields found by name, or by the input name the mapping renames).
  */
-export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string): IngestCheck {
+export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: string, masking = new PiiMasking([stream], null)): IngestCheck {
   const decodeValue = compileValueDecoder(stream)
   const map = mapping === undefined ? null : compileFieldMapping(stream, mapping, where)
   const mapRecord = map ?? compileFieldMapping(stream, {}, where)
+  const maskEvent = masking.eventMask(stream.name)
+  if (maskEvent !== null) {
+    const rename = mapping === undefined ? {} : fieldMappingSchema.parse(mapping).rename
+    const maskPayload = compilePayloadMask(stream, masking.secret, rename)
+    const check = unmasked(decodeValue, map, mapRecord)
+    return (message, now) => {
+      const result = check(message, now)
+      if (!result.ok) return { ok: false, reason: result.reason, payload: maskPayload(result.payload) }
+      return { ok: true, payload: Buffer.from(JSON.stringify(maskEvent(result.event))) }
+    }
+  }
   const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): IngestCheckResult => {
     let input = value
     if (map !== null) {
@@ -53,6 +77,36 @@ export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: s
     if (map !== null) return check(parsed.value, now, () => raw, map)
     const decoded = decodeValue(parsed.value, now)
     return decoded.ok ? { ok: true, payload: raw } : { ok: false, reason: decoded.reason, payload: raw }
+  }
+}
+
+type Decoded = { ok: true; event: Record<string, unknown> } | { ok: false; reason: string; payload: Buffer }
+
+/** The checks of compileIngestCheck, answering the decoded event (to be masked) instead of the payload to append. */
+function unmasked(decodeValue: ReturnType<typeof compileValueDecoder>, map: RecordMapper | null, mapRecord: RecordMapper): (message: SourceMessage, now: number) => Decoded {
+  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): Decoded => {
+    let input = value
+    if (map !== null) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return { ok: false, reason: `schema: event must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`, payload: payload() }
+      const mapped = map(value as Record<string, unknown>)
+      if (!mapped.ok) return { ok: false, reason: mapped.reason, payload: payload() }
+      input = mapped.event
+    }
+    const decoded = decodeValue(input, now)
+    return decoded.ok ? { ok: true, event: decoded.event as Record<string, unknown> } : { ok: false, reason: decoded.reason, payload: payload() }
+  }
+  return (message, now) => {
+    if ('record' in message) {
+      const { json } = message
+      if (json !== undefined) return check(message.record, now, () => json, map)
+      return check(message.record, now, () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue)), mapRecord)
+    }
+    const raw = typeof message.value === 'string' ? Buffer.from(message.value) : message.value
+    if (message.rejected !== undefined) return { ok: false, reason: message.rejected, payload: raw }
+    const parsed = parsePayload(raw)
+    if (!parsed.ok) return { ok: false, reason: parsed.reason, payload: raw }
+    return check(parsed.value, now, () => raw, map)
   }
 }
 

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify'
-import { resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver, type Source } from '@twinflow/core'
+import { PiiMasking, resolve, RUNTIME_SERVICES as R, TOKENS, type ProcessService, type Resolver, type Source } from '@twinflow/core'
 import { SERVING_TOKENS } from '@twinflow/serving-layer'
 import { pluginRouteHandlers } from '../app/http/plugin-route-handlers.ts'
 import type { NodeHandler } from '../app/ops/ops-routes.ts'
@@ -38,6 +38,7 @@ export function ingestModule(options: IngestModuleOptions = {}): ContainerModule
             get(TOKENS.Logger).child({ role: 'ingest' }),
             options.mappings ?? new Map(),
             () => fail('a source stopped after a non-retriable error'),
+            ctx.get<PiiMasking | undefined>(TOKENS.PiiMasking, { optional: true }) ?? new PiiMasking(get(TOKENS.Pipeline).streams, null),
           ))
         const routes = async (): Promise<Map<string, NodeHandler>> => {
           const endpoints = sources().flatMap((source) => (source.http ? [{ owner: `source "${source.name}"`, endpoint: source.http }] : []))

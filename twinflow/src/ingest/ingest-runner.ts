@@ -1,4 +1,18 @@
-import { END_OF_INPUT, retry, TwinflowError, type Clock, type DeadLetter, type DeadLetterQueue, type EventLog, type Logger, type Pipeline, type Source } from '@twinflow/core'
+import {
+  END_OF_INPUT,
+  MASKED_HEADERS,
+  PiiMasking,
+  retry,
+  TwinflowError,
+  type Clock,
+  type DeadLetter,
+  type DeadLetterQueue,
+  type EventLog,
+  type LogMessage,
+  type Logger,
+  type Pipeline,
+  type Source,
+} from '@twinflow/core'
 import { compileIngestCheck, type IngestCheck } from './compile-ingest-check.ts'
 
 /** Rejected inputs a log line names, at most, per batch (the dead-letter queue has them all). */
@@ -11,6 +25,8 @@ const NAMED_PER_BATCH = 5
  * (`checkpointAfter(outcome)` when the source gives one), then acks the batch with its outcome.
  * Dead letters are written before the append: a crash in between reads the batch again from the
  * previous checkpoint, and its letters have the same identity.
+ * A stream with personal fields is masked by the check (see compileIngestCheck), and its messages
+ * carry MASKED_HEADERS, so that the consumers do not mask them again.
  * A retriable failure reconnects the source with backoff; a non-retriable one stops that source
  * and is reported through `onError`.
  */
@@ -30,10 +46,11 @@ export class IngestRunner {
     private readonly logger: Logger,
     mappings: ReadonlyMap<string, { mapping: unknown; where: string }> = new Map(),
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly masking = new PiiMasking(pipeline.streams, null),
   ) {
     for (const source of sources) {
       const mapping = mappings.get(source.name)
-      this.#checks.set(source, compileIngestCheck(pipeline.stream(source.stream), mapping?.mapping, mapping?.where ?? 'mapping'))
+      this.#checks.set(source, compileIngestCheck(pipeline.stream(source.stream), mapping?.mapping, mapping?.where ?? 'mapping', masking))
     }
   }
 
@@ -59,6 +76,7 @@ export class IngestRunner {
   async #run(source: Source): Promise<void> {
     const topic = this.pipeline.stream(source.stream).topic
     const check = this.#checks.get(source)!
+    const headers = this.masking.hasPersonalFields(source.stream) ? { headers: MASKED_HEADERS } : {}
     const logger = this.logger.child({ source: source.name, stream: source.stream })
     const signal = this.#abort.signal
     // A source's checkpoint lives in the log it feeds, saved with each batch (see EventLog.produce).
@@ -78,13 +96,13 @@ export class IngestRunner {
         })
         if (batch === END_OF_INPUT) break
         const now = this.clock.now()
-        const valid: { key?: string; value: Buffer }[] = []
+        const valid: LogMessage[] = []
         const rejected: { index: number; reason: string }[] = []
         const letters: DeadLetter[] = []
         batch.messages.forEach((message, index) => {
           const result = check(message, now)
           if (result.ok) {
-            valid.push(message.key === undefined ? { value: result.payload } : { key: message.key, value: result.payload })
+            valid.push(message.key === undefined ? { value: result.payload, ...headers } : { key: message.key, value: result.payload, ...headers })
             return
           }
           rejected.push({ index, reason: result.reason })

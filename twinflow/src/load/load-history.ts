@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { compileFieldMapping, compileValueDecoder, parseOptions, retry, TOKENS, TwinflowError, type DeadLetter } from '@twinflow/core'
+import { compileFieldMapping, compilePayloadMask, compileValueDecoder, fieldMappingSchema, parseOptions, retry, TOKENS, TwinflowError, type DeadLetter } from '@twinflow/core'
 import { type ArchivedRecord, BATCH_TOKENS, type LoadFile } from '@twinflow/batch-layer'
 import { type CsvOptionsInput, csvOptionsSchema, type FileRecord, fileFormatOf, readRecords } from '@twinflow/plugin-file'
 import type { Twinflow } from '../app/twinflow.ts'
@@ -77,6 +77,7 @@ export interface LoadSummary {
  * (and written to the dead-letter queue, stage `load`). Loading the same content again adds nothing;
  * a load cut off resumes after its last stored row. A file that cannot be read is `failed` and the
  * next file is loaded; a bad mapping or option is a `config` error before anything is read.
+ * Personal fields are masked (see PiiMasking) in the inserted rows and the dead letters' payloads.
  * The loaded history is served once a batch run covers it.
  */
 export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOptions): Promise<LoadSummary> {
@@ -84,6 +85,10 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
   const stream = twinflow.pipeline.stream(options.stream)
   const map = compileFieldMapping(stream, options.mapping ?? {}, 'mapping')
   const decode = compileValueDecoder(stream)
+  // Personal fields are masked before anything is written: the inserted events and the letters' payloads.
+  const masking = twinflow.get(TOKENS.PiiMasking)
+  const maskEvent = masking.eventMask(stream.name)
+  const maskPayload = maskEvent === null ? (payload: Buffer) => payload : compilePayloadMask(stream, masking.secret, fieldMappingSchema.parse(options.mapping ?? {}).rename)
   const csv = options.csv === undefined ? undefined : parseOptions(csvOptionsSchema, options.csv, 'csv')
   const formats = options.files.map((path) => fileFormatOf(path, options.format))
   const blockRows = options.blockRows ?? 100_000
@@ -190,7 +195,7 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
               stream: stream.name,
               stage: 'load',
               reason: archived.error,
-              payload: record.ok ? Buffer.from(JSON.stringify(record.value, jsonSafe)) : record.raw,
+              payload: maskPayload(record.ok ? Buffer.from(JSON.stringify(record.value, jsonSafe)) : record.raw),
               partition,
               offset: record.row,
               at: clock.now(),
@@ -220,7 +225,8 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
         if (!mapped.ok) return { partition: p, offset: record.row, event: {}, error: mapped.reason }
         const decoded = decode(mapped.event, logTime)
         if (!decoded.ok) return { partition: p, offset: record.row, event: {}, error: decoded.reason }
-        return { partition: p, offset: record.row, event: decoded.event as Record<string, unknown> }
+        const event = decoded.event as Record<string, unknown>
+        return { partition: p, offset: record.row, event: maskEvent === null ? event : maskEvent(event) }
       }
     } catch (error) {
       if (TwinflowError.is(error, 'config')) throw error

@@ -1,0 +1,3 @@
+export * from './streams.ts'
+export * from './views.ts'
+export * from './pipeline.ts'
