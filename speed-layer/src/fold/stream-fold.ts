@@ -27,6 +27,14 @@ export interface FirstPass {
   skippedBelowCutoff: number
   /** The newest event time per view (only views that got an event). */
   newest: Record<string, number>
+  /** Valid events dropped as duplicates of an earlier one (the stream's `dedupeBy`). */
+  duplicates: number
+}
+
+/** A valid record's dedupe key (see `StreamFold.dedupeKeys`), by its index in the records. */
+export interface DedupeKey {
+  index: number
+  key: string
 }
 
 /** A view's evaluation threw (a bug in an expression's implementation, not bad input). */
@@ -69,11 +77,28 @@ export class StreamFold {
     this.#views = views.map((view) => ({ view, evaluate: compileViewEvaluator(view), scratch: { windowStart: 0, keys: [], cells: [] } }))
   }
 
-  /** The first pass over all of `records`: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
-  foldFirst(records: FoldRecords, cutoffs: readonly number[]): FoldOutcome {
-    const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {} }
-    const aggregate = this.fold(records, cutoffs, -1, first)
+  /** The first pass over all of `records` but the `dropped` offsets: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
+  foldFirst(records: FoldRecords, cutoffs: readonly number[], dropped: ReadonlySet<number> | null = null): FoldOutcome {
+    const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {}, duplicates: 0 }
+    const aggregate = this.fold(records, cutoffs, -1, first, dropped)
     return { ...first, deltas: aggregate.deltas() }
+  }
+
+  /**
+   * The dedupe key of every valid record, for a stream with `dedupeBy` (none otherwise): its horizon
+   * bucket and its id, `<floor(time / horizon)>:<id>` (docs/architecture.md, "Deduplication").
+   */
+  dedupeKeys(records: FoldRecords): DedupeKey[] {
+    const dedupe = this.stream.dedupe
+    if (!dedupe) return []
+    const keys: DedupeKey[] = []
+    for (let r = 0; r < records.length; r++) {
+      const decoded = this.#decode(records.payload(r), records.timestamp(r))
+      if (!decoded.ok) continue
+      const time = decoded.event[this.stream.timeField] as number
+      keys.push({ index: r, key: `${Math.floor(time / dedupe.horizonMs)}:${String(decoded.event[dedupe.field])}` })
+    }
+    return keys
   }
 
   /**
@@ -81,16 +106,21 @@ export class StreamFold {
    * `views`). The first pass (`first` given) also collects the dead letters (an event whose measure
    * is NaN, which has no monoid, for a view), the count of invalid records, the skipped pairs and the
    * newest event time per view; a later pass (the part after a fence) folds the same records the
-   * same way, so it gives exactly those events' contributions. Throws `FoldError` if a view's
+   * same way, so it gives exactly those events' contributions. Records at a `dropped` offset (valid
+   * events that are duplicates) are left out of every view. Throws `FoldError` if a view's
    * evaluation throws.
    */
-  fold(records: FoldRecords, cutoffs: readonly number[], after: number, first: FirstPass | null): BatchAggregate {
+  fold(records: FoldRecords, cutoffs: readonly number[], after: number, first: FirstPass | null, dropped: ReadonlySet<number> | null = null): BatchAggregate {
     const views = this.#views
     const timeField = this.stream.timeField
     const aggregate = new BatchAggregate()
     for (let r = 0; r < records.length; r++) {
       const offset = records.offset(r)
       if (offset <= after) continue
+      if (dropped?.has(offset)) {
+        if (first) first.duplicates++
+        continue
+      }
       const decoded = this.#decode(records.payload(r), records.timestamp(r))
       if (!decoded.ok) {
         if (first) first.invalid++
