@@ -19,7 +19,7 @@ import {
 } from '@twinflow/core'
 import type { BatchAggregate } from './batch-aggregate.ts'
 import { inlineFolder, logRecords, type BatchFolder } from './fold/batch-folder.ts'
-import { FoldError, StreamFold } from './fold/stream-fold.ts'
+import { FoldError, StreamFold, type Decoded } from './fold/stream-fold.ts'
 
 export interface BatchProcessorDeps {
   pipeline: Pipeline
@@ -106,9 +106,11 @@ export class BatchProcessor {
     const fold = this.#streams.get(batch.topic)
     if (!fold) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
     const cutoffs = fold.views.map((v) => this.#deps.cutoff(v.name))
-    const dropped = fold.stream.dedupe ? await this.#claim(fold, batch, signal) : null
-    const first = dropped
-      ? this.#folding(batch, () => fold.foldFirst(logRecords(batch), cutoffs, dropped))
+    const dedupe = fold.stream.dedupe ? await this.#claim(fold, batch, signal) : null
+    const dropped = dedupe?.dropped ?? null
+    const decoded = dedupe?.decoded ?? null
+    const first = dedupe
+      ? this.#folding(batch, () => fold.foldFirst(logRecords(batch), cutoffs, dropped, decoded))
       : await this.#folder.fold(fold, batch, cutoffs, signal).catch((error: unknown) => {
           throw signal?.aborted && error === signal.reason ? error : this.#foldError(batch, error)
         })
@@ -140,7 +142,7 @@ export class BatchProcessor {
         newestEventTime: first.newest,
       }
       result.groups = first.deltas.length
-      const after = (fence: number) => this.#folding(batch, () => fold.fold(logRecords(batch), cutoffs, fence, null, dropped))
+      const after = (fence: number) => this.#folding(batch, () => fold.fold(logRecords(batch), cutoffs, fence, null, dropped, decoded))
       await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
       const channels = this.#deps.channels
@@ -157,11 +159,12 @@ export class BatchProcessor {
   /**
    * Claims the dedupe keys of the batch's valid events (the same keys and positions on every
    * delivery, so the same answers: see `RealtimeStore.claimIds`); returns the offsets of the
-   * duplicates. The claims live twice the horizon (docs/architecture.md, "Deduplication").
+   * duplicates, and the records decoded (for the folds). The claims live twice the horizon
+   * (docs/architecture.md, "Deduplication").
    */
-  async #claim(fold: StreamFold, batch: LogBatch, signal: AbortSignal | undefined): Promise<Set<number>> {
-    const keys = this.#folding(batch, () => fold.dedupeKeys(logRecords(batch)))
-    if (keys.length === 0) return new Set()
+  async #claim(fold: StreamFold, batch: LogBatch, signal: AbortSignal | undefined): Promise<{ dropped: Set<number>; decoded: Decoded[] }> {
+    const { keys, decoded } = this.#folding(batch, () => fold.dedupeKeys(logRecords(batch)))
+    if (keys.length === 0) return { dropped: new Set(), decoded }
     const claims = keys.map(({ index, key }) => ({ stream: fold.stream.name, key, partition: batch.partition, offset: batch.records[index]!.offset }))
     signal?.throwIfAborted()
     const ttlMs = 2 * fold.stream.dedupe!.horizonMs
@@ -169,7 +172,7 @@ export class BatchProcessor {
     if (!Array.isArray(kept) || kept.length !== claims.length) {
       throw this.#error('internal', `the realtime store answered ${kept?.length} of ${claims.length} id claims`, batch)
     }
-    return new Set(claims.flatMap((claim, i) => (kept[i] ? [] : [claim.offset])))
+    return { dropped: new Set(claims.flatMap((claim, i) => (kept[i] ? [] : [claim.offset]))), decoded }
   }
 
   /** Runs a pass of the fold on the event loop; what it throws becomes the batch's error (see `#foldError`). */

@@ -49,7 +49,10 @@ export class FoldError extends Error {
   }
 }
 
-type Decode = (payload: Buffer, logTime: number) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+/** A record decoded by the stream's decoder. */
+export type Decoded = { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+
+type Decode = (payload: Buffer, logTime: number) => Decoded
 
 interface CompiledView {
   view: ViewDef
@@ -78,27 +81,29 @@ export class StreamFold {
   }
 
   /** The first pass over all of `records` but the `dropped` offsets: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
-  foldFirst(records: FoldRecords, cutoffs: readonly number[], dropped: ReadonlySet<number> | null = null): FoldOutcome {
+  foldFirst(records: FoldRecords, cutoffs: readonly number[], dropped: ReadonlySet<number> | null = null, decoded: readonly Decoded[] | null = null): FoldOutcome {
     const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {}, duplicates: 0 }
-    const aggregate = this.fold(records, cutoffs, -1, first, dropped)
+    const aggregate = this.fold(records, cutoffs, -1, first, dropped, decoded)
     return { ...first, deltas: aggregate.deltas() }
   }
 
   /**
    * The dedupe key of every valid record, for a stream with `dedupeBy` (none otherwise): its horizon
-   * bucket and its id, `<floor(time / horizon)>:<id>` (docs/architecture.md, "Deduplication").
+   * bucket and its id, `<floor(time / horizon)>:<id>` (docs/architecture.md, "Deduplication"), and
+   * every record decoded (by index), for the folds of the same records to use (`decoded`).
    */
-  dedupeKeys(records: FoldRecords): DedupeKey[] {
+  dedupeKeys(records: FoldRecords): { keys: DedupeKey[]; decoded: Decoded[] } {
     const dedupe = this.stream.dedupe
-    if (!dedupe) return []
+    if (!dedupe) return { keys: [], decoded: [] }
     const keys: DedupeKey[] = []
+    const decoded: Decoded[] = new Array(records.length)
     for (let r = 0; r < records.length; r++) {
-      const decoded = this.#decode(records.payload(r), records.timestamp(r))
-      if (!decoded.ok) continue
-      const time = decoded.event[this.stream.timeField] as number
-      keys.push({ index: r, key: `${Math.floor(time / dedupe.horizonMs)}:${String(decoded.event[dedupe.field])}` })
+      const d = (decoded[r] = this.#decode(records.payload(r), records.timestamp(r)))
+      if (!d.ok) continue
+      const time = d.event[this.stream.timeField] as number
+      keys.push({ index: r, key: `${Math.floor(time / dedupe.horizonMs)}:${String(d.event[dedupe.field])}` })
     }
-    return keys
+    return { keys, decoded }
   }
 
   /**
@@ -107,10 +112,17 @@ export class StreamFold {
    * is NaN, which has no monoid, for a view), the count of invalid records, the skipped pairs and the
    * newest event time per view; a later pass (the part after a fence) folds the same records the
    * same way, so it gives exactly those events' contributions. Records at a `dropped` offset (valid
-   * events that are duplicates) are left out of every view. Throws `FoldError` if a view's
-   * evaluation throws.
+   * events that are duplicates) are left out of every view; `decoded` (by index) are the records
+   * decoded already. Throws `FoldError` if a view's evaluation throws.
    */
-  fold(records: FoldRecords, cutoffs: readonly number[], after: number, first: FirstPass | null, dropped: ReadonlySet<number> | null = null): BatchAggregate {
+  fold(
+    records: FoldRecords,
+    cutoffs: readonly number[],
+    after: number,
+    first: FirstPass | null,
+    dropped: ReadonlySet<number> | null = null,
+    decoded: readonly Decoded[] | null = null,
+  ): BatchAggregate {
     const views = this.#views
     const timeField = this.stream.timeField
     const aggregate = new BatchAggregate()
@@ -121,8 +133,8 @@ export class StreamFold {
         if (first) first.duplicates++
         continue
       }
-      const decoded = this.#decode(records.payload(r), records.timestamp(r))
-      if (!decoded.ok) {
+      const record = decoded?.[r] ?? this.#decode(records.payload(r), records.timestamp(r))
+      if (!record.ok) {
         if (first) first.invalid++
         continue
       }
@@ -131,7 +143,7 @@ export class StreamFold {
         const { view, evaluate, scratch } = views[i]!
         let evaluated: EvaluatedEvent | null
         try {
-          evaluated = evaluate(decoded.event, scratch)
+          evaluated = evaluate(record.event, scratch)
         } catch (error) {
           throw new FoldError(view.name, offset, error)
         }
@@ -147,7 +159,7 @@ export class StreamFold {
         }
         aggregate.add(view, evaluated)
         if (first) {
-          const time = decoded.event[timeField] as number
+          const time = record.event[timeField] as number
           if (!(time <= first.newest[view.name]!)) first.newest[view.name] = time
         }
       }
