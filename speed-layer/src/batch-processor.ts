@@ -21,7 +21,7 @@ import {
 } from '@twinflow/core'
 import type { BatchAggregate } from './batch-aggregate.ts'
 import { inlineFolder, logRecords, type BatchFolder } from './fold/batch-folder.ts'
-import { FoldError, StreamFold } from './fold/stream-fold.ts'
+import { FoldError, StreamFold, type Decoded } from './fold/stream-fold.ts'
 
 export interface BatchProcessorDeps {
   pipeline: Pipeline
@@ -54,6 +54,8 @@ export interface BatchResult {
   deadLetters: number
   /** (event, view) pairs skipped because their window is below the view's cutoff. */
   skippedBelowCutoff: number
+  /** Valid events dropped as duplicates by the stream's `dedupeBy` (their ids claimed before). */
+  duplicateEvents: number
   /** Groups of the pre-aggregated batch, and what the store did with each on the first try. */
   groups: number
   applied: number
@@ -65,6 +67,9 @@ export interface BatchResult {
 
 /**
  * Turns one log batch into exactly-once effects on the realtime store:
+ * 0. for a stream with `dedupeBy`, claim the dedupe key of every valid event in the store
+ *    (`RealtimeStore.claimIds`; below the cutoff too) and leave the duplicates out of every view
+ *    (such a stream's first pass runs on the event loop: the claims' answers are part of it);
  * 1. decode every record with the stream's decoder; invalid ones are skipped and counted (the
  *    archiver, which sees every record, dead-letters them, so an input is one letter) (steps 1, 2
  *    and the pre-aggregation of 4 are the batch's first pass: the `folder` runs it, on the event
@@ -107,14 +112,20 @@ export class BatchProcessor {
     const fold = this.#streams.get(batch.topic)
     if (!fold) throw this.#error('internal', `no stream with views reads topic "${batch.topic}"`, batch)
     const cutoffs = fold.views.map((v) => this.#deps.cutoff(v.name))
-    const first = await this.#folder.fold(fold, batch, cutoffs, signal).catch((error: unknown) => {
-      throw signal?.aborted && error === signal.reason ? error : this.#foldError(batch, error)
-    })
+    const dedupe = fold.stream.dedupe ? await this.#claim(fold, batch, signal) : null
+    const dropped = dedupe?.dropped ?? null
+    const decoded = dedupe?.decoded ?? null
+    const first = dedupe
+      ? this.#folding(batch, () => fold.foldFirst(logRecords(batch), cutoffs, dropped, decoded))
+      : await this.#folder.fold(fold, batch, cutoffs, signal).catch((error: unknown) => {
+          throw signal?.aborted && error === signal.reason ? error : this.#foldError(batch, error)
+        })
     const result: BatchResult = {
       records: batch.records.length,
       invalid: first.invalid,
       deadLetters: 0,
       skippedBelowCutoff: first.skippedBelowCutoff,
+      duplicateEvents: first.duplicates,
       groups: 0,
       applied: 0,
       duplicates: 0,
@@ -137,13 +148,7 @@ export class BatchProcessor {
         newestEventTime: first.newest,
       }
       result.groups = first.deltas.length
-      const after = (fence: number) => {
-        try {
-          return fold.fold(logRecords(batch), cutoffs, fence, null)
-        } catch (error) {
-          throw this.#foldError(batch, error)
-        }
-      }
+      const after = (fence: number) => this.#folding(batch, () => fold.fold(logRecords(batch), cutoffs, fence, null, dropped, decoded))
       await this.#apply(fenced, after, result, signal)
       signal?.throwIfAborted()
       const channels = this.#deps.channels
@@ -155,6 +160,34 @@ export class BatchProcessor {
     signal?.throwIfAborted()
     await this.#step('progress record', batch, () => this.#deps.store.recordProgress(this.#deps.consumer, batch.topic, batch.partition, batch.lastOffset))
     return result
+  }
+
+  /**
+   * Claims the dedupe keys of the batch's valid events (the same keys and positions on every
+   * delivery, so the same answers: see `RealtimeStore.claimIds`); returns the offsets of the
+   * duplicates, and the records decoded (for the folds). The claims live twice the horizon
+   * (docs/architecture.md, "Deduplication").
+   */
+  async #claim(fold: StreamFold, batch: LogBatch, signal: AbortSignal | undefined): Promise<{ dropped: Set<number>; decoded: Decoded[] }> {
+    const { keys, decoded } = this.#folding(batch, () => fold.dedupeKeys(logRecords(batch)))
+    if (keys.length === 0) return { dropped: new Set(), decoded }
+    const claims = keys.map(({ index, key }) => ({ stream: fold.stream.name, key, partition: batch.partition, offset: batch.records[index]!.offset }))
+    signal?.throwIfAborted()
+    const ttlMs = 2 * fold.stream.dedupe!.horizonMs
+    const kept = await this.#step('dedupe id claims', batch, () => this.#deps.store.claimIds(claims, ttlMs))
+    if (!Array.isArray(kept) || kept.length !== claims.length) {
+      throw this.#error('internal', `the realtime store answered ${kept?.length} of ${claims.length} id claims`, batch)
+    }
+    return { dropped: new Set(claims.flatMap((claim, i) => (kept[i] ? [] : [claim.offset]))), decoded }
+  }
+
+  /** Runs a pass of the fold on the event loop; what it throws becomes the batch's error (see `#foldError`). */
+  #folding<T>(batch: LogBatch, pass: () => T): T {
+    try {
+      return pass()
+    } catch (error) {
+      throw this.#foldError(batch, error)
+    }
   }
 
   /**

@@ -83,6 +83,7 @@ const totals: Omit<SpeedWorkerStats, 'records'> & { crashes: number } = {
   invalid: 0,
   deadLetters: 0,
   skippedBelowCutoff: 0,
+  duplicateEvents: 0,
   groups: 0,
   applied: 0,
   duplicates: 0,

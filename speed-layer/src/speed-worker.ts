@@ -83,7 +83,19 @@ export class SpeedWorker {
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #listeners = new Set<(health: SpeedWorkerHealth) => void>()
   #health: SpeedWorkerHealth = { state: 'idle', healthy: false, lastError: null, lastErrorAt: null }
-  #stats: SpeedWorkerStats = { batches: 0, records: 0, invalid: 0, deadLetters: 0, skippedBelowCutoff: 0, groups: 0, applied: 0, duplicates: 0, overlaps: 0, reapplied: 0 }
+  #stats: SpeedWorkerStats = {
+    batches: 0,
+    records: 0,
+    invalid: 0,
+    deadLetters: 0,
+    skippedBelowCutoff: 0,
+    duplicateEvents: 0,
+    groups: 0,
+    applied: 0,
+    duplicates: 0,
+    overlaps: 0,
+    reapplied: 0,
+  }
   #consumer: LogConsumer | null = null
   #stopping: Promise<void> | null = null
 

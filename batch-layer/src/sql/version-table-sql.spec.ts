@@ -66,6 +66,20 @@ describe('versionTableSql', () => {
     for (const banned of ['toStartOfInterval', 'DateTime64', 'JSONExtract', '{', 'FROM (']) expect(sql).not.toContain(banned)
   })
 
+  it('reads, for a stream with dedupeBy, the row at the lowest log position per id and horizon bucket, up to the end of the cutoff bucket', () => {
+    const deduped = defineStream('orders', { orderId: t.string(), shopId: t.string(), ts: t.eventTime() }, { dedupeBy: { field: 'orderId', horizon: '1d' } })
+    const view = defineView('byShop', deduped, { groupBy: (o) => ({ shop: o.shopId }), window: '1h', measures: () => ({ orders: count() }) })
+    const DAY = 86_400_000
+    const sql = versionTableSql.build(view, 4, CUTOFF, [{ partition: 0, block: 0 }]) // suspect blocks: the LIMIT BY covers them
+    expect(sql).toBe(
+      'INSERT INTO tf_view_byShop_v4 (_window_start, _k_shop, _m_orders_count) SELECT intDiv(`ts`, 3600000) * 3600000 AS _window_start, `shopId` AS _k_shop, count() AS _m_orders_count ' +
+        `FROM (SELECT \`ts\`, \`shopId\`, \`orderId\`, _error, intDiv(\`ts\`, ${DAY}) AS _dedupe_bucket FROM tf_master_orders WHERE _error = '' AND \`ts\` < ${Date.UTC(2026, 0, 2)} ` +
+        `ORDER BY _partition, _offset LIMIT 1 BY \`orderId\`, _dedupe_bucket) WHERE _error = '' AND \`ts\` < ${CUTOFF} GROUP BY _window_start, _k_shop`,
+    )
+    // a cutoff at a bucket's start reads up to it
+    expect(versionTableSql.build(view, 4, Date.UTC(2026, 0, 1))).toContain(`AND \`ts\` < ${Date.UTC(2026, 0, 1)} ORDER BY`)
+  })
+
   it('deduplicates the suspect blocks only: the one-level query over the other rows, the same over those blocks once per (partition, offset), merged per group', () => {
     const sql = versionTableSql.build(orderMix, 2, CUTOFF, [
       { partition: 1, block: 0 },

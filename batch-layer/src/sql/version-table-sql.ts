@@ -65,6 +65,8 @@ export const versionTableSql = {
    * `deduplicate`: blocks of offsets that may hold a record twice (see ledgerSql). With none, the
    * statement is the one-level query above; with some, that query over the rows of every other
    * block, and the same over the rows of those blocks once per (partition, offset), merged.
+   * A stream with `dedupeBy` reads the rows its rule keeps instead (which also drops records
+   * archived twice).
    */
   build(view: ViewDef, version: number, cutoff: number, deduplicate: readonly OffsetBlock[] = []): string {
     const inline = inlineDerived(view)
@@ -95,6 +97,21 @@ export const versionTableSql = {
     const master = masterTableSql.table(view.stream)
     const aggregate = (source: string, only = '') => `SELECT ${select.join(', ')} FROM ${source} WHERE ${conditions.join(' AND ')}${only} GROUP BY ${groupBy}`
     const insert = `INSERT INTO ${versionTableSql.table(view, version)} (${columns.join(', ')}) `
+    const dedupe = view.stream.dedupe
+    if (dedupe) {
+      // dedupeBy (docs/architecture.md, "Deduplication"): per id and horizon bucket, the accepted
+      // row at the lowest log position, ranked over every bucket the cutoff's rows fall in (so an
+      // original at or after the cutoff makes a duplicate before it one too). LIMIT BY, not window
+      // functions or argMin over tuples: ClickHouse 18.16 runs it. A record archived twice has one
+      // dedupe key, so this drops it too: the suspect blocks need nothing more.
+      const horizon = dedupe.horizonMs
+      const end = (Math.floor((cutoff - 1) / horizon) + 1) * horizon
+      const bound = Number.isSafeInteger(end) ? ` AND ${time} < ${formatLiteral(end, 'time')}` : ''
+      const read = [...new Set([...fieldsRead(view), dedupe.field])].map(quoteIdentifier).join(', ')
+      const bucket = `intDiv(${time}, ${formatLiteral(horizon, 'int')}) AS _dedupe_bucket`
+      const kept = `(SELECT ${read}, _error, ${bucket} FROM ${master} WHERE _error = ''${bound} ORDER BY _partition, _offset LIMIT 1 BY ${quoteIdentifier(dedupe.field)}, _dedupe_bucket)`
+      return insert + aggregate(kept)
+    }
     if (deduplicate.length === 0) return insert + aggregate(master)
     // The rows of the other blocks are aggregated as they are, by the same one-level query (parallel
     // over the table's parts); the rows of the suspect blocks once per (partition, offset), found by

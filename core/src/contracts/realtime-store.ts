@@ -35,6 +35,18 @@ export interface FencedBatch {
  */
 export type DeltaOutcome = { status: 'applied' } | { status: 'duplicate' } | { status: 'overlap'; fence: number }
 
+/**
+ * One event's claim on its dedupe key (see `RealtimeStore.claimIds`): the stream, the key (the
+ * event's id and horizon bucket, encoded by the caller; opaque to the store) and the event's log
+ * position.
+ */
+export interface IdClaim {
+  stream: string
+  key: string
+  partition: number
+  offset: number
+}
+
 /** A view's realtime windows and its cutoff mark, read together (`readMarkedWindows`). */
 export interface MarkedWindows {
   /** The windows of the range; empty when `unchanged`. */
@@ -108,6 +120,16 @@ export interface RealtimeStore {
   markCutoff(view: string, cutoff: number): Promise<void>
   /** The highest cutoff marked for a view (`null`: none). */
   markedCutoff(view: string): Promise<number | null>
+  /**
+   * The speed layer's memory of event ids (`dedupeBy`, docs/architecture.md "Deduplication"). In
+   * the order given, each claim on (stream, key): when no live claim holds the key, it records the
+   * claim's position, to expire `ttlMs` later, and answers true (the event is kept); when the
+   * key holds this very position (a redelivery), true again, nothing changed; otherwise false (a
+   * duplicate). So claims are idempotent: retrying a whole call after any failure gives the same
+   * answers. Claims of one call may repeat a key: the later ones see the earlier. Each claim is one
+   * key (one hash slot).
+   */
+  claimIds(claims: readonly IdClaim[], ttlMs: number): Promise<boolean[]>
   /** The consumer's recorded progress: last fully applied offset per partition. */
   progress(consumer: string, topic: string): Promise<Map<number, number>>
   /** Records that every delta up to `offset` of the partition is applied (after `apply`). Never moves back: a smaller offset (a zombie's) is ignored. */

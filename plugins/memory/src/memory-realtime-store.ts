@@ -7,6 +7,8 @@ import {
   mergeCells,
   TwinflowError,
   validateFencedBatch,
+  validateIdClaims,
+  type IdClaim,
   type DeltaOutcome,
   type FencedBatch,
   type MarkedWindows,
@@ -58,6 +60,10 @@ export class MemoryRealtimeStore implements RealtimeStore {
   readonly #changes = new Map<string, number>()
   readonly #leases = new Map<string, { token: string; expiresAt: number }>()
   readonly #alertStates = new Map<string, string>()
+  /** claimIds: per stream and key, the claimant's position and when the claim expires. */
+  readonly #claims = new Map<string, { position: string; expiresAt: number }>()
+  /** When expired claims are next swept out (each call sweeps at most once per this interval). */
+  #nextSweep = 0
   readonly #clock: Clock
   #alertStatesLoaded = false
   /** The file writes, one after the other. */
@@ -114,6 +120,25 @@ export class MemoryRealtimeStore implements RealtimeStore {
       this.#newest.set(view.name, Math.max(this.#newest.get(view.name) ?? -Infinity, time))
       this.#changed(view.name)
       return { status: 'applied' }
+    })
+  }
+
+  async claimIds(claims: readonly IdClaim[], ttlMs: number): Promise<boolean[]> {
+    validateIdClaims(this.#started(), claims, ttlMs)
+    const now = this.#clock.now()
+    if (now >= this.#nextSweep) {
+      for (const [key, claim] of this.#claims) if (claim.expiresAt <= now) this.#claims.delete(key)
+      this.#nextSweep = now + ttlMs
+    }
+    return claims.map((claim) => {
+      const key = `${claim.stream}\u0000${claim.key}`
+      const position = `${claim.partition}:${claim.offset}`
+      const held = this.#claims.get(key)
+      if (!held || held.expiresAt <= now) {
+        this.#claims.set(key, { position, expiresAt: now + ttlMs })
+        return true
+      }
+      return held.position === position
     })
   }
 

@@ -8,6 +8,7 @@
  * - `<p>:m:{<view>}`                    hash: the highest cutoff marked (markCutoff)
  * - `<p>:g:{<view>}`                    hash: the version of the view's windows (standalone server only)
  * - `<p>:p:{<consumer>:<topic>}`        hash: partition → last fully applied offset
+ * - `<p>:i:{<stream>:<key>}`         string: the position of the event that claimed a dedupe key, with its expiry
  * - `<p>:l:{<p>:alerts}:<name>`         string: a lease's holder token, with its expiry
  * - `<p>:a:{<p>:alerts}`                hash: alert state key → JSON (in the leases' hash slot, so that
  *                                       a write checks the lease in the same script)
@@ -47,6 +48,9 @@ export class RedisKeys {
   }
   progress(consumer: string, topic: string): string {
     return `${this.prefix}:p:{${consumer}:${topic}}`
+  }
+  idClaim(stream: string, key: string): string {
+    return `${this.prefix}:i:{${stream}:${key}}`
   }
   lease(name: string): string {
     return `${this.prefix}:l:{${this.prefix}:alerts}:${name}`

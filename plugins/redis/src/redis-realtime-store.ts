@@ -6,6 +6,8 @@ import {
   type CellValue,
   TwinflowError,
   validateFencedBatch,
+  validateIdClaims,
+  type IdClaim,
   type DeltaOutcome,
   type FencedBatch,
   type Logger,
@@ -19,6 +21,7 @@ import {
 } from '@twinflow/core'
 import { APPLY_SCRIPT, DROP_SCRIPT, MAX_SET_SCRIPT } from './apply-script.ts'
 import { READ_WINDOWS_SCRIPT } from './read-windows-script.ts'
+import { CLAIM_ID_SCRIPT } from './claim-id-script.ts'
 import { RELEASE_LEASE_SCRIPT, RENEW_LEASE_SCRIPT, WRITE_ALERT_STATES_SCRIPT } from './lease-scripts.ts'
 import { RedisKeys } from './redis-keys.ts'
 import type { RedisRealtimeStoreOptions } from './redis-realtime-store-options.ts'
@@ -31,6 +34,7 @@ type Client = (Redis | Cluster) & {
   tfDropVersioned(key: string, version: string, newVersion: string): Promise<number>
   tfReadWindows(windows: string, marked: string, version: string, from: number, to: number, bucketPrefix: string, buckets: number, since: string): Promise<(string | string[])[]>
   tfRenewLease(lease: string, token: string, ttlMs: number): Promise<number>
+  tfClaimId(key: string, position: string, ttlMs: number): Promise<number>
   tfReleaseLease(lease: string, token: string): Promise<number>
   tfWriteAlertStates(lease: string, states: string, token: string, puts: number, ...args: string[]): Promise<number>
 }
@@ -94,6 +98,7 @@ export class RedisRealtimeStore implements RealtimeStore {
     client.defineCommand('tfDrop', { numberOfKeys: 1, lua: DROP_SCRIPT })
     client.defineCommand('tfDropVersioned', { numberOfKeys: 2, lua: DROP_SCRIPT })
     client.defineCommand('tfReadWindows', { numberOfKeys: 3, lua: READ_WINDOWS_SCRIPT })
+    client.defineCommand('tfClaimId', { numberOfKeys: 1, lua: CLAIM_ID_SCRIPT })
     client.defineCommand('tfRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_SCRIPT })
     client.defineCommand('tfReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE_SCRIPT })
     client.defineCommand('tfWriteAlertStates', { numberOfKeys: 2, lua: WRITE_ALERT_STATES_SCRIPT })
@@ -269,6 +274,19 @@ export class RedisRealtimeStore implements RealtimeStore {
 
   newestEventTime(view: string): Promise<number | null> {
     return this.#viewNumber(view, 'newestEventTime', this.#keys.newest(view), 'time')
+  }
+
+  async claimIds(claims: readonly IdClaim[], ttlMs: number): Promise<boolean[]> {
+    const { client, pipeline } = this.#started()
+    validateIdClaims(pipeline, claims, ttlMs)
+    // One script call per claim (one key each), sent in order on the connection: a key claimed
+    // twice in one call is claimed by the first, and the second sees it.
+    try {
+      const answers = await Promise.all(claims.map((c) => client.tfClaimId(this.#keys.idClaim(c.stream, c.key), `${c.partition}:${c.offset}`, ttlMs)))
+      return answers.map((a) => Number(a) === 1)
+    } catch (error) {
+      throw storeError(error, 'claimIds', { claims: claims.length })
+    }
   }
 
   async acquireLease(name: string, token: string, ttlMs: number): Promise<boolean> {

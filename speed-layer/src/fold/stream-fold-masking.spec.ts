@@ -39,4 +39,13 @@ describe("the speed layer's fold masks what no Twinflow producer masked", () => 
     expect([...packRecords(records, true).masked]).toEqual([0, 1])
     expect([...packRecords(records).masked]).toEqual([0, 0])
   })
+
+  it('a dedupe key of a personal id is built from the masked value, the same for a raw and a marked record', () => {
+    const deduped = defineStream('deduped', { email: t.string().pii('hash'), ts: t.eventTime() }, { dedupeBy: { field: 'email', horizon: '1d' } })
+    const view = defineView('dedupedByEmail', deduped, { groupBy: (p) => ({ email: p.email }), window: '1h', measures: () => ({ n: count() }) })
+    const dedupeFold = new StreamFold(deduped, [view], { maxEventBytes: 1 << 20, masking: new PiiMasking([deduped], SECRET) })
+    const { keys, decoded } = dedupeFold.dedupeKeys(logRecords({ topic: deduped.topic, partition: 0, records, firstOffset: 0, lastOffset: 1, highWatermark: 2 }))
+    expect(keys.map((k) => k.key)).toEqual([`0:${hash('raw@example.com')}`, `0:${hash('raw@example.com')}`])
+    expect(JSON.stringify(decoded)).not.toContain('raw@example.com')
+  })
 })

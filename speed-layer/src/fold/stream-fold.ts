@@ -29,6 +29,14 @@ export interface FirstPass {
   skippedBelowCutoff: number
   /** The newest event time per view (only views that got an event). */
   newest: Record<string, number>
+  /** Valid events dropped as duplicates of an earlier one (the stream's `dedupeBy`). */
+  duplicates: number
+}
+
+/** A valid record's dedupe key (see `StreamFold.dedupeKeys`), by its index in the records. */
+export interface DedupeKey {
+  index: number
+  key: string
 }
 
 /** A view's evaluation threw (a bug in an expression's implementation, not bad input). */
@@ -43,7 +51,10 @@ export class FoldError extends Error {
   }
 }
 
-type Decode = (payload: Buffer, logTime: number) => { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+/** A record decoded by the stream's decoder. */
+export type Decoded = { ok: true; event: Record<string, unknown> } | { ok: false; reason: string }
+
+type Decode = (payload: Buffer, logTime: number) => Decoded
 
 interface CompiledView {
   view: ViewDef
@@ -80,11 +91,37 @@ export class StreamFold {
     return this.#mask !== null
   }
 
-  /** The first pass over all of `records`: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
-  foldFirst(records: FoldRecords, cutoffs: readonly number[]): FoldOutcome {
-    const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {} }
-    const aggregate = this.fold(records, cutoffs, -1, first)
+  /** The first pass over all of `records` but the `dropped` offsets: its deltas and what `FirstPass` collects (what a `BatchFolder` answers). */
+  foldFirst(records: FoldRecords, cutoffs: readonly number[], dropped: ReadonlySet<number> | null = null, decoded: readonly Decoded[] | null = null): FoldOutcome {
+    const first: FirstPass = { letters: [], invalid: 0, skippedBelowCutoff: 0, newest: {}, duplicates: 0 }
+    const aggregate = this.fold(records, cutoffs, -1, first, dropped, decoded)
     return { ...first, deltas: aggregate.deltas() }
+  }
+
+  /**
+   * The dedupe key of every valid record, for a stream with `dedupeBy` (none otherwise): its horizon
+   * bucket and its id, `<floor(time / horizon)>:<id>` (docs/architecture.md, "Deduplication"), and
+   * every record decoded (by index), for the folds of the same records to use (`decoded`).
+   */
+  dedupeKeys(records: FoldRecords): { keys: DedupeKey[]; decoded: Decoded[] } {
+    const dedupe = this.stream.dedupe
+    if (!dedupe) return { keys: [], decoded: [] }
+    const keys: DedupeKey[] = []
+    const decoded: Decoded[] = new Array(records.length)
+    for (let r = 0; r < records.length; r++) {
+      const d = (decoded[r] = this.#decodeMasked(records, r))
+      if (!d.ok) continue
+      const time = d.event[this.stream.timeField] as number
+      keys.push({ index: r, key: `${Math.floor(time / dedupe.horizonMs)}:${String(d.event[dedupe.field])}` })
+    }
+    return { keys, decoded }
+  }
+
+  /** Record `r` decoded, its personal fields masked unless a Twinflow producer masked them (so a dedupe key or a view never sees a raw value). */
+  #decodeMasked(records: FoldRecords, r: number): Decoded {
+    const decoded = this.#decode(records.payload(r), records.timestamp(r))
+    if (!decoded.ok || this.#mask === null || records.masked(r)) return decoded
+    return { ...decoded, event: this.#mask(decoded.event) }
   }
 
   /**
@@ -92,23 +129,34 @@ export class StreamFold {
    * `views`). The first pass (`first` given) also collects the dead letters (an event whose measure
    * is NaN, which has no monoid, for a view), the count of invalid records, the skipped pairs and the
    * newest event time per view; a later pass (the part after a fence) folds the same records the
-   * same way, so it gives exactly those events' contributions. Throws `FoldError` if a view's
-   * evaluation throws.
+   * same way, so it gives exactly those events' contributions. Records at a `dropped` offset (valid
+   * events that are duplicates) are left out of every view; `decoded` (by index) are the records
+   * decoded (and masked) already. Throws `FoldError` if a view's evaluation throws.
    */
-  fold(records: FoldRecords, cutoffs: readonly number[], after: number, first: FirstPass | null): BatchAggregate {
+  fold(
+    records: FoldRecords,
+    cutoffs: readonly number[],
+    after: number,
+    first: FirstPass | null,
+    dropped: ReadonlySet<number> | null = null,
+    decoded: readonly Decoded[] | null = null,
+  ): BatchAggregate {
     const views = this.#views
     const timeField = this.stream.timeField
     const aggregate = new BatchAggregate()
-    const mask = this.#mask
     for (let r = 0; r < records.length; r++) {
       const offset = records.offset(r)
       if (offset <= after) continue
-      const decoded = this.#decode(records.payload(r), records.timestamp(r))
-      if (!decoded.ok) {
+      if (dropped?.has(offset)) {
+        if (first) first.duplicates++
+        continue
+      }
+      const record = decoded?.[r] ?? this.#decodeMasked(records, r)
+      if (!record.ok) {
         if (first) first.invalid++
         continue
       }
-      const event = mask !== null && !records.masked(r) ? mask(decoded.event) : decoded.event
+      const { event } = record
       let rejected: string[] | null = null
       for (let i = 0; i < views.length; i++) {
         const { view, evaluate, scratch } = views[i]!

@@ -20,8 +20,8 @@ export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps)
   if (registry.getSingleMetric('twinflow_speed_records_total')) return
   const registers = [registry]
   const groupId = deps.worker.options.groupId
-  const last = { records: 0, batches: 0, invalid: 0 }
-  const follow = (name: string, help: string, field: 'records' | 'batches' | 'invalid') =>
+  const last = { records: 0, batches: 0, invalid: 0, duplicateEvents: 0 }
+  const follow = (name: string, help: string, field: 'records' | 'batches' | 'invalid' | 'duplicateEvents') =>
     new Counter({
       name,
       help,
@@ -35,6 +35,7 @@ export function registerSpeedMetrics(registry: Registry, deps: SpeedMetricsDeps)
   follow('twinflow_speed_records_total', 'Log records the speed worker of this process processed (redeliveries included).', 'records')
   follow('twinflow_speed_batches_total', 'Log batches the speed worker of this process processed.', 'batches')
   follow('twinflow_speed_invalid_records_total', 'Log records the speed worker skipped as invalid for their stream (the archiver dead-letters them).', 'invalid')
+  follow('twinflow_speed_duplicate_events_total', "Valid events the speed worker dropped as duplicates of an earlier one (the stream's dedupeBy).", 'duplicateEvents')
   new Gauge({
     name: 'twinflow_speed_worker_healthy',
     help: '1 while the speed worker consumes and its last batch succeeded.',

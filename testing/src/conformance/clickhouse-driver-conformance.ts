@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { batchPageEquivalence } from './batch-page-equivalence.ts'
 import { batchRunHistory } from './batch-run-history.ts'
 import { batchSqlEquivalence, type BatchSqlEquivalenceOptions } from './batch-sql-equivalence.ts'
+import { dedupeEquivalence } from './dedupe-equivalence.ts'
 import { expressionSqlEquivalence } from './expression-sql-equivalence.ts'
 
 async function rejection(promise: Promise<unknown>): Promise<TwinflowError> {
@@ -66,6 +67,7 @@ export function clickHouseDriverConformance(name: string, options: BatchSqlEquiv
   })
   expressionSqlEquivalence(name, options)
   batchSqlEquivalence(name, options)
+  dedupeEquivalence(name, options)
   batchPageEquivalence(name, options)
   batchRunHistory(name, options)
 }

@@ -41,5 +41,8 @@ const labels = defineView('labels', events, {
   measures: (e) => ({ labels: distinct(e.label, { precision: 4 }), discount: quantiles(e.discount, [0.9]) }),
 })
 
-/** The pipeline the conformance suites start stores with: key and cell kinds of every sort. */
-export const conformancePipeline = definePipeline({ streams: [events], views: [byShop, byBucket, total, sketches, labels] })
+/** A stream with `dedupeBy`: the suite's id claims name it. */
+const orders = defineStream('conformance_orders', { orderId: t.string(), ts: t.eventTime() }, { dedupeBy: { field: 'orderId', horizon: '1h' } })
+
+/** The pipeline the conformance suites start stores with: key and cell kinds of every sort, and a stream with dedupeBy. */
+export const conformancePipeline = definePipeline({ streams: [events, orders], views: [byShop, byBucket, total, sketches, labels] })

@@ -336,3 +336,35 @@ export const exprCase = fc.record({
   ),
   events: fc.array(decodedEvent, { minLength: 1, maxLength: 40 }),
 })
+
+/**
+ * A viewCase over a stream with `dedupeBy` (the id a field with few values, so ids repeat anyway; a
+ * horizon of one to six windows or a day, aligned to the windows or not) and copies of its events
+ * put in the log: at the same time, shifted within or beyond the horizon, and pairs on both sides of
+ * the cutoff (either one first in the log).
+ */
+export const dedupeCase = viewCase.chain((c) => {
+  const w = WINDOW_MS[c.spec.window]!
+  return fc.record({ field: fc.constantFrom('s' as const, 'n' as const), horizonMs: fc.constantFrom(w, 2 * w, (3 * w) / 2, 6 * w, 86_400_000) }).chain(({ field, horizonMs }) => {
+    const near = fc.integer({ min: 1, max: Math.max(1, Math.floor(horizonMs / 2)) })
+    return fc.record({
+      case: fc.constant(c),
+      field: fc.constant(field),
+      horizonMs: fc.constant(horizonMs),
+      copies: fc.array(
+        fc.record({
+          of: fc.nat(),
+          at: fc.nat(),
+          shift: fc.oneof(
+            { weight: 3, arbitrary: fc.constant(0) },
+            { weight: 3, arbitrary: fc.integer({ min: -horizonMs + 1, max: horizonMs - 1 }) },
+            { weight: 2, arbitrary: fc.integer({ min: horizonMs, max: 3 * horizonMs }) },
+          ),
+        }),
+        { maxLength: 20 },
+      ),
+      straddles: fc.array(fc.record({ of: fc.nat(), at: fc.nat(), before: near, after: near, afterFirst: fc.boolean() }), { maxLength: 6 }),
+      batchSize: fc.integer({ min: 1, max: 9 }),
+    })
+  })
+})

@@ -18,6 +18,7 @@ import {
   type BoolExpr,
   type Expr,
   type Measure,
+  type StreamOptions,
   type NumberExpr,
   type StringExpr,
   type TimeExpr,
@@ -125,27 +126,32 @@ export function boolExpr(b: Bool, e: Fields): B {
 }
 
 /** The random stream: required fields, optional ones of each kind (one that makes junk null), one with a default (junk too). */
-export function randomStream(name: string) {
-  return defineStream(name, {
-    s: t.string(),
-    e: t.enum(['x', 'y', 'z']),
-    n: t.int64(),
-    m: t.int64(),
-    f: t.float64(),
-    g: t.float64(),
-    b: t.boolean(),
-    c: t.boolean(),
-    u: t.string().optional(),
-    p: t.int64().optional().onInvalid('null'),
-    q: t.float64().optional(),
-    o: t.boolean().optional(),
-    d: t.int64().default(-2).onInvalid('default'),
-    ts: t.eventTime(),
-  })
+export function randomStream(name: string, options: StreamOptions = {}) {
+  return defineStream(
+    name,
+    {
+      s: t.string(),
+      e: t.enum(['x', 'y', 'z']),
+      n: t.int64(),
+      m: t.int64(),
+      f: t.float64(),
+      g: t.float64(),
+      b: t.boolean(),
+      c: t.boolean(),
+      u: t.string().optional(),
+      p: t.int64().optional().onInvalid('null'),
+      q: t.float64().optional(),
+      o: t.boolean().optional(),
+      d: t.int64().default(-2).onInvalid('default'),
+      ts: t.eventTime(),
+    },
+    options,
+  )
 }
 
-export function declareRandomView(name: string, spec: ViewSpecCase): ViewDef {
-  return defineView(name, randomStream(`${name}_events`), {
+/** The view of `spec` over a random stream of its own (`stream`: its options, e.g. `dedupeBy`). */
+export function declareRandomView(name: string, spec: ViewSpecCase, stream: StreamOptions = {}): ViewDef {
+  return defineView(name, randomStream(`${name}_events`, stream), {
     derive: (e) =>
       Object.fromEntries(spec.derived.map((d) => [d.name, 'num' in d ? numExpr(d.num, e as Fields) : 'str' in d ? strExpr(d.str, e as Fields) : boolExpr(d.bool, e as Fields)])),
     where: spec.where ? (e) => boolExpr(spec.where!, e as Fields) : undefined,

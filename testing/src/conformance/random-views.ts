@@ -1,7 +1,8 @@
 import type { Bool, Num, RandomEvent, Str } from './random-view-ast.ts'
-import { exprCase, viewCase, VIEW_STARTS } from './random-view-arbitraries.ts'
+import { dedupeCase, exprCase, viewCase, VIEW_STARTS } from './random-view-arbitraries.ts'
 import { boolExpr, declareRandomView, numExpr, randomStream, strExpr } from './random-view-declaration.ts'
 import { bool, num, referenceDecode, str } from './reference-interpreter.ts'
+import { referenceDedupe } from './reference-dedupe.ts'
 import { referenceReduce, zero } from './reference-reduce.ts'
 
 export type { Bool, Key, MeasureSpec, Num, RandomEvent, RawEvent, Str, ViewSpecCase } from './random-view-ast.ts'
@@ -17,6 +18,10 @@ export const randomViews = {
   stream: randomStream,
   /** A view, raw events (10 to 60, over six windows; optional fields missing, null or junk now and then), rejection reasons to archive too, and a cutoff. */
   viewCase,
+  /** A viewCase over a stream with dedupeBy, and copies of its events to put in the log (see random-view-arbitraries.ts). */
+  dedupeCase,
+  /** The events dedupeBy keeps, as the documented rule says (see reference-dedupe.ts). */
+  dedupe: referenceDedupe,
   /** A numeric, boolean or string expression over the stream's fields (division by anything allowed) and validated rows to evaluate it on. */
   exprCase,
   /** The validated event of a raw one by the stream's policies, or null (a dead letter), as the reference reads them. */

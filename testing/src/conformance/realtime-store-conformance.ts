@@ -1,4 +1,4 @@
-import { TwinflowError, type Delta, type DeltaOutcome, type FencedBatch, type PartialRow, type RealtimeStore } from '@twinflow/core'
+import { TwinflowError, type Delta, type IdClaim, type DeltaOutcome, type FencedBatch, type PartialRow, type RealtimeStore } from '@twinflow/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { conformancePipeline } from './conformance-pipeline.ts'
 
@@ -17,6 +17,7 @@ const batch = (firstOffset: number, lastOffset: number, deltas: Delta[], partiti
   lastOffset,
   deltas,
 })
+const claim = (key: string, partition: number, offset: number): IdClaim => ({ stream: 'conformance_orders', key, partition, offset })
 const everything = (store: RealtimeStore, view: string) => store.readWindows(view, 0, Number.MAX_SAFE_INTEGER)
 const applied: DeltaOutcome = { status: 'applied' }
 const duplicate: DeltaOutcome = { status: 'duplicate' }
@@ -314,6 +315,50 @@ export function realtimeStoreConformance(name: string, makeStore: () => Realtime
       expect(await everything(store, 'total')).toEqual([{ windowStart: T0, keys: [], cells: [5, 5] }])
       expect(await store.apply(batch(0, 4, [total(T0, 5, 5)]))).toEqual([duplicate])
       expect(await store.progress('speed', 'conformance')).toEqual(new Map([[0, 4]]))
+    })
+
+    it('claims an id for the first position: a later position is a duplicate, the same position again is kept', async () => {
+      expect(await store.claimIds([claim('a', 0, 5), claim('b', 0, 6), claim('a', 0, 7), claim('a', 1, 2)], DAY)).toEqual([true, true, false, false])
+      // a redelivery (the same positions, in another call) gets the same answers and changes nothing
+      expect(await store.claimIds([claim('a', 0, 7), claim('a', 0, 5), claim('b', 0, 6)], DAY)).toEqual([false, true, true])
+      // keys are per stream and per key string; an empty call answers nothing
+      expect(await store.claimIds([{ stream: 'conformance_orders', key: 'a\u0000other', partition: 0, offset: 9 }], DAY)).toEqual([true])
+      expect(await store.claimIds([], DAY)).toEqual([])
+    })
+
+    it('answers the claims of one call in order: a key claimed twice in a call is a duplicate the second time', async () => {
+      const claims = Array.from({ length: 40 }, (_, i) => claim(`k${i % 10}`, i % 2, 100 + i))
+      expect(await store.claimIds(claims, DAY)).toEqual(claims.map((_, i) => i < 10))
+    })
+
+    it('forgets a claim after its time to live: the key is claimed anew', async () => {
+      expect(await store.claimIds([claim('x', 0, 1)], 200)).toEqual([true])
+      expect(await store.claimIds([claim('x', 0, 2)], 200)).toEqual([false])
+      await new Promise((resolve) => setTimeout(resolve, 450))
+      expect(await store.claimIds([claim('x', 0, 2)], 200)).toEqual([true])
+      expect(await store.claimIds([claim('x', 0, 1)], 200)).toEqual([false])
+    })
+
+    it('keeps its claims across stop() and start()', async () => {
+      expect(await store.claimIds([claim('r', 3, 30)], DAY)).toEqual([true])
+      await store.stop()
+      await store.start(conformancePipeline)
+      expect(await store.claimIds([claim('r', 3, 31), claim('r', 3, 30)], DAY)).toEqual([false, true])
+    })
+
+    it('rejects a claim of a stream without dedupeBy, a bad position or time to live, and records nothing then', async () => {
+      const reject = async (claims: IdClaim[], ttlMs = DAY) => {
+        const error = await store.claimIds(claims, ttlMs).then(
+          () => null,
+          (e: unknown) => e,
+        )
+        expect(TwinflowError.is(error, 'validation')).toBe(true)
+      }
+      await reject([claim('v', 0, 1), { stream: 'conformance_events', key: 'v', partition: 0, offset: 2 }])
+      await reject([claim('v', 0, 1), { stream: 'conformance_orders', key: 'v', partition: -1, offset: 2 }])
+      await reject([claim('v', 0, 1), claim('v', 0, 1.5)])
+      await reject([claim('v', 0, 1)], 0)
+      expect(await store.claimIds([claim('v', 0, 3)], DAY)).toEqual([true])
     })
 
     it('gives a lease to one token at a time; only its holder renews or releases it', async () => {
