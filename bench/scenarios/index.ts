@@ -10,6 +10,8 @@ import { httpIngestScenario } from './http-ingest.ts'
 import { pagingScenario } from './paging.ts'
 import { recomputeScenario } from './recompute.ts'
 import { serveScenario } from './serve.ts'
+import { sketchRecomputeScenario } from './sketch-recompute.ts'
+import { sketchSpeedScenario } from './sketch-speed.ts'
 import { soakScenario } from './soak.ts'
 import { speedScenario } from './speed.ts'
 import { sqlSourceScenario } from './sql-source.ts'
@@ -23,6 +25,8 @@ export const scenarios: Scenario[] = [
   sqlSourceScenario,
   httpIngestScenario,
   recomputeScenario,
+  sketchSpeedScenario,
+  sketchRecomputeScenario,
   serveScenario,
   freshnessScenario,
   alertLatencyScenario,

@@ -148,7 +148,7 @@ async function withZombieInsert(ctx: ScenarioContext, runner: BatchRunner, size:
 }
 
 /** Adds events [from, to) of 30 days of purchases to the master table, inside ClickHouse. */
-async function fill(ctx: ScenarioContext, from: number, to: number): Promise<number> {
+export async function fill(ctx: ScenarioContext, from: number, to: number): Promise<number> {
   const table = masterTableSql.table(purchases)
   const end = Date.now() - 2 * 3_600_000
   const start = end - 30 * DAY

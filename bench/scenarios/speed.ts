@@ -1,11 +1,11 @@
-import { SPEED_TOKENS } from '@twinflow/speed-layer'
-import { createTwinflow } from 'twinflow'
 import { alternate } from '../src/alternate.ts'
+import { PIPELINE_MODULE } from '../src/bench-services.ts'
 import { purchases, purchasesPipeline } from '../src/purchases.ts'
 import { producePurchases } from '../src/produce-purchases.ts'
 import { ratios } from '../src/stats.ts'
 import type { Scenario, ScenarioContext } from '../src/scenario.ts'
 import { measureRate, type Rate } from '../src/measure-rate.ts'
+import { cpuMicros, speedWorkerRate } from '../src/speed-worker-rate.ts'
 
 /**
  * speed: events/s through the whole speed layer (kafkajs eachBatch → decode and validate → both
@@ -24,7 +24,7 @@ export const speedScenario: Scenario = {
     const runs = await alternate(
       ctx.repeats,
       {
-        framework: (i) => frameworkRun(ctx, events, `bench-speed-${i}`),
+        framework: (i) => speedWorkerRate(ctx, purchasesPipeline, PIPELINE_MODULE, events, `bench-speed-${i}`),
         baseline: (i) => baselineRun(ctx, events, `bench-empty-${i}`, () => {}),
         // Reference: what any consumer of JSON events pays at least (kafkajs plus JSON.parse).
         parseOnly: (i) => baselineRun(ctx, events, `bench-parse-${i}`, (value) => JSON.parse(value.toString('utf8'))),
@@ -60,21 +60,6 @@ export const speedScenario: Scenario = {
     }
   },
 }
-
-async function frameworkRun(ctx: ScenarioContext, events: number, groupId: string): Promise<Rate> {
-  await ctx.services.redis.flushall()
-  const twinflow = createTwinflow({ pipeline: purchasesPipeline, config: ctx.services.config({ speed: { groupId, cutoffRefreshMs: 60_000 } }) })
-  await twinflow.start(['speed'])
-  try {
-    const worker = twinflow.get(SPEED_TOKENS.Worker)
-    return await measureRate(() => worker.stats().records, events, { timeoutMs: 300_000, failed: () => (worker.health().state === 'failed' ? worker.health().lastError : null) })
-  } finally {
-    await twinflow.stop()
-  }
-}
-
-/** CPU time of the process per event, in µs. */
-const cpuMicros = (r: Rate) => (r.cpuPercent * 10 * r.ms) / r.items
 
 async function baselineRun(ctx: ScenarioContext, events: number, groupId: string, handle: (value: Buffer) => void): Promise<Rate> {
   const consumer = ctx.services.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 500, maxBytesPerPartition: 1_048_576 })

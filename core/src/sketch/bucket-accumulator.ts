@@ -27,12 +27,33 @@ export class BucketAccumulator {
 
   /** The flat form, ascending by key. */
   buckets(): number[] {
-    const pairs: [number, number][] = this.#map ? [...this.#map] : this.#keys.map((k, i) => [k, this.#counts[i]!])
-    pairs.sort((a, b) => a[0] - b[0])
-    const out = new Array<number>(pairs.length * 2)
-    for (let i = 0; i < pairs.length; i++) {
-      out[2 * i] = pairs[i]![0]
-      out[2 * i + 1] = pairs[i]![1]
+    const map = this.#map
+    if (map !== null) {
+      // Numeric sort of a typed array: no comparator called per comparison, no pair per bucket.
+      const keys = new Float64Array(map.size)
+      let k = 0
+      for (const key of map.keys()) keys[k++] = key
+      keys.sort()
+      const out = new Array<number>(keys.length * 2)
+      for (let i = 0; i < keys.length; i++) {
+        out[2 * i] = keys[i]!
+        out[2 * i + 1] = map.get(keys[i]!)!
+      }
+      return out
+    }
+    // At most LIST_LIMIT distinct keys: an insertion sort of the pairs as they are written.
+    const keys = this.#keys
+    const counts = this.#counts
+    const out = new Array<number>(keys.length * 2)
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      let j = i
+      for (; j > 0 && out[2 * (j - 1)]! > key; j--) {
+        out[2 * j] = out[2 * (j - 1)]!
+        out[2 * j + 1] = out[2 * (j - 1) + 1]!
+      }
+      out[2 * j] = key
+      out[2 * j + 1] = counts[i]!
     }
     return out
   }

@@ -52,13 +52,24 @@ export class RegisterAccumulator {
 
   /** The sparse form: registers `index * 64 + rank`, ascending by index. */
   registers(): number[] {
-    const out = new Array<number>(this.#indexes.length)
+    const indexes = this.#indexes
     const dense = this.#dense
-    for (let i = 0; i < out.length; i++) {
-      const index = this.#indexes[i]!
-      out[i] = index * 64 + (dense === null ? this.#ranks[i]! : dense[index]!)
+    const out = new Array<number>(indexes.length)
+    if (dense !== null) {
+      // Numeric sort of a typed array: no comparator called per comparison.
+      const sorted = Int32Array.from(indexes).sort()
+      for (let i = 0; i < sorted.length; i++) out[i] = sorted[i]! * 64 + dense[sorted[i]!]!
+      return out
     }
-    return out.sort((a, b) => a - b)
+    // At most SPARSE_LIMIT registers: an insertion sort as they are written (indexes are distinct).
+    const ranks = this.#ranks
+    for (let i = 0; i < indexes.length; i++) {
+      const register = indexes[i]! * 64 + ranks[i]!
+      let j = i
+      for (; j > 0 && out[j - 1]! > register; j--) out[j] = out[j - 1]!
+      out[j] = register
+    }
+    return out
   }
 
   #densify(): void {
