@@ -23,8 +23,10 @@ export interface SqlSourceDeps {
 /**
  * A table (or a query) of PostgreSQL or MySQL/MariaDB read incrementally in keyset pages: the rows
  * after the cursor, ordered by the cursor column (and its tie-breaker), `batchSize` at a time, each
- * page one batch of records; the checkpoint is the last row's cursor (sql-checkpoint.ts), and the
- * source moves past a batch only once it is acked (in the log). Once caught up it waits (`poll`)
+ * page one batch of records; the checkpoint is the last row's cursor (sql-checkpoint.ts), saved with
+ * the batch in the log. It reads ahead (`readAhead`): the next page starts after the last one
+ * returned, while the runner appends that one; where it resumes after a restart or a failed append
+ * is the last checkpoint the log holds. Once caught up it waits (`poll`)
  * and looks again, or ends (`poll: 'once'`). Rows whose cursor is NULL are never read: they are
  * counted and logged. A timestamp cursor can lag the server's clock (`safetyLagMs`); on
  * PostgreSQL a table's rows committed after their cursor range was read are found and read late
@@ -39,6 +41,7 @@ export interface SqlSourceDeps {
  */
 export class SqlSource implements Source {
   readonly stream: string
+  readonly readAhead = true
   readonly #fields: string[]
   #client: SqlClient | null = null
   #plan: PagePlan | null = null
@@ -208,22 +211,18 @@ export class SqlSource implements Source {
       }
       const rowsAfter = this.#rows === null ? null : this.#rows + rows.length
       const checkpoint = encodeSqlCheckpoint({ columns: this.#cursorColumns(), after, snapshot, rows: rowsAfter })
-      return {
-        messages,
-        checkpoint,
-        ack: async () => {
-          this.#after = after
-          this.#snapshot = snapshot
-          this.#rows = rowsAfter
-        },
-      }
+      // Read ahead: the next page starts here, before this one is acked (see the class comment).
+      this.#after = after
+      this.#snapshot = snapshot
+      this.#rows = rowsAfter
+      return { messages, checkpoint, ack: async () => {} }
     }
   }
 
   /**
    * When due, counts the rows at or below the checkpoint. More than the source accounts for: rows
    * appeared behind the cursor; returns a batch of one dead letter that says so, whose checkpoint
-   * takes the new count (so a restart does not report them again). Fewer (rows deleted, or whose
+   * takes the new count (so a restart after it is in the log does not report them again). Fewer (rows deleted, or whose
    * cursor moved forward, to be read again): the count is taken as it is. Null: nothing to report.
    */
   async #checkBehind(client: SqlClient): Promise<SourceBatch | null> {
@@ -252,14 +251,9 @@ export class SqlSource implements Source {
     this.deps.logger.warn('rows appeared behind the cursor: not read', { table, cursor: after, rows: appeared, counted, read: expected, total: this.#behindRows + appeared })
     const checkpoint = encodeSqlCheckpoint({ columns: this.#cursorColumns(), after, snapshot: this.#snapshot, rows: counted })
     const value = JSON.stringify({ table, cursor: Object.fromEntries(this.#fields.map((name, i) => [name, after[i]])), rowsBehind: appeared, counted, read: expected })
-    return {
-      messages: [{ value, rejected: reason, position: `behind ${cursor}: ${expected} → ${counted} rows` }],
-      checkpoint,
-      ack: async () => {
-        this.#rows = counted
-        this.#behindRows += appeared
-      },
-    }
+    this.#rows = counted
+    this.#behindRows += appeared
+    return { messages: [{ value, rejected: reason, position: `behind ${cursor}: ${expected} → ${counted} rows` }], checkpoint, ack: async () => {} }
   }
 
   #cursorOf(row: Record<string, unknown>): string[] {
