@@ -223,7 +223,8 @@ export class SqlSource implements Source {
    * When due, counts the rows at or below the checkpoint. More than the source accounts for: rows
    * appeared behind the cursor; returns a batch of one dead letter that says so, whose checkpoint
    * takes the new count (so a restart after it is in the log does not report them again). Fewer (rows deleted, or whose
-   * cursor moved forward, to be read again): the count is taken as it is. Null: nothing to report.
+   * cursor moved forward, to be read again): the count is taken as it is. Null: nothing to report
+   * (or the count failed: logged, and tried again after behindCheckMs).
    */
   async #checkBehind(client: SqlClient): Promise<SourceBatch | null> {
     const every = this.options.cursor.behindCheckMs
@@ -234,8 +235,16 @@ export class SqlSource implements Source {
     const query = buildBehindCountQuery(this.#plan!, after, reference === null ? null : { snapshot: reference, lookbackMs: this.options.cursor.lateRowLookbackMs })
     if (query === null) return null
     this.#behindCheckedAt = now
-    const { rows } = await client.query(query.sql, query.params)
-    const counted = Number(rows[0]?.n ?? 0)
+    let counted: number
+    try {
+      const { rows } = await client.query(query.sql, query.params)
+      counted = Number(rows[0]?.n ?? 0)
+    } catch (error) {
+      // The check must not stop the reading (a count over a huge table may outlast queryTimeoutMs):
+      // it is tried again after behindCheckMs; a broken connection is the page query's to report.
+      this.deps.logger.warn('could not count the rows behind the cursor; trying again later', { table: this.options.table, error, inMs: every })
+      return null
+    }
     const expected = this.#rows
     if (expected === null || counted <= expected) {
       this.#rows = counted
