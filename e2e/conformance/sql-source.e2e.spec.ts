@@ -328,6 +328,61 @@ for (const server of ['postgres', 'mariadb'] as const) {
       }
     })
 
+    it('a cursor that goes backwards: rows that appear at or below the checkpoint are a dead letter naming the table, the cursor and how many', async () => {
+      const table = 'backwards_rows'
+      await db.exec(DDL[server](table))
+      const at = (seconds: number) => `'2026-02-01 00:00:${String(seconds).padStart(2, '0')}.250000${server === 'postgres' ? '+00' : ''}'`
+      await db.exec(`INSERT INTO ${table} (id, updated_at, shop, cents) VALUES (1, ${at(10)}, 'a', 1), (2, ${at(20)}, 'a', 2), (3, ${at(30)}, 'a', 3), (4, ${at(40)}, 'a', 4)`)
+      const ids = (batch: SourceBatch) => batch.messages.map((m) => ('record' in m ? m.record.id : null))
+      const logger = recordingLogger()
+      const options = { table, cursor: { column: 'updated_at', tieBreaker: 'id', behindCheckMs: 10 }, batchSize: 10, poll: { intervalMs: 20 } }
+      const source = sqlSource(db, options, logger)
+      await source.connect(null)
+      const first = (await source.read(new AbortController().signal)) as SourceBatch
+      expect(ids(first)).toEqual([1, 2, 3, 4])
+      await first.ack({ accepted: 4, rejected: [] })
+      // Behind the checkpoint (updated_at 00:00:40.25, id 4): a row inserted with an older time, and
+      // one inserted ahead whose updated_at then moves below it; ahead: one row the source reads.
+      await db.exec(`INSERT INTO ${table} (id, updated_at, shop, cents) VALUES (5, ${at(5)}, 'b', 5), (6, ${at(50)}, 'b', 6), (7, ${at(55)}, 'b', 7)`)
+      await db.exec(`UPDATE ${table} SET updated_at = ${at(35)} WHERE id = 7`)
+      await new Promise((r) => setTimeout(r, 30))
+      const report = (await source.read(new AbortController().signal)) as SourceBatch
+      expect(report.messages).toHaveLength(1)
+      const letter = report.messages[0] as { value: string; rejected?: string; position?: string }
+      expect(letter.rejected).toMatch(
+        /^cursor went backwards: 2 row\(s\) of table "backwards_rows" appeared at or below the checkpoint \(updated_at=2026-02-01T00:00:40\.25(0000)?Z, id=4\)/,
+      )
+      expect(JSON.parse(letter.value)).toMatchObject({ table, rowsBehind: 2, counted: 6, read: 4 })
+      expect(JSON.parse(report.checkpoint!)).toMatchObject({ after: [expect.stringMatching(/T00:00:40\.25/), '4'], rows: 6 })
+      await report.ack({ accepted: 0, rejected: [{ index: 0, reason: letter.rejected! }] })
+      expect(source.behindRows).toBe(2)
+      expect(logger.lines.find((l) => l.message === 'rows appeared behind the cursor: not read')?.fields).toMatchObject({ table, rows: 2, counted: 6, read: 4 })
+      const next = (await source.read(new AbortController().signal)) as SourceBatch
+      expect(ids(next)).toEqual([6])
+      await next.ack({ accepted: 1, rejected: [] })
+      await source.close()
+      // A restart from that checkpoint reports nothing again and reads nothing twice.
+      const restarted = sqlSource(db, { ...options, poll: 'once' })
+      const again = await readAll(restarted, next.checkpoint!)
+      expect(again.records).toEqual([])
+      expect(restarted.behindRows).toBe(0)
+
+      // An id cursor (PostgreSQL has no late-row check for ids): a row inserted below the checkpoint.
+      const byId = sqlSource(db, { table, cursor: { column: 'id', behindCheckMs: 10 }, poll: 'once' })
+      const all = await readAll(byId)
+      expect(all.records.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7])
+      await db.exec(`INSERT INTO ${table} (id, updated_at, shop, cents) VALUES (0, ${at(1)}, 'c', 0)`)
+      const resumed = sqlSource(db, { table, cursor: { column: 'id', behindCheckMs: 10 }, poll: 'once' })
+      await resumed.connect(all.checkpoint)
+      const behind = (await resumed.read(new AbortController().signal)) as SourceBatch
+      expect((behind.messages[0] as { rejected?: string }).rejected).toMatch(
+        /^cursor went backwards: 1 row\(s\) of table "backwards_rows" appeared at or below the checkpoint \(id=7\)/,
+      )
+      await behind.ack({ accepted: 0, rejected: [{ index: 0, reason: 'behind' }] })
+      expect(await resumed.read(new AbortController().signal)).toBe(END_OF_INPUT)
+      await resumed.close()
+    })
+
     it('through ingest: rows that do not fit the stream are dead letters with reason and position, the others in the log', async () => {
       await db.exec(
         `CREATE TABLE shop_orders (id bigint PRIMARY KEY, shop_id varchar(20), amount_cents varchar(20), created_at ${server === 'postgres' ? 'timestamp' : 'datetime'})`,

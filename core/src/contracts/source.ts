@@ -51,7 +51,8 @@ export const END_OF_INPUT = Symbol.for('@twinflow/core/END_OF_INPUT')
 /**
  * An input of events for one stream (HTTP, files, SQL tables, a generator...). Modelled on
  * Benthos inputs.
- * Lifecycle: `connect(checkpoint)` → `read()` repeatedly (each batch is acked before the next read) →
+ * Lifecycle: `connect(checkpoint)` → `read()` repeatedly (each batch is acked before the next read,
+ * unless the source has `readAhead`) →
  * `close()`. `connect` gets the checkpoint of the last batch of this source (by name) that the log
  * holds, or null the first time: the source resumes after it. A source needs no durable state of
  * its own.
@@ -66,6 +67,15 @@ export interface Source {
   readonly stream: string
   /** HTTP routes of a push source (optional capability; see HttpEndpoint). */
   readonly http?: HttpEndpoint
+  /**
+   * Optional capability: `read` may be called again before the previous batch is acked (at most
+   * one batch ahead), so that the next batch is read and checked while the previous one is
+   * appended. The source then reads on from the end of the last batch it returned; batches are
+   * acked in the order they were read. A batch that cannot be appended is never acked, and the
+   * source is closed (the checkpoint in the log is where it resumes), so what was read ahead is
+   * read again. A source with `checkpointAfter` must not have it.
+   */
+  readonly readAhead?: boolean
   connect(checkpoint: string | null): Promise<void>
   read(signal: AbortSignal): Promise<SourceBatch | typeof END_OF_INPUT>
   close(): Promise<void>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildNullCountQuery, buildPageQuery, buildProbeQuery, type PagePlan } from './build-page-query.ts'
+import { buildBehindCountQuery, buildNullCountQuery, buildPageQuery, buildProbeQuery, type PagePlan } from './build-page-query.ts'
 import { mysqlDialect } from './mysql-dialect.ts'
 import { postgresDialect } from './postgres-dialect.ts'
 
@@ -90,5 +90,23 @@ describe('buildPageQuery', () => {
   it('probes and counts NULL cursors in table mode', () => {
     expect(buildProbeQuery(my())).toBe('SELECT * FROM `shop`.`orders` WHERE 1 = 0 ORDER BY `updated_at`, `id` LIMIT 0')
     expect(buildNullCountQuery(pg())).toBe('SELECT count(*) AS n FROM "shop"."orders" WHERE "updated_at" IS NULL OR "id" IS NULL')
+  })
+
+  it('counts the rows at or below the cursor (the check for rows behind it), in table mode only', () => {
+    expect(buildBehindCountQuery(pg(), ['2026-01-15T10:05:00.5Z', '42'])).toEqual({
+      sql: 'SELECT count(*) AS n FROM "shop"."orders" WHERE "updated_at" IS NOT NULL AND "id" IS NOT NULL AND ("updated_at", "id") <= ($1, $2)',
+      params: ['2026-01-15T10:05:00.5Z', '42'],
+    })
+    expect(buildBehindCountQuery(my(), ['2026-01-15T10:05:00.5Z', '42'])).toEqual({
+      sql: 'SELECT count(*) AS n FROM `shop`.`orders` WHERE `updated_at` IS NOT NULL AND `id` IS NOT NULL AND `updated_at` <= ? AND (`updated_at` < ? OR `id` <= ?)',
+      params: ['2026-01-15 10:05:00.5', '2026-01-15 10:05:00.5', 42n],
+    })
+    expect(buildBehindCountQuery(my({ cursor: ['id'], kinds: ['int'] }), ['7'])?.sql).toBe('SELECT count(*) AS n FROM `shop`.`orders` WHERE `id` IS NOT NULL AND `id` <= ?')
+    // With PostgreSQL's late-row check, rows it will still read are not behind the source.
+    expect(buildBehindCountQuery(pg(), ['T', '9'], { snapshot: { xmin: 100n, xmax: 101n, xip: [] }, lookbackMs: 60_000 })?.sql).toBe(
+      'SELECT count(*) AS n FROM "shop"."orders" WHERE "updated_at" IS NOT NULL AND "id" IS NOT NULL AND ("updated_at", "id") <= ($1, $2) AND ' +
+        `NOT ("updated_at" > now() - interval '60000 milliseconds' AND NOT ((xmin::text::bigint) < 3 OR (((xmin::text::bigint) - 100 + 4294967296) % 4294967296) >= 2147483648 OR ((((xmin::text::bigint) - 101 + 4294967296) % 4294967296) >= 2147483648 AND NOT false)))`,
+    )
+    expect(buildBehindCountQuery(pg({ source: { query: 'SELECT * FROM orders WHERE {{cursor}}' } }), ['1', '2'])).toBeNull()
   })
 })

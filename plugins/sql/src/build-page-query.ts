@@ -84,3 +84,29 @@ export function buildNullCountQuery(plan: PagePlan): string | null {
   const nulls = plan.cursor.map((c) => `${quoteQualified(dialect, c)} IS NULL`).join(' OR ')
   return `SELECT count(*) AS n FROM ${quoteQualified(dialect, plan.source.table)} WHERE ${nulls}`
 }
+
+/**
+ * Counts the rows at or below the cursor `after` (none of whose cursor columns is NULL): the rows a
+ * table mode source that has read up to `after` has passed (null in query mode: a query's rows
+ * cannot be counted apart from it without knowing its columns). With
+ * `lateCheck` (PostgreSQL), rows the late-row check will still read (newer than its lookback and
+ * not seen by its snapshot) are left out: they are not behind the source yet.
+ */
+export function buildBehindCountQuery(
+  plan: PagePlan,
+  after: readonly string[],
+  lateCheck: { snapshot: PgSnapshot; lookbackMs: number } | null = null,
+): { sql: string; params: unknown[] } | null {
+  if ('query' in plan.source) return null
+  const { dialect } = plan
+  const params: unknown[] = []
+  const push = (value: unknown) => {
+    params.push(value)
+    return dialect.name === 'postgres' ? `$${params.length}` : '?'
+  }
+  const columns = plan.cursor.map((c) => quoteQualified(dialect, c))
+  const conditions = [...columns.map((c) => `${c} IS NOT NULL`), dialect.atOrBelow(columns, after, plan.kinds, push)]
+  if (lateCheck !== null) conditions.push(`NOT (${dialect.newerThan(columns[0]!, lateCheck.lookbackMs)} AND ${pgInvisibleSql(lateCheck.snapshot)})`)
+  const where = conditions.join(' AND ')
+  return { sql: `SELECT count(*) AS n FROM ${quoteQualified(dialect, plan.source.table)} WHERE ${where}`, params }
+}

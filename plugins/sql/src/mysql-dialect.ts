@@ -23,6 +23,13 @@ export const mysqlDialect: SqlDialect = {
     const vb = bind(after[1]!, kinds[1]!)
     return `${a} >= ${push(va)} AND (${a} > ${push(va)} OR ${b} > ${push(vb)})`
   },
+  atOrBelow(columns, after, kinds, push) {
+    const [a, b] = columns
+    const va = bind(after[0]!, kinds[0]!)
+    if (b === undefined) return `${a} <= ${push(va)}`
+    const vb = bind(after[1]!, kinds[1]!)
+    return `${a} <= ${push(va)} AND (${a} < ${push(va)} OR ${b} <= ${push(vb)})`
+  },
   olderThan: (column, lagMs) => `${column} <= CURRENT_TIMESTAMP(6) - INTERVAL ${Math.trunc(lagMs) * 1000} MICROSECOND`,
   newerThan: (column, ms) => `${column} > CURRENT_TIMESTAMP(6) - INTERVAL ${Math.trunc(ms) * 1000} MICROSECOND`,
 }

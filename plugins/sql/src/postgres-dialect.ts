@@ -12,6 +12,10 @@ export const postgresDialect: SqlDialect = {
     if (columns.length === 1) return `${columns[0]} > ${push(after[0])}`
     return `(${columns.join(', ')}) > (${after.map((v) => push(v)).join(', ')})`
   },
+  atOrBelow(columns, after, _kinds, push) {
+    if (columns.length === 1) return `${columns[0]} <= ${push(after[0])}`
+    return `(${columns.join(', ')}) <= (${after.map((v) => push(v)).join(', ')})`
+  },
   olderThan: (column, lagMs) => `${column} <= now() - interval '${Math.trunc(lagMs)} milliseconds'`,
   newerThan: (column, ms) => `${column} > now() - interval '${Math.trunc(ms)} milliseconds'`,
 }

@@ -11,6 +11,8 @@ export interface SqlDialect {
   quote(name: string): string
   /** The rows after the cursor `after` in the order of `columns` (quoted), NULLs excluded. */
   after(columns: readonly string[], after: readonly string[], kinds: readonly CursorKind[], push: (value: unknown) => string): string
+  /** The rows at or below the cursor `after` (the complement of `after` among rows without a NULL cursor). */
+  atOrBelow(columns: readonly string[], after: readonly string[], kinds: readonly CursorKind[], push: (value: unknown) => string): string
   /** `column` at least `lagMs` older than the server's clock. */
   olderThan(column: string, lagMs: number): string
   /** `column` younger than `ms` behind the server's clock. */

@@ -10,7 +10,7 @@ describe('parseSqlSourceOptions', () => {
       ...base,
       driver: 'postgres',
       tls: false,
-      cursor: { column: 'id', safetyLagMs: 0, lateRowLookbackMs: 60_000 },
+      cursor: { column: 'id', safetyLagMs: 0, lateRowLookbackMs: 60_000, behindCheckMs: 60_000 },
       batchSize: 1000,
       poll: { intervalMs: 1000 },
       connectTimeoutMs: 10_000,

@@ -54,6 +54,14 @@ const cursorSchema = z.strictObject({
    * transaction); such rows are read then, and counted in a warning. 0 turns the check off. @default 60000
    */
   lateRowLookbackMs: z.int().min(0).max(86_400_000).default(60_000),
+  /**
+   * `table` mode: how often, at most, the source counts the rows at or below its checkpoint, to
+   * find rows that appeared behind it (inserted, or moved, below the cursor after it passed): a
+   * growth beyond the rows it read is a dead letter naming the table, the cursor and how many
+   * rows (those rows are not read). Checked at the first read after a (re)start, then at most this
+   * often. 0 turns the check off. @default 60000
+   */
+  behindCheckMs: z.int().min(0).max(86_400_000).default(60_000),
 })
 
 /** Options of the `sql` source plugin. */

@@ -1,5 +1,5 @@
 import { END_OF_INPUT, TwinflowError, type Clock, type Logger, type Scheduler, type Source, type SourceBatch, type SourceMessage } from '@twinflow/core'
-import { buildNullCountQuery, buildPageQuery, buildProbeQuery, LATE_COLUMN, SNAPSHOT_COLUMN, type PagePlan } from './build-page-query.ts'
+import { buildBehindCountQuery, buildNullCountQuery, buildPageQuery, buildProbeQuery, LATE_COLUMN, SNAPSHOT_COLUMN, type PagePlan } from './build-page-query.ts'
 import { parsePgSnapshot } from './pg-snapshot.ts'
 import { cronWait, intervalWait, type PollWait } from './poll-wait.ts'
 import type { SqlClient } from './sql-client.ts'
@@ -23,18 +23,25 @@ export interface SqlSourceDeps {
 /**
  * A table (or a query) of PostgreSQL or MySQL/MariaDB read incrementally in keyset pages: the rows
  * after the cursor, ordered by the cursor column (and its tie-breaker), `batchSize` at a time, each
- * page one batch of records; the checkpoint is the last row's cursor (sql-checkpoint.ts), and the
- * source moves past a batch only once it is acked (in the log). Once caught up it waits (`poll`)
+ * page one batch of records; the checkpoint is the last row's cursor (sql-checkpoint.ts), saved with
+ * the batch in the log. It reads ahead (`readAhead`): the next page starts after the last one
+ * returned, while the runner appends that one; where it resumes after a restart or a failed append
+ * is the last checkpoint the log holds. Once caught up it waits (`poll`)
  * and looks again, or ends (`poll: 'once'`). Rows whose cursor is NULL are never read: they are
  * counted and logged. A timestamp cursor can lag the server's clock (`safetyLagMs`); on
  * PostgreSQL a table's rows committed after their cursor range was read are found and read late
- * (build-page-query.ts, pg-snapshot.ts), and logged.
+ * (build-page-query.ts, pg-snapshot.ts), and logged. In `table` mode, every `cursor.behindCheckMs`
+ * the source counts the rows at or below its checkpoint: more than it read there means rows
+ * appeared behind the cursor (inserted below it, or moved below it, after it passed); they are
+ * not read, and the source says so in a dead letter (its reason names the table, the cursor and
+ * how many rows), a warning, and `behindRows`.
  * Errors: a server that cannot be reached or a broken connection is a retriable `unavailable` error
  * (the next read connects again); a table, column or query the server refuses, or a checkpoint of
  * another cursor, is a `config` error.
  */
 export class SqlSource implements Source {
   readonly stream: string
+  readonly readAhead = true
   readonly #fields: string[]
   #client: SqlClient | null = null
   #plan: PagePlan | null = null
@@ -47,6 +54,10 @@ export class SqlSource implements Source {
   #nullRows = 0
   #nullCheckedAt = Number.NEGATIVE_INFINITY
   #lateRows = 0
+  /** Rows at or below #after the source accounts for (sql-checkpoint.ts); null: not known. */
+  #rows: number | null = 0
+  #behindCheckedAt = Number.NEGATIVE_INFINITY
+  #behindRows = 0
 
   constructor(
     readonly name: string,
@@ -62,6 +73,11 @@ export class SqlSource implements Source {
     return this.#lateRows
   }
 
+  /** Rows found behind the cursor (appeared at or below the checkpoint, never read) so far. */
+  get behindRows(): number {
+    return this.#behindRows
+  }
+
   #cursorColumns(): string[] {
     const { column, tieBreaker } = this.options.cursor
     return tieBreaker === undefined ? [column] : [column, tieBreaker]
@@ -72,6 +88,8 @@ export class SqlSource implements Source {
     const restored = checkpoint === null ? null : decodeSqlCheckpoint(checkpoint, columns, this.name)
     this.#after = restored?.after ?? null
     this.#snapshot = restored?.snapshot ?? null
+    this.#rows = restored === null ? 0 : restored.rows
+    this.#behindCheckedAt = Number.NEGATIVE_INFINITY
     this.#caughtUp = false
     this.#ended = false
     const client = await this.#connected()
@@ -145,6 +163,8 @@ export class SqlSource implements Source {
       }
       const client = await this.#connected()
       const plan = this.#plan
+      const behind = await this.#checkBehind(client)
+      if (behind !== null) return behind
       const reference = this.#lateCheck && this.#snapshot !== null ? parsePgSnapshot(this.#snapshot) : null
       const { sql, params } = buildPageQuery(plan, {
         after: this.#after,
@@ -189,16 +209,60 @@ export class SqlSource implements Source {
           rule: 'a transaction committed after the checkpoint passed its cursor value (lookback cursor.lateRowLookbackMs)',
         })
       }
-      const checkpoint = encodeSqlCheckpoint({ columns: this.#cursorColumns(), after, snapshot })
-      return {
-        messages,
-        checkpoint,
-        ack: async () => {
-          this.#after = after
-          this.#snapshot = snapshot
-        },
-      }
+      const rowsAfter = this.#rows === null ? null : this.#rows + rows.length
+      const checkpoint = encodeSqlCheckpoint({ columns: this.#cursorColumns(), after, snapshot, rows: rowsAfter })
+      // Read ahead: the next page starts here, before this one is acked (see the class comment).
+      this.#after = after
+      this.#snapshot = snapshot
+      this.#rows = rowsAfter
+      return { messages, checkpoint, ack: async () => {} }
     }
+  }
+
+  /**
+   * When due, counts the rows at or below the checkpoint. More than the source accounts for: rows
+   * appeared behind the cursor; returns a batch of one dead letter that says so, whose checkpoint
+   * takes the new count (so a restart after it is in the log does not report them again). Fewer (rows deleted, or whose
+   * cursor moved forward, to be read again): the count is taken as it is. Null: nothing to report
+   * (or the count failed: logged, and tried again after behindCheckMs).
+   */
+  async #checkBehind(client: SqlClient): Promise<SourceBatch | null> {
+    const every = this.options.cursor.behindCheckMs
+    const after = this.#after
+    const now = this.deps.clock.now()
+    if (every === 0 || after === null || now - this.#behindCheckedAt < every) return null
+    const reference = this.#lateCheck && this.#snapshot !== null ? parsePgSnapshot(this.#snapshot) : null
+    const query = buildBehindCountQuery(this.#plan!, after, reference === null ? null : { snapshot: reference, lookbackMs: this.options.cursor.lateRowLookbackMs })
+    if (query === null) return null
+    this.#behindCheckedAt = now
+    let counted: number
+    try {
+      const { rows } = await client.query(query.sql, query.params)
+      counted = Number(rows[0]?.n ?? 0)
+    } catch (error) {
+      // The check must not stop the reading (a count over a huge table may outlast queryTimeoutMs):
+      // it is tried again after behindCheckMs; a broken connection is the page query's to report.
+      this.deps.logger.warn('could not count the rows behind the cursor; trying again later', { table: this.options.table, error, inMs: every })
+      return null
+    }
+    const expected = this.#rows
+    if (expected === null || counted <= expected) {
+      this.#rows = counted
+      return null
+    }
+    const appeared = counted - expected
+    const cursor = this.#fields.map((name, i) => `${name}=${after[i]}`).join(', ')
+    const table = this.options.table!
+    const reason =
+      `cursor went backwards: ${appeared} row(s) of table "${table}" appeared at or below the checkpoint (${cursor}) after the source had read past it ` +
+      `(inserted with a lower ${this.#fields[0]}, or moved below it); this source does not read them. ` +
+      `Rows at or below the checkpoint: ${counted}, of which the source read ${expected}.`
+    this.deps.logger.warn('rows appeared behind the cursor: not read', { table, cursor: after, rows: appeared, counted, read: expected, total: this.#behindRows + appeared })
+    const checkpoint = encodeSqlCheckpoint({ columns: this.#cursorColumns(), after, snapshot: this.#snapshot, rows: counted })
+    const value = JSON.stringify({ table, cursor: Object.fromEntries(this.#fields.map((name, i) => [name, after[i]])), rowsBehind: appeared, counted, read: expected })
+    this.#rows = counted
+    this.#behindRows += appeared
+    return { messages: [{ value, rejected: reason, position: `behind ${cursor}: ${expected} → ${counted} rows` }], checkpoint, ack: async () => {} }
   }
 
   #cursorOf(row: Record<string, unknown>): string[] {

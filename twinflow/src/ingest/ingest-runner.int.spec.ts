@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createJsonLogger, defineStream, definePipeline, END_OF_INPUT, systemClock, t, type IngestOutcome, type Source, type SourceBatch, type SourceMessage } from '@twinflow/core'
+import {
+  createJsonLogger,
+  defineStream,
+  definePipeline,
+  END_OF_INPUT,
+  systemClock,
+  t,
+  TwinflowError,
+  type IngestOutcome,
+  type Source,
+  type SourceBatch,
+  type SourceMessage,
+} from '@twinflow/core'
 import { MemoryDeadLetterQueue, MemoryEventLog } from '@twinflow/plugin-memory'
 import { IngestRunner } from './ingest-runner.ts'
 
@@ -197,6 +209,51 @@ describe('IngestRunner: mapping and validation at ingest', () => {
     // The letters of batch 1 written again (as after a crash before its append): read once.
     await dlq.write([{ stream: 'orders', stage: 'ingest', reason: 'schema: field "orderId" is missing', payload: Buffer.from('{}'), source: 'table', position: 'row 1', at: NOW }])
     expect((await dlq.read({ stream: 'orders', limit: 10 })).letters).toHaveLength(1)
+    expect(await logged()).toHaveLength(1)
+  })
+
+  it('a readAhead source is read while its previous batch is appended; appends and acks stay in order, each with its checkpoint', async () => {
+    await start()
+    const events: string[] = []
+    const order = (i: number) => ({ value: JSON.stringify({ orderId: `o${i}`, amountCents: i, ts: NOW }) })
+    const source = new ListSource('ahead', [[order(1)], [order(2)], [order(3)]])
+    Object.assign(source, { readAhead: true })
+    const read = source.read.bind(source)
+    source.read = async () => {
+      const batch = await read()
+      if (batch === END_OF_INPUT) return batch
+      events.push(`read ${batch.checkpoint}`)
+      return { ...batch, ack: async (outcome) => void events.push(`ack ${batch.checkpoint} (${outcome.accepted})`) }
+    }
+    const produce = log.produce.bind(log)
+    log.produce = async (topic, messages, options) => {
+      events.push(`append ${options?.checkpoint?.value}`)
+      await new Promise((r) => setTimeout(r, 50))
+      await produce(topic, messages, options)
+    }
+    await run(source)
+    expect(events).toEqual(['read 1', 'append 1', 'read 2', 'ack 1 (1)', 'append 2', 'read 3', 'ack 2 (1)', 'append 3', 'ack 3 (1)'])
+    expect(((await logged()) as { orderId: string }[]).map((e) => e.orderId)).toEqual(['o1', 'o2', 'o3'])
+    expect(await log.loadCheckpoint('source/ahead')).toBe('3')
+  })
+
+  it('a readAhead source whose batch cannot be appended stops with that error; the batch read ahead is never acked or appended', async () => {
+    await start()
+    const order = (i: number) => ({ value: JSON.stringify({ orderId: `o${i}`, amountCents: i, ts: NOW }) })
+    const source = new ListSource('ahead-fails', [[order(1)], [order(2)], [order(3)]])
+    Object.assign(source, { readAhead: true })
+    const produce = log.produce.bind(log)
+    log.produce = async (topic, messages, options) => {
+      if (options?.checkpoint?.value === '2') throw new TwinflowError('config', 'the topic refuses batch 2')
+      await produce(topic, messages, options)
+    }
+    const errors: unknown[] = []
+    const runner = new IngestRunner([source], log, dlq, pipeline, systemClock, logger, new Map(), (error) => errors.push(error))
+    runner.start()
+    await runner.finished()
+    expect(errors.map(String)).toEqual([expect.stringContaining('the topic refuses batch 2')])
+    expect(source.outcomes).toHaveLength(1)
+    expect(await log.loadCheckpoint('source/ahead-fails')).toBe('1')
     expect(await logged()).toHaveLength(1)
   })
 })

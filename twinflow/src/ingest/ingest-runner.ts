@@ -8,10 +8,12 @@ import {
   type DeadLetter,
   type DeadLetterQueue,
   type EventLog,
+  type IngestOutcome,
   type LogMessage,
   type Logger,
   type Pipeline,
   type Source,
+  type SourceBatch,
 } from '@twinflow/core'
 import { compileIngestCheck, type IngestCheck } from './compile-ingest-check.ts'
 
@@ -27,6 +29,8 @@ const NAMED_PER_BATCH = 5
  * previous checkpoint, and its letters have the same identity.
  * A stream with personal fields is masked by the check (see compileIngestCheck), and its messages
  * carry MASKED_HEADERS, so that the consumers do not mask them again.
+ * A source with `readAhead` is read (and its batch checked) while its previous batch is appended;
+ * appends stay one at a time, in order, each with its batch's checkpoint.
  * A retriable failure reconnects the source with backoff; a non-retriable one stops that source
  * and is reported through `onError`.
  */
@@ -79,6 +83,12 @@ export class IngestRunner {
     const headers = this.masking.hasPersonalFields(source.stream) ? { headers: MASKED_HEADERS } : {}
     const logger = this.logger.child({ source: source.name, stream: source.stream })
     const signal = this.#abort.signal
+    // A source with `readAhead` reads and checks its next batch while the previous one is appended:
+    // `appending` is that append (and ack); if it fails, `failed` cuts short the read in progress.
+    const readAhead = source.readAhead === true
+    const failed = new AbortController()
+    const readSignal = readAhead ? AbortSignal.any([signal, failed.signal]) : signal
+    let appending: Promise<void> | null = null
     // A source's checkpoint lives in the log it feeds, saved with each batch (see EventLog.produce).
     const key = `source/${source.name}`
     try {
@@ -88,10 +98,10 @@ export class IngestRunner {
       await retry(this.clock, () => source.connect(checkpoint), { retries: 5, operation: `connect source ${source.name}`, signal })
       this.#connected.add(source)
       for (;;) {
-        const batch = await retry(this.clock, () => source.read(signal), {
+        const batch = await retry(this.clock, () => source.read(readSignal), {
           retries: 10,
           operation: `read source ${source.name}`,
-          signal,
+          signal: readSignal,
           onRetry: ({ error, delayMs }) => logger.warn('source read failed; retrying', { error, delayMs }),
         })
         if (batch === END_OF_INPUT) break
@@ -109,6 +119,8 @@ export class IngestRunner {
           const position = message.position === undefined ? {} : { position: message.position }
           letters.push({ stream: source.stream, stage: 'ingest', reason: result.reason, payload: result.payload, source: source.name, ...position, at: now })
         })
+        // Dead letters before the batch's append (and, reading ahead, possibly before the previous
+        // batch's): a crash in between reads the batch again, and its letters have the same identity.
         if (letters.length > 0) {
           await retry(this.clock, () => this.deadLetters.write(letters), { retries: 10, operation: `write ${letters.length} dead letters of source ${source.name}`, signal })
           logger.warn('source inputs rejected', {
@@ -118,20 +130,33 @@ export class IngestRunner {
           })
         }
         const outcome = { accepted: valid.length, rejected }
-        const checkpoint = batch.checkpointAfter ? batch.checkpointAfter(outcome) : batch.checkpoint
-        if (valid.length > 0 || checkpoint !== undefined) {
-          const options = checkpoint === undefined ? {} : { checkpoint: { key, value: checkpoint } }
-          await retry(this.clock, () => this.log.produce(topic, valid, options), { retries: 10, operation: `produce to ${topic}`, signal })
-        }
-        await batch.ack(outcome)
+        if (appending !== null) await appending
+        appending = this.#append(topic, key, batch, valid, outcome, signal)
+        if (!readAhead) {
+          await appending
+          appending = null
+        } else appending.catch((error: unknown) => failed.abort(error))
       }
+      if (appending !== null) await appending
       logger.info('source reached its end')
     } catch (error) {
       if (signal.aborted) return
-      logger.error('source stopped', { error })
-      this.onError(error)
+      const cause = failed.signal.aborted ? failed.signal.reason : error
+      logger.error('source stopped', { error: cause })
+      this.onError(cause)
     } finally {
+      await appending?.catch(() => {})
       await source.close().catch((error) => logger.warn('source close failed', { error }))
     }
+  }
+
+  /** Appends a batch's valid messages to its topic with its checkpoint (one produce call), then acks it. */
+  async #append(topic: string, key: string, batch: SourceBatch, valid: LogMessage[], outcome: IngestOutcome, signal: AbortSignal): Promise<void> {
+    const checkpoint = batch.checkpointAfter ? batch.checkpointAfter(outcome) : batch.checkpoint
+    if (valid.length > 0 || checkpoint !== undefined) {
+      const options = checkpoint === undefined ? {} : { checkpoint: { key, value: checkpoint } }
+      await retry(this.clock, () => this.log.produce(topic, valid, options), { retries: 10, operation: `produce to ${topic}`, signal })
+    }
+    await batch.ack(outcome)
   }
 }
