@@ -81,7 +81,7 @@ export class ClickHouseServerDriver implements ClickHouseDriver {
     const client = this.#connected(what)
     try {
       // One request whose body is the text, streamed as it is (a raw format: the client does not parse it).
-      await client.insert({ table, values: Readable.from([text]), format: 'TabSeparated', columns: columns.map((c) => `\`${c}\``) as [string, ...string[]] })
+      await client.insert({ table, values: Readable.from([text], { objectMode: false }), format: 'TabSeparated', columns: columns.map((c) => `\`${c}\``) as [string, ...string[]] })
     } catch (error) {
       throw mapClickHouseError(error, what)
     }
