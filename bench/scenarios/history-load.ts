@@ -14,8 +14,9 @@ const BASELINE_TABLE = 'bench_csv_purchases'
 const FIELDS = Object.keys(purchases.fields)
 
 /**
- * history-load: rows/s of `twinflow load`'s path (hash the file, catalog it, read the CSV, map,
- * validate, insert blocks of 100k rows as JSONEachRow, one after the other, into the master table)
+ * history-load: rows/s of `twinflow load`'s path (hash the file, catalog it, read the CSV, check
+ * each field against its type, write blocks of 100k rows as TabSeparated bytes and insert them one
+ * after the other, the next block read meanwhile, into the master table)
  * against ClickHouse's own parser: the same file sent as `INSERT INTO t (fields) FORMAT
  * CSVWithNames` (streamed over HTTP by @clickhouse/client) into a table of the same schema, engine
  * and sort key. Both start from an empty table each repetition; both tables must hold the same
@@ -72,7 +73,7 @@ export const historyLoadScenario: Scenario = {
         scenario: 'history-load',
         setup: [
           `one CSV file of ${rows.toLocaleString('en')} purchases (${(bytes / 1e6).toFixed(0)} MB, 10 columns, a header), loaded into an empty table each repetition;`,
-          `twinflow load's path (SHA-256, catalog, read, map, validate, blocks of 100k rows as JSONEachRow) vs INSERT … FORMAT CSVWithNames of the same file over HTTP into a table of the same schema; equal fields checked (${fingerprints.framework}).`,
+          `twinflow load's path (SHA-256, catalog, read, check each field, blocks of 100k rows as TabSeparated) vs INSERT … FORMAT CSVWithNames of the same file over HTTP into a table of the same schema; equal fields checked (${fingerprints.framework}).`,
         ],
         checks: [
           {

@@ -40,6 +40,8 @@ export interface LoadState {
 export interface BatchLayerEngine extends BatchEngine {
   /** Appends the records of one log batch, accepted and rejected, in ONE atomic insert. */
   ingest(stream: string, records: readonly ArchivedRecord[]): Promise<void>
+  /** `ingest` of rows written as masterTsv lines in UTF-8 (no objects built), in ONE atomic insert. */
+  ingestTsv(stream: string, text: Uint8Array): Promise<void>
   /**
    * The stream's event-time watermarks (as `eventTimeWatermarks`) and which blocks of its master
    * table may hold a record twice, in one cheap read (no scan of the table).
@@ -61,7 +63,7 @@ export interface BatchLayerEngine extends BatchEngine {
   /**
    * Starts or resumes loading a file into a stream's master table (not through the log): the
    * file's partition, at or above LOAD_PARTITION_BASE, is the one the catalog gave its SHA-256
-   * before, else a new one (see the engine for how). Rows are then appended with `ingest` (one
+   * before, else a new one (see the engine for how). Rows are then appended with `ingest` or `ingestTsv` (one
    * atomic insert per block, in row order, one block at a time: the next block only after the
    * previous one is in), with `partition` and `offset` = the row number.
    */

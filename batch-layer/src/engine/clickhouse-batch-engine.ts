@@ -15,7 +15,6 @@ import {
   type Scalar,
   type ReportRunRecord,
   type StreamDef,
-  type ValueKind,
   type ViewDef,
   type WindowSelection,
 } from '@twinflow/core'
@@ -24,7 +23,8 @@ import { REPORT_RUNS_TABLE, reportRunsSql } from '../sql/report-runs-sql.ts'
 import { catalogSql } from '../sql/catalog-sql.ts'
 import { ledgerSql } from '../sql/ledger-sql.ts'
 import { LOADS_TABLE, loadsSql } from '../sql/loads-sql.ts'
-import { LOAD_PARTITION_BASE, masterTableSql } from '../sql/master-table-sql.ts'
+import { LOAD_PARTITION_BASE, masterTableSql, REJECTED_FIELD_VALUES } from '../sql/master-table-sql.ts'
+import { masterTsv } from '../sql/master-tsv.ts'
 import type { OffsetBlock } from '../sql/offset-block.ts'
 import { PUBLICATIONS_TABLE, publicationsSql } from '../sql/publications-sql.ts'
 import { versionPageSql } from '../sql/version-page-sql.ts'
@@ -35,8 +35,6 @@ import type { DuplicateCheck, MasterTableState } from './master-table-state.ts'
 
 /** ClickHouse's TABLE_ALREADY_EXISTS (both drivers put the server's code in `context.clickhouseCode`). */
 const TABLE_ALREADY_EXISTS = 57
-
-const DEFAULT_VALUES: Record<ValueKind, Scalar> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
 
 /**
  * Delays before each new read of a ledger whose read was not trusted, before the master table
@@ -117,12 +115,17 @@ export class ClickHouseBatchEngine implements BatchLayerEngine {
     await this.driver.insert(masterTableSql.table(stream), rows)
   }
 
+  async ingestTsv(streamName: string, text: Uint8Array): Promise<void> {
+    const stream = this.#stream(streamName)
+    await this.driver.insertTsv(masterTableSql.table(stream), masterTsv.columns(stream), text)
+  }
+
   /** The stream's fields in column order, which are booleans (stored as 0/1), and the values of a rejected record. */
   #fieldsOf(stream: StreamDef): { names: string[]; bools: boolean[]; defaults: Scalar[] } {
     let found = this.#fields.get(stream)
     if (!found) {
       const fields = Object.entries(stream.fields)
-      found = { names: fields.map(([name]) => name), bools: fields.map(([, type]) => type.kind === 'bool'), defaults: fields.map(([, type]) => DEFAULT_VALUES[type.kind]) }
+      found = { names: fields.map(([name]) => name), bools: fields.map(([, type]) => type.kind === 'bool'), defaults: fields.map(([, type]) => REJECTED_FIELD_VALUES[type.kind]) }
       this.#fields.set(stream, found)
     }
     return found

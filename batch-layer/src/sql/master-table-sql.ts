@@ -1,4 +1,4 @@
-import type { StreamDef } from '@twinflow/core'
+import type { Scalar, StreamDef, ValueKind } from '@twinflow/core'
 import { quoteIdentifier } from './quote-identifier.ts'
 
 /**
@@ -7,6 +7,9 @@ import { quoteIdentifier } from './quote-identifier.ts'
  * that a load resumes as the archiver does, and log partitions (below it) are told apart.
  */
 export const LOAD_PARTITION_BASE = 2 ** 31
+
+/** What a rejected record's fields hold, by kind. */
+export const REJECTED_FIELD_VALUES: Readonly<Record<ValueKind, Scalar>> = { string: '', int: 0, float: 0, bool: 0, time: 0 }
 
 /** The columns every master table has before the stream's fields. */
 export const MASTER_SYSTEM_COLUMNS = [

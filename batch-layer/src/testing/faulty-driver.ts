@@ -59,6 +59,10 @@ export class FaultyDriver implements ClickHouseDriver {
     return this.#run(`INSERT INTO ${table} (${rows.length} rows)`, () => this.inner.insert(table, rows))
   }
 
+  insertTsv(table: string, columns: readonly string[], text: Uint8Array): Promise<void> {
+    return this.#run(`INSERT INTO ${table} (${countLines(text)} rows)`, () => this.inner.insertTsv(table, columns, text))
+  }
+
   async #run<T>(statement: string, real: () => Promise<T>): Promise<T> {
     this.statements.push(statement)
     const fault = this.#faults.find((f) => f.times > 0 && f.match.test(statement))
@@ -68,4 +72,11 @@ export class FaultyDriver implements ClickHouseDriver {
     await real()
     throw fault.error()
   }
+}
+
+/** Rows of TabSeparated text: its line feeds (a value's line feed is escaped). */
+function countLines(text: Uint8Array): number {
+  let n = 0
+  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) n++
+  return n
 }

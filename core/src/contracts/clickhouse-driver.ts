@@ -18,4 +18,10 @@ export interface ClickHouseDriver {
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>
   /** Inserts rows as one block (atomic on a MergeTree table). */
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>
+  /**
+   * Inserts rows written as TabSeparated UTF-8 text (one row per line, ending in a line feed; `\\`, tab,
+   * line feed and carriage return escaped with a backslash, `\\N` for NULL) into these columns, as
+   * one block (atomic on a MergeTree table): ClickHouse parses it, the caller builds no objects.
+   */
+  insertTsv(table: string, columns: readonly string[], text: Uint8Array): Promise<void>
 }

@@ -123,6 +123,20 @@ export class ChdbDriver implements ClickHouseDriver {
     this.#releaseMemory(session)
   }
 
+  async insertTsv(table: string, columns: readonly string[], text: Uint8Array): Promise<void> {
+    if (text.length === 0) return
+    const what = `INSERT INTO ${table} (TabSeparated, ${text.byteLength} bytes)`
+    const session = this.#connected(what)
+    const started = performance.now()
+    try {
+      await session.insert({ table, columns, values: text, format: 'TabSeparated' })
+    } catch (error) {
+      throw mapChdbError(error, what)
+    }
+    this.logger.debug('insert', { table, bytes: text.byteLength, ms: Math.round(performance.now() - started) })
+    this.#releaseMemory(session)
+  }
+
   /** Purges the allocator's freed pages, in the background, at most every `releaseMemoryEveryMs`; a failure turns it off. */
   #releaseMemory(session: Session): void {
     const every = this.#releaseEveryMs

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { TwinflowError, type ClickHouseDriver, type Logger } from '@twinflow/core'
 import type { ClickHouseServerDriverOptions } from './clickhouse-driver-options.ts'
@@ -70,6 +71,18 @@ export class ClickHouseServerDriver implements ClickHouseDriver {
     const client = this.#connected(what)
     try {
       await client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' })
+    } catch (error) {
+      throw mapClickHouseError(error, what)
+    }
+  }
+
+  async insertTsv(table: string, columns: readonly string[], text: Uint8Array): Promise<void> {
+    if (text.length === 0) return
+    const what = `INSERT INTO ${table} (TabSeparated, ${text.byteLength} bytes)`
+    const client = this.#connected(what)
+    try {
+      // One request whose body is the text, streamed as it is (a raw format: the client does not parse it).
+      await client.insert({ table, values: Readable.from([text], { objectMode: false }), format: 'TabSeparated', columns: columns.map((c) => `\`${c}\``) as [string, ...string[]] })
     } catch (error) {
       throw mapClickHouseError(error, what)
     }

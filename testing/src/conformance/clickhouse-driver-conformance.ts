@@ -53,6 +53,28 @@ export function clickHouseDriverConformance(name: string, options: BatchSqlEquiv
       expect(await driver().query(`SELECT id FROM ${table} WHERE id > 100`)).toEqual([])
     })
 
+    it('inserts TabSeparated bytes into the columns named, as one block: escapes and NULL read back', async () => {
+      const tsv = `${table}_tsv`
+      await driver().command(`CREATE TABLE ${tsv} (id UInt32, name String, note Nullable(String), f Float64, big Int64) ENGINE = MergeTree() ORDER BY id`)
+      try {
+        // Fields joined by real tabs; inside a value, a tab, line feed, carriage return and backslash are escaped.
+        const rows = [
+          ['2', 'tab\\there', '\\N', '1e+21', '-9007199254740991'],
+          ['1', 'back\\\\slash, line\\nfeed, cr\\r ✓', 'note', '0.1', '0'],
+        ]
+        await driver().insertTsv(tsv, ['id', 'name', 'note', 'f', 'big'], Buffer.from(rows.map((r) => `${r.join('\t')}\n`).join('')))
+        await driver().insertTsv(tsv, ['id', 'name', 'note', 'f', 'big'], Buffer.alloc(0))
+        expect(await driver().query(`SELECT * FROM ${tsv} ORDER BY id`)).toEqual([
+          { id: 1, name: 'back\\slash, line\nfeed, cr\r ✓', note: 'note', f: 0.1, big: '0' },
+          { id: 2, name: 'tab\there', note: null, f: 1e21, big: '-9007199254740991' },
+        ])
+        const bad = await rejection(driver().insertTsv(tsv, ['id', 'name', 'note', 'f', 'big'], Buffer.from('x\ty\tz\t1\t1\n')))
+        expect(bad.kind).toBe('internal')
+      } finally {
+        await driver().command(`DROP TABLE IF EXISTS ${tsv}`)
+      }
+    })
+
     it('reports a rejected statement as an internal error with the statement and the ClickHouse code', async () => {
       const syntax = await rejection(driver().query('SELEC 1'))
       expect(syntax.kind).toBe('internal')

@@ -105,17 +105,17 @@ describe('loadHistory on the embedded runtimes', () => {
       ),
     )
     const engine = twinflow.get(BATCH_TOKENS.Engine)
-    const ingest = engine.ingest.bind(engine)
+    const ingestTsv = engine.ingestTsv.bind(engine)
     let calls = 0
-    engine.ingest = async (stream, records) => {
+    engine.ingestTsv = async (stream, text) => {
       if (++calls === 3) throw new TwinflowError('internal', 'the process died here')
-      return ingest(stream, records)
+      return ingestTsv(stream, text)
     }
     let summary: Awaited<ReturnType<typeof loadHistory>>
     try {
       summary = await loadHistory(twinflow, { stream: 'orders', files: [other], blockRows: 100 })
     } finally {
-      engine.ingest = ingest
+      engine.ingestTsv = ingestTsv
     }
     const [failed] = summary.files
     expect(failed).toMatchObject({ status: 'failed', inserted: 200, error: expect.stringContaining('the process died here') })

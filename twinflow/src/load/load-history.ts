@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { compileFieldMapping, compilePayloadMask, compileValueDecoder, fieldMappingSchema, parseOptions, retry, TOKENS, TwinflowError, type DeadLetter } from '@twinflow/core'
-import { type ArchivedRecord, BATCH_TOKENS, type LoadFile } from '@twinflow/batch-layer'
+import { type ArchivedRecord, BATCH_TOKENS, type LoadFile, masterTsv } from '@twinflow/batch-layer'
 import { type CsvOptionsInput, csvOptionsSchema, type FileRecord, fileFormatOf, readRecords } from '@twinflow/plugin-file'
 import type { Twinflow } from '../app/twinflow.ts'
+import { compileFastTsvFields } from './compile-fast-tsv-fields.ts'
 import { reasonKey } from './reason-key.ts'
+import { afterLines, TsvBlock } from './tsv-block.ts'
 import { sha256OfFile } from './sha256-of-file.ts'
 
 export interface LoadHistoryOptions {
@@ -25,6 +27,12 @@ export interface LoadHistoryOptions {
   onProgress?: (progress: LoadProgress) => void
   /** @default 1000 */
   progressEveryMs?: number
+  /**
+   * Rows are written as TabSeparated text, and the fields of a record that compileFastTsvFields
+   * vouches for go straight to it (no event objects). `false`: every record is mapped and decoded
+   * into objects and inserted as JSON rows (`ingest`): the same rows and reasons, slower. @default true
+   */
+  text?: boolean
 }
 
 export interface LoadProgress {
@@ -72,8 +80,10 @@ export interface LoadSummary {
  * started Twinflow whose runtimes include the batch engine and the dead-letter queue (the CLI's
  * `twinflow load`, or a test pipeline). Each file is one partition at or above 2^31 (see
  * BatchLayerEngine.beginLoad), each row an offset: rows are read in file order, mapped (the field
- * mapping), decoded by the stream's decoder (`future:` judged against the load's start), and
- * inserted in blocks, one atomic insert after the other, rejected rows included with their reason
+ * mapping), decoded by the stream's decoder (`future:` judged against the load's start), written
+ * as TabSeparated bytes (a record whose fields compileFastTsvFields vouches for goes straight from
+ * its text, with no objects: the same row) and inserted in blocks, one atomic insert after the
+ * other (the next block is read meanwhile), rejected rows included with their reason
  * (and written to the dead-letter queue, stage `load`). Loading the same content again adds nothing;
  * a load cut off resumes after its last stored row. A file that cannot be read is `failed` and the
  * next file is loaded; a bad mapping or option is a `config` error before anything is read.
@@ -98,6 +108,8 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
   const clock = twinflow.get(TOKENS.Clock)
   const logger = twinflow.logger.child({ component: 'load', stream: stream.name })
   const everyMs = options.progressEveryMs ?? 1000
+  const text = options.text ?? true
+  const tsvOf = masterTsv.ofRecord(stream)
 
   const summary: LoadSummary = { stream: stream.name, files: [], inserted: 0, rejected: 0, rejectedBy: {}, ms: 0 }
   for (let f = 0; f < options.files.length; f++) {
@@ -120,6 +132,7 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
       const partition = state.partition
       // Every row of this load is judged against one log time: the load's start.
       const logTime = clock.now()
+      const fast = text ? compileFastTsvFields(stream, options.mapping, logTime) : null
       const nextRow = state.nextRow
       let rejectedBefore = state.rejected
       const t0 = performance.now()
@@ -142,12 +155,17 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
         })
       }
 
+      // A block is rows of consecutive offsets from its first: TabSeparated lines, or records (text: false).
+      const lines = new TsvBlock()
       let block: ArchivedRecord[] = []
       let letters: DeadLetter[] = []
       let inFlight: Promise<void> | null = null
       /** Inserts one block (after the previous one is in), retrying an unknown outcome after reading how far the partition got. */
       const flush = async () => {
-        if (block.length === 0) return
+        const count = text ? lines.rows : block.length
+        if (count === 0) return
+        const first = text ? lines.first : block[0]!.offset
+        const bytes = text ? lines.take().bytes : null
         const records = block
         const dead = letters
         block = []
@@ -158,22 +176,20 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
           await retry(
             clock,
             async (attempt) => {
-              let pending = records
-              if (attempt > 1) {
-                const stored = await engine.loadProgress(stream.name, partition)
-                pending = records.filter((r) => r.offset >= stored.nextRow)
-                if (pending.length === 0) return
-              }
-              await engine.ingest(stream.name, pending)
+              // Rows before the partition's next row are in already (a block's insert is atomic, blocks go in row order).
+              const skip = attempt > 1 ? Math.max(0, (await engine.loadProgress(stream.name, partition)).nextRow - first) : 0
+              if (skip >= count) return
+              if (bytes !== null) await engine.ingestTsv(stream.name, afterLines(bytes, skip))
+              else await engine.ingest(stream.name, skip === 0 ? records : records.slice(skip))
             },
             {
               retries: 5,
               initialDelayMs: 500,
-              operation: `loading rows ${records[0]!.offset}..${records[records.length - 1]!.offset} of ${path}`,
+              operation: `loading rows ${first}..${first + count - 1} of ${path}`,
               onRetry: ({ attempt, delayMs, error }) => logger.warn('load insert failed; retrying after reading how far the file got', { path, attempt, delayMs, error }),
             },
           )
-          result.inserted += records.length
+          result.inserted += count
         })()
         // Awaited at the next flush; marked handled now so that a failure meanwhile is not an unhandled rejection.
         inFlight.catch(() => {})
@@ -185,8 +201,17 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
           rowsSeen = record.row + 1
           if (record.end > 0) bytesRead = record.end
           if (record.row < nextRow) continue
+          if (fast !== null && record.ok) {
+            const fields = fast(record.value)
+            if (fields !== null) {
+              lines.add(record.row, masterTsv.line(partition, record.row, '', fields))
+              if (lines.rows >= blockRows) await flush()
+              continue
+            }
+          }
           const archived = toArchived(record, partition)
-          block.push(archived)
+          if (text) lines.add(record.row, tsvOf(archived))
+          else block.push(archived)
           if (archived.error !== undefined) {
             result.rejected++
             const key = reasonKey(archived.error)
@@ -201,7 +226,7 @@ export async function loadHistory(twinflow: Twinflow, options: LoadHistoryOption
               at: clock.now(),
             })
           }
-          if (block.length >= blockRows) await flush()
+          if ((text ? lines.rows : block.length) >= blockRows) await flush()
         }
         if (performance.now() - lastReport >= everyMs) {
           lastReport = performance.now()
