@@ -138,8 +138,14 @@ describe('BatchRunner', () => {
     await archiver.start()
     const run = await running
     await archiver.stop()
-    expect(run).toMatchObject({ status: 'succeeded', attempt: 1, rows: 1 })
-    expect(await engine.readWindows(view.name, run.version, 0, Infinity)).toEqual([{ windowStart: T0 + HOUR, keys: ['s'], cells: [3, 6] }])
+    expect(run).toMatchObject({ status: 'succeeded', attempt: 1 })
+    // The watermarks are read alongside the check that finds the archive caught up, so they may
+    // miss the insert that caught it up: the cutoff is then lower (safe), never a partial window.
+    const whole = [{ windowStart: T0 + HOUR, keys: ['s'], cells: [3, 6] }]
+    expect(await engine.readWindows(view.name, run.version, 0, Infinity)).toEqual(run.cutoff > T0 + HOUR ? whole : [])
+    const next = await runner.runView(view.name)
+    expect(next).toMatchObject({ status: 'succeeded', cutoff: T0 + 2 * HOUR, rows: 1 })
+    expect(await engine.readWindows(view.name, next.version, 0, Infinity)).toEqual(whole)
     expect(deadLetters.counts()).toEqual(new Map([[`${stream.name}/archiver`, 1]]))
   })
 
