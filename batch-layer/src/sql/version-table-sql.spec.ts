@@ -88,7 +88,12 @@ describe('versionTableSql', () => {
     const plain = versionTableSql.build(orderMix, 2, CUTOFF)
     const insert = plain.slice(0, plain.indexOf(' SELECT '))
     const aggregate = plain.slice(insert.length + 1)
-    const [select, rest] = aggregate.split(' FROM tf_master_orders WHERE ') as [string, string]
+    const [plainSelect, rest] = aggregate.split(' FROM tf_master_orders WHERE ') as [string, string]
+    // the branches of the UNION ALL materialize the keys (18.16 refuses a constant key there)
+    const select = plainSelect
+      .replace('`shopId` AS _k_shop', 'materialize(`shopId`) AS _k_shop')
+      .replace('`status` AS _k_status', 'materialize(`status`) AS _k_status')
+      .replace('(`amountCents` >= toInt64(10000)) AS _k_large', 'materialize((`amountCents` >= toInt64(10000))) AS _k_large')
     const [conditions, groupBy] = rest.split(' GROUP BY ') as [string, string]
     const suspect = '(_partition = 1 AND intDiv(_offset, 1048576) = 0) OR (_partition = 3 AND intDiv(_offset, 1048576) = 2)'
     const once = `(SELECT \`ts\`, \`shopId\`, \`status\`, \`amountCents\`, \`items\`, _error, _partition, _offset FROM tf_master_orders PREWHERE ${suspect} WHERE \`ts\` < 1767268800000 LIMIT 1 BY _partition, _offset)`

@@ -76,13 +76,14 @@ export const versionTableSql = {
     const args = view.measures.map((m) => (m.measure.arg ? sharedSql(sql(m.measure.arg)) : null))
     const time = quoteIdentifier(view.stream.timeField)
     const window = formatLiteral(view.windowMs, 'int')
-    const select = [
+    const selectWith = (key: (sql: string) => string) => [
       `intDiv(${time}, ${window}) * ${window} AS ${WINDOW_START}`,
-      ...view.keys.map((k) => `${sql(k.node)} AS ${k.column}`),
+      ...view.keys.map((k) => `${key(sql(k.node))} AS ${k.column}`),
       ...view.measures.flatMap((m, j) =>
         m.measure.cells.map((cell, i) => `${cell.sqlAggregate(args[j] ? (i === 0 ? args[j].first : args[j].again) : null)} AS ${view.cells[m.firstCell + i]!.column}`),
       ),
     ]
+    const select = selectWith((key) => key)
     // An event whose float measure argument is NaN (e.g. 0/0) has no place in a monoid: the speed
     // layer dead-letters it for this view, so the batch layer leaves it out of this view too. A
     // null argument is no NaN (measures skip it), and a filter keeps what is true, not null.
@@ -95,7 +96,7 @@ export const versionTableSql = {
     const groupBy = [WINDOW_START, ...view.keys.map((k) => k.column)].join(', ')
     const columns = versionTableSql.columns(view).map((c) => c.name)
     const master = masterTableSql.table(view.stream)
-    const aggregate = (source: string, only = '') => `SELECT ${select.join(', ')} FROM ${source} WHERE ${conditions.join(' AND ')}${only} GROUP BY ${groupBy}`
+    const aggregate = (source: string, only = '', columns = select) => `SELECT ${columns.join(', ')} FROM ${source} WHERE ${conditions.join(' AND ')}${only} GROUP BY ${groupBy}`
     const insert = `INSERT INTO ${versionTableSql.table(view, version)} (${columns.join(', ')}) `
     const dedupe = view.stream.dedupe
     if (dedupe) {
@@ -122,8 +123,11 @@ export const versionTableSql = {
     const suspect = ledgerSql.inBlocks(deduplicate)
     const read = [...fieldsRead(view).map(quoteIdentifier), '_error', '_partition', '_offset'].join(', ')
     const once = `(SELECT ${read} FROM ${master} PREWHERE ${suspect} WHERE ${before} LIMIT 1 BY _partition, _offset)`
+    // Keys are materialized in the branches of the UNION ALL: 18.16 refuses a key that is a constant
+    // expression there (code 171, "non constant in source stream but must be constant in result").
+    const branch = selectWith((key) => `materialize(${key})`)
     const merged = [WINDOW_START, ...view.keys.map((k) => k.column), ...view.cells.map((c, i) => `${mergeCellSql(c.spec.op, c.column)} AS _merged_${i}`)]
-    return `${insert}SELECT ${merged.join(', ')} FROM (${aggregate(master, ` AND NOT (${suspect})`)} UNION ALL ${aggregate(once)}) GROUP BY ${groupBy}`
+    return `${insert}SELECT ${merged.join(', ')} FROM (${aggregate(master, ` AND NOT (${suspect})`, branch)} UNION ALL ${aggregate(once, '', branch)}) GROUP BY ${groupBy}`
   },
 
   /** Empties a version table (to build it again). */
