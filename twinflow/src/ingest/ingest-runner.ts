@@ -1,5 +1,6 @@
 import {
   END_OF_INPUT,
+  followSignals,
   MASKED_HEADERS,
   PiiMasking,
   retry,
@@ -87,7 +88,8 @@ export class IngestRunner {
     // `appending` is that append (and ack); if it fails, `failed` cuts short the read in progress.
     const readAhead = source.readAhead === true
     const failed = new AbortController()
-    const readSignal = readAhead ? AbortSignal.any([signal, failed.signal]) : signal
+    const reading = readAhead ? followSignals([signal, failed.signal]) : null
+    const readSignal = reading?.signal ?? signal
     let appending: Promise<void> | null = null
     // A source's checkpoint lives in the log it feeds, saved with each batch (see EventLog.produce).
     const key = `source/${source.name}`
@@ -146,6 +148,7 @@ export class IngestRunner {
       this.onError(cause)
     } finally {
       await appending?.catch(() => {})
+      reading?.dispose()
       await source.close().catch((error) => logger.warn('source close failed', { error }))
     }
   }
