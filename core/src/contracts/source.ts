@@ -76,6 +76,13 @@ export interface Source {
    * read again. A source with `checkpointAfter` must not have it.
    */
   readonly readAhead?: boolean
+  /**
+   * Optional: the inputs (names of a record before the mapping) whose raw values the checkpoint
+   * holds (a table's cursor column, a polled API's cursor field), each with the option that names
+   * it. A checkpoint is not masked: one that maps to a personal field of the stream is a `config`
+   * error at start.
+   */
+  readonly checkpointInputs?: readonly { input: string; option: string }[]
   connect(checkpoint: string | null): Promise<void>
   read(signal: AbortSignal): Promise<SourceBatch | typeof END_OF_INPUT>
   close(): Promise<void>

@@ -57,6 +57,7 @@ export class HttpPollSource implements Source {
   #due = false
   #wake: (() => void) | null = null
   #overflowWarned = false
+  readonly checkpointInputs: readonly { input: string; option: string }[]
 
   constructor(
     readonly name: string,
@@ -72,6 +73,9 @@ export class HttpPollSource implements Source {
     const inc = options.incremental
     this.#incremental = inc ? { field: compileJsonPath(inc.field), key: inc.key === undefined ? null : compileJsonPath(inc.key), maxKeys: inc.maxKeys } : null
     this.#conditional = options.conditional ?? options.pagination.type === 'none'
+    // A cursor at a record's top level may be a field of the stream (a nested one is no field).
+    const steps = this.#incremental?.field.steps
+    this.checkpointInputs = steps?.length === 1 && typeof steps[0] === 'string' ? [{ input: steps[0], option: 'incremental.field' }] : []
   }
 
   async connect(checkpoint: string | null): Promise<void> {

@@ -1,5 +1,5 @@
 /** A compiled JSON path: the value at it in a parsed JSON document, or undefined when there is none. */
-export type JsonPath = ((document: unknown) => unknown) & { readonly text: string }
+export type JsonPath = ((document: unknown) => unknown) & { readonly text: string; readonly steps: readonly (string | number)[] }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*/
 
@@ -51,5 +51,5 @@ export function compileJsonPath(text: string): JsonPath {
     }
     return value
   }
-  return Object.assign(get, { text })
+  return Object.assign(get, { text, steps })
 }

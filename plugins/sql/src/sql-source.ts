@@ -42,6 +42,7 @@ export interface SqlSourceDeps {
 export class SqlSource implements Source {
   readonly stream: string
   readonly readAhead = true
+  readonly checkpointInputs: readonly { input: string; option: string }[]
   readonly #fields: string[]
   #client: SqlClient | null = null
   #plan: PagePlan | null = null
@@ -66,6 +67,7 @@ export class SqlSource implements Source {
   ) {
     this.stream = options.stream
     this.#fields = this.#cursorColumns().map((c) => c.split('.').pop()!)
+    this.checkpointInputs = this.#fields.map((input, i) => ({ input, option: i === 0 ? 'cursor.column' : 'cursor.tieBreaker' }))
   }
 
   /** Rows read late so far (PostgreSQL's late-row check), for tests and logs. */

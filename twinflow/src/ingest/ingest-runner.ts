@@ -16,6 +16,7 @@ import {
   type Source,
   type SourceBatch,
 } from '@twinflow/core'
+import { checkCheckpointInputs } from './check-checkpoint-inputs.ts'
 import { compileIngestCheck, type IngestCheck } from './compile-ingest-check.ts'
 
 /** Rejected inputs a log line names, at most, per batch (the dead-letter queue has them all). */
@@ -55,7 +56,9 @@ export class IngestRunner {
   ) {
     for (const source of sources) {
       const mapping = mappings.get(source.name)
-      this.#checks.set(source, compileIngestCheck(pipeline.stream(source.stream), mapping?.mapping, mapping?.where ?? 'mapping', masking))
+      const stream = pipeline.stream(source.stream)
+      this.#checks.set(source, compileIngestCheck(stream, mapping?.mapping, mapping?.where ?? 'mapping', masking))
+      checkCheckpointInputs(stream, source, mapping?.mapping)
     }
   }
 
