@@ -1,3 +1,4 @@
+import { mapResolverErrors } from './map-resolver-errors.ts'
 import { GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfig } from 'graphql'
 import { TwinflowError } from '@twinflow/core'
 import { pipelineField } from './pipeline-fields.ts'
@@ -37,10 +38,12 @@ export function buildSchema(services: ServingServices): GraphQLSchema {
     subscription[view.name] = fields.subscription
   }
   try {
-    return new GraphQLSchema({
-      query: new GraphQLObjectType({ name: 'Query', fields: query }),
-      subscription: Object.keys(subscription).length > 0 ? new GraphQLObjectType({ name: 'Subscription', fields: subscription }) : undefined,
-    })
+    return mapResolverErrors(
+      new GraphQLSchema({
+        query: new GraphQLObjectType({ name: 'Query', fields: query }),
+        subscription: Object.keys(subscription).length > 0 ? new GraphQLObjectType({ name: 'Subscription', fields: subscription }) : undefined,
+      }),
+    )
   } catch (error) {
     throw new TwinflowError('config', `the views do not make a valid GraphQL schema: ${(error as Error).message}`, { cause: error })
   }

@@ -9,7 +9,6 @@ import { RejectedInputPageType } from './rejected-input-types.ts'
 import { reportInfoType } from './report-types.ts'
 import type { ServingContext } from './serving-context.ts'
 import type { ServingServices } from './serving-services.ts'
-import { guarded } from './to-graphql-error.ts'
 
 const MAX_RUNS = 1000
 /** Most dead letters `recentDeadLetters` returns (what a queue keeps may be fewer). */
@@ -24,11 +23,11 @@ const MAX_RECENT_LETTERS = 100
 export function pipelineField(services: ServingServices): GraphQLFieldConfig<unknown, ServingContext> {
   const { pipeline, batch, deadLetters } = services
   const visibleViews = (p: Principal) => pipeline.views.filter((v) => canRead(p, v.name))
-  const runsOf = (view: ViewDef, limit: number) => guarded(() => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS)))
+  const runsOf = (view: ViewDef, limit: number) => batch.runs(view.name, checkCount('limit', limit, MAX_RUNS))
   const ViewInfo = viewInfoType(runsOf)
   const ReportInfo = reportInfoType({
     channels: (report) => services.reportChannels?.(report) ?? report.channels,
-    runs: (report, limit) => guarded(() => batch.reportRuns(report.name, checkCount('limit', limit, MAX_RUNS))),
+    runs: (report, limit) => batch.reportRuns(report.name, checkCount('limit', limit, MAX_RUNS)),
   })
   const StreamInfoType = streamInfoType({
     stats: services.streams,
@@ -60,23 +59,21 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
       view: {
         type: ViewInfo,
         args: { name: { type: new GraphQLNonNull(GraphQLString) } },
-        resolve: (_p, args: { name: string }, ctx) =>
-          guarded(() => {
-            const view = pipeline.view(args.name)
-            assertCanRead(ctx.principal, view.name)
-            return view
-          }),
+        resolve: (_p, args: { name: string }, ctx) => {
+          const view = pipeline.view(args.name)
+          assertCanRead(ctx.principal, view.name)
+          return view
+        },
       },
       streams: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(StreamInfoType))),
-        resolve: (_p, _a, ctx): Promise<StreamEntry[]> =>
-          guarded(async () => {
-            const views = visibleViews(ctx.principal)
-            const counts = await deadLetterCounts(ctx.principal)
-            return pipeline.streams
-              .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
-              .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
-          }),
+        resolve: async (_p, _a, ctx): Promise<StreamEntry[]> => {
+          const views = visibleViews(ctx.principal)
+          const counts = await deadLetterCounts(ctx.principal)
+          return pipeline.streams
+            .filter((s) => ctx.principal.views === 'all' || views.some((v) => v.stream === s))
+            .map((stream) => ({ stream, views: views.filter((v) => v.stream === stream).map((v) => v.name), deadLetters: counts.filter((c) => c.stream === stream.name) }))
+        },
       },
       reports: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ReportInfo))),
@@ -87,21 +84,20 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRunType))),
         description: 'The newest batch runs, newest first.',
         args: { view: { type: GraphQLString }, status: { type: BatchRunStatusEnum }, limit: { type: GraphQLInt, defaultValue: 20 } },
-        resolve: (_p, args: { view?: string | null; status?: BatchRunStatus | null; limit: number }, ctx) =>
-          guarded(async () => {
-            const limit = checkCount('limit', args.limit, MAX_RUNS)
-            let runs: BatchRun[]
-            if (args.view) {
-              assertCanRead(ctx.principal, pipeline.view(args.view).name)
-              runs = await batch.runs(args.view, args.status ? MAX_RUNS : limit)
-            } else if (ctx.principal.views === 'all') {
-              runs = await batch.runs(null, args.status ? MAX_RUNS : limit)
-            } else {
-              const perView = await Promise.all(visibleViews(ctx.principal).map((v) => batch.runs(v.name, args.status ? MAX_RUNS : limit)))
-              runs = perView.flat().sort((a, b) => b.startedAt - a.startedAt)
-            }
-            return runs.filter((r) => !args.status || r.status === args.status).slice(0, limit)
-          }),
+        resolve: async (_p, args: { view?: string | null; status?: BatchRunStatus | null; limit: number }, ctx) => {
+          const limit = checkCount('limit', args.limit, MAX_RUNS)
+          let runs: BatchRun[]
+          if (args.view) {
+            assertCanRead(ctx.principal, pipeline.view(args.view).name)
+            runs = await batch.runs(args.view, args.status ? MAX_RUNS : limit)
+          } else if (ctx.principal.views === 'all') {
+            runs = await batch.runs(null, args.status ? MAX_RUNS : limit)
+          } else {
+            const perView = await Promise.all(visibleViews(ctx.principal).map((v) => batch.runs(v.name, args.status ? MAX_RUNS : limit)))
+            runs = perView.flat().sort((a, b) => b.startedAt - a.startedAt)
+          }
+          return runs.filter((r) => !args.status || r.status === args.status).slice(0, limit)
+        },
       },
       rejectedInputs: {
         type: new GraphQLNonNull(RejectedInputPageType),
@@ -114,44 +110,42 @@ export function pipelineField(services: ServingServices): GraphQLFieldConfig<unk
           limit: { type: GraphQLInt, defaultValue: 20 },
           after: { type: GraphQLString, description: "The previous page's pageInfo.endCursor." },
         },
-        resolve: (_p, args: { stream: string; stage?: string | null; reason?: string | null; limit: number; after?: string | null }, ctx) =>
-          guarded(async () => {
-            const stream = pipeline.streams.find((s) => s.name === args.stream)
-            if (!stream)
-              throw new GraphQLError(`unknown stream "${args.stream}"; streams: ${pipeline.streams.map((s) => s.name).join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } })
-            // A stream is visible with any view of it the caller may read.
-            if (ctx.principal.views !== 'all' && !visibleViews(ctx.principal).some((v) => v.stream === stream)) {
-              throw new GraphQLError(`"${ctx.principal.name}" may read no view of stream "${stream.name}"`, { extensions: { code: 'FORBIDDEN' } })
-            }
-            return deadLetters.read({
-              stream: stream.name,
-              limit: checkCount('limit', args.limit, 1000),
-              ...(args.stage ? { stage: args.stage } : {}),
-              ...(args.reason ? { reason: args.reason } : {}),
-              ...(args.after ? { after: args.after } : {}),
-            })
-          }),
+        resolve: async (_p, args: { stream: string; stage?: string | null; reason?: string | null; limit: number; after?: string | null }, ctx) => {
+          const stream = pipeline.streams.find((s) => s.name === args.stream)
+          if (!stream)
+            throw new GraphQLError(`unknown stream "${args.stream}"; streams: ${pipeline.streams.map((s) => s.name).join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } })
+          // A stream is visible with any view of it the caller may read.
+          if (ctx.principal.views !== 'all' && !visibleViews(ctx.principal).some((v) => v.stream === stream)) {
+            throw new GraphQLError(`"${ctx.principal.name}" may read no view of stream "${stream.name}"`, { extensions: { code: 'FORBIDDEN' } })
+          }
+          return deadLetters.read({
+            stream: stream.name,
+            limit: checkCount('limit', args.limit, 1000),
+            ...(args.stage ? { stage: args.stage } : {}),
+            ...(args.reason ? { reason: args.reason } : {}),
+            ...(args.after ? { after: args.after } : {}),
+          })
+        },
       },
       alerts: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(AlertRuleType))),
         description: 'The alert rules of the views you may read, whether this deployment runs them, and the states of their groups (as the alert role keeps them).',
         args: { state: { type: AlertStateEnum, description: 'Only the rules with a group in this state.' } },
-        resolve: (_p, args: { state?: string | null }, ctx) =>
-          guarded(async (): Promise<AlertEntry[]> => {
-            const rules = pipeline.alerts.filter((a) => canRead(ctx.principal, a.view.name))
-            const states = rules.length > 0 && services.alerts ? await services.alerts.states() : []
-            return rules
-              .map((rule) => {
-                const channels = services.alerts?.channels(rule.name) ?? null
-                return { rule, enabled: channels !== null, channels: channels ?? [], states: states.filter((s) => s.rule === rule.name) }
-              })
-              .filter((entry) => !args.state || entry.states.some((s) => s.status === args.state))
-          }),
+        resolve: async (_p, args: { state?: string | null }, ctx): Promise<AlertEntry[]> => {
+          const rules = pipeline.alerts.filter((a) => canRead(ctx.principal, a.view.name))
+          const states = rules.length > 0 && services.alerts ? await services.alerts.states() : []
+          return rules
+            .map((rule) => {
+              const channels = services.alerts?.channels(rule.name) ?? null
+              return { rule, enabled: channels !== null, channels: channels ?? [], states: states.filter((s) => s.rule === rule.name) }
+            })
+            .filter((entry) => !args.state || entry.states.some((s) => s.status === args.state))
+        },
       },
       deadLetters: {
         type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(DeadLetterCountType))),
         description: 'Dead-letter counts per stream and stage: archiver from the master table (all time, every process), other stages as counted by this process.',
-        resolve: (_p, _a, ctx) => guarded(() => deadLetterCounts(ctx.principal)),
+        resolve: (_p, _a, ctx) => deadLetterCounts(ctx.principal),
       },
     },
   })

@@ -6,7 +6,6 @@ import { FreshnessType, GranularityEnum } from './common-types.ts'
 import { DateTimeScalar } from './date-time-scalar.ts'
 import { freshnessNeeds } from './freshness-needs.ts'
 import { selectedFields } from './selected-fields.ts'
-import { guarded } from './to-graphql-error.ts'
 import type { ServingContext } from './serving-context.ts'
 
 const nn = <T extends GraphQLNullableType>(t: T) => new GraphQLNonNull(t)
@@ -141,19 +140,19 @@ export function streamInfoType(reads: StreamInfoReads): GraphQLObjectType<Stream
       rate: {
         type: GraphQLFloat,
         description: "Records appended to the stream's topic per second, over the last minute of this server's samples (each read is one); null until two are a second apart.",
-        resolve: (s) => guarded(() => reads.stats.rate(s.stream.topic)),
+        resolve: (s) => reads.stats.rate(s.stream.topic),
       },
-      partitions: { type: list(StreamPartitionType), description: "The speed layer's lag per partition.", resolve: (s) => guarded(() => reads.stats.partitions(s.stream.topic)) },
+      partitions: { type: list(StreamPartitionType), description: "The speed layer's lag per partition.", resolve: (s) => reads.stats.partitions(s.stream.topic) },
       pendingEvents: {
         type: nn(GraphQLFloat),
         description: 'Records the speed layer has not applied yet, over all partitions.',
-        resolve: (s) => guarded(async () => (await reads.stats.partitions(s.stream.topic)).reduce((n, p) => n + p.pending, 0)),
+        resolve: async (s) => (await reads.stats.partitions(s.stream.topic)).reduce((n, p) => n + p.pending, 0),
       },
       recentDeadLetters: {
         type: list(DeadLetterType),
         description: 'The newest dead letters of the stream, newest first (what the dead-letter queue keeps for reading; `rejectedInputs` pages through them all).',
         args: { limit: { type: GraphQLInt, defaultValue: 10 } },
-        resolve: (s, args: { limit: number }) => guarded(() => reads.recentDeadLetters(s.stream.name, args.limit)),
+        resolve: (s, args: { limit: number }) => reads.recentDeadLetters(s.stream.name, args.limit),
       },
       name: { type: nn(GraphQLString), resolve: (s) => s.stream.name },
       topic: { type: nn(GraphQLString), resolve: (s) => s.stream.topic },
@@ -171,8 +170,8 @@ export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<Bat
   const BatchInfo = new GraphQLObjectType<ViewDef, ServingContext>({
     name: 'BatchInfo',
     fields: {
-      current: { type: BatchVersionType, description: 'The version served now.', resolve: (v, _a, ctx) => guarded(() => ctx.session.publication(v.name)) },
-      versions: { type: list(BatchVersionType), description: 'Every publication, newest first.', resolve: (v, _a, ctx) => guarded(() => ctx.session.publications(v.name)) },
+      current: { type: BatchVersionType, description: 'The version served now.', resolve: (v, _a, ctx) => ctx.session.publication(v.name) },
+      versions: { type: list(BatchVersionType), description: 'Every publication, newest first.', resolve: (v, _a, ctx) => ctx.session.publications(v.name) },
     },
   })
   return new GraphQLObjectType<ViewDef, ServingContext>({
@@ -186,11 +185,10 @@ export function viewInfoType(runs: (view: ViewDef, limit: number) => Promise<Bat
       measures: { type: list(MeasureInfoType) },
       allowedLatenessMs: { type: nn(GraphQLFloat) },
       batch: { type: nn(BatchInfo), resolve: (v) => v },
-      runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => guarded(() => runs(v, args.limit)) },
+      runs: { type: list(BatchRunType), args: { limit: { type: GraphQLInt, defaultValue: 10 } }, resolve: (v, args: { limit: number }) => runs(v, args.limit) },
       freshness: {
         type: nn(FreshnessType),
-        resolve: (v, _a, ctx, info) =>
-          guarded(async () => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }, freshnessNeeds(selectedFields(info)))),
+        resolve: async (v, _a, ctx, info) => ctx.session.freshness({ view: v.name, publication: await ctx.session.publication(v.name) }, freshnessNeeds(selectedFields(info))),
       },
     },
   })

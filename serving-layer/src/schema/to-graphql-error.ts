@@ -2,8 +2,8 @@ import { GraphQLError } from 'graphql'
 import { TwinflowError } from '@twinflow/core'
 
 /**
- * Maps errors of a resolver to what a client may see: bad arguments are BAD_USER_INPUT with the
- * precise message; an unavailable runtime or a race that outlasted the retries is UNAVAILABLE
+ * Maps errors of a resolver to what a client may see (mapResolverErrors applies it to every
+ * resolver of the schema): bad arguments are BAD_USER_INPUT with the precise message; an unavailable runtime or a race that outlasted the retries is UNAVAILABLE
  * (retriable). Anything else is returned as is, and the server masks it (the client gets
  * "Unexpected error." with the request id; the log has the details).
  */
@@ -14,13 +14,4 @@ export function toGraphQLError(error: unknown): unknown {
     return new GraphQLError(`temporarily unavailable: ${error.message}`, { extensions: { code: 'UNAVAILABLE', retriable: true } })
   }
   return error
-}
-
-/** Runs a resolver body and maps its errors with `toGraphQLError`. */
-export async function guarded<T>(body: () => Promise<T> | T): Promise<T> {
-  try {
-    return await body()
-  } catch (error) {
-    throw toGraphQLError(error)
-  }
 }

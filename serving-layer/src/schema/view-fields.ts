@@ -13,7 +13,6 @@ import type { ServingContext } from './serving-context.ts'
 import { freshnessNeeds } from './freshness-needs.ts'
 import { selectedFields } from './selected-fields.ts'
 import type { ServingServices } from './serving-services.ts'
-import { guarded, toGraphQLError } from './to-graphql-error.ts'
 import type { Served, ViewTypes } from './view-types.ts'
 
 type Where = Record<string, Scalar | Scalar[] | null> | null | undefined
@@ -133,14 +132,13 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     type: new GraphQLNonNull(types.series),
     description: `View ${view.name} of stream ${view.stream.name} (window ${view.window}): batch below the cutoff merged with the speed layer above it.`,
     args: { ...seriesArgs, after: { type: GraphQLString, description: 'pageInfo.endCursor of the previous page.' } },
-    resolve: (_root, args, ctx, info) =>
-      guarded(() => {
-        assertCanRead(ctx.principal, view.name)
-        const plan = new SeriesPlan(view, seriesQuery(view, args), services.limits)
-        services.onViewRead?.(view.name, 'series')
-        startFreshnessReads(ctx, info, view.name)
-        return read(ctx.session, plan, info)
-      }),
+    resolve: (_root, args, ctx, info) => {
+      assertCanRead(ctx.principal, view.name)
+      const plan = new SeriesPlan(view, seriesQuery(view, args), services.limits)
+      services.onViewRead?.(view.name, 'series')
+      startFreshnessReads(ctx, info, view.name)
+      return read(ctx.session, plan, info)
+    },
   }
 
   const top: GraphQLFieldConfig<unknown, ServingContext, TopArgs> = {
@@ -152,15 +150,14 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
       direction: { type: SortDirectionEnum, defaultValue: 'DESC', description: 'DESC: highest first.' },
       limit: { type: GraphQLInt, defaultValue: 10, description: `How many groups (at most ${services.limits.maxRows}).` },
     },
-    resolve: (_root, args, ctx, info) =>
-      guarded(async () => {
-        assertCanRead(ctx.principal, view.name)
-        const plan = new TopPlan(view, { ...selection(view, args), by: args.by, direction: args.direction, limit: args.limit }, services.limits)
-        services.onViewRead?.(view.name, 'top')
-        startFreshnessReads(ctx, info, view.name)
-        const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing, keys: plan.keys })
-        return { ...plan.answer(snapshot), session: ctx.session }
-      }),
+    resolve: async (_root, args, ctx, info) => {
+      assertCanRead(ctx.principal, view.name)
+      const plan = new TopPlan(view, { ...selection(view, args), by: args.by, direction: args.direction, limit: args.limit }, services.limits)
+      services.onViewRead?.(view.name, 'top')
+      startFreshnessReads(ctx, info, view.name)
+      const snapshot = await ctx.session.snapshot({ view: view.name, from: args.from, to: args.to, bucket: plan.bucketing, keys: plan.keys })
+      return { ...plan.answer(snapshot), session: ctx.session }
+    },
   }
 
   /** Answers pushed each time the change feed says the view changed and the answer differs (the caller checked its plan). */
@@ -183,7 +180,7 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     )
   }
   const pushed = <T>(result: LiveResult<T>): T => {
-    if ('error' in result) throw toGraphQLError(result.error)
+    if ('error' in result) throw result.error
     return result.answer
   }
 
@@ -191,12 +188,11 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     type: new GraphQLNonNull(types.series),
     description: `The first page of ${view.name} for these arguments, pushed again each time the speed layer or a batch run changes it.`,
     args: seriesArgs,
-    subscribe: (_root, args, ctx, info) =>
-      guarded(() => {
-        assertCanRead(ctx.principal, view.name)
-        const plan = new SeriesPlan(view, seriesQuery(view, { ...args, after: null }), services.limits)
-        return live((session) => read(session, plan, info), signature)
-      }),
+    subscribe: (_root, args, ctx, info) => {
+      assertCanRead(ctx.principal, view.name)
+      const plan = new SeriesPlan(view, seriesQuery(view, { ...args, after: null }), services.limits)
+      return live((session) => read(session, plan, info), signature)
+    },
     resolve: pushed,
   }
 
@@ -223,25 +219,23 @@ export function viewFields(view: ViewDef, types: ViewTypes, services: ServingSer
     type: new GraphQLNonNull(types.split),
     description: `${view.name} rolled up for a chart: one measure per bucket for the top groups of the split keys, and the other groups merged, with the measure's monoid.`,
     args: splitArgs,
-    resolve: (_root, args, ctx, info) =>
-      guarded(() => {
-        assertCanRead(ctx.principal, view.name)
-        const plan = new SplitPlan(view, splitQuery(view, args), services.limits)
-        services.onViewRead?.(view.name, 'split')
-        startFreshnessReads(ctx, info, view.name)
-        return readSplit(ctx.session, plan)
-      }),
+    resolve: (_root, args, ctx, info) => {
+      assertCanRead(ctx.principal, view.name)
+      const plan = new SplitPlan(view, splitQuery(view, args), services.limits)
+      services.onViewRead?.(view.name, 'split')
+      startFreshnessReads(ctx, info, view.name)
+      return readSplit(ctx.session, plan)
+    },
   }
   const splitSubscription: GraphQLFieldConfig<LiveResult<Served<SplitAnswer>>, ServingContext, SplitArgs> = {
     type: new GraphQLNonNull(types.split),
     description: `${view.name}Split for these arguments, pushed again each time the speed layer or a batch run changes it.`,
     args: splitArgs,
-    subscribe: (_root, args, ctx) =>
-      guarded(() => {
-        assertCanRead(ctx.principal, view.name)
-        const plan = new SplitPlan(view, splitQuery(view, args), services.limits)
-        return live((session) => readSplit(session, plan), splitSignature)
-      }),
+    subscribe: (_root, args, ctx) => {
+      assertCanRead(ctx.principal, view.name)
+      const plan = new SplitPlan(view, splitQuery(view, args), services.limits)
+      return live((session) => readSplit(session, plan), splitSignature)
+    },
     resolve: pushed,
   }
   return { query, top, subscription, split, splitSubscription } as ViewFields

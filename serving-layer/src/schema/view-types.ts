@@ -21,7 +21,6 @@ import { FreshnessType, GranularityEnum, PageInfoType, SortDirectionEnum } from 
 import { constantCase, pascalCase } from './constant-case.ts'
 import { DateTimeScalar } from './date-time-scalar.ts'
 import { freshnessNeeds } from './freshness-needs.ts'
-import { guarded } from './to-graphql-error.ts'
 import { selectedFields } from './selected-fields.ts'
 
 /** An answer with the session that read it (its freshness is read in the same session). */
@@ -163,7 +162,7 @@ export function viewTypes(view: ViewDef): ViewTypes {
     },
     freshness: {
       type: nn(FreshnessType),
-      resolve: (a: Served<AnswerSource>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => guarded(() => a.session.freshness(a, freshnessNeeds(selectedFields(info)))),
+      resolve: (a: Served<AnswerSource>, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => a.session.freshness(a, freshnessNeeds(selectedFields(info))),
     },
   }
   const series = new GraphQLObjectType<Served<SeriesAnswer>>({
