@@ -2,21 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { compileFieldMapping, compileValueDecoder, defineStream, t } from '@twinflow/core'
 import { masterTsv } from '@twinflow/batch-layer'
+import { readings, readingsMapping as mapping } from '../testing/readings-stream.ts'
 import { compileFastTsvFields } from './compile-fast-tsv-fields.ts'
 
 const LOG_TIME = Date.UTC(2026, 5, 1)
-const readings = defineStream('readings', {
-  id: t.string(),
-  label: t.string({ maxBytes: 8 }),
-  kind: t.enum(['a', 'b']),
-  count: t.int64(),
-  ratio: t.float64(),
-  on: t.boolean(),
-  note: t.string().optional(),
-  level: t.int64().default(0).onInvalid('default'),
-  ts: t.eventTime(),
-})
-const mapping = { rename: { reading_id: 'id' } }
 
 /** The general path: the mapping, then the decoder; the row's fields as masterTsv writes them, or the reason. */
 function general(value: Record<string, unknown>): string {

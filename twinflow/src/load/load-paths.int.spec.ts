@@ -2,27 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { definePipeline, defineStream, t, TOKENS, type Clock, type DeadLetter } from '@twinflow/core'
+import { definePipeline, TOKENS, type Clock, type DeadLetter } from '@twinflow/core'
 import { masterTableSql } from '@twinflow/batch-layer'
 import { createTwinflow } from '../app/create-twinflow.ts'
 import type { Twinflow } from '../app/twinflow.ts'
 import { embeddedTestConfig } from '../testing/embedded-config.ts'
+import { readings, readingsMapping as mapping } from '../testing/readings-stream.ts'
 import { loadHistory, type LoadSummary } from './load-history.ts'
 
 const NOW = Date.UTC(2026, 5, 1)
 const clock: Clock = { now: () => NOW, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }
-const readings = defineStream('readings', {
-  id: t.string(),
-  label: t.string({ maxBytes: 8 }),
-  kind: t.enum(['a', 'b']),
-  count: t.int64(),
-  ratio: t.float64(),
-  on: t.boolean(),
-  note: t.string().optional(),
-  level: t.int64().default(0).onInvalid('default'),
-  ts: t.eventTime(),
-})
-const mapping = { rename: { reading_id: 'id' } }
 const dir = mkdtempSync(join(tmpdir(), 'twinflow-load-paths-'))
 
 /** Good rows, rows the fast path leaves to the general one, and bad rows of every kind the general path rejects. */
