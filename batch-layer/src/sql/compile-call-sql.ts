@@ -36,8 +36,19 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
   switch (node.fn) {
     case 'isNull':
       return nullable[0] ? `isNull(${a})` : '0'
-    case 'coalesce':
-      return `coalesce(${args.map((_, i) => typed(i)).join(', ')})`
+    case 'coalesce': {
+      // Not ClickHouse's coalesce: 18.16's refuses, or answers NULL for every row, when an argument
+      // is a Nullable constant (a null literal, or an if() folded to one). The first argument that is
+      // not null, as multiIf; the result is no Nullable where the last argument cannot be null.
+      const last = node.args.findIndex((arg, i) => i === node.args.length - 1 || !isNullable(arg))
+      const branches = node.args.slice(0, last).flatMap((_, i) => {
+        const x = sharedSql(typed(i))
+        return [`isNotNull(${x.first})`, x.again]
+      })
+      if (branches.length === 0) return typed(last)
+      const chosen = `multiIf(${[...branches, typed(last)].join(', ')})`
+      return nullable[last] ? chosen : `assumeNotNull(${chosen})`
+    }
     case 'if':
       return `if(${nullable[0] ? `ifNull(${a}, 0)` : a}, ${typed(1)}, ${typed(2)})`
     case 'lower':

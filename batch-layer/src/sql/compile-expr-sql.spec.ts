@@ -40,7 +40,14 @@ describe('compileExprSql', () => {
     expect(compileExprSql(o.price.in([1, 2]).node)).toBe('if(isNull(`price`), NULL, (assumeNotNull(`price`) IN (1, 2)))')
     expect(compileExprSql(ifElse(o.flag, o.price, 0).node)).toBe('if(ifNull(`flag`, 0), toInt64(`price`), toInt64(toInt64(0)))')
     expect(compileExprSql(ifElse(e.b, e.n, null).node)).toBe('if(`b`, toInt64(`n`), toInt64(CAST(NULL AS Nullable(Int64))))')
-    expect(compileExprSql(o.price.coalesce(e.f).node)).toBe('coalesce(toFloat64(`price`), `f`)')
+    // coalesce as multiIf (18.16's coalesce fails on a Nullable constant argument); not Nullable when the last argument cannot be null
+    expect(compileExprSql(o.price.coalesce(e.f).node)).toBe('assumeNotNull(multiIf(isNotNull(toFloat64(`price`)), toFloat64(`price`), `f`))')
+    expect(compileExprSql(o.price.coalesce(o.price, 3).node)).toBe(
+      'assumeNotNull(multiIf(isNotNull(toInt64(`price`)), toInt64(`price`), isNotNull(toInt64(`price`)), toInt64(`price`), toInt64(toInt64(3))))',
+    )
+    expect(compileExprSql(o.price.coalesce(ifElse(e.b, e.n, null)).node)).toMatch(/^multiIf\(isNotNull\(toInt64\(`price`\)\), toInt64\(`price`\), toInt64\(if\(`b`/)
+    // an argument that cannot be null ends it
+    expect(compileExprSql(e.n.coalesce(o.price).node)).toBe('toInt64(`n`)')
   })
 
   it('compiles each function to SQL that ClickHouse 18.16 and current releases both run alike', () => {
