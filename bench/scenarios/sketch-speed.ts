@@ -1,6 +1,5 @@
 import { resolve } from 'node:path'
-import { alternate } from '../src/alternate.ts'
-import { producePurchases } from '../src/produce-purchases.ts'
+import { consumerRuns } from '../src/consumer-runs.ts'
 import { countPipeline, sketchPipeline } from '../src/sketch-views.ts'
 import { cpuMicros, speedWorkerRate } from '../src/speed-worker-rate.ts'
 import { ratios } from '../src/stats.ts'
@@ -18,18 +17,10 @@ const COUNT_MODULE = resolve(import.meta.dirname, '../src/count-pipeline-module.
 export const sketchSpeedScenario: Scenario = {
   name: 'sketch-speed',
   async run(ctx: ScenarioContext) {
-    const { services } = ctx
-    const events = ctx.quick ? 200_000 : 1_000_000
-    await services.reset()
-    await producePurchases(services.kafka, events, { seed: 1 })
-    const runs = await alternate(
-      ctx.repeats,
-      {
-        framework: (i) => speedWorkerRate(ctx, sketchPipeline, SKETCH_MODULE, events, `bench-sketches-${i}`),
-        baseline: (i) => speedWorkerRate(ctx, countPipeline, COUNT_MODULE, events, `bench-counts-${i}`),
-      },
-      { log: ctx.log, warmUps: 1 },
-    )
+    const { events, runs } = await consumerRuns(ctx, {
+      framework: (events, i) => speedWorkerRate(ctx, sketchPipeline, SKETCH_MODULE, events, `bench-sketches-${i}`),
+      baseline: (events, i) => speedWorkerRate(ctx, countPipeline, COUNT_MODULE, events, `bench-counts-${i}`),
+    })
     const framework = runs.framework.map((r) => r.perSecond)
     const baseline = runs.baseline.map((r) => r.perSecond)
     return {

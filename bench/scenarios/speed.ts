@@ -1,7 +1,6 @@
-import { alternate } from '../src/alternate.ts'
+import { consumerRuns } from '../src/consumer-runs.ts'
 import { PIPELINE_MODULE } from '../src/bench-services.ts'
 import { purchases, purchasesPipeline } from '../src/purchases.ts'
-import { producePurchases } from '../src/produce-purchases.ts'
 import { ratios } from '../src/stats.ts'
 import type { Scenario, ScenarioContext } from '../src/scenario.ts'
 import { measureRate, type Rate } from '../src/measure-rate.ts'
@@ -17,20 +16,12 @@ import { cpuMicros, speedWorkerRate } from '../src/speed-worker-rate.ts'
 export const speedScenario: Scenario = {
   name: 'speed',
   async run(ctx: ScenarioContext) {
-    const { services } = ctx
-    const events = ctx.quick ? 200_000 : 1_000_000
-    await services.reset()
-    await producePurchases(services.kafka, events, { seed: 1 })
-    const runs = await alternate(
-      ctx.repeats,
-      {
-        framework: (i) => speedWorkerRate(ctx, purchasesPipeline, PIPELINE_MODULE, events, `bench-speed-${i}`),
-        baseline: (i) => baselineRun(ctx, events, `bench-empty-${i}`, () => {}),
-        // Reference: what any consumer of JSON events pays at least (kafkajs plus JSON.parse).
-        parseOnly: (i) => baselineRun(ctx, events, `bench-parse-${i}`, (value) => JSON.parse(value.toString('utf8'))),
-      },
-      { log: ctx.log, warmUps: 1 },
-    )
+    const { events, runs } = await consumerRuns(ctx, {
+      framework: (events, i) => speedWorkerRate(ctx, purchasesPipeline, PIPELINE_MODULE, events, `bench-speed-${i}`),
+      baseline: (events, i) => baselineRun(ctx, events, `bench-empty-${i}`, () => {}),
+      // Reference: what any consumer of JSON events pays at least (kafkajs plus JSON.parse).
+      parseOnly: (events, i) => baselineRun(ctx, events, `bench-parse-${i}`, (value) => JSON.parse(value.toString('utf8'))),
+    })
     const framework = runs.framework.map((r) => r.perSecond)
     const baseline = runs.baseline.map((r) => r.perSecond)
     const parseOnly = runs.parseOnly.map((r) => r.perSecond)
