@@ -5,12 +5,12 @@ import { TwinflowProcess } from '@twinflow/e2e/process'
 import { CompressionTypes, type Producer } from 'kafkajs'
 import type { AlertObserverOptions } from '../src/alert-observer.ts'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases.ts'
-import { purchases, shopSales } from '../src/purchases.ts'
+import { purchases } from '../src/purchases.ts'
+import { PROBE_SHOP, probeQuery } from '../src/probe-query.ts'
 import type { Scenario, ScenarioContext } from '../src/scenario.ts'
 import { quantile } from '../src/stats.ts'
 
 const SECRET = 'bench-alert-latency-secret-0123'
-const PROBE_SHOP = 'probe'
 const WHALE_PREFIX = 'whale-'
 const PROBE_EVERY_MS = 100
 const POLL_MS = 20
@@ -151,12 +151,6 @@ async function steadyLoad(o: { producer: Producer; rate: number; seconds: number
     alertP99: Math.round(quantile(told, 0.99)),
     alertP50: Math.round(quantile(told, 0.5)),
   }
-}
-
-/** The `shopSales` count of the probe shop (aliased `count`, as the observer reads it). */
-function probeQuery(): string {
-  const now = Date.now()
-  return `{ s: ${shopSales.name}(from: "${new Date(now - 86_400_000).toISOString()}", to: "${new Date(now + 86_400_000).toISOString()}", granularity: DAY, where: { shopIn: ["${PROBE_SHOP}"] }) { rows { count: purchases } } }`
 }
 
 /** The observer process (bench/src/alert-observer.ts): when each probe was visible, and when its alert was told. */

@@ -6,12 +6,12 @@ import { TwinflowProcess } from '@twinflow/e2e/process'
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs'
 import { alternate } from '../src/alternate.ts'
 import { generatePurchases, purchaseMessages } from '../src/generate-purchases.ts'
-import { purchases, shopSales } from '../src/purchases.ts'
+import { purchases } from '../src/purchases.ts'
 import { quantile, summarize } from '../src/stats.ts'
+import { PROBE_SHOP, probeQuery } from '../src/probe-query.ts'
 import type { Check, Scenario, ScenarioContext } from '../src/scenario.ts'
 import type { ObserverOptions } from '../src/freshness-observer.ts'
 
-const PROBE_SHOP = 'probe'
 const PROBE_EVERY_MS = 50
 const POLL_MS = 20
 const TICK_MS = 10
@@ -201,12 +201,6 @@ async function steadyLoad(o: { producer: Producer; rate: number; seconds: number
     visibleP99: Math.round(quantile(visible, 0.99)),
     visibleP50: Math.round(quantile(visible, 0.5)),
   }
-}
-
-/** The `shopSales` count of the probe shop (aliased `count`, as the observer reads it). */
-function probeQuery(): string {
-  const now = Date.now()
-  return `{ s: ${shopSales.name}(from: "${new Date(now - 86_400_000).toISOString()}", to: "${new Date(now + 86_400_000).toISOString()}", granularity: DAY, where: { shopIn: ["${PROBE_SHOP}"] }) { rows { count: purchases } } }`
 }
 
 /** The observer process (bench/src/freshness-observer.ts): when each probe was consumed, and when visible. */
