@@ -93,7 +93,11 @@ export function compileCallSql(node: CallNode, args: readonly string[]): string 
       return node.args[0]!.type === 'float' ? `${node.fn}(${a})` : a
     case 'mod': {
       const divisor = sharedSql(args[1]!)
-      return `if(${divisor.first} = 0, NULL, ${a} % if(${divisor.again} = 0, toInt64(1), toInt64(${divisor.again})))`
+      if (!nullable[1]) return `if(${divisor.first} = 0, NULL, ${a} % if(${divisor.again} = 0, toInt64(1), toInt64(${divisor.again})))`
+      // A null divisor takes the NULL branch explicitly: the nested value under a NULL is 0, and
+      // 18.16 divides by it where the NULL is a constant (`if(isNull(n), n, null)` with n never null).
+      const zeroOrNull = `ifNull(${divisor.again} = 0, 1)`
+      return `if(ifNull(${divisor.first} = 0, 1), NULL, ${a} % if(${zeroOrNull}, toInt64(1), toInt64(assumeNotNull(${divisor.again}))))`
     }
     case 'least':
     case 'greatest': {

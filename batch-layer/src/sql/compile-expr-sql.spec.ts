@@ -65,6 +65,8 @@ describe('compileExprSql', () => {
     expect(sql(e.n.abs())).toBe('if(`n` < 0, negate(`n`), `n`)')
     expect(sql(e.ts.year('Asia/Kolkata')).length).toBeLessThan(1200)
     expect(sql(e.n.mod(3))).toBe('if(toInt64(3) = 0, NULL, `n` % if(toInt64(3) = 0, toInt64(1), toInt64(toInt64(3))))')
+    // a divisor that may be null takes the NULL branch explicitly (18.16 divides by the 0 under a constant NULL)
+    expect(sql(e.n.mod(o.price))).toBe('if(ifNull(`price` = 0, 1), NULL, `n` % if(ifNull(`price` = 0, 1), toInt64(1), toInt64(assumeNotNull(`price`))))')
     expect(sql(e.f.toInt())).toMatch(/^if\(\(\(isFinite\(`f`\) AND \(abs\(`f`\) < 9007199254740992\.0\)\) AS (_s\w+)\), toInt64\(if\(\1, `f`, 0\.0\)\), NULL\)$/)
     // An argument used more than once is written once, then referred to by its alias.
     expect(sql(e.n.add(e.n).mul(e.n).sub(e.n).abs())).toMatch(/^if\(\(\(\(\(`n` \+ `n`\) \* `n`\) - `n`\) AS (_s\w+)\) < 0, negate\(\1\), \1\)$/)

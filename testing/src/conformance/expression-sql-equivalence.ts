@@ -8,7 +8,7 @@ import { randomViews, type RandomEvent } from './random-views.ts'
 
 type ExprCase = typeof randomViews.exprCase extends fc.Arbitrary<infer C> ? C : never
 
-const row = { s: 'a', e: 'x' as const, n: 5, m: 0, f: 0, g: 0, b: false, c: false, u: null, p: null, o: null, d: 0, ts: 1_772_323_200_000 }
+const row = { s: 'a', e: 'x' as const, n: 5, m: 0, f: 0, g: 0, b: false, c: false, u: null, p: null, q: null, o: null, d: 0, ts: 1_772_323_200_000 }
 /**
  * Found by the property on 18.16: `coalesce(q, if(isNull(n), n, null))` with `n` never null, whose
  * second argument is a Nullable constant in SQL, which 18.16's coalesce refuses or answers NULL for.
@@ -25,6 +25,21 @@ const coalesceOfNullConstant: { expr: ExprCase['expr']; events: RandomEvent[] } 
     { ...row, q: 0 },
     { ...row, q: null },
     { ...row, q: -2.5 },
+  ],
+}
+
+/** Found by the property on 18.16 too: `n mod if(isNull(b), n + 0, null)`, a Nullable constant divisor ("Division by zero"). */
+const modByNullConstant: { expr: ExprCase['expr']; events: RandomEvent[] } = {
+  expr: {
+    num: {
+      t: 'mod',
+      l: { t: 'field', name: 'n' },
+      r: { t: 'if', c: { t: 'isNull', x: { bool: { t: 'field', name: 'b' } } }, l: { t: 'arith', op: 'add', l: { t: 'field', name: 'n' }, r: { t: 'lit', v: 0 } }, r: null },
+    },
+  },
+  events: [
+    { ...row, n: 0 },
+    { ...row, n: 7 },
   ],
 }
 
@@ -87,7 +102,7 @@ export function expressionSqlEquivalence(name: string, options: BatchSqlEquivale
               else expect(Number(sql) === reference, `row ${i}: SQL ${String(sql)} vs ${reference}`).toBe(true)
             })
           }),
-          { numRuns: propertyRuns(300), examples: [[coalesceOfNullConstant]] },
+          { numRuns: propertyRuns(300), examples: [[coalesceOfNullConstant], [modByNullConstant]] },
         )
       },
       propertyTimeout(600_000),
