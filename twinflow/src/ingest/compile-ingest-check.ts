@@ -37,54 +37,29 @@ export function compileIngestCheck(stream: StreamDef, mapping: unknown, where: s
   const map = mapping === undefined ? null : compileFieldMapping(stream, mapping, where)
   const mapRecord = map ?? compileFieldMapping(stream, {}, where)
   const maskEvent = masking.eventMask(stream.name)
+  const decode = messageDecoder(decodeValue, map, mapRecord)
   if (maskEvent !== null) {
     const rename = mapping === undefined ? {} : fieldMappingSchema.parse(mapping).rename
     const maskPayload = compilePayloadMask(stream, masking.secret, rename)
-    const check = unmasked(decodeValue, map, mapRecord)
     return (message, now) => {
-      const result = check(message, now)
+      const result = decode(message, now)
       if (!result.ok) return { ok: false, reason: result.reason, payload: maskPayload(result.payload) }
       return { ok: true, payload: Buffer.from(JSON.stringify(maskEvent(result.event))) }
     }
   }
-  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): IngestCheckResult => {
-    let input = value
-    if (map !== null) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return { ok: false, reason: `schema: event must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`, payload: payload() }
-      const mapped = map(value as Record<string, unknown>)
-      if (!mapped.ok) return { ok: false, reason: mapped.reason, payload: payload() }
-      input = mapped.event
-    }
-    const decoded = decodeValue(input, now)
-    return decoded.ok ? { ok: true, payload: Buffer.from(JSON.stringify(decoded.event)) } : { ok: false, reason: decoded.reason, payload: payload() }
-  }
   return (message, now) => {
-    if ('record' in message) {
-      const { json } = message
-      if (json !== undefined) {
-        if (map !== null) return check(message.record, now, () => json, map)
-        const decoded = decodeValue(message.record, now)
-        return decoded.ok ? { ok: true, payload: json } : { ok: false, reason: decoded.reason, payload: json }
-      }
-      const payload = () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue))
-      return check(message.record, now, payload, mapRecord)
-    }
-    const raw = typeof message.value === 'string' ? Buffer.from(message.value) : message.value
-    if (message.rejected !== undefined) return { ok: false, reason: message.rejected, payload: raw }
-    const parsed = parsePayload(raw)
-    if (!parsed.ok) return { ok: false, reason: parsed.reason, payload: raw }
-    if (map !== null) return check(parsed.value, now, () => raw, map)
-    const decoded = decodeValue(parsed.value, now)
-    return decoded.ok ? { ok: true, payload: raw } : { ok: false, reason: decoded.reason, payload: raw }
+    const result = decode(message, now)
+    if (!result.ok) return result
+    return { ok: true, payload: result.received ?? Buffer.from(JSON.stringify(result.event)) }
   }
 }
 
-type Decoded = { ok: true; event: Record<string, unknown> } | { ok: false; reason: string; payload: Buffer }
+/** A decoded message: the event, and the bytes received when they may be appended as they are (JSON that passed unmapped). */
+type Decoded = { ok: true; event: Record<string, unknown>; received: Buffer | null } | { ok: false; reason: string; payload: Buffer }
 
-/** The checks of compileIngestCheck, answering the decoded event (to be masked) instead of the payload to append. */
-function unmasked(decodeValue: ReturnType<typeof compileValueDecoder>, map: RecordMapper | null, mapRecord: RecordMapper): (message: SourceMessage, now: number) => Decoded {
-  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null): Decoded => {
+/** The checks of compileIngestCheck (parse, map, decode), answering the decoded event. */
+function messageDecoder(decodeValue: ReturnType<typeof compileValueDecoder>, map: RecordMapper | null, mapRecord: RecordMapper): (message: SourceMessage, now: number) => Decoded {
+  const check = (value: unknown, now: number, payload: () => Buffer, map: RecordMapper | null, received: Buffer | null): Decoded => {
     let input = value
     if (map !== null) {
       if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -94,19 +69,20 @@ function unmasked(decodeValue: ReturnType<typeof compileValueDecoder>, map: Reco
       input = mapped.event
     }
     const decoded = decodeValue(input, now)
-    return decoded.ok ? { ok: true, event: decoded.event as Record<string, unknown> } : { ok: false, reason: decoded.reason, payload: payload() }
+    if (!decoded.ok) return { ok: false, reason: decoded.reason, payload: payload() }
+    return { ok: true, event: decoded.event as Record<string, unknown>, received: map === null ? received : null }
   }
   return (message, now) => {
     if ('record' in message) {
       const { json } = message
-      if (json !== undefined) return check(message.record, now, () => json, map)
-      return check(message.record, now, () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue)), mapRecord)
+      if (json !== undefined) return check(message.record, now, () => json, map, json)
+      return check(message.record, now, () => Buffer.from(JSON.stringify(message.record, jsonOfRecordValue)), mapRecord, null)
     }
     const raw = typeof message.value === 'string' ? Buffer.from(message.value) : message.value
     if (message.rejected !== undefined) return { ok: false, reason: message.rejected, payload: raw }
     const parsed = parsePayload(raw)
     if (!parsed.ok) return { ok: false, reason: parsed.reason, payload: raw }
-    return check(parsed.value, now, () => raw, map)
+    return check(parsed.value, now, () => raw, map, raw)
   }
 }
 
