@@ -38,11 +38,7 @@ export interface PageStart {
  */
 export function buildPageQuery(plan: PagePlan, start: PageStart): { sql: string; params: unknown[] } {
   const { dialect } = plan
-  const params: unknown[] = []
-  const push = (value: unknown) => {
-    params.push(value)
-    return dialect.name === 'postgres' ? `$${params.length}` : '?'
-  }
+  const { params, push } = placeholders(dialect)
   const columns = plan.cursor.map((c) => quoteQualified(dialect, c))
   const conditions = start.after === null ? columns.map((c) => `${c} IS NOT NULL`) : [dialect.after(columns, start.after, plan.kinds, push)]
   if (plan.safetyLagMs > 0) conditions.push(dialect.olderThan(columns[0]!, plan.safetyLagMs))
@@ -99,14 +95,20 @@ export function buildBehindCountQuery(
 ): { sql: string; params: unknown[] } | null {
   if ('query' in plan.source) return null
   const { dialect } = plan
-  const params: unknown[] = []
-  const push = (value: unknown) => {
-    params.push(value)
-    return dialect.name === 'postgres' ? `$${params.length}` : '?'
-  }
+  const { params, push } = placeholders(dialect)
   const columns = plan.cursor.map((c) => quoteQualified(dialect, c))
   const conditions = [...columns.map((c) => `${c} IS NOT NULL`), dialect.atOrBelow(columns, after, plan.kinds, push)]
   if (lateCheck !== null) conditions.push(`NOT (${dialect.newerThan(columns[0]!, lateCheck.lookbackMs)} AND ${pgInvisibleSql(lateCheck.snapshot)})`)
   const where = conditions.join(' AND ')
   return { sql: `SELECT count(*) AS n FROM ${quoteQualified(dialect, plan.source.table)} WHERE ${where}`, params }
+}
+
+/** A statement's parameters, and `push` that adds one and answers its placeholder in the dialect ($1, $2... or ?). */
+function placeholders(dialect: SqlDialect): { params: unknown[]; push: (value: unknown) => string } {
+  const params: unknown[] = []
+  const push = (value: unknown) => {
+    params.push(value)
+    return dialect.name === 'postgres' ? `$${params.length}` : '?'
+  }
+  return { params, push }
 }
